@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` (demo catalogue) and `make test` (whole suite).
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install demo run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Safe to re-run: museums and records are upserts, images are stored by content.
+demo: install
+	$(BIN)/catalogue museum load demo/museums.json
+	$(BIN)/catalogue import demo/records.jsonl
+	$(BIN)/catalogue import demo/image_records.jsonl
+	$(BIN)/catalogue import-images demo/images.jsonl
+
+run: demo
+	$(BIN)/catalogue run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,31 @@
+"""Virtual Collection of Masterpieces: the Flask application factory."""
+from pathlib import Path
+
+from flask import Flask
+from PIL import Image
+
+from catalogue import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    settings = config.from_environment()
+    settings.update(test_config or {})
+    app.config.from_mapping(config.finish(settings))
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]
+
+    from catalogue import extensions, i18n
+    from catalogue.views import api, errors, public
+
+    extensions.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(public.blueprint)
+    app.register_blueprint(api.blueprint, url_prefix="/api")
+
+    from catalogue.cli import register_commands
+    register_commands(app)
+    return app

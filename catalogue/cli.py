@@ -1,0 +1,145 @@
+"""The ``catalogue`` command: a Flask CLI group for imports, museums, tokens and serving."""
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from catalogue.errors import CatalogueError
+from catalogue.extensions import service
+from catalogue.ingest import Importer
+from catalogue.ingest.readers import read_jsonl
+from catalogue.models import Actor
+
+MAX_ERRORS_SHOWN = 200
+
+
+def cli_actor() -> Actor:
+    """Commands act as an administrator named after the operating-system user, for the audit log."""
+    return Actor(name=f"cli:{getpass.getuser()}", role="admin")
+
+
+def _fail(error: CatalogueError) -> None:
+    click.echo(f"error: {error.message}", err=True)
+    for detail in error.errors:
+        click.echo(f"  {detail.get('field') or ''}: {detail.get('message')}", err=True)
+    sys.exit(2)
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for _ in handle)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--museum", help="Museum code for every row (else each row names its museum).")
+@click.option("--format", "file_format", type=click.Choice(["auto", "jsonl", "csv"]), default="auto")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV column mapping (JSON); without it CSV headers must be field names.")
+@click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
+@click.option("--register-museums", is_flag=True, help="Register museums the file names but the catalogue lacks.")
+def import_command(path, museum, file_format, mapping, dry_run, register_museums):
+    """Import object records from JSON Lines or CSV; bad rows are reported, good rows land."""
+    importer = Importer(service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums)
+    try:
+        with click.progressbar(length=_count_lines(path), label="Importing", file=sys.stderr) as bar:
+            report = importer.import_file(path, file_format, mapping, on_row=lambda row: bar.update(1))
+    except CatalogueError as error:
+        _fail(error)
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        click.echo(f"rejected {error}", err=True)
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        click.echo(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more errors", err=True)
+    for code in report.museums_registered:
+        click.echo(f"registered museum {code}", err=True)
+    click.echo(report.summary())
+    sys.exit(1 if report.rejected else 0)
+
+
+@click.command("import-images")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--museum", help="Museum code for every line (else each line names its museum).")
+def import_images_command(manifest, museum):
+    """Attach images listed in a JSON Lines manifest: {"museum", "local_id", "file", "alt"} per line.
+
+    ``file`` is relative to the manifest's folder."""
+    added = failed = 0
+    for row in read_jsonl(manifest):
+        data = row.data or {}
+        try:
+            if row.error:
+                raise CatalogueError(row.error)
+            file_path = (manifest.parent / str(data.get("file", ""))).resolve()
+            if not file_path.is_file():
+                raise CatalogueError(f"No file {data.get('file')!r} next to the manifest.")
+            images = service().add_images(cli_actor(), museum or data.get("museum"), str(data.get("local_id")),
+                                          [(file_path.read_bytes(), file_path.name)], data.get("alt"))
+            added += len(images)
+        except CatalogueError as error:
+            failed += 1
+            click.echo(f"rejected row {row.number}: {error.message}", err=True)
+    click.echo(f"images attached {added}, rejected {failed}")
+    sys.exit(1 if failed else 0)
+
+
+@click.group("museum")
+def museum_group():
+    """Register and list member museums."""
+
+
+@museum_group.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def museum_load(path):
+    """Register or update the museums in a JSON file (a list of museum objects)."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        for entry in entries:
+            museum = service().register_museum(cli_actor(), entry)
+            click.echo(f"{museum.code}: {museum.status}")
+    except ValueError as error:
+        _fail(CatalogueError(f"{path} is not valid JSON: {error}"))
+    except CatalogueError as error:
+        _fail(error)
+
+
+@museum_group.command("list")
+def museum_list():
+    counts = service().store.record_counts()
+    for museum in service().store.list_museums():
+        click.echo(f"{museum.code}\t{museum.status}\t{museum.country or '-'}\t{counts.get(museum.code, 0)}\t"
+                   f"{museum.name()}")
+
+
+@click.group("token")
+def token_group():
+    """API tokens for curators."""
+
+
+@token_group.command("create")
+@click.option("--museum", required=True, help="The museum the curator may change.")
+@click.option("--name", default=None, help="Who the token is for (shown in the audit log).")
+def token_create(museum, name):
+    """Create a curator and print its bearer token as the last line."""
+    try:
+        token = service().create_token(cli_actor(), museum, name or f"curator of {museum}")
+    except CatalogueError as error:
+        _fail(error)
+    click.echo(f"Token for a curator of {museum} (shown once; keep it secret):", err=True)
+    click.echo(token)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (import_command, import_images_command, museum_group, token_group):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from catalogue import create_app
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Virtual Collection of Masterpieces: the catalogue command.")

@@ -1,0 +1,39 @@
+"""Settings: defaults here, overridden by CATALOGUE_* environment variables, then by test config."""
+import os
+from pathlib import Path
+
+PREFIX = "CATALOGUE_"
+
+DEFAULTS = {
+    "DATA_DIR": str(Path.cwd() / "var"),
+    "DATABASE_URL": None,                      # default: SQLite file in DATA_DIR
+    "SEARCH_BACKEND": "embedded",              # or "elasticsearch"
+    "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SECRET_KEY": "dev-only-change-me",
+    "MAX_IMAGE_BYTES": 50 * 1024 * 1024,
+    "MAX_IMAGE_PIXELS": 150_000_000,
+    "MAX_REQUEST_BYTES": 60 * 1024 * 1024,    # the largest request body Flask will read
+    "MAX_RECORDS_PER_REQUEST": 1000,
+}
+INTEGER_SETTINGS = {"MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "MAX_REQUEST_BYTES", "MAX_RECORDS_PER_REQUEST"}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Every setting can be set as CATALOGUE_<NAME>; this is the one place they are read."""
+    settings = dict(DEFAULTS)
+    for name in DEFAULTS:
+        value = environ.get(PREFIX + name)
+        if value is not None and value != "":
+            settings[name] = int(value) if name in INTEGER_SETTINGS else value
+    return settings
+
+
+def finish(settings: dict) -> dict:
+    """Fill settings that depend on others (the database lives in the data dir by default)."""
+    data_dir = Path(settings["DATA_DIR"])
+    if not settings.get("DATABASE_URL"):
+        settings["DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
+    settings.setdefault("MEDIA_DIR", str(data_dir / "media"))
+    settings["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
+    return settings

@@ -1,0 +1,44 @@
+"""Errors the service raises for bad requests; each knows its HTTP status, so views stay thin."""
+
+
+class CatalogueError(Exception):
+    status = 400
+
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+    def to_json(self) -> dict:
+        body = {"status": self.status, "message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+class ValidationFailed(CatalogueError):
+    status = 400
+
+
+class NotAuthenticated(CatalogueError):
+    status = 401
+
+
+class Forbidden(CatalogueError):
+    status = 403
+
+
+class NotFound(CatalogueError):
+    status = 404
+
+
+class Conflict(CatalogueError):
+    status = 409
+
+
+class TooLarge(CatalogueError):
+    status = 413
+
+
+class UnsupportedType(CatalogueError):
+    status = 415

@@ -1,0 +1,152 @@
+"""Readers turn a file into numbered rows of plain dicts; a broken row becomes an error, not a crash."""
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalogue.errors import ValidationFailed
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are refused by the schema, with a message
+
+
+@dataclass
+class Row:
+    number: int           # 1-based line (JSON Lines) or data row (CSV, header is row 0)
+    data: dict | None
+    error: str | None = None
+
+
+def detect_format(path: Path, requested: str = "auto") -> str:
+    if requested != "auto":
+        return requested
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    raise ValidationFailed(f"Cannot tell the format of {path.name}; pass --format jsonl or csv.")
+
+
+def _decode(raw: bytes) -> tuple[str, str | None]:
+    """Decode UTF-8 strictly per row, so one badly encoded row does not spoil the file."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return "", f"Not valid UTF-8 (byte 0x{raw[error.start]:02x} at position {error.start}); save the file as UTF-8."
+
+
+def read_jsonl(path: Path):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            text, error = _decode(raw)
+            if error:
+                yield Row(number, None, error)
+                continue
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as bad:
+                yield Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
+                continue
+            if not isinstance(data, dict):
+                yield Row(number, None, "Each line must be one JSON object.")
+                continue
+            yield Row(number, data)
+
+
+@dataclass
+class ColumnMapping:
+    """How CSV columns become record fields: {"Title": "title", "Artist": {"field": "makers", "split": ";"}}."""
+    columns: dict
+    language: str | None = None
+    museum: str | None = None
+
+    @classmethod
+    def load(cls, path: Path | None) -> "ColumnMapping | None":
+        if path is None:
+            return None
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValidationFailed(f"Cannot read the column mapping {path}: {error}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+            raise ValidationFailed('A column mapping is a JSON object with "columns": {"CSV column": "field"}.')
+        return cls(columns=data["columns"], language=data.get("language"), museum=data.get("museum"))
+
+    def spec(self, column: str) -> dict | None:
+        target = self.columns.get(column)
+        if target is None:
+            return None
+        return {"field": target} if isinstance(target, str) else target
+
+
+REQUIRED_FIELDS = ("local_id", "title")
+
+
+def read_csv(path: Path, mapping: ColumnMapping | None):
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationFailed("The CSV file is empty.") from None
+    mapping = mapping or ColumnMapping(columns={name: name for name in header})
+    _check_header(header, mapping)
+    for number, cells in enumerate(reader, start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if any("\udc80" <= ch <= "\udcff" for cell in cells for ch in cell):
+            yield Row(number, None, "Not valid UTF-8; save the file as UTF-8.")
+        elif len(cells) != len(header):
+            yield Row(number, None, f"Row has {len(cells)} cells; the header has {len(header)}.")
+        else:
+            yield Row(number, _row_to_record(header, cells, mapping))
+
+
+def _check_header(header: list[str], mapping: ColumnMapping) -> None:
+    mapped = {(mapping.spec(c) or {}).get("field", "").split(".")[0] for c in header if mapping.spec(c)}
+    missing_fields = [f for f in REQUIRED_FIELDS if f not in mapped]
+    missing_columns = [c for c in mapping.columns if c not in header]
+    if missing_fields or missing_columns:
+        parts = []
+        if missing_columns:
+            parts.append("columns in the mapping but not in the file: " + ", ".join(missing_columns))
+        if missing_fields:
+            parts.append("no column for required fields: " + ", ".join(missing_fields))
+        raise ValidationFailed("The CSV header does not fit: " + "; ".join(parts) + ".")
+
+
+def _row_to_record(header: list[str], cells: list[str], mapping: ColumnMapping) -> dict:
+    record: dict = {"language": mapping.language} if mapping.language else {}
+    for column, cell in zip(header, cells):
+        spec = mapping.spec(column)
+        value = cell.strip()
+        if spec is None or value == "":
+            continue
+        if spec.get("split"):
+            value = [part.strip() for part in value.split(spec["split"]) if part.strip()]
+        _assign(record, spec["field"], value, mapping.language)
+    return record
+
+
+def _assign(record: dict, field: str, value, language: str | None) -> None:
+    """Put a cell at a field path: "title", "title.ja" (a language), "rights.image_rights", "makers"."""
+    head, _, rest = field.partition(".")
+    if head in ("title", "description"):
+        values = value if isinstance(value, list) else [value]
+        record.setdefault(head, {}).setdefault(rest or language or "none", []).extend(values)
+    elif head == "makers":
+        names = value if isinstance(value, list) else [value]
+        record.setdefault("makers", []).extend({"name": name} for name in names)
+    elif rest:
+        record.setdefault(head, {})[rest] = value
+    else:
+        record[head] = value

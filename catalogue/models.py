@@ -1,0 +1,99 @@
+"""Domain objects passed between store, service and views: Museum, ObjectRecord, StoredImage, Actor."""
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from catalogue import reference
+from catalogue.records.langmap import pick
+
+MUSEUM_STATUSES = ("applicant", "member", "suspended", "guest")
+
+
+def public_id(museum: str, local_id: str) -> str:
+    """A stable, URL-safe id derived from (museum, local id): the same record keeps its id
+    across re-imports and fresh databases, and the museum's own id may hold any characters."""
+    digest = hashlib.sha256(f"{museum}\x1f{local_id}".encode("utf-8")).digest()
+    return base64.b32encode(digest[:10]).decode("ascii").lower()
+
+
+@dataclass
+class Museum:
+    code: str
+    names: dict
+    country: str | None
+    status: str
+    city: str | None = None
+    website: str | None = None
+    logo: str | None = None
+
+    @property
+    def region(self) -> str | None:
+        return reference.region_of(self.country)
+
+    @property
+    def is_asem_partner_country(self) -> bool:
+        return reference.is_asem_partner(self.country)
+
+    def name(self, languages=("en",)) -> str:
+        return pick(self.names, languages) or self.code
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "names": self.names, "country": self.country, "region": self.region,
+                "city": self.city, "website": self.website, "logo": self.logo, "status": self.status}
+
+
+@dataclass
+class StoredImage:
+    id: str
+    record_id: str
+    sha256: str
+    position: int
+    format: str
+    width: int
+    height: int
+    bytes: int
+    alt: dict
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "width": self.width, "height": self.height, "format": self.format,
+                "bytes": self.bytes, "sha256": self.sha256, "alt": self.alt}
+
+
+@dataclass
+class ObjectRecord:
+    id: str
+    museum: str
+    local_id: str
+    body: dict
+    revision: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    images: list[StoredImage] = field(default_factory=list)
+
+    def title(self, languages=("en",)) -> str:
+        return pick(self.body.get("title"), languages) or self.local_id
+
+    def to_json(self, url: str) -> dict:
+        """The public JSON shape: identity first, then the schema's fields by their names."""
+        body = {k: v for k, v in self.body.items() if k not in ("local_id", "status")}
+        return {"id": self.id, "url": url, "museum": self.museum, "local_id": self.local_id, **body,
+                "images": [image.to_json() for image in self.images], "status": self.status,
+                "revision": self.revision, "created_at": self.created_at.isoformat(),
+                "updated_at": self.updated_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: every write names one, so audit history and per-museum rights have a seam."""
+    name: str
+    role: str  # "curator" (one museum), "admin" or "system" (any museum)
+    museum: str | None = None
+    user_id: int | None = None
+
+    def may_write(self, museum_code: str) -> bool:
+        return self.role in ("admin", "system") or (self.role == "curator" and self.museum == museum_code)
+
+
+SYSTEM = Actor(name="system", role="system")

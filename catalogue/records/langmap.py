@@ -1,0 +1,76 @@
+"""Language maps ({"en": ["Great Wave"], "ja": ["神奈川沖浪裏"]}) as IIIF and JSON-LD write them."""
+import re
+
+from marshmallow import ValidationError, fields
+
+from catalogue.text import clean_block, clean_line
+
+NO_LANGUAGE = "none"
+TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def canonical_tag(tag: str) -> str:
+    """BCP 47 casing: language lower, script title ("zh-Hant"), region upper ("pt-BR")."""
+    if tag.strip().lower() in (NO_LANGUAGE, "", "und"):
+        return NO_LANGUAGE
+    parts = tag.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def is_valid_tag(tag) -> bool:
+    return isinstance(tag, str) and (tag.strip().lower() in (NO_LANGUAGE, "und") or bool(TAG.match(tag.strip())))
+
+
+def pick(langmap: dict | None, preferred: list[str] | tuple = ("en",)) -> str | None:
+    """The first value in the visitor's languages, then English, then no-language, then any."""
+    if not langmap:
+        return None
+    chain = [*preferred, "en", NO_LANGUAGE]
+    for tag in chain:
+        for key, values in langmap.items():
+            if values and (key == tag or key.split("-")[0] == tag.split("-")[0]):
+                return values[0]
+    return next((values[0] for values in langmap.values() if values), None)
+
+
+class LanguageMap(fields.Field):
+    """A field taking a plain string (in the record's language) or a map of tag -> string or list."""
+
+    def __init__(self, max_length: int = 2000, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.clean = clean_block if multiline else clean_line
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        language = (self.parent.context_language if hasattr(self.parent, "context_language") else None) or NO_LANGUAGE
+        if isinstance(value, str):
+            value = {language: [value]}
+        if not isinstance(value, dict):
+            raise ValidationError("Expected a string or a language map such as {\"en\": [\"...\"]}.")
+        result: dict[str, list[str]] = {}
+        for tag, values in value.items():
+            if not is_valid_tag(tag):
+                raise ValidationError(f"{str(tag)[:40]!r} is not a language tag (BCP 47, or 'none').")
+            if isinstance(values, str):
+                values = [values]
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ValidationError(f"Values for {tag!r} must be a string or a list of strings.")
+            for text in values:
+                if len(text) > self.max_length:
+                    raise ValidationError(f"Longer than {self.max_length} characters.")
+                cleaned = self.clean(text)
+                bucket = result.setdefault(canonical_tag(tag), [])
+                if cleaned and cleaned not in bucket:
+                    bucket.append(cleaned)
+        return {tag: values for tag, values in result.items() if values}
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value

@@ -1,0 +1,83 @@
+"""Reference vocabularies kept as data files: countries, ASEM partners, rights statements, periods.
+
+They are data, not code, because they change without a release (the partnership grows, museums
+ask for new period names).
+"""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from catalogue.text import fold
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _load(name: str):
+    with open(DATA_DIR / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def countries() -> dict:
+    """ISO 3166-1 alpha-2 code -> {"code", "name", "region", "aliases"}."""
+    return {entry["code"]: entry for entry in _load("countries.json")}
+
+
+@lru_cache(maxsize=None)
+def _country_lookup() -> dict:
+    lookup = {}
+    for code, entry in countries().items():
+        for name in [code, entry["name"], *entry["aliases"]]:
+            lookup[fold(name)] = code
+    return lookup
+
+
+def country_code(value: str) -> str | None:
+    """The ISO code for a code, an English name or a vernacular alias ("Nihon" -> "JP")."""
+    return _country_lookup().get(fold(value.strip()))
+
+
+@lru_cache(maxsize=None)
+def asem_partners() -> frozenset:
+    return frozenset(_load("asem_partners.json")["partners"])
+
+
+def is_asem_partner(code: str | None) -> bool:
+    return code in asem_partners()
+
+
+def region_of(code: str | None) -> str | None:
+    """The region of a country: ``asia`` or ``europe`` for the partners (ASEM's groups), else a continent."""
+    entry = countries().get(code or "")
+    return entry["region"] if entry else None
+
+
+@lru_cache(maxsize=None)
+def rights_statements() -> dict:
+    """Rights URI -> {"uri", "label", "access", "aliases"}."""
+    return {entry["uri"]: entry for entry in _load("rights.json")["statements"]}
+
+
+@lru_cache(maxsize=None)
+def _rights_lookup() -> dict:
+    lookup = {}
+    for uri, entry in rights_statements().items():
+        for name in [uri, uri.replace("http://", "https://"), uri.rstrip("/"), entry["label"], *entry["aliases"]]:
+            lookup[fold(name)] = uri
+            lookup[fold(name.replace("http://", "https://"))] = uri
+    return lookup
+
+
+def rights_uri(value: str) -> str | None:
+    """The controlled URI for a rights URI, label or alias ("CC0" -> the CC0 1.0 URI)."""
+    return _rights_lookup().get(fold(value.strip()))
+
+
+@lru_cache(maxsize=None)
+def periods() -> list:
+    """Named periods with folded names and aliases, longest name first (so "Northern Song" beats "Song")."""
+    entries = []
+    for entry in _load("periods.json")["periods"]:
+        for name in [entry["name"], *entry["aliases"]]:
+            entries.append((fold(name), entry["begin"], entry["end"], entry["name"]))
+    return sorted(entries, key=lambda item: -len(item[0]))

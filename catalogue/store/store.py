@@ -1,0 +1,255 @@
+"""The only code that touches the database: museums, records, images, users, audit, outbox."""
+import hashlib
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from catalogue.models import Museum, ObjectRecord, StoredImage
+from catalogue.store import tables as t
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _sqlite_setup(engine: sa.Engine) -> None:
+    """WAL for readers during writes; BEGIN IMMEDIATE so read-then-write upserts never deadlock."""
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = sa.create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_setup(self.engine)
+
+    def create_all(self) -> None:
+        t.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self):
+        """One unit of work: everything inside commits together or not at all."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self):
+        with self.engine.connect() as conn:
+            yield conn
+
+    # museums -------------------------------------------------------------------------------
+    def get_museum(self, code: str, conn: Connection | None = None) -> Museum | None:
+        with self._conn(conn) as c:
+            row = c.execute(sa.select(t.museums).where(t.museums.c.code == code)).mappings().first()
+        return _museum(row) if row else None
+
+    def list_museums(self) -> list[Museum]:
+        with self.reading() as c:
+            rows = c.execute(sa.select(t.museums).order_by(t.museums.c.code)).mappings().all()
+        return [_museum(row) for row in rows]
+
+    def save_museum(self, conn: Connection, museum: Museum) -> bool:
+        """Insert or update; returns True when something changed."""
+        values = {k: v for k, v in museum.to_json().items() if k != "region"}
+        existing = conn.execute(sa.select(t.museums).where(t.museums.c.code == museum.code)).mappings().first()
+        if existing is None:
+            conn.execute(t.museums.insert().values(**values, created_at=now(), updated_at=now()))
+            return True
+        if all(existing[k] == v for k, v in values.items()):
+            return False
+        conn.execute(t.museums.update().where(t.museums.c.code == museum.code).values(**values, updated_at=now()))
+        return True
+
+    def record_counts(self, status: str = "published") -> dict[str, int]:
+        query = (sa.select(t.records.c.museum, sa.func.count()).where(t.records.c.status == status)
+                 .group_by(t.records.c.museum))
+        with self.reading() as c:
+            return dict(c.execute(query).all())
+
+    # records -------------------------------------------------------------------------------
+    def get_record(self, record_id: str) -> ObjectRecord | None:
+        found = self.get_records([record_id])
+        return found[0] if found else None
+
+    def get_records(self, record_ids: list[str]) -> list[ObjectRecord]:
+        with self.reading() as c:
+            rows = c.execute(sa.select(t.records).where(t.records.c.id.in_(record_ids))).mappings().all()
+            return self._with_images(c, rows)
+
+    def find_record(self, museum: str, local_id: str) -> ObjectRecord | None:
+        query = sa.select(t.records).where(t.records.c.museum == museum, t.records.c.local_id == local_id)
+        with self.reading() as c:
+            rows = c.execute(query).mappings().all()
+            found = self._with_images(c, rows)
+        return found[0] if found else None
+
+    def list_records(self, museum: str | None = None, status: str | None = "published",
+                     masterpiece: bool | None = None, limit: int = 50, offset: int = 0) -> list[ObjectRecord]:
+        query = sa.select(t.records)
+        if museum:
+            query = query.where(t.records.c.museum == museum)
+        if status:
+            query = query.where(t.records.c.status == status)
+        if masterpiece is not None:
+            query = query.where(t.records.c.masterpiece == masterpiece)
+        query = query.order_by(t.records.c.museum, t.records.c.local_id).limit(limit).offset(offset)
+        with self.reading() as c:
+            return self._with_images(c, c.execute(query).mappings().all())
+
+    def count_records(self, museum: str | None = None, status: str | None = "published") -> int:
+        query = sa.select(sa.func.count()).select_from(t.records)
+        if museum:
+            query = query.where(t.records.c.museum == museum)
+        if status:
+            query = query.where(t.records.c.status == status)
+        with self.reading() as c:
+            return c.execute(query).scalar_one()
+
+    def existing_rows(self, conn: Connection, museum: str, local_ids: list[str]) -> dict[str, dict]:
+        """local id -> {id, content_hash, revision, status, created_at} for an upsert batch."""
+        cols = (t.records.c.id, t.records.c.local_id, t.records.c.content_hash, t.records.c.revision,
+                t.records.c.status, t.records.c.body)
+        found = {}
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start:start + 500]
+            query = sa.select(*cols).where(t.records.c.museum == museum, t.records.c.local_id.in_(chunk))
+            for row in conn.execute(query).mappings():
+                found[row["local_id"]] = dict(row)
+        return found
+
+    def insert_records(self, conn: Connection, rows: list[dict]) -> None:
+        if rows:
+            conn.execute(t.records.insert(), rows)
+
+    def update_records(self, conn: Connection, rows: list[dict]) -> None:
+        if not rows:
+            return
+        statement = (t.records.update().where(t.records.c.id == sa.bindparam("_id"))
+                     .values({k: sa.bindparam(k) for k in rows[0] if k != "_id"}))
+        conn.execute(statement, rows)
+
+    def _with_images(self, conn: Connection, rows) -> list[ObjectRecord]:
+        ids = [row["id"] for row in rows]
+        by_record: dict[str, list[StoredImage]] = {}
+        if ids:
+            query = sa.select(t.images).where(t.images.c.record_id.in_(ids)).order_by(t.images.c.position)
+            for image in conn.execute(query).mappings():
+                by_record.setdefault(image["record_id"], []).append(_image(image))
+        return [_record(row, by_record.get(row["id"], [])) for row in rows]
+
+    # images --------------------------------------------------------------------------------
+    def add_image(self, conn: Connection, image: StoredImage, original_name: str | None) -> bool:
+        """Attach an image; returns False when this record already has these exact bytes."""
+        exists = conn.execute(sa.select(t.images.c.id).where(
+            t.images.c.record_id == image.record_id, t.images.c.sha256 == image.sha256)).first()
+        if exists:
+            return False
+        values = {**image.__dict__, "original_name": original_name, "created_at": now()}
+        conn.execute(t.images.insert().values(**values))
+        return True
+
+    def next_image_position(self, conn: Connection, record_id: str) -> int:
+        query = sa.select(sa.func.max(t.images.c.position)).where(t.images.c.record_id == record_id)
+        current = conn.execute(query).scalar()
+        return 0 if current is None else current + 1
+
+    def image_by_id(self, image_id: str) -> StoredImage | None:
+        with self.reading() as c:
+            row = c.execute(sa.select(t.images).where(t.images.c.id == image_id)).mappings().first()
+        return _image(row) if row else None
+
+    # users and tokens ----------------------------------------------------------------------
+    def create_user(self, conn: Connection, name: str, role: str, museum: str | None) -> int:
+        result = conn.execute(t.users.insert().values(name=name, role=role, museum=museum, created_at=now()))
+        return result.inserted_primary_key[0]
+
+    def add_token(self, conn: Connection, user_id: int, token: str) -> None:
+        conn.execute(t.tokens.insert().values(token_hash=token_hash(token), user_id=user_id, created_at=now()))
+
+    def user_for_token(self, token: str) -> dict | None:
+        query = (sa.select(t.users).join(t.tokens, t.tokens.c.user_id == t.users.c.id)
+                 .where(t.tokens.c.token_hash == token_hash(token), t.tokens.c.revoked_at.is_(None)))
+        with self.reading() as c:
+            row = c.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    # audit and outbox ----------------------------------------------------------------------
+    def append_audit(self, conn: Connection, entries: list[dict]) -> None:
+        if entries:
+            conn.execute(t.audit_log.insert(), [{"at": now(), **entry} for entry in entries])
+
+    def audit_entries(self, record_id: str | None = None) -> list[dict]:
+        query = sa.select(t.audit_log).order_by(t.audit_log.c.id)
+        if record_id:
+            query = query.where(t.audit_log.c.record_id == record_id)
+        with self.reading() as c:
+            return [dict(row) for row in c.execute(query).mappings()]
+
+    def enqueue(self, conn: Connection, items: list[tuple[str, int, str]]) -> None:
+        """Queue (record id, revision, "upsert"|"delete") for the indexer, inside the write's transaction."""
+        if items:
+            rows = [{"record_id": r, "revision": rev, "op": op, "enqueued_at": now()} for r, rev, op in items]
+            conn.execute(t.index_outbox.insert(), rows)
+
+    def pending_outbox(self, limit: int = 500) -> list[dict]:
+        query = sa.select(t.index_outbox).order_by(t.index_outbox.c.id).limit(limit)
+        with self.reading() as c:
+            return [dict(row) for row in c.execute(query).mappings()]
+
+    def ack_outbox(self, entry_ids: list[int]) -> None:
+        with self.transaction() as c:
+            c.execute(t.index_outbox.delete().where(t.index_outbox.c.id.in_(entry_ids)))
+
+    @contextmanager
+    def _conn(self, conn: Connection | None):
+        if conn is not None:
+            yield conn
+        else:
+            with self.reading() as c:
+                yield c
+
+
+def token_hash(token: str) -> str:
+    # tokens are long random strings, so a plain hash is enough; only hashes are stored
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _museum(row) -> Museum:
+    return Museum(code=row["code"], names=row["names"], country=row["country"], status=row["status"],
+                  city=row["city"], website=row["website"], logo=row["logo"])
+
+
+def _image(row) -> StoredImage:
+    return StoredImage(id=row["id"], record_id=row["record_id"], sha256=row["sha256"], position=row["position"],
+                       format=row["format"], width=row["width"], height=row["height"], bytes=row["bytes"],
+                       alt=row["alt"])
+
+
+def _record(row, images: list[StoredImage]) -> ObjectRecord:
+    return ObjectRecord(id=row["id"], museum=row["museum"], local_id=row["local_id"], body=row["body"],
+                        revision=row["revision"], status=row["status"], created_at=_aware(row["created_at"]),
+                        updated_at=_aware(row["updated_at"]), images=images)

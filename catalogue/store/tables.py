@@ -1,0 +1,90 @@
+"""Database tables (SQLAlchemy Core). Portable types only, so PostgreSQL works by URL later."""
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+museums = sa.Table(
+    "museums", metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("names", sa.JSON, nullable=False),
+    sa.Column("country", sa.String(2)),
+    sa.Column("city", sa.String(200)),
+    sa.Column("website", sa.String(2000)),
+    sa.Column("logo", sa.String(2000)),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+records = sa.Table(
+    "records", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("museum", sa.String(40), sa.ForeignKey("museums.code"), nullable=False),
+    sa.Column("local_id", sa.String(500), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("masterpiece", sa.Boolean, nullable=False, default=False),
+    sa.Column("date_begin", sa.Integer),
+    sa.Column("date_end", sa.Integer),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("museum", "local_id", name="uq_records_museum_local_id"),
+    sa.Index("ix_records_museum_status", "museum", "status"),
+)
+
+images = sa.Table(
+    "images", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("record_id", sa.String(32), sa.ForeignKey("records.id"), nullable=False, index=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("format", sa.String(10), nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("bytes", sa.Integer, nullable=False),
+    sa.Column("alt", sa.JSON, nullable=False),
+    sa.Column("original_name", sa.String(500)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("record_id", "sha256", name="uq_images_record_sha"),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("museum", sa.String(40), sa.ForeignKey("museums.code")),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("museum", sa.String(40)),
+    sa.Column("record_id", sa.String(32), index=True),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("revision", sa.Integer),
+    sa.Column("changes", sa.JSON, nullable=False),
+)
+
+# Written in the same transaction as the record change, so a search outage never loses an update.
+index_outbox = sa.Table(
+    "index_outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.String(32), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("op", sa.String(10), nullable=False),
+    sa.Column("enqueued_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""HTTP views: thin layers that parse a request, call the service, and render JSON or HTML."""
