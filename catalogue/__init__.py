@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.finish(settings))
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]
+    app.json.sort_keys = False  # records read in schema order: identity first
 
     from catalogue import extensions, i18n
     from catalogue.views import api, errors, public

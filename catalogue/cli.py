@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
@@ -42,6 +42,7 @@ def _count_lines(path: Path) -> int:
               help="CSV column mapping (JSON); without it CSV headers must be field names.")
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
 @click.option("--register-museums", is_flag=True, help="Register museums the file names but the catalogue lacks.")
+@with_appcontext
 def import_command(path, museum, file_format, mapping, dry_run, register_museums):
     """Import object records from JSON Lines or CSV; bad rows are reported, good rows land."""
     importer = Importer(service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums)
@@ -63,6 +64,7 @@ def import_command(path, museum, file_format, mapping, dry_run, register_museums
 @click.command("import-images")
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--museum", help="Museum code for every line (else each line names its museum).")
+@with_appcontext
 def import_images_command(manifest, museum):
     """Attach images listed in a JSON Lines manifest: {"museum", "local_id", "file", "alt"} per line.
 
@@ -86,7 +88,7 @@ def import_images_command(manifest, museum):
     sys.exit(1 if failed else 0)
 
 
-@click.group("museum")
+@click.group("museum", cls=AppGroup)
 def museum_group():
     """Register and list member museums."""
 
@@ -114,7 +116,7 @@ def museum_list():
                    f"{museum.name()}")
 
 
-@click.group("token")
+@click.group("token", cls=AppGroup)
 def token_group():
     """API tokens for curators."""
 

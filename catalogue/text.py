@@ -12,14 +12,21 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
+def _is_control(ch: str) -> bool:
+    # control characters and lone surrogates go; format characters (ZWJ, ZWNJ) stay: scripts need them
+    return unicodedata.category(ch) in ("Cc", "Cs")
+
+
 def clean_line(text: str) -> str:
     """Collapse runs of white space and strip control characters from one-line text."""
-    cleaned = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    return " ".join(cleaned.split())
+    if not text.isprintable():  # rare: only then look at each character
+        text = "".join(" " if _is_control(ch) else ch for ch in text)
+    return " ".join(text.split())
 
 
 def clean_block(text: str) -> str:
     """Normalise line endings and strip control characters (but keep newlines) in long text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    kept = text if text.replace("\n", "").replace("\t", "").isprintable() else \
+        "".join(ch for ch in text if ch in "\n\t" or not _is_control(ch))
     return unicodedata.normalize("NFC", kept).strip()

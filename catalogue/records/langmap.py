@@ -42,7 +42,9 @@ def pick(langmap: dict | None, preferred: list[str] | tuple = ("en",)) -> str | 
 
 
 class LanguageMap(fields.Field):
-    """A field taking a plain string (in the record's language) or a map of tag -> string or list."""
+    """A field taking a map of tag -> string or list; a plain string has no language ("none").
+
+    The record schema turns plain titles into maps in the record's language before this runs."""
 
     def __init__(self, max_length: int = 2000, multiline: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -50,9 +52,8 @@ class LanguageMap(fields.Field):
         self.clean = clean_block if multiline else clean_line
 
     def _deserialize(self, value, attr, data, **kwargs):
-        language = (self.parent.context_language if hasattr(self.parent, "context_language") else None) or NO_LANGUAGE
         if isinstance(value, str):
-            value = {language: [value]}
+            value = {NO_LANGUAGE: [value]}
         if not isinstance(value, dict):
             raise ValidationError("Expected a string or a language map such as {\"en\": [\"...\"]}.")
         result: dict[str, list[str]] = {}

@@ -200,7 +200,9 @@ class ObjectRecordSchema(Schema):
         language = data.get("language") or NO_LANGUAGE
         if not isinstance(language, str) or not is_valid_tag(language):
             raise ValidationError("Not a language tag (BCP 47, or 'none').", "language")
-        self.context_language = canonical_tag(language)
+        for name in ("title", "description"):  # plain strings are in the record's language
+            if isinstance(data.get(name), str):
+                data[name] = {canonical_tag(language): [data[name]]}
         if isinstance(data.get("local_id"), (int, float)) and not isinstance(data.get("local_id"), bool):
             data["local_id"] = str(data["local_id"])
         return data
@@ -259,9 +261,12 @@ def materials_from_medium(medium: str) -> list[str]:
     return result[:20]
 
 
+_SCHEMA = ObjectRecordSchema()  # built once: schemas are stateless, and building one is costly
+
+
 def load_record(payload) -> dict:
     """Validate and normalise one record; raises ``marshmallow.ValidationError`` with field messages."""
-    return ObjectRecordSchema().load(payload)
+    return _SCHEMA.load(payload)
 
 
 def field_errors(error: ValidationError) -> list[dict]:

@@ -1,0 +1,113 @@
+"""The record schema accepts what curators send, normalises it, and names every bad field."""
+import pytest
+from marshmallow import ValidationError
+
+from catalogue.records.langmap import canonical_tag, pick
+from catalogue.records.schema import field_errors, load_record
+from tests.conftest import record_payload
+
+CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
+PDM = "http://creativecommons.org/publicdomain/mark/1.0/"
+
+
+def errors_of(payload) -> dict:
+    with pytest.raises(ValidationError) as caught:
+        load_record(payload)
+    return {e["field"]: e["message"] for e in field_errors(caught.value)}
+
+
+def test_a_valid_record_is_normalised():
+    record = load_record(record_payload())
+    assert record["title"] == {"en": ["The Great Wave"]}
+    assert record["date_begin"] == 1830 and record["date_end"] == 1832
+    assert record["country"] == ["JP"]
+    assert record["rights"] == {"metadata_license": CC0, "image_rights": PDM}
+    assert record["status"] == "published" and record["masterpiece"] is False
+    assert record["materials"] == ["woodblock print", "ink", "colour", "paper"]
+
+
+def test_language_maps_take_plain_strings_lists_and_tags():
+    record = load_record(record_payload(language="ja", title="神奈川沖浪裏",
+                                        description={"EN": "A wave", "zh-hant": ["浪"], "none": "x"}))
+    assert record["title"] == {"ja": ["神奈川沖浪裏"]}
+    assert record["description"] == {"en": ["A wave"], "zh-Hant": ["浪"], "none": ["x"]}
+
+
+def test_a_record_without_language_keeps_its_text_under_none():
+    record = load_record({"local_id": "1", "title": "Untitled"})
+    assert record["title"] == {"none": ["Untitled"]}
+
+
+def test_text_is_cleaned_but_not_rewritten():
+    record = load_record(record_payload(title="  Two\tspaces  and\x00 control ", inscription="line 1\r\nline 2"))
+    assert record["title"] == {"en": ["Two spaces and control"]}
+    assert record["inscription"] == "line 1\nline 2"
+
+
+def test_html_is_kept_as_text_for_escaping_on_output():
+    record = load_record(record_payload(title="<script>alert(1)</script>"))
+    assert record["title"] == {"en": ["<script>alert(1)</script>"]}
+
+
+def test_structured_years_win_over_the_display_text():
+    record = load_record(record_payload(date_display="19th century", date_begin=1850, date_end=None))
+    assert (record["date_begin"], record["date_end"]) == (1850, 1850)
+
+
+def test_years_come_from_period_when_the_display_date_is_missing():
+    record = load_record(record_payload(date_display=None, period="Edo"))
+    assert (record["date_begin"], record["date_end"]) == (1603, 1868)
+
+
+def test_countries_accept_codes_english_and_vernacular_names():
+    record = load_record(record_payload(country="Nihon; United States; fr"))
+    assert record["country"] == ["JP", "US", "FR"]
+
+
+def test_dimensions_keep_text_and_read_centimetres():
+    record = load_record(record_payload(dimensions="H: 12 5/8 x W: 8 1/4 in. (32 x 21 cm)"))
+    assert record["dimensions"] == {"text": "H: 12 5/8 x W: 8 1/4 in. (32 x 21 cm)", "height_cm": 32.0,
+                                    "width_cm": 21.0}
+
+
+def test_read_only_keys_from_a_fetched_record_are_ignored():
+    record = load_record(record_payload(id="abc", url="http://x", revision=3, images=[], museum="tate"))
+    assert "id" not in record and "revision" not in record
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"title": None}, "title"),
+    ({"title": {"e n": "x"}}, "title"),
+    ({"title": {"en": 5}}, "title"),
+    ({"local_id": ""}, "local_id"),
+    ({"local_id": " padded"}, "local_id"),
+    ({"local_id": "tab\there"}, "local_id"),
+    ({"date_begin": "soon"}, "date_begin"),
+    ({"date_begin": 1900, "date_end": 1800}, "date_end"),
+    ({"date_end": 7195}, "date_end"),
+    ({"country": "Atlantis"}, "country"),
+    ({"rights": {"image_rights": "all mine"}}, "rights.image_rights"),
+    ({"makers": [{"name": ""}]}, "makers.0.name"),
+    ({"makers": [{"name": "A", "birth_year": 1936, "death_year": 1912}]}, "makers.0.death_year"),
+    ({"source_url": "javascript:alert(1)"}, "source_url"),
+    ({"status": "deleted"}, "status"),
+    ({"language": "not a tag!"}, "language"),
+    ({"favourite_colour": "blue"}, "favourite_colour"),
+    ({"title": "x" * 2001}, "title"),
+    ({"description": "x" * 50001}, "description"),
+    ({"materials": [f"m{i}" for i in range(51)]}, "materials"),
+])
+def test_invalid_fields_are_named(overrides, field):
+    assert field in errors_of(record_payload(**overrides))
+
+
+def test_a_record_must_be_an_object():
+    assert errors_of(["not", "a", "record"])
+
+
+def test_language_helpers():
+    assert canonical_tag("ZH-hant-tw") == "zh-Hant-TW"
+    assert pick({"nl": ["Nachtwacht"], "en": ["Night Watch"]}, ["fr"]) == "Night Watch"
+    assert pick({"nl": ["Nachtwacht"]}, ["ja"]) == "Nachtwacht"
+    assert pick({"en-GB": ["Colour"]}, ["en"]) == "Colour"
+    assert pick({}, ["en"]) is None

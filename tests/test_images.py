@@ -1,0 +1,101 @@
+"""Uploaded images are checked with Pillow before anything is stored, and stored once by content."""
+import io
+import os
+
+import pytest
+from PIL import Image
+
+from catalogue.cli import cli_actor
+from tests.conftest import image_bytes, record_payload
+
+IMAGES = "/api/museums/tate/objects/T00001/images"
+
+
+@pytest.fixture
+def record(service, museum):
+    return service.upsert(cli_actor(), "tate", record_payload())
+
+
+def upload(client, auth, *files):
+    data = {"file": [(io.BytesIO(content), name) for content, name in files]}
+    return client.post(IMAGES, headers=auth, data=data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "TIFF", "WEBP"])
+def test_allowed_formats_are_accepted(client, auth, record, fmt):
+    response = upload(client, auth, (image_bytes(fmt), f"x.{fmt.lower()}"))
+    assert response.status_code == 201
+    assert response.get_json()["images"][0]["format"] == fmt
+
+
+def test_other_formats_are_415(client, auth, record):
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    assert upload(client, auth, (gif.getvalue(), "x.gif")).status_code == 415
+
+
+def test_a_fake_image_is_415(client, auth, record):
+    response = upload(client, auth, (b"<?php echo 'hi'; ?>", "photo.jpg"))
+    assert response.status_code == 415 and "recognised" in response.get_json()["message"]
+
+
+def test_a_truncated_image_is_400(client, auth, record):
+    data = image_bytes("JPEG", size=(400, 300))
+    response = upload(client, auth, (data[: len(data) // 2], "cut.jpg"))
+    assert response.status_code == 400 and "truncated" in response.get_json()["message"]
+
+
+def test_too_many_bytes_is_413(client, auth, record, app):
+    app.extensions["catalogue"].max_image_bytes = 10_000
+    noise = io.BytesIO()
+    Image.frombytes("RGB", (100, 100), os.urandom(30_000)).save(noise, "PNG")  # noise does not compress
+    response = upload(client, auth, (noise.getvalue(), "big.png"))
+    assert response.status_code == 413 and "bytes" in response.get_json()["message"]
+
+
+def test_too_many_pixels_is_413(client, auth, record):
+    # 2,500 x 2,000 = 5 MP against the test limit of 4 MP; the file itself is tiny
+    response = upload(client, auth, (image_bytes("PNG", size=(2500, 2000), color=(0, 0, 0)), "wide.png"))
+    assert response.status_code == 413 and "pixels" in response.get_json()["message"]
+
+
+def test_a_decompression_bomb_is_413(client, auth, record):
+    bomb = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(bomb, "PNG")  # 144 MP of white compresses to a few kB
+    assert len(bomb.getvalue()) < 100_000
+    assert upload(client, auth, (bomb.getvalue(), "bomb.png")).status_code == 413
+
+
+def test_exif_orientation_is_applied_to_the_dimensions(client, auth, record):
+    rotated = image_bytes("JPEG", size=(60, 20), exif_orientation=6)  # "rotate 90° clockwise"
+    image = upload(client, auth, (rotated, "r.jpg")).get_json()["images"][0]
+    assert (image["width"], image["height"]) == (20, 60)
+
+
+def test_the_same_bytes_are_stored_once(client, auth, record, service):
+    data = image_bytes("JPEG")
+    first = upload(client, auth, (data, "a.jpg")).get_json()["images"][0]
+    second = upload(client, auth, (data, "copy.jpg")).get_json()["images"][0]
+    assert first["id"] == second["id"]
+    files = list((service.media.root / "originals").rglob("*.jpg"))
+    assert len(files) == 1 and files[0].name == f"{first['sha256']}.jpg"
+    assert service.record(record.record_id).revision == 2
+
+
+def test_one_bad_file_rejects_the_whole_upload(client, auth, record, service):
+    response = upload(client, auth, (image_bytes("JPEG"), "good.jpg"), (b"junk", "bad.jpg"))
+    assert response.status_code == 415
+    assert service.record(record.record_id).images == []
+    assert not (service.media.root / "originals").exists()
+
+
+def test_an_upload_must_be_multipart_with_a_file(client, auth, record):
+    assert client.post(IMAGES, headers=auth, json={"file": "x"}).status_code == 415
+    assert client.post(IMAGES, headers=auth, data={"alt": "x"}, content_type="multipart/form-data").status_code == 400
+
+
+def test_images_need_a_known_record_and_a_curator(client, auth, museum, token):
+    assert upload(client, auth, (image_bytes(), "a.jpg")).status_code == 404
+    response = client.post(IMAGES, data={"file": (io.BytesIO(image_bytes()), "a.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 401

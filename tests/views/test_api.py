@@ -1,0 +1,155 @@
+"""The JSON API: public reads, curator writes with tokens, and a clear 4xx for every bad request."""
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import image_bytes, record_payload
+
+OBJECTS = "/api/museums/tate/objects"
+
+
+def put(client, auth, local_id, payload, **kwargs):
+    return client.put(f"{OBJECTS}/{quote(local_id, safe='')}", json=payload, headers=auth, **kwargs)
+
+
+def test_post_one_record_creates_it(client, auth):
+    response = client.post(OBJECTS, json=record_payload(), headers=auth)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["museum"] == "tate" and body["local_id"] == "T00001" and body["revision"] == 1
+    assert body["url"] == f"http://catalogue.test/objects/{body['id']}"
+    assert body["title"] == {"en": ["The Great Wave"]} and body["date_begin"] == 1830
+    assert body["images"] == [] and response.headers["ETag"] == f'"{body["id"]}-1"'
+
+
+def test_post_a_list_reports_each_record(client, auth):
+    client.post(OBJECTS, json=record_payload("a"), headers=auth)
+    response = client.post(OBJECTS, json=[record_payload("a"), record_payload("b")], headers=auth)
+    assert response.status_code == 201
+    assert [r["action"] for r in response.get_json()["results"]] == ["unchanged", "created"]
+
+
+def test_posting_only_known_records_is_200(client, auth):
+    client.post(OBJECTS, json=record_payload(), headers=auth)
+    assert client.post(OBJECTS, json=record_payload(), headers=auth).status_code == 200
+
+
+def test_put_creates_then_updates(client, auth):
+    assert put(client, auth, "T1", record_payload("T1")).status_code == 201
+    response = put(client, auth, "T1", record_payload("T1", title="New"))
+    assert response.status_code == 200 and response.get_json()["revision"] == 2
+
+
+def test_put_takes_the_local_id_from_the_url(client, auth):
+    payload = record_payload()
+    del payload["local_id"]
+    response = put(client, auth, "a/b c?d#e", payload)
+    assert response.status_code == 201 and response.get_json()["local_id"] == "a/b c?d#e"
+    again = client.get(f"{OBJECTS}/{quote('a/b c?d#e', safe='')}")
+    assert again.status_code == 200 and again.get_json()["local_id"] == "a/b c?d#e"
+
+
+def test_objects_are_readable_by_id_and_by_local_id(client, auth):
+    created = client.post(OBJECTS, json=record_payload(), headers=auth).get_json()
+    by_id = client.get(f"/api/objects/{created['id']}").get_json()
+    assert by_id == client.get(f"{OBJECTS}/T00001").get_json()
+    assert list(by_id)[:4] == ["id", "url", "museum", "local_id"]
+
+
+def test_delete_withdraws(client, auth):
+    client.post(OBJECTS, json=record_payload(), headers=auth)
+    assert client.delete(f"{OBJECTS}/T00001", headers=auth).status_code == 204
+    assert client.get(f"{OBJECTS}/T00001").get_json()["status"] == "withdrawn"
+    assert client.delete(f"{OBJECTS}/T00001", headers=auth).status_code == 204
+
+
+def test_400_lists_field_errors(client, auth):
+    response = client.post(OBJECTS, json=record_payload(title=None, country="Atlantis"), headers=auth)
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.get_json()["errors"]}
+    assert fields == {"title", "country"}
+
+
+def test_400_for_malformed_json(client, auth):
+    response = client.post(OBJECTS, data="{not json", content_type="application/json", headers=auth)
+    assert response.status_code == 400 and "JSON" in response.get_json()["message"]
+
+
+def test_400_when_body_and_url_disagree(client, auth):
+    assert put(client, auth, "T1", record_payload("T2")).status_code == 400
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}])
+def test_401_without_a_valid_token(client, museum, headers):
+    response = client.post(OBJECTS, json=record_payload(), headers=headers)
+    assert response.status_code == 401 and response.get_json()["message"]
+
+
+def test_403_for_another_museums_records(client, auth, make_museum):
+    make_museum("rijksmuseum", country="NL")
+    response = client.post("/api/museums/rijksmuseum/objects", json=record_payload(), headers=auth)
+    assert response.status_code == 403
+
+
+def test_404s(client, auth):
+    assert client.get("/api/objects/doesnotexist").status_code == 404
+    assert client.get(f"{OBJECTS}/missing").status_code == 404
+    assert client.delete(f"{OBJECTS}/missing", headers=auth).status_code == 404
+    assert client.post("/api/museums/nowhere/objects", json=record_payload(), headers=auth).status_code == 404
+    assert client.get("/api/nothing-here").get_json()["status"] == 404
+
+
+def test_409_for_a_stale_revision(client, auth):
+    put(client, auth, "T1", record_payload("T1"))
+    put(client, auth, "T1", record_payload("T1", title="v2"))
+    stale = put(client, auth, "T1", record_payload("T1", title="v3"), )
+    assert stale.status_code == 200
+    response = client.put(f"{OBJECTS}/T1", json=record_payload("T1", title="v4"),
+                          headers={**auth, "If-Match": '"x-1"'})
+    assert response.status_code == 409
+    assert put(client, auth, "T1", record_payload("T1", title="v4", revision=1)).status_code == 409
+
+
+def test_413_for_a_body_over_the_limit(app, client, auth):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    response = client.post(OBJECTS, json=record_payload(description="x" * 20_000), headers=auth)
+    assert response.status_code == 413 and response.get_json()["status"] == 413
+
+
+def test_413_for_too_many_records(app, client, auth):
+    app.config["MAX_RECORDS_PER_REQUEST"] = 2
+    response = client.post(OBJECTS, json=[record_payload(str(i)) for i in range(3)], headers=auth)
+    assert response.status_code == 413
+
+
+def test_415_for_a_body_that_is_not_json(client, auth):
+    response = client.post(OBJECTS, data="local_id=1", content_type="application/x-www-form-urlencoded",
+                           headers=auth)
+    assert response.status_code == 415
+
+
+def test_405_is_json_too(client):
+    response = client.patch(f"{OBJECTS}/T1")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+
+
+def test_museums_are_listed_with_counts(client, auth):
+    client.post(OBJECTS, json=record_payload(), headers=auth)
+    museums = client.get("/api/museums").get_json()
+    assert museums[0]["code"] == "tate" and museums[0]["records"] == 1 and museums[0]["region"] == "europe"
+
+
+def test_images_upload_and_appear_in_the_record(client, auth):
+    client.post(OBJECTS, json=record_payload(), headers=auth)
+    response = client.post(f"{OBJECTS}/T00001/images", headers=auth, data={
+        "file": [(__import__("io").BytesIO(image_bytes("JPEG")), "a.jpg"),
+                 (__import__("io").BytesIO(image_bytes("PNG", color=(0, 0, 255))), "b.png")],
+        "alt": "A red square"}, content_type="multipart/form-data")
+    assert response.status_code == 201
+    ids = [image["id"] for image in response.get_json()["images"]]
+    record = client.get(f"{OBJECTS}/T00001").get_json()
+    assert [image["id"] for image in record["images"]] == ids
+    assert record["images"][0]["alt"] == {"none": ["A red square"]}
+    assert record["revision"] == 2
+    original = client.get(f"/images/{ids[0]}/original")
+    assert original.status_code == 200 and original.mimetype == "image/jpeg"
