@@ -135,7 +135,8 @@ def token_create(museum, name):
 
 
 def register_commands(app: Flask) -> None:
-    for command in (import_command, import_images_command, museum_group, token_group):
+    from indexer.cli import COMMANDS as INDEX_COMMANDS
+    for command in (import_command, import_images_command, museum_group, token_group, *INDEX_COMMANDS):
         app.cli.add_command(command)
 
 

@@ -9,6 +9,11 @@ DEFAULTS = {
     "DATABASE_URL": None,                      # default: SQLite file in DATA_DIR
     "SEARCH_BACKEND": "embedded",              # or "elasticsearch"
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
+    "ELASTICSEARCH_INDEX": "catalogue-objects",  # an alias; rebuilds swap the index behind it
+    "ELASTICSEARCH_SHARDS": 1,
+    "ELASTICSEARCH_REPLICAS": 0,
+    "SEARCH_DIR": None,                        # embedded index folder; default: DATA_DIR/search
+    "INDEX_SYNC": "true",                      # drain the outbox after each write (single machine)
     "BASE_URL": "http://127.0.0.1:5000",
     "SECRET_KEY": "dev-only-change-me",
     "MAX_IMAGE_BYTES": 50 * 1024 * 1024,
@@ -16,7 +21,9 @@ DEFAULTS = {
     "MAX_REQUEST_BYTES": 60 * 1024 * 1024,    # the largest request body Flask will read
     "MAX_RECORDS_PER_REQUEST": 1000,
 }
-INTEGER_SETTINGS = {"MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "MAX_REQUEST_BYTES", "MAX_RECORDS_PER_REQUEST"}
+INTEGER_SETTINGS = {"MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "MAX_REQUEST_BYTES", "MAX_RECORDS_PER_REQUEST",
+                    "ELASTICSEARCH_SHARDS", "ELASTICSEARCH_REPLICAS"}
+BOOLEAN_SETTINGS = {"INDEX_SYNC"}
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -26,6 +33,8 @@ def from_environment(environ=os.environ) -> dict:
         value = environ.get(PREFIX + name)
         if value is not None and value != "":
             settings[name] = int(value) if name in INTEGER_SETTINGS else value
+    for name in BOOLEAN_SETTINGS:
+        settings[name] = as_bool(settings[name])
     return settings
 
 
@@ -35,5 +44,11 @@ def finish(settings: dict) -> dict:
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
     settings.setdefault("MEDIA_DIR", str(data_dir / "media"))
+    settings["SEARCH_DIR"] = settings.get("SEARCH_DIR") or str(data_dir / "search")
+    settings["INDEX_SYNC"] = as_bool(settings["INDEX_SYNC"])
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
     return settings
+
+
+def as_bool(value) -> bool:
+    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")

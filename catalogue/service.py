@@ -41,8 +41,10 @@ def validate_record(payload) -> dict:
 
 
 class CatalogueService:
-    def __init__(self, store: Store, media: MediaStore, max_image_bytes: int, max_image_pixels: int):
+    def __init__(self, store: Store, media: MediaStore, max_image_bytes: int, max_image_pixels: int,
+                 after_write=None):
         self.store = store
+        self.after_write = after_write or (lambda: None)  # e.g. index right away on one machine
         self.media = media
         self.max_image_bytes = max_image_bytes
         self.max_image_pixels = max_image_pixels
@@ -53,10 +55,14 @@ class CatalogueService:
             raise Forbidden("Only administrators register museums.")
         museum = load_museum(data)
         with self.store.transaction() as conn:
-            if self.store.save_museum(conn, museum):
+            changed = self.store.save_museum(conn, museum)
+            if changed:
                 self.store.append_audit(conn, [{"actor": actor.name, "museum": museum.code, "record_id": None,
                                                  "action": "museum_saved", "revision": None,
                                                  "changes": museum.to_json()}])
+                self.store.enqueue_museum(conn, museum.code)
+        if changed:
+            self.after_write()
         return museum
 
     def museum(self, code: str) -> Museum:
@@ -129,6 +135,8 @@ class CatalogueService:
             self.store.update_records(conn, plan.updates)
             self.store.append_audit(conn, plan.audit)
             self.store.enqueue(conn, plan.outbox)
+        if plan.outbox:
+            self.after_write()
         return plan.outcomes
 
     def withdraw(self, actor: Actor, museum_code: str, local_id: str) -> Outcome:
@@ -147,6 +155,7 @@ class CatalogueService:
             self.store.append_audit(conn, [_audit(actor, museum_code, row["id"], "withdraw", revision,
                                                   {"status": [row["status"], "withdrawn"]})])
             self.store.enqueue(conn, [(row["id"], revision, "delete")])
+        self.after_write()
         return Outcome("withdrawn", row["id"], local_id, revision)
 
     # images --------------------------------------------------------------------------------
@@ -182,6 +191,8 @@ class CatalogueService:
                                                       {"images": [i.id for i in added]})])
                 op = "upsert" if row["status"] == "published" else "delete"
                 self.store.enqueue(conn, [(row["id"], revision, op)])
+        if added:
+            self.after_write()
         return [self.store.image_by_id(entry.id) or entry for entry in stored]
 
     # curators ------------------------------------------------------------------------------

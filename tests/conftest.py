@@ -15,10 +15,16 @@ SHARED_DATA = Path(os.environ.get("CATALOGUE_SHARED_DATA", REPO.parent / "shared
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_settings():
+    """Extra settings for the app under test; a test folder overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_settings):
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": None,
                       "BASE_URL": "http://catalogue.test", "MAX_IMAGE_BYTES": 2_000_000,
-                      "MAX_IMAGE_PIXELS": 4_000_000})
+                      "MAX_IMAGE_PIXELS": 4_000_000, "SEARCH_BACKEND": "embedded", **app_settings})
     yield app
     app.extensions["catalogue"].store.dispose()
 

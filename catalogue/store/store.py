@@ -215,6 +215,13 @@ class Store:
             rows = [{"record_id": r, "revision": rev, "op": op, "enqueued_at": now()} for r, rev, op in items]
             conn.execute(t.index_outbox.insert(), rows)
 
+    def enqueue_museum(self, conn: Connection, museum: str) -> None:
+        """Queue every record of a museum (its name, country or region is part of each document)."""
+        query = sa.select(t.records.c.id, t.records.c.revision,
+                          sa.case((t.records.c.status == "published", "upsert"), else_="delete"),
+                          sa.literal(now())).where(t.records.c.museum == museum)
+        conn.execute(t.index_outbox.insert().from_select(["record_id", "revision", "op", "enqueued_at"], query))
+
     def pending_outbox(self, limit: int = 500) -> list[dict]:
         query = sa.select(t.index_outbox).order_by(t.index_outbox.c.id).limit(limit)
         with self.reading() as c:
@@ -223,6 +230,39 @@ class Store:
     def ack_outbox(self, entry_ids: list[int]) -> None:
         with self.transaction() as c:
             c.execute(t.index_outbox.delete().where(t.index_outbox.c.id.in_(entry_ids)))
+
+    def add_dead_letters(self, backend: str, failures: list[tuple[str, int | None, str]]) -> None:
+        if failures:
+            rows = [{"record_id": r, "revision": rev, "backend": backend, "reason": reason, "at": now()}
+                    for r, rev, reason in failures]
+            with self.transaction() as c:
+                c.execute(t.index_dead_letters.insert(), rows)
+
+    def dead_letters(self) -> list[dict]:
+        with self.reading() as c:
+            return [dict(row) for row in c.execute(sa.select(t.index_dead_letters).order_by(t.index_dead_letters.c.id))
+                    .mappings()]
+
+    def outbox_size(self) -> int:
+        with self.reading() as c:
+            return c.execute(sa.select(sa.func.count()).select_from(t.index_outbox)).scalar_one()
+
+    def iter_records(self, status: str | None = "published", updated_since: datetime | None = None,
+                     chunk: int = 1000):
+        """Every record in id order, in chunks (for rebuilds), optionally only recent changes."""
+        last = ""
+        while True:
+            query = sa.select(t.records).where(t.records.c.id > last).order_by(t.records.c.id).limit(chunk)
+            if status:
+                query = query.where(t.records.c.status == status)
+            if updated_since is not None:
+                query = query.where(t.records.c.updated_at >= updated_since)
+            with self.reading() as c:
+                batch = self._with_images(c, c.execute(query).mappings().all())
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].id
 
     @contextmanager
     def _conn(self, conn: Connection | None):

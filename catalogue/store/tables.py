@@ -88,3 +88,14 @@ index_outbox = sa.Table(
     sa.Column("op", sa.String(10), nullable=False),
     sa.Column("enqueued_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Documents the search engine refused: kept visible (`catalogue index --dead-letters`), never dropped.
+index_dead_letters = sa.Table(
+    "index_dead_letters", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.String(32), nullable=False, index=True),
+    sa.Column("revision", sa.Integer),
+    sa.Column("backend", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,44 @@
+"""Search backends with one small interface; pick one with CATALOGUE_SEARCH_BACKEND."""
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from indexer.request import SearchRequest, SearchResult
+
+
+class BackendUnavailable(RuntimeError):
+    """The engine cannot be reached or keeps refusing; the outbox keeps the work for later."""
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    stale: int = 0                                   # refused because a newer revision is indexed
+    failed: list = field(default_factory=list)       # (document id, revision, reason): permanent rejections
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def bulk(self, documents: list[dict]) -> BulkResult: ...
+
+    def delete(self, items: list[tuple[str, int]]) -> BulkResult: ...
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def rebuild(self, documents: Iterable[dict]) -> int: ...
+
+    def health(self) -> dict: ...
+
+    def count(self) -> int: ...
+
+
+def make_backend(config: dict) -> SearchBackend:
+    kind = config["SEARCH_BACKEND"]
+    if kind == "elasticsearch":
+        from indexer.backends.elasticsearch import ElasticsearchBackend
+        return ElasticsearchBackend(config["ELASTICSEARCH_URL"], alias=config["ELASTICSEARCH_INDEX"],
+                                    shards=config["ELASTICSEARCH_SHARDS"], replicas=config["ELASTICSEARCH_REPLICAS"])
+    if kind == "embedded":
+        from indexer.backends.embedded import EmbeddedBackend
+        return EmbeddedBackend(config["SEARCH_DIR"])
+    raise ValueError(f"Unknown search backend {kind!r}: use 'embedded' or 'elasticsearch'.")

@@ -1,0 +1,152 @@
+"""Elasticsearch backend: versioned bulk writes, alias-swapped rebuilds, disjunctive facets."""
+import secrets
+import time
+from typing import Iterable
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from indexer import queries
+from indexer.backends import BackendUnavailable, BulkResult
+from indexer.request import SearchRequest, SearchResult
+from indexer.schema import elasticsearch_index_body
+
+RETRYABLE = {429, 502, 503, 504}
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    def __init__(self, url: str, alias: str = "catalogue-objects", shards: int = 1, replicas: int = 0,
+                 timeout: float = 30.0, chunk_size: int = 500):
+        self.url, self.alias = url, alias
+        self.shards, self.replicas, self.chunk_size = int(shards), int(replicas), chunk_size
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
+        self._ready = False  # the alias is known to exist
+
+    # writing ---------------------------------------------------------------------------
+    def ensure_index(self) -> None:
+        """Create the first index behind the alias when there is none."""
+        if self._ready:
+            return
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                name = self._new_index_name()
+                self._create(name, refresh_interval="1s", replicas=self.replicas)
+                self.client.indices.put_alias(index=name, name=self.alias)
+            self._ready = True
+        except (TransportError, ApiError) as error:
+            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+
+    def bulk(self, documents: list[dict]) -> BulkResult:
+        actions = ({"_op_type": "index", "_index": self.alias, "_id": doc["id"], "version": doc["revision"],
+                    "version_type": "external_gte", "_source": doc} for doc in documents)
+        return self._stream(actions, index=self.alias)
+
+    def delete(self, items: list[tuple[str, int]]) -> BulkResult:
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": doc_id, "version": revision,
+                    "version_type": "external_gte"} for doc_id, revision in items)
+        return self._stream(actions, index=self.alias)
+
+    def _stream(self, actions, index: str) -> BulkResult:
+        """streaming_bulk with retries on 429/5xx; per-document failures are collected, not raised."""
+        if index == self.alias:
+            self.ensure_index()
+        result, retry_later = BulkResult(), []
+        try:
+            for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=self.chunk_size,
+                                                   raise_on_error=False, max_retries=4, initial_backoff=0.5,
+                                                   max_backoff=8, refresh=False):
+                op, info = next(iter(item.items()))
+                status = info.get("status", 0)
+                if ok or (op == "delete" and status == 404):
+                    result.done += 1
+                elif status == 409:
+                    result.stale += 1
+                elif status in RETRYABLE:
+                    retry_later.append(info.get("_id"))
+                else:
+                    result.failed.append((info.get("_id"), info.get("_version"), _reason(info)))
+        except (TransportError, ApiError, helpers.BulkIndexError) as error:
+            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        if retry_later:
+            raise BackendUnavailable(f"Elasticsearch kept refusing {len(retry_later)} documents (busy).")
+        return result
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Fill a fresh index, then swap the alias to it in one atomic step; on failure drop it."""
+        new_index = self._new_index_name()
+        try:
+            self._create(new_index, refresh_interval="-1", replicas=0)
+            actions = ({"_op_type": "index", "_index": new_index, "_id": doc["id"], "version": doc["revision"],
+                        "version_type": "external_gte", "_source": doc} for doc in documents)
+            result = self._stream(actions, index=new_index)
+            if result.failed:
+                raise BackendUnavailable(f"{len(result.failed)} documents were rejected; first: {result.failed[0]}")
+            self.client.indices.put_settings(index=new_index, settings={
+                "index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}})
+            self.client.indices.refresh(index=new_index)
+            old = self._indices_behind_alias()
+            actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+            actions.append({"add": {"index": new_index, "alias": self.alias}})
+            self.client.indices.update_aliases(actions=actions)
+        except BaseException:
+            self.client.indices.delete(index=new_index, ignore_unavailable=True)
+            raise
+        for name in old:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+        return result.done
+
+    # reading ---------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        body = queries.elasticsearch_body(request)
+        try:
+            response = self.client.search(index=self.alias, **body)
+        except NotFoundError:
+            return SearchResult(total=0, hits=[], facets={}, centuries=[])
+        except (TransportError, ApiError) as error:
+            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        return queries.elasticsearch_result(request, response)
+
+    def count(self) -> int:
+        try:
+            return self.client.count(index=self.alias)["count"]
+        except NotFoundError:
+            return 0
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.alias, ignore_unavailable=True)
+
+    def health(self) -> dict:
+        try:
+            health = self.client.cluster.health()
+            return {"backend": self.name, "status": health["status"], "documents": self.count()}
+        except (TransportError, ApiError) as error:
+            return {"backend": self.name, "status": "unavailable", "error": str(error)}
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it (tests and `reindex --fresh`)."""
+        for name in self._indices_behind_alias():
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._ready = False
+
+    # helpers ---------------------------------------------------------------------------
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+
+    def _create(self, name: str, refresh_interval: str, replicas: int) -> None:
+        body = elasticsearch_index_body(self.shards, replicas)
+        body["settings"]["index"]["refresh_interval"] = refresh_interval
+        self.client.indices.create(index=name, **body)
+
+    def _indices_behind_alias(self) -> list[str]:
+        try:
+            return list(self.client.indices.get_alias(name=self.alias).keys())
+        except NotFoundError:
+            return []
+
+
+def _reason(info: dict) -> str:
+    error = info.get("error") or {}
+    if isinstance(error, dict):
+        return f"{error.get('type')}: {error.get('reason')}"[:500]
+    return str(error)[:500]

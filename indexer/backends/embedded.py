@@ -1,0 +1,213 @@
+"""Embedded backend: SQLite FTS5 (BM25) with facet counts in SQL, for one machine and no services.
+
+The index lives in its own SQLite file in the search folder; a small CURRENT file names the live
+one. A rebuild fills a new file and then replaces CURRENT atomically, so searches keep reading the
+old file until the swap and never wait for the rebuild.
+"""
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+from indexer import queries
+from indexer.backends import BackendUnavailable, BulkResult
+from indexer.request import SearchRequest, SearchResult, merge_facet_values
+from indexer.schema import FACET_NAMES
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, museum TEXT NOT NULL,
+    date_begin INTEGER, date_end INTEGER, title_sort TEXT NOT NULL, display TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_facets_value ON facets (facet, value, doc);
+CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc, facet);
+CREATE INDEX IF NOT EXISTS ix_docs_begin ON docs (date_begin);
+CREATE INDEX IF NOT EXISTS ix_docs_end ON docs (date_end);
+CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, tokenize = 'ascii');
+"""
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, directory: str | os.PathLike):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.pointer = self.directory / "CURRENT"
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+
+    # files and connections -------------------------------------------------------------
+    def _current(self) -> Path:
+        try:
+            return self.directory / self.pointer.read_text().strip()
+        except FileNotFoundError:
+            with self._write_lock:
+                if not self.pointer.exists():
+                    path = self._new_file()
+                    self._connect(path).close()
+                    self._point_to(path)
+            return self.directory / self.pointer.read_text().strip()
+
+    def _new_file(self) -> Path:
+        return self.directory / f"search-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}.sqlite3"
+
+    def _point_to(self, path: Path) -> None:
+        temp = self.pointer.with_suffix(".tmp")
+        temp.write_text(path.name)
+        os.replace(temp, self.pointer)
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(SCHEMA)
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        """One connection per thread and file; a rebuild's swap makes the next search open the new file."""
+        path = self._current()
+        cached = getattr(self._local, "conn", None)
+        if cached is None or cached[0] != path:
+            if cached is not None:
+                cached[1].close()
+            self._local.conn = (path, self._connect(path))
+        return self._local.conn[1]
+
+    # writing ---------------------------------------------------------------------------
+    def bulk(self, documents: list[dict]) -> BulkResult:
+        result = BulkResult()
+        with self._write_lock, self._writing() as conn:
+            for doc in documents:
+                if self._newer_exists(conn, doc["id"], doc["revision"]):
+                    result.stale += 1
+                    continue
+                self._remove(conn, doc["id"])
+                conn.execute("DELETE FROM tombstones WHERE id = ?", (doc["id"],))
+                _insert(conn, doc)
+                result.done += 1
+        return result
+
+    def delete(self, items: list[tuple[str, int]]) -> BulkResult:
+        result = BulkResult()
+        with self._write_lock, self._writing() as conn:
+            for doc_id, revision in items:
+                if self._newer_exists(conn, doc_id, revision):
+                    result.stale += 1
+                    continue
+                self._remove(conn, doc_id)
+                conn.execute("INSERT OR REPLACE INTO tombstones (id, revision) VALUES (?, ?)", (doc_id, revision))
+                result.done += 1
+        return result
+
+    def _writing(self):
+        backend = self
+
+        class _Transaction:
+            def __enter__(self):
+                self.conn = backend._connect(backend._current())
+                self.conn.execute("BEGIN IMMEDIATE")
+                return self.conn
+
+            def __exit__(self, kind, value, traceback):
+                try:
+                    self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+                finally:
+                    self.conn.close()
+
+        return _Transaction()
+
+    @staticmethod
+    def _newer_exists(conn: sqlite3.Connection, doc_id: str, revision: int) -> bool:
+        row = conn.execute("SELECT revision FROM docs WHERE id = ? UNION ALL SELECT revision FROM tombstones "
+                           "WHERE id = ?", (doc_id, doc_id)).fetchall()
+        return any(stored > revision for (stored,) in row)
+
+    @staticmethod
+    def _remove(conn: sqlite3.Connection, doc_id: str) -> None:
+        row = conn.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        if row:
+            conn.execute("DELETE FROM facets WHERE doc = ?", row)
+            conn.execute("DELETE FROM fts WHERE rowid = ?", row)
+            conn.execute("DELETE FROM docs WHERE rowid = ?", row)
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Fill a new file, then swap CURRENT to it; readers never wait. On failure the new file goes."""
+        path = self._new_file()
+        count = 0
+        try:
+            conn = self._connect(path)
+            conn.execute("BEGIN")
+            for doc in documents:
+                _insert(conn, doc)
+                count += 1
+            conn.execute("COMMIT")
+            conn.close()
+            with self._write_lock:
+                old = self._current()
+                self._point_to(path)
+        except BaseException:
+            _remove_file(path)
+            raise
+        _remove_file(old)
+        return count
+
+    # reading ---------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        sql = queries.SqlSearch(request)
+        try:
+            conn = self._reader()
+            rows = conn.execute(*sql.hits()).fetchall()
+            total = conn.execute(*sql.total()).fetchone()[0]
+            facets = {}
+            for name in FACET_NAMES:
+                top = conn.execute(*sql.facet(name)).fetchall()
+                selected = request.filters.get(name, ())
+                counts = dict(conn.execute(*sql.facet(name, only=selected)).fetchall()) if selected else {}
+                facets[name] = merge_facet_values(top, counts, selected)
+            centuries = [(int(b), c) for b, c in conn.execute(*sql.centuries()).fetchall()]
+        except sqlite3.OperationalError as error:
+            raise BackendUnavailable(f"Embedded search index: {error}") from error
+        return queries.embedded_result(request, rows, total, facets, centuries, json.loads)
+
+    def count(self) -> int:
+        return self._reader().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def health(self) -> dict:
+        try:
+            return {"backend": self.name, "status": "green", "documents": self.count(),
+                    "file": self._current().name}
+        except sqlite3.Error as error:
+            return {"backend": self.name, "status": "unavailable", "error": str(error)}
+
+    def refresh(self) -> None:
+        """Writes are visible at commit; nothing to do (Elasticsearch needs a refresh)."""
+
+    def drop(self) -> None:
+        with self._write_lock, self._writing() as conn:
+            for table in ("facets", "fts", "docs", "tombstones"):
+                conn.execute(f"DELETE FROM {table}")
+
+
+def _insert(conn: sqlite3.Connection, doc: dict) -> None:
+    cursor = conn.execute(
+        "INSERT INTO docs (id, revision, museum, date_begin, date_end, title_sort, display) VALUES (?,?,?,?,?,?,?)",
+        (doc["id"], doc["revision"], doc["museum"], doc["date_begin"], doc["date_end"], doc["title_sort"],
+         json.dumps(doc["display"], ensure_ascii=False)))
+    rowid = cursor.lastrowid
+    conn.execute("INSERT INTO fts (rowid, text, title_text) VALUES (?, ?, ?)", (rowid, doc["text"], doc["title_text"]))
+    rows = []
+    for name in FACET_NAMES:
+        values = doc[name] if isinstance(doc[name], list) else [doc[name]]
+        rows.extend((rowid, name, value) for value in values)
+    conn.executemany("INSERT INTO facets (doc, facet, value) VALUES (?, ?, ?)", rows)
+
+
+def _remove_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,150 @@
+"""What a search asks (`SearchRequest`) and what it answers (`SearchResult`), backend-neutral."""
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+
+from indexer.analysis import tokens
+from indexer.schema import FACET_NAMES
+
+SORTS = ("relevance", "date_asc", "date_desc", "title")
+MAX_SIZE = 100
+MAX_WINDOW = 10_000          # page * size beyond this needs the cursor (as Elasticsearch's window)
+MAX_QUERY_LENGTH = 500
+MAX_TERMS = 32
+QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+
+
+class InvalidRequest(ValueError):
+    """A search request that cannot be answered; the message says why (a 400 for the API)."""
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    words: tuple[tuple[str, ...], ...] = ()       # each must match (a multi-token word must match as a phrase)
+    phrases: tuple[tuple[str, ...], ...] = ()     # each must match as adjacent tokens
+    exclusions: tuple[tuple[str, ...], ...] = ()  # none may match (as phrases)
+
+    @property
+    def positive(self) -> bool:
+        return bool(self.words or self.phrases)
+
+    @property
+    def terms(self) -> set[str]:
+        """Every token a hit may be highlighted with."""
+        return {t for group in (*self.words, *self.phrases) for t in group}
+
+    def required_groups(self) -> list[tuple[str, ...]]:
+        """Single tokens to match as terms, longer groups as phrases, in query order."""
+        return [*self.words, *self.phrases]
+
+
+def parse_text(text: str) -> ParsedText:
+    """Words, "quoted phrases" and -exclusions, each run through the shared analyzer."""
+    words, phrases, exclusions = [], [], []
+    for match in QUERY_PART.finditer(text[:MAX_QUERY_LENGTH]):
+        negated = (match.group(1) or match.group(3)) == "-"
+        quoted = match.group(2) is not None
+        group = tuple(tokens(match.group(2) if quoted else match.group(4)))
+        if not group:
+            continue
+        if negated:
+            exclusions.append(group)
+        elif quoted or len(group) > 1:
+            phrases.append(group)
+        else:
+            words.append(group)
+    if len(words) + len(phrases) + len(exclusions) > MAX_TERMS:
+        raise InvalidRequest(f"At most {MAX_TERMS} words and phrases in one search.")
+    return ParsedText(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(exclusions)))
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    filters: dict = field(default_factory=dict)   # facet name -> tuple of values (OR within, AND across)
+    date_from: int | None = None
+    date_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    size: int = 24
+    cursor: str | None = None
+    facet_size: int = 10
+
+    def __post_init__(self):
+        unknown = set(self.filters) - set(FACET_NAMES)
+        if unknown:
+            raise InvalidRequest(f"Unknown facet {sorted(unknown)[0]!r}.")
+        if self.sort not in SORTS:
+            raise InvalidRequest(f"Unknown sort {self.sort!r}; use one of {', '.join(SORTS)}.")
+        if not 1 <= self.size <= MAX_SIZE:
+            raise InvalidRequest(f"Page size must be between 1 and {MAX_SIZE}.")
+        if self.page < 1:
+            raise InvalidRequest("Pages start at 1.")
+        if self.cursor is None and self.page * self.size > MAX_WINDOW:
+            raise InvalidRequest(f"Pages reach the first {MAX_WINDOW} results; use the cursor to go further.")
+        if self.date_from is not None and self.date_to is not None and self.date_from > self.date_to:
+            raise InvalidRequest("date_from is after date_to.")
+        if not 1 <= self.facet_size <= 200:
+            raise InvalidRequest("facet_size must be between 1 and 200.")
+        object.__setattr__(self, "filters", {k: tuple(dict.fromkeys(v)) for k, v in self.filters.items() if v})
+
+    @property
+    def parsed(self) -> ParsedText:
+        return parse_text(self.text or "")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    def has_date_range(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    display: dict
+    highlights: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    centuries: list[tuple[int, int]]      # (first year of the century bucket, count), date filter not applied
+    next_cursor: str | None = None
+
+
+def encode_cursor(backend: str, sort: str, values: list) -> str:
+    raw = json.dumps({"b": backend, "s": sort, "v": values}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, backend: str, sort: str) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if data["b"] != backend or data["s"] != sort or not isinstance(data["v"], list):
+            raise ValueError
+        return data["v"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvalidRequest("The cursor is not valid for this search.") from None
+
+
+def merge_facet_values(top: list[tuple[str, int]], selected_counts: dict[str, int],
+                       selected: tuple[str, ...]) -> list[FacetValue]:
+    """Top values by count, then any selected value that did not make the top (with its count)."""
+    values = [FacetValue(value, count, value in selected) for value, count in top]
+    shown = {v.value for v in values}
+    values += [FacetValue(v, selected_counts.get(v, 0), True) for v in selected if v not in shown]
+    return values

@@ -1,0 +1,113 @@
+"""The indexer: drains the store's outbox into the search backend, and rebuilds the index.
+
+The store is the source of truth. An outbox entry only says "this record changed"; the worker
+reads the record as it is now and indexes (or deletes) that, so entries may be collapsed and
+replayed safely. Entries are acknowledged only after the backend took them: when the engine is
+down, they wait in the outbox and nothing is lost.
+"""
+import logging
+import time
+from dataclasses import dataclass
+
+from catalogue.models import Museum
+from catalogue.store import Store, now
+from indexer.backends import BackendUnavailable, SearchBackend
+from indexer.schema import build_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DrainReport:
+    indexed: int = 0
+    deleted: int = 0
+    stale: int = 0
+    dead: int = 0
+    remaining: int = 0
+    error: str | None = None
+
+
+class Indexer:
+    def __init__(self, store: Store, backend: SearchBackend):
+        self.store, self.backend = store, backend
+        self._museums: dict[str, Museum] = {}
+
+    def _museum(self, code: str) -> Museum:
+        if code not in self._museums:
+            self._museums[code] = self.store.get_museum(code)
+        return self._museums[code]
+
+    def documents(self, records) -> list[dict]:
+        return [build_document(record, self._museum(record.museum)) for record in records]
+
+    def drain(self, batch_size: int = 500, max_batches: int | None = None) -> DrainReport:
+        """Index what the outbox names, batch by batch, until it is empty or the backend fails."""
+        report, batches = DrainReport(), 0
+        self._museums.clear()  # museum names and countries may have changed since the last drain
+        while max_batches is None or batches < max_batches:
+            entries = self.store.pending_outbox(limit=batch_size)
+            if not entries:
+                break
+            try:
+                self._index_entries(entries, report)
+            except BackendUnavailable as error:
+                report.error = str(error)
+                log.warning("search backend unavailable, %d outbox entries wait: %s", len(entries), error)
+                break
+            self.store.ack_outbox([entry["id"] for entry in entries])
+            batches += 1
+        report.remaining = self.store.outbox_size()
+        return report
+
+    def _index_entries(self, entries: list[dict], report: DrainReport) -> None:
+        ids = list(dict.fromkeys(entry["record_id"] for entry in entries))
+        records = {record.id: record for record in self.store.get_records(ids)}
+        published = [r for r in records.values() if r.status == "published"]
+        gone = [(r.id, r.revision) for r in records.values() if r.status != "published"]
+        gone += [(i, max(e["revision"] for e in entries if e["record_id"] == i)) for i in ids if i not in records]
+        written = self.backend.bulk(self.documents(published)) if published else None
+        removed = self.backend.delete(gone) if gone else None
+        for result, counter in ((written, "indexed"), (removed, "deleted")):
+            if result is None:
+                continue
+            setattr(report, counter, getattr(report, counter) + result.done)
+            report.stale += result.stale
+            report.dead += len(result.failed)
+            self.store.add_dead_letters(self.backend.name, result.failed)
+
+    def reindex(self, on_document=None) -> int:
+        """Rebuild the whole index from the store, then catch up with changes made meanwhile."""
+        started = now()
+        self._museums.clear()
+
+        def stream():
+            for record in self.store.iter_records():
+                if on_document:
+                    on_document()
+                yield build_document(record, self._museum(record.museum))
+
+        count = self.backend.rebuild(stream())
+        self._catch_up(started)
+        return count
+
+    def _catch_up(self, since) -> None:
+        """Records changed during the rebuild may have gone to the old index; send them again."""
+        changed = list(self.store.iter_records(status=None, updated_since=since))
+        published = [r for r in changed if r.status == "published"]
+        if published:
+            self.backend.bulk(self.documents(published))
+        gone = [(r.id, r.revision) for r in changed if r.status != "published"]
+        if gone:
+            self.backend.delete(gone)
+
+    def run_forever(self, interval: float = 1.0, stop=lambda: False) -> None:
+        """The continuous worker: drain, sleep when idle, back off while the engine is down."""
+        delay = interval
+        while not stop():
+            report = self.drain()
+            if report.error:
+                delay = min(delay * 2, 30.0)
+            else:
+                delay = interval
+            if report.error or report.remaining == 0:
+                time.sleep(delay)
