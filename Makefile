@@ -26,11 +26,14 @@ demo: install
 run: demo
 	$(BIN)/catalogue run --host $(HOST) --port $(PORT)
 
+# Starts a real Elasticsearch (fetched once with mvn), runs every test, stops it again.
 test: install
-	$(BIN)/python -m pytest
+	scripts/test
 
 bench: install
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/date_agreement.py
+	scripts/elasticsearch start >/dev/null && $(BIN)/python bench/index_bench.py; scripts/elasticsearch stop
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

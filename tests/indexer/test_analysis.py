@@ -1,0 +1,56 @@
+"""One analyzer for both engines and the query side: case, diacritics, CJK bigrams, highlights."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.analysis import analyze, highlight, tokens
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Albrecht Dürer", ["albrecht", "durer"]),
+    ("DÜRER", ["durer"]),
+    ("Straße", ["strasse"]),
+    ("Saint-Rémy, 1889", ["saint", "remy", "1889"]),
+    ("葛飾北斎", ["葛飾", "飾北", "北斎"]),
+    ("北", ["北"]),
+    ("Hokusai 北斎 print", ["hokusai", "北斎", "print"]),
+    ("한국어", ["한국", "국어"]),
+    ("かな", ["かな"]),
+    ("हिन्दी", ["हिन्दी"]),            # Devanagari vowel signs are part of the word
+    ("ภาษาไทย", ["ภาษาไทย"]),
+    ("Ελληνικά", ["ελληνικα"]),
+    ("", []),
+])
+def test_tokens(text, expected):
+    assert tokens(text) == expected
+
+
+def test_a_cjk_query_is_a_substring_of_the_indexed_name():
+    indexed = set(tokens("[Signature] 後藤光正"))
+    assert set(tokens("後藤")) <= indexed and set(tokens("光正")) <= indexed
+
+
+def test_analyze_joins_tokens_for_whitespace_engines():
+    assert analyze("Dürer", None, "葛飾北斎") == "durer 葛飾 飾北 北斎"
+
+
+@given(st.text(max_size=200))
+def test_tokens_never_contain_separators(text):
+    for token in tokens(text):
+        assert token and " " not in token and '"' not in token and token == token.casefold()
+
+
+def test_highlight_marks_the_original_text_and_escapes_it():
+    snippet = highlight("<b>Dürer</b> and Dürer's 北斎", {"durer", "北斎"},
+                        escape=lambda s: s.replace("<", "&lt;").replace(">", "&gt;"))
+    assert snippet == "&lt;b&gt;<mark>Dürer</mark>&lt;/b&gt; and <mark>Dürer</mark>'s <mark>北斎</mark>"
+
+
+def test_highlight_cuts_long_text_around_the_first_match():
+    text = "x " * 200 + "Turner" + " y" * 200
+    snippet = highlight(text, {"turner"}, context=20)
+    assert snippet.startswith("…") and snippet.endswith("…") and "<mark>Turner</mark>" in snippet
+
+
+def test_no_match_no_highlight():
+    assert highlight("Monet", {"turner"}) is None

@@ -1,0 +1,51 @@
+"""SearchRequest parsing: words, phrases, exclusions, limits; invalid requests say why."""
+import pytest
+
+from indexer.request import InvalidRequest, SearchRequest, decode_cursor, encode_cursor, parse_text
+
+
+def test_words_phrases_and_exclusions():
+    parsed = parse_text('turner "oil on canvas" -sketch -"pen and ink" Saint-Rémy 北斎')
+    assert parsed.words == (("turner",), ("北斎",))
+    assert parsed.phrases == (("oil", "on", "canvas"), ("saint", "remy"))
+    assert parsed.exclusions == (("sketch",), ("pen", "and", "ink"))
+    assert parsed.terms == {"turner", "北斎", "oil", "on", "canvas", "saint", "remy"}
+
+
+def test_an_unclosed_quote_is_a_phrase_to_the_end():
+    assert parse_text('"great wave').phrases == (("great", "wave"),)
+
+
+def test_punctuation_only_is_no_query():
+    assert not parse_text("!!! -- ?").positive
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(filters={"colour": ("red",)}), "Unknown facet"),
+    (dict(sort="random"), "Unknown sort"),
+    (dict(size=0), "between 1 and 100"),
+    (dict(size=101), "between 1 and 100"),
+    (dict(page=0), "start at 1"),
+    (dict(page=101, size=100), "cursor"),
+    (dict(date_from=1900, date_to=1800), "after"),
+    (dict(text=" ".join(f"w{i}" for i in range(40))), "At most"),
+])
+def test_invalid_requests(params, message):
+    with pytest.raises(InvalidRequest, match=message):
+        request = SearchRequest(**params)
+        request.parsed
+
+
+def test_cursors_belong_to_one_backend_and_sort():
+    cursor = encode_cursor("embedded", "title", ["a", "b"])
+    assert decode_cursor(cursor, "embedded", "title") == ["a", "b"]
+    for backend, sort in (("elasticsearch", "title"), ("embedded", "date_asc")):
+        with pytest.raises(InvalidRequest):
+            decode_cursor(cursor, backend, sort)
+    with pytest.raises(InvalidRequest):
+        decode_cursor("%%%not-base64", "embedded", "title")
+
+
+def test_filters_drop_empty_and_repeated_values():
+    request = SearchRequest(filters={"museum": ["tate", "tate", "walters"], "maker": []})
+    assert request.filters == {"museum": ("tate", "walters")}

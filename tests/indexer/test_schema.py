@@ -1,0 +1,45 @@
+"""The document builder is a pure function of the record and its museum."""
+from datetime import datetime, timezone
+
+from catalogue.models import Museum, ObjectRecord, StoredImage
+from catalogue.records.schema import load_record
+from indexer.schema import FACET_NAMES, build_document, elasticsearch_index_body
+from tests.conftest import record_payload
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+TATE = Museum(code="tate", names={"en": ["Tate"]}, country="GB", status="member", city="London")
+
+
+def record(**overrides) -> ObjectRecord:
+    body = load_record(record_payload(**overrides))
+    return ObjectRecord(id="abc", museum="tate", local_id=body["local_id"], body=body, revision=4,
+                        status="published", created_at=NOW, updated_at=NOW)
+
+
+def test_a_document_carries_facets_text_and_display():
+    doc = build_document(record(object_type="Print; Woodcut", culture="Japanese", period="Edo"), TATE)
+    assert (doc["id"], doc["revision"], doc["museum"], doc["country"], doc["region"]) == \
+        ("abc", 4, "tate", ["GB"], ["europe"])
+    assert doc["object_type"] == ["print", "woodcut"] and doc["culture"] == ["Japanese", "Edo"]
+    assert doc["maker"] == ["Katsushika Hokusai"] and doc["rights"] == "open"
+    assert (doc["has_image"], doc["masterpiece"]) == ("false", "false")
+    assert "hokusai" in doc["text"].split() and "tate" in doc["text"].split()
+    assert doc["title_text"] == "the great wave" and doc["title_sort"] == "the great wave"
+    assert doc["display"]["title"] == {"en": ["The Great Wave"]}
+
+
+def test_images_and_restricted_rights_show_in_facets():
+    rec = record(rights={"image_rights": "In Copyright"}, masterpiece=True)
+    rec.images = [StoredImage("img1", "abc", "0" * 64, 0, "JPEG", 10, 10, 100, {})]
+    doc = build_document(rec, TATE)
+    assert (doc["rights"], doc["has_image"], doc["masterpiece"]) == ("restricted", "true", "true")
+    assert doc["display"]["thumbnail"] == "img1"
+
+
+def test_the_mapping_declares_every_document_field():
+    mapping = elasticsearch_index_body(shards=2, replicas=1)
+    properties = mapping["mappings"]["properties"]
+    assert set(build_document(record(), TATE)) == set(properties)
+    assert all(properties[name]["type"] == "keyword" for name in FACET_NAMES)
+    assert properties["text"]["analyzer"] == "whitespace"
+    assert mapping["settings"]["number_of_shards"] == 2 and mapping["settings"]["number_of_replicas"] == 1

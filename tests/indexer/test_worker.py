@@ -1,0 +1,92 @@
+"""The outbox worker and the index commands: changes reach the index, refusals stay visible."""
+import pytest
+import sqlalchemy as sa
+
+from catalogue.cli import cli_actor
+from catalogue.store import tables as t
+from indexer.request import SearchRequest
+from tests.conftest import record_payload
+
+
+@pytest.fixture
+def app_settings():
+    return {"INDEX_SYNC": False}
+
+
+def search(app, **params):
+    return app.extensions["search"].search(SearchRequest(**params))
+
+
+def test_drain_indexes_changes_and_deletes_withdrawn_records(app, service, museum):
+    indexer = app.extensions["indexer"]
+    service.upsert(cli_actor(), "tate", record_payload("a", title="Rain, Steam and Speed"))
+    service.upsert(cli_actor(), "tate", record_payload("b", title="Norham Castle"))
+    assert search(app).total == 0
+    report = indexer.drain()
+    assert (report.indexed, report.remaining) == (2, 0)
+    assert search(app, text="steam").total == 1
+    service.withdraw(cli_actor(), "tate", "a")
+    assert indexer.drain().deleted == 1
+    assert search(app, text="steam").total == 0 and search(app).total == 1
+
+
+def test_museum_changes_reach_every_document_of_the_museum(app, service, make_museum):
+    make_museum("tate")
+    service.upsert(cli_actor(), "tate", record_payload("a"))
+    app.extensions["indexer"].drain()
+    make_museum("tate", names={"en": ["Tate Britain"]})
+    app.extensions["indexer"].drain()
+    assert search(app, text="britain").total == 1
+
+
+def test_search_highlights_the_original_text(app, service, museum):
+    service.upsert(cli_actor(), "tate", record_payload("a", title="Dürer's <Rhinoceros>"))
+    app.extensions["indexer"].drain()
+    hit = search(app, text="durer").hits[0]
+    assert hit.highlights["title"] == "<mark>Dürer</mark>&#39;s &lt;Rhinoceros&gt;"
+
+
+def test_a_document_the_engine_refuses_is_kept_as_a_dead_letter(app, service, museum, elasticsearch_url, runner):
+    from indexer.backends.elasticsearch import ElasticsearchBackend
+    from indexer.worker import Indexer
+    good = service.upsert(cli_actor(), "tate", record_payload("good"))
+    bad = service.upsert(cli_actor(), "tate", record_payload("bad"))
+    with service.store.transaction() as conn:  # a record written by an older version, with a broken year
+        row = conn.execute(sa.select(t.records.c.body).where(t.records.c.id == bad.record_id)).scalar_one()
+        conn.execute(t.records.update().where(t.records.c.id == bad.record_id)
+                     .values(body={**row, "date_begin": "eighteen hundred"}))
+    backend = ElasticsearchBackend(elasticsearch_url, alias=f"dead-{good.record_id}")
+    try:
+        report = Indexer(service.store, backend).drain()
+        assert (report.indexed, report.dead, report.remaining) == (1, 1, 0)
+        letters = service.store.dead_letters()
+        assert [(d["record_id"], d["backend"]) for d in letters] == [(bad.record_id, "elasticsearch")]
+        assert "date_begin" in letters[0]["reason"]
+        output = runner.invoke(args=["index", "--dead-letters"]).output
+        assert bad.record_id in output
+    finally:
+        backend.drop()
+
+
+def test_index_and_reindex_commands(app, runner, service, museum):
+    service.upsert(cli_actor(), "tate", record_payload("a"))
+    result = runner.invoke(args=["index", "--once"])
+    assert result.exit_code == 0 and "indexed 1" in result.output
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "reindexed 1 records into embedded" in result.output
+    assert search(app).total == 1
+
+
+def test_the_default_setup_indexes_writes_right_away(tmp_path, museum_free_app):
+    app = museum_free_app
+    service = app.extensions["catalogue"]
+    service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB",
+                                          "status": "member"})
+    service.upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
+    assert search(app, text="temeraire").total == 1
+
+
+@pytest.fixture
+def museum_free_app(tmp_path):
+    from catalogue import create_app
+    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
