@@ -7,6 +7,8 @@ def fold(text: str) -> str:
 
     CJK characters are kept as they are; only combining marks are dropped after NFKD.
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()

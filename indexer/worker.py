@@ -6,7 +6,10 @@ replayed safely. Entries are acknowledged only after the backend took them: when
 down, they wait in the outbox and nothing is lost.
 """
 import logging
+import multiprocessing
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from catalogue.models import Museum
@@ -81,10 +84,10 @@ class Indexer:
         self._museums.clear()
 
         def stream():
-            for record in self.store.iter_records():
+            for document in built_documents(self.store, self.backend.encode):
                 if on_document:
                     on_document()
-                yield build_document(record, self._museum(record.museum))
+                yield document
 
         count = self.backend.rebuild(stream())
         self._catch_up(started)
@@ -111,3 +114,55 @@ class Indexer:
                 delay = interval
             if report.error or report.remaining == 0:
                 time.sleep(delay)
+
+
+BUILD_CHUNK = 500
+BUILD_PROCESSES = 2
+BUILD_WINDOW = 8  # chunks in flight: bounds memory while keeping the engine busy
+
+
+def built_documents(store: Store, encode=lambda document: document):
+    """Every published record as a search document, built in worker processes.
+
+    Building documents (text analysis in Python) costs about as much as the engine's indexing, so
+    it runs in other processes while this one streams finished chunks to the engine: the two
+    overlap instead of taking turns. Order is kept; a failure in a worker reaches the caller.
+    """
+    ids = store.record_ids()
+    chunks = [ids[start:start + BUILD_CHUNK] for start in range(0, len(ids), BUILD_CHUNK)]
+    if store.engine.url.database in (None, "", ":memory:") or len(chunks) < 2:
+        yield from map(encode, _build_chunk_with(store, [i for chunk in chunks for i in chunk]))
+        return
+    # never plain fork: a thread of ours (a search, a request) may hold a lock the child would inherit
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(BUILD_PROCESSES, mp_context=context, initializer=_open_store,
+                             initargs=(store.url,)) as pool:
+        pending = deque(pool.submit(_build_chunk, chunk, encode) for chunk in chunks[:BUILD_WINDOW])
+        for chunk in chunks[BUILD_WINDOW:]:
+            yield from pending.popleft().result()
+            pending.append(pool.submit(_build_chunk, chunk, encode))
+        while pending:
+            yield from pending.popleft().result()
+
+
+_worker_store: Store | None = None
+
+
+def _open_store(url: str) -> None:
+    global _worker_store
+    _worker_store = Store(url)
+
+
+def _build_chunk(ids: list[str], encode) -> list:
+    return [encode(document) for document in _build_chunk_with(_worker_store, ids)]
+
+
+def _build_chunk_with(store: Store, ids: list[str]) -> list[dict]:
+    museums: dict[str, Museum] = {}
+    documents = []
+    for record in sorted(store.get_records(ids), key=lambda r: r.id):
+        if record.museum not in museums:
+            museums[record.museum] = store.get_museum(record.museum)
+        documents.append(build_document(record, museums[record.museum]))
+    return documents

@@ -247,6 +247,11 @@ class Store:
         with self.reading() as c:
             return c.execute(sa.select(sa.func.count()).select_from(t.index_outbox)).scalar_one()
 
+    def record_ids(self, status: str = "published") -> list[str]:
+        query = sa.select(t.records.c.id).where(t.records.c.status == status).order_by(t.records.c.id)
+        with self.reading() as c:
+            return list(c.execute(query).scalars())
+
     def iter_records(self, status: str | None = "published", updated_since: datetime | None = None,
                      chunk: int = 1000):
         """Every record in id order, in chunks (for rebuilds), optionally only recent changes."""

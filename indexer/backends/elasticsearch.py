@@ -1,4 +1,5 @@
 """Elasticsearch backend: versioned bulk writes, alias-swapped rebuilds, disjunctive facets."""
+import json
 import secrets
 import time
 from typing import Iterable
@@ -47,39 +48,38 @@ class ElasticsearchBackend:
                     "version_type": "external_gte"} for doc_id, revision in items)
         return self._stream(actions, index=self.alias)
 
-    def _stream(self, actions, index: str) -> BulkResult:
+    def _stream(self, actions, index: str, expand=helpers.expand_action) -> BulkResult:
         """streaming_bulk with retries on 429/5xx; per-document failures are collected, not raised."""
         if index == self.alias:
             self.ensure_index()
         result, retry_later = BulkResult(), []
         try:
             for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=self.chunk_size,
-                                                   raise_on_error=False, max_retries=4, initial_backoff=0.5,
-                                                   max_backoff=8, refresh=False):
-                op, info = next(iter(item.items()))
-                status = info.get("status", 0)
-                if ok or (op == "delete" and status == 404):
-                    result.done += 1
-                elif status == 409:
-                    result.stale += 1
-                elif status in RETRYABLE:
-                    retry_later.append(info.get("_id"))
-                else:
-                    result.failed.append((info.get("_id"), info.get("_version"), _reason(info)))
+                                                   expand_action_callback=expand, raise_on_error=False,
+                                                   max_retries=4, initial_backoff=0.5, max_backoff=8,
+                                                   refresh=False):
+                _count(ok, item, result, retry_later)
         except (TransportError, ApiError, helpers.BulkIndexError) as error:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
         if retry_later:
             raise BackendUnavailable(f"Elasticsearch kept refusing {len(retry_later)} documents (busy).")
         return result
 
-    def rebuild(self, documents: Iterable[dict]) -> int:
-        """Fill a fresh index, then swap the alias to it in one atomic step; on failure drop it."""
+    @staticmethod
+    def encode(document: dict) -> tuple[str, int, str]:
+        """A document ready for a rebuild: (id, revision, JSON source). Runs in the builder processes,
+        so the process that talks to Elasticsearch does not spend its time serialising."""
+        return document["id"], document["revision"], json.dumps(document, ensure_ascii=False)
+
+    def rebuild(self, documents: Iterable) -> int:
+        """Fill a fresh index, then swap the alias to it in one atomic step; on failure drop it.
+
+        ``documents`` are dicts or ``encode``d tuples."""
         new_index = self._new_index_name()
         try:
             self._create(new_index, refresh_interval="-1", replicas=0)
-            actions = ({"_op_type": "index", "_index": new_index, "_id": doc["id"], "version": doc["revision"],
-                        "version_type": "external_gte", "_source": doc} for doc in documents)
-            result = self._stream(actions, index=new_index)
+            actions = (self.encode(doc) if isinstance(doc, dict) else doc for doc in documents)
+            result = self._stream(actions, index=new_index, expand=_encoded_action(new_index))
             if result.failed:
                 raise BackendUnavailable(f"{len(result.failed)} documents were rejected; first: {result.failed[0]}")
             self.client.indices.put_settings(index=new_index, settings={
@@ -143,6 +143,26 @@ class ElasticsearchBackend:
             return list(self.client.indices.get_alias(name=self.alias).keys())
         except NotFoundError:
             return []
+
+
+def _encoded_action(index: str):
+    def expand(encoded: tuple[str, int, str]):
+        doc_id, revision, source = encoded
+        return {"index": {"_index": index, "_id": doc_id, "version": revision, "version_type": "external_gte"}}, source
+    return expand
+
+
+def _count(ok: bool, item: dict, result: BulkResult, retry_later: list) -> None:
+    op, info = next(iter(item.items()))
+    status = info.get("status", 0)
+    if ok or (op == "delete" and status == 404):
+        result.done += 1
+    elif status == 409:
+        result.stale += 1
+    elif status in RETRYABLE:
+        retry_later.append(info.get("_id"))
+    else:
+        result.failed.append((info.get("_id"), info.get("_version"), _reason(info)))
 
 
 def _reason(info: dict) -> str:

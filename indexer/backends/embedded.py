@@ -136,6 +136,11 @@ class EmbeddedBackend:
             conn.execute("DELETE FROM fts WHERE rowid = ?", row)
             conn.execute("DELETE FROM docs WHERE rowid = ?", row)
 
+    @staticmethod
+    def encode(document: dict) -> dict:
+        """Documents go to a rebuild as they are (the Elasticsearch backend serialises them early)."""
+        return document
+
     def rebuild(self, documents: Iterable[dict]) -> int:
         """Fill a new file, then swap CURRENT to it; readers never wait. On failure the new file goes."""
         path = self._new_file()

@@ -1,0 +1,122 @@
+"""Indexing benchmark: our full `reindex` vs `streaming_bulk` of the same documents pre-built in memory.
+
+    scripts/elasticsearch start
+    python bench/index_bench.py [--records 100000] [--elasticsearch URL]
+
+Setup (not timed): the 5,000 shared records are imported, then replicated with new local ids up
+to N records in the store. Timed, in the same run against the same node:
+- ours:  Indexer.reindex() (read records from the store, build documents with the shared
+         analyzer, stream them into a new index, swap the alias);
+- floor: helpers.streaming_bulk of the same documents, already built, into a fresh index with
+         the same mapping and settings (replicas 0, refresh off), then a refresh;
+- embedded: Indexer.reindex() into the SQLite FTS5 backend.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from elasticsearch import helpers  # noqa: E402
+
+from catalogue import create_app  # noqa: E402
+from catalogue.cli import cli_actor  # noqa: E402
+from catalogue.ingest import Importer  # noqa: E402
+from catalogue.models import public_id  # noqa: E402
+from catalogue.store import now  # noqa: E402
+from catalogue.store import tables as t  # noqa: E402
+from indexer.backends.elasticsearch import ElasticsearchBackend  # noqa: E402
+from indexer.backends.embedded import EmbeddedBackend  # noqa: E402
+from indexer.schema import elasticsearch_index_body  # noqa: E402
+from indexer.worker import Indexer  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data" / "open-collections" / "records.jsonl"
+
+
+def build_store(data_dir: Path, count: int):
+    """The shared records, then copies with new local ids until the store holds `count` records."""
+    app = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False})
+    service = app.extensions["catalogue"]
+    with app.app_context():
+        Importer(service, cli_actor(), register_museums=True).import_file(SHARED)
+    with service.store.reading() as conn:
+        originals = [dict(row) for row in conn.execute(t.records.select()).mappings()]
+    copy, stamp = 1, now()
+    total = len(originals)
+    while total < count:
+        batch = []
+        for row in originals[: count - total]:
+            local_id = f"{row['local_id']}~{copy}"
+            batch.append({**row, "id": public_id(row["museum"], local_id), "local_id": local_id,
+                          "body": {**row["body"], "local_id": local_id}, "created_at": stamp, "updated_at": stamp})
+        with service.store.transaction() as conn:
+            service.store.insert_records(conn, batch)
+        total += len(batch)
+        copy += 1
+    return app
+
+
+def time_ours(indexer: Indexer) -> tuple[float, int]:
+    started = time.perf_counter()
+    count = indexer.reindex()
+    return time.perf_counter() - started, count
+
+
+def time_floor(backend: ElasticsearchBackend, documents: list[dict]) -> float:
+    """The same documents, pre-built, streamed into a fresh index with the same settings."""
+    index = f"{backend.alias}-floor"
+    backend.client.indices.delete(index=index, ignore_unavailable=True)
+    body = elasticsearch_index_body(backend.shards, 0)
+    body["settings"]["index"]["refresh_interval"] = "-1"
+    started = time.perf_counter()
+    backend.client.indices.create(index=index, **body)
+    actions = ({"_op_type": "index", "_index": index, "_id": d["id"], "version": d["revision"],
+                "version_type": "external_gte", "_source": d} for d in documents)
+    for ok, item in helpers.streaming_bulk(backend.client, actions, chunk_size=backend.chunk_size,
+                                           raise_on_error=False, max_retries=4):
+        if not ok:
+            raise RuntimeError(item)
+    backend.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "1s"}})
+    backend.client.indices.refresh(index=index)
+    elapsed = time.perf_counter() - started
+    backend.client.indices.delete(index=index)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--elasticsearch", default=os.environ.get("CATALOGUE_ELASTICSEARCH_URL"))
+    args = parser.parse_args()
+    url = args.elasticsearch or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"],
+                                                        text=True).strip()
+    with tempfile.TemporaryDirectory() as temp:
+        app = build_store(Path(temp) / "data", args.records)
+        store = app.extensions["catalogue"].store
+        es = ElasticsearchBackend(url, alias="bench-index")
+        es.drop()
+        indexer = Indexer(store, es)
+        documents = indexer.documents(store.iter_records())
+        floor_seconds = time_floor(es, documents)
+        ours_seconds, count = time_ours(indexer)
+        es.drop()
+        embedded_seconds, embedded_count = time_ours(Indexer(store, EmbeddedBackend(Path(temp) / "embedded")))
+    result = {"records": count, "elasticsearch_ours_docs_per_s": round(count / ours_seconds),
+              "elasticsearch_floor_docs_per_s": round(len(documents) / floor_seconds),
+              "ratio_ours_to_floor": round(floor_seconds / ours_seconds, 3),
+              "embedded_docs_per_s": round(embedded_count / embedded_seconds)}
+    print(f"{count} records. Elasticsearch: reindex {result['elasticsearch_ours_docs_per_s']} docs/s "
+          f"({ours_seconds:.1f} s), streaming_bulk of pre-built documents {result['elasticsearch_floor_docs_per_s']} "
+          f"docs/s ({floor_seconds:.1f} s), ratio {result['ratio_ours_to_floor']}. "
+          f"Embedded: {result['embedded_docs_per_s']} docs/s ({embedded_seconds:.1f} s).")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
