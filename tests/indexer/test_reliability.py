@@ -1,5 +1,6 @@
 """Nothing is lost or doubled when the engine is down, rebuilds never fail a search, stale writes lose."""
 import os
+from itertools import islice
 import subprocess
 import threading
 from pathlib import Path
@@ -101,3 +102,22 @@ def test_a_stale_revision_never_wins(loaded_backend):
     assert backend.bulk([{**base, "revision": 3, "title_text": "qqzombieqq", "text": "qqzombieqq"}]).stale == 1
     backend.refresh()
     assert backend.search(SearchRequest(text="qqzombieqq")).total == 0
+
+
+def test_a_failed_rebuild_leaves_the_live_index_alone(loaded_backend):
+    store, backend = loaded_backend
+    before = backend.search(SearchRequest()).total
+
+    def broken_documents():
+        yield from Indexer(store, backend).documents(islice(store.iter_records(chunk=10), 10))
+        raise RuntimeError("the store went away mid-rebuild")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken_documents())
+    backend.refresh()
+    assert backend.search(SearchRequest()).total == before == 4998
+    assert backend.health()["status"] in ("green", "yellow")
+    if backend.name == "elasticsearch":
+        assert len(backend.client.indices.get(index=f"{backend.alias}-*")) == 1
+    else:
+        assert len(list(backend.directory.glob("search-*.sqlite3"))) == 1
