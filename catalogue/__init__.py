@@ -19,13 +19,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # records read in schema order: identity first
 
     from catalogue import extensions, i18n
-    from catalogue.views import api, errors, public
+    from catalogue.views import api, errors, openapi, public, search
 
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
+    app.register_blueprint(search.blueprint)
+    app.register_blueprint(openapi.blueprint)
+    app.after_request(public.allow_cross_origin_reads)
 
     from catalogue.cli import register_commands
     register_commands(app)

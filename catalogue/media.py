@@ -1,7 +1,12 @@
 """Content-addressed media storage: each original is stored once, named by its sha256."""
+import io
 import os
 import tempfile
 from pathlib import Path
+
+from PIL import Image, ImageOps
+
+THUMBNAIL_SIZE = (400, 400)
 
 
 class MediaStore:
@@ -14,10 +19,23 @@ class MediaStore:
     def put_original(self, data: bytes, sha256: str, extension: str) -> Path:
         """Write once; a second upload of the same bytes is free. Atomic: never a half-written file."""
         path = self.original_path(sha256, extension)
+        return path if path.exists() else self._write(path, data)
+
+    def thumbnail(self, sha256: str, extension: str) -> Path:
+        """A JPEG no larger than 400 px, oriented and in RGB, derived once from the original."""
+        path = self.root / "derivatives" / sha256[:2] / f"{sha256}-400.jpg"
         if path.exists():
             return path
+        with Image.open(self.original_path(sha256, extension)) as original:
+            image = ImageOps.exif_transpose(original)
+            image.thumbnail(THUMBNAIL_SIZE)
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=85)
+        return self._write(path, out.getvalue())
+
+    def _write(self, path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".write-")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)

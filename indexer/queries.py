@@ -17,14 +17,17 @@ CENTURY = 100
 # Elasticsearch ----------------------------------------------------------------------------------
 
 ES_SORTS = {
-    "relevance": [{"_score": "desc"}, {"id": "asc"}],
+    # masterpieces first among equally relevant records
+    "relevance": [{"_score": "desc"}, {"masterpiece": "desc"}, {"id": "asc"}],
     "date_asc": [{"date_begin": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
     "date_desc": [{"date_end": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
     "title": [{"title_sort": {"order": "asc"}}, {"id": "asc"}],
 }
 
 
-def _es_group(group: tuple[str, ...]) -> dict:
+def _es_group(group: tuple[str, ...], prefix: bool = False) -> dict:
+    if prefix:
+        return {"prefix": {"text": group[0]}}
     if len(group) == 1:
         return {"term": {"text": group[0]}}
     return {"match_phrase": {"text": " ".join(group)}}
@@ -32,7 +35,9 @@ def _es_group(group: tuple[str, ...]) -> dict:
 
 def _es_text_query(request: SearchRequest) -> dict:
     parsed = request.parsed
-    must = [_es_group(g) for g in parsed.required_groups()]
+    groups = parsed.required_groups()
+    must = [_es_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1)
+            for i, g in enumerate(groups)]
     must_not = [_es_group(g) for g in parsed.exclusions]
     if not must:
         return {"constant_score": {"filter": {"bool": {"must_not": must_not}}}} if must_not else {"match_all": {}}
@@ -99,21 +104,23 @@ def elasticsearch_result(request: SearchRequest, response: dict) -> SearchResult
 
 # SQLite FTS5 ----------------------------------------------------------------------------------
 
-def _fts_group(group: tuple[str, ...]) -> str:
-    return '"' + " ".join(token.replace('"', '""') for token in group) + '"'
+def _fts_group(group: tuple[str, ...], prefix: bool = False) -> str:
+    return '"' + " ".join(token.replace('"', '""') for token in group) + '"' + ("*" if prefix else "")
 
 
 def fts_match(request: SearchRequest) -> tuple[str | None, str | None]:
     """(positive expression, exclusion expression) in FTS5 query syntax over our tokens."""
     parsed = request.parsed
-    positive = " AND ".join(_fts_group(g) for g in parsed.required_groups()) or None
+    groups = parsed.required_groups()
+    positive = " AND ".join(_fts_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1)
+                            for i, g in enumerate(groups)) or None
     negative = " OR ".join(_fts_group(g) for g in parsed.exclusions) or None
     return positive, negative
 
 
 SQL_SORT_KEYS = {
     # every key is non-null, so row-value comparison gives keyset paging for the cursor
-    "relevance": ["m.score", "d.id"],
+    "relevance": ["m.score", "-d.masterpiece", "d.id"],
     "date_asc": ["(d.date_begin IS NULL)", "COALESCE(d.date_begin, 0)", "d.id"],
     "date_desc": ["(d.date_end IS NULL)", "-COALESCE(d.date_end, 0)", "d.id"],
     "title": ["d.title_sort", "d.id"],
@@ -156,7 +163,7 @@ class SqlSearch:
 
     def sort_keys(self) -> list[str]:
         keys = SQL_SORT_KEYS[self.request.sort]
-        return keys if self.positive or self.request.sort != "relevance" else ["d.id"]
+        return keys if self.positive or self.request.sort != "relevance" else ["-d.masterpiece", "d.id"]
 
     def hits(self) -> tuple[str, list]:
         source, params = self.source()

@@ -70,6 +70,7 @@ class SearchRequest:
     size: int = 24
     cursor: str | None = None
     facet_size: int = 10
+    prefix: bool = False          # the last word is the start of a word (autocomplete)
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACET_NAMES)

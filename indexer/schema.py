@@ -89,6 +89,7 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "title_text": analyze(*titles),
         "text": analyze(*(s for s in searchable if s)),
         "display": {
+            "museum": record.museum,
             "local_id": record.local_id,
             "title": body.get("title") or {},
             "makers": maker_names[:10],

@@ -1,5 +1,8 @@
 """Searching: the backend finds the hits; highlights are made here from the original text, so both
 backends show the same snippets and the visitor sees the museum's text, not our tokens."""
+import re
+from dataclasses import replace
+
 from markupsafe import escape
 
 from indexer.analysis import highlight
@@ -10,6 +13,33 @@ from indexer.request import SearchRequest, SearchResult
 class SearchService:
     def __init__(self, backend: SearchBackend):
         self.backend = backend
+
+    def did_you_mean(self, request: SearchRequest) -> str | None:
+        """The query with each unknown word replaced by the closest indexed word, or None."""
+        text, changed = request.text, False
+        for group in request.parsed.words:
+            token = group[0]
+            if self.backend.search(SearchRequest(text=token, size=1, facet_size=1)).total:
+                continue
+            similar = self.backend.similar_terms(token)
+            if similar:
+                text = re.sub(rf"(?i)\b{re.escape(token)}\b", similar[0], text, count=1)
+                changed = True
+        return text if changed and text != request.text else None
+
+    def filters_to_remove(self, request: SearchRequest) -> list[tuple[str, str, int]]:
+        """For a search without results: (facet, value, results without it) for each selected value."""
+        found = []
+        for name, values in request.filters.items():
+            for value in values:
+                rest = tuple(v for v in values if v != value)
+                filters = {k: v for k, v in request.filters.items() if k != name}
+                if rest:
+                    filters[name] = rest
+                total = self.backend.search(replace(request, filters=filters, page=1, cursor=None, size=1)).total
+                if total:
+                    found.append((name, value, total))
+        return found
 
     def search(self, request: SearchRequest) -> SearchResult:
         result = self.backend.search(request)

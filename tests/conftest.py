@@ -14,6 +14,17 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("CATALOGUE_SHARED_DATA", REPO.parent / "shared" / "data" / "open-collections"))
 
 
+@pytest.fixture(scope="session")
+def elasticsearch_url():
+    url = os.environ.get("CATALOGUE_TEST_ELASTICSEARCH_URL")
+    if not url:
+        message = "CATALOGUE_TEST_ELASTICSEARCH_URL is not set (make test starts Elasticsearch and sets it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
 @pytest.fixture
 def app_settings():
     """Extra settings for the app under test; a test folder overrides this fixture to change them."""

@@ -57,6 +57,22 @@ def image_original(image_id):
         abort(404)
     extension, mime = ALLOWED[image.format]
     path = service().media.original_path(image.sha256, extension)
-    response = send_file(path, mimetype=mime, max_age=31536000, etag=image.sha256)
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    return send_file(path, mimetype=mime, max_age=31536000, etag=image.sha256)
+
+
+@blueprint.get("/images/<image_id>/thumbnail")
+def image_thumbnail(image_id):
+    """A small JPEG for result cards, made once from the original and kept beside it."""
+    image = service().store.image_by_id(image_id)
+    if image is None:
+        abort(404)
+    path = service().media.thumbnail(image.sha256, ALLOWED[image.format][0])
+    return send_file(path, mimetype="image/jpeg", max_age=31536000, etag=f"{image.sha256}-thumb")
+
+
+def allow_cross_origin_reads(response):
+    """Other portals may read our public data: CORS for GET on the API and on images."""
+    if request.method in ("GET", "HEAD") and (request.path.startswith("/api/") or request.path.startswith("/images/")):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers.setdefault("Vary", "Accept-Language")
     return response

@@ -107,6 +107,19 @@ class ElasticsearchBackend:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
         return queries.elasticsearch_result(request, response)
 
+    def similar_terms(self, token: str, size: int = 3) -> list[str]:
+        """Indexed words close to ``token``, from the term suggester (in the server core)."""
+        if len(token) < 3:
+            return []
+        try:
+            response = self.client.search(index=self.alias, size=0, suggest={
+                "words": {"text": token, "term": {"field": "text", "suggest_mode": "always", "size": size}}})
+        except NotFoundError:
+            return []
+        except (TransportError, ApiError) as error:
+            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        return [option["text"] for entry in response["suggest"]["words"] for option in entry["options"]]
+
     def count(self) -> int:
         try:
             return self.client.count(index=self.alias)["count"]

@@ -4,6 +4,7 @@ The index lives in its own SQLite file in the search folder; a small CURRENT fil
 one. A rebuild fills a new file and then replaces CURRENT atomically, so searches keep reading the
 old file until the swap and never wait for the rebuild.
 """
+import difflib
 import json
 import os
 import secrets
@@ -21,7 +22,8 @@ from indexer.schema import FACET_NAMES
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, museum TEXT NOT NULL,
-    date_begin INTEGER, date_end INTEGER, title_sort TEXT NOT NULL, display TEXT NOT NULL);
+    date_begin INTEGER, date_end INTEGER, title_sort TEXT NOT NULL, masterpiece INTEGER NOT NULL,
+    display TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_facets_value ON facets (facet, value, doc);
 CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc, facet);
@@ -29,6 +31,7 @@ CREATE INDEX IF NOT EXISTS ix_docs_begin ON docs (date_begin);
 CREATE INDEX IF NOT EXISTS ix_docs_end ON docs (date_end);
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, tokenize = 'ascii');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'row');
 """
 
 
@@ -180,6 +183,17 @@ class EmbeddedBackend:
             raise BackendUnavailable(f"Embedded search index: {error}") from error
         return queries.embedded_result(request, rows, total, facets, centuries, json.loads)
 
+    def similar_terms(self, token: str, size: int = 3) -> list[str]:
+        """Indexed words close to ``token`` (for "did you mean"), most frequent first among equals."""
+        if len(token) < 3:
+            return []
+        rows = self._reader().execute(
+            "SELECT term, doc FROM vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+            (token[0], chr(ord(token[0]) + 1), len(token) - 2, len(token) + 2)).fetchall()
+        frequency = dict(rows)
+        close = difflib.get_close_matches(token, list(frequency), n=size * 3, cutoff=0.75)
+        return sorted((t for t in close if t != token), key=lambda t: (-frequency[t], t))[:size]
+
     def count(self) -> int:
         return self._reader().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
@@ -201,9 +215,10 @@ class EmbeddedBackend:
 
 def _insert(conn: sqlite3.Connection, doc: dict) -> None:
     cursor = conn.execute(
-        "INSERT INTO docs (id, revision, museum, date_begin, date_end, title_sort, display) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO docs (id, revision, museum, date_begin, date_end, title_sort, masterpiece, display) "
+        "VALUES (?,?,?,?,?,?,?,?)",
         (doc["id"], doc["revision"], doc["museum"], doc["date_begin"], doc["date_end"], doc["title_sort"],
-         json.dumps(doc["display"], ensure_ascii=False)))
+         int(doc["masterpiece"] == "true"), json.dumps(doc["display"], ensure_ascii=False)))
     rowid = cursor.lastrowid
     conn.execute("INSERT INTO fts (rowid, text, title_text) VALUES (?, ?, ?)", (rowid, doc["text"], doc["title_text"]))
     rows = []

@@ -1,6 +1,5 @@
 """Indexer fixtures: the real Elasticsearch node that `make test` starts, and a catalogue holding
 the 5,000 shared records, loaded once per module into both backends."""
-import os
 import secrets
 
 import pytest
@@ -12,17 +11,6 @@ from indexer.backends.elasticsearch import ElasticsearchBackend
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.worker import Indexer
 from tests.conftest import SHARED_DATA
-
-
-@pytest.fixture(scope="session")
-def elasticsearch_url():
-    url = os.environ.get("CATALOGUE_TEST_ELASTICSEARCH_URL")
-    if not url:
-        message = "CATALOGUE_TEST_ELASTICSEARCH_URL is not set (make test starts Elasticsearch and sets it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""Query-string <-> SearchRequest: one parser for the /search page and the /api/objects API, and
+the URL builder the page uses for facet links, chips and pages (every bit of state in the URL)."""
+import re
+from urllib.parse import urlencode
+
+from indexer.request import MAX_SIZE, InvalidRequest, SearchRequest
+from indexer.schema import FACET_NAMES
+
+SORT_ALIASES = {"relevance": "relevance", "oldest": "date_asc", "newest": "date_desc", "title": "title",
+                "date_asc": "date_asc", "date_desc": "date_desc"}
+PAGE_SIZES = (12, 24, 48, 96)
+DEFAULT_SIZE = 24
+STATE_KEYS = ("q", *FACET_NAMES, "date_from", "date_to", "sort", "size", "lang")
+YEAR = re.compile(r"^\s*(-?\d{1,6})\s*(bce|bc|b\.c\.|ce|ad|a\.d\.)?\s*$", re.I)
+MAX_VALUES_PER_FACET = 50
+
+
+def parse_year(text: str | None, name: str) -> int | None:
+    """Signed years: "-500", "500 BCE", "500 BC", "AD 1200" or "1200 CE" (BCE negative)."""
+    if text is None or not str(text).strip():
+        return None
+    value = str(text).strip()
+    prefix = re.match(r"^(ad|a\.d\.|ce)\s+(\d{1,6})$", value, re.I)
+    if prefix:
+        return int(prefix.group(2))
+    match = YEAR.match(value)
+    if not match:
+        raise InvalidRequest(f"{name} must be a year such as 1850, -500 or 500 BCE.")
+    year = int(match.group(1))
+    if match.group(2) and match.group(2).lower().startswith("b"):
+        year = -abs(year)
+    if not -100_000 <= year <= 3000:
+        raise InvalidRequest(f"{name} is out of range.")
+    return year
+
+
+def _int(args, name: str, default: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidRequest(f"{name} must be a whole number.") from None
+
+
+def request_from_args(args) -> SearchRequest:
+    """Build a SearchRequest from a MultiDict of query parameters; bad values raise InvalidRequest."""
+    filters = {}
+    for name in FACET_NAMES:
+        values = [v for v in args.getlist(name) if v.strip()]
+        if len(values) > MAX_VALUES_PER_FACET:
+            raise InvalidRequest(f"At most {MAX_VALUES_PER_FACET} values for {name}.")
+        if values:
+            filters[name] = tuple(values)
+    sort = args.get("sort") or "relevance"
+    if sort not in SORT_ALIASES:
+        raise InvalidRequest("sort must be relevance, oldest, newest or title.")
+    size = _int(args, "size", DEFAULT_SIZE)
+    if not 1 <= size <= MAX_SIZE:
+        raise InvalidRequest(f"size must be between 1 and {MAX_SIZE}.")
+    return SearchRequest(text=(args.get("q") or "")[:500], filters=filters,
+                         date_from=parse_year(args.get("date_from"), "date_from"),
+                         date_to=parse_year(args.get("date_to"), "date_to"),
+                         sort=SORT_ALIASES[sort], page=_int(args, "page", 1), size=size,
+                         cursor=args.get("cursor") or None)
+
+
+def state_pairs(args) -> list[tuple[str, str]]:
+    """The search state of a query string (no paging), in a stable order."""
+    return [(key, value) for key in STATE_KEYS for value in args.getlist(key) if value != ""]
+
+
+def search_url(args, path: str = "/search", drop: tuple = (), add: tuple = (), remove: tuple = (),
+               **replace) -> str:
+    """The URL of this search with changes: ``add``/``remove`` (name, value) pairs, ``drop`` whole
+    keys, ``replace`` single keys (page and cursor reset unless given)."""
+    pairs = [(k, v) for k, v in state_pairs(args) if k not in drop and k not in replace and (k, v) not in remove]
+    pairs += [pair for pair in add if pair not in pairs]
+    pairs += [(k, str(v)) for k, v in replace.items() if v not in (None, "")]
+    return f"{path}?{urlencode(pairs)}" if pairs else path

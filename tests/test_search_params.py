@@ -1,0 +1,49 @@
+"""Query strings become SearchRequests, and the page builds its links from the same state."""
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from catalogue.search_params import parse_year, request_from_args, search_url
+from indexer.request import InvalidRequest
+
+
+@pytest.mark.parametrize("text, year", [("1850", 1850), ("-500", -500), ("500 BCE", -500), ("500 bc", -500),
+                                        ("AD 1200", 1200), ("1200 CE", 1200), (" 44 B.C. ", -44), ("", None)])
+def test_years(text, year):
+    assert parse_year(text, "date_from") == year
+
+
+@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999"])
+def test_bad_years(text):
+    with pytest.raises(InvalidRequest):
+        parse_year(text, "date_from")
+
+
+def test_every_parameter_reaches_the_request():
+    args = MultiDict([("q", "wave"), ("museum", "tate"), ("museum", "walters"), ("region", "asia"),
+                      ("date_from", "500 BCE"), ("date_to", "1900"), ("sort", "oldest"), ("page", "2"),
+                      ("size", "48"), ("has_image", "true")])
+    request = request_from_args(args)
+    assert request.text == "wave" and request.filters == {"museum": ("tate", "walters"), "region": ("asia",),
+                                                          "has_image": ("true",)}
+    assert (request.date_from, request.date_to, request.sort, request.page, request.size) == \
+        (-500, 1900, "date_asc", 2, 48)
+
+
+@pytest.mark.parametrize("args, message", [
+    ([("sort", "random")], "sort"), ([("size", "1000")], "size"), ([("page", "x")], "page"),
+    ([("date_from", "yesterday")], "date_from"), ([("museum", str(i)) for i in range(51)], "At most"),
+    ([("page", "500"), ("size", "96")], "cursor"), ([("date_from", "1900"), ("date_to", "1800")], "after"),
+])
+def test_invalid_parameters(args, message):
+    with pytest.raises(InvalidRequest, match=message):
+        request_from_args(MultiDict(args))
+
+
+def test_links_keep_the_state_and_reset_the_page():
+    args = MultiDict([("q", "wave"), ("museum", "tate"), ("museum", "walters"), ("page", "3"), ("cursor", "x")])
+    assert search_url(args) == "/search?q=wave&museum=tate&museum=walters"
+    assert search_url(args, remove=(("museum", "tate"),)) == "/search?q=wave&museum=walters"
+    assert search_url(args, add=(("region", "asia"),)) == "/search?q=wave&museum=tate&museum=walters&region=asia"
+    assert search_url(args, page=4) == "/search?q=wave&museum=tate&museum=walters&page=4"
+    assert search_url(args, drop=("museum",), q="sea") == "/search?q=sea"
+    assert search_url(MultiDict()) == "/search"

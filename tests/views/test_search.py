@@ -1,0 +1,160 @@
+"""The search page and the JSON API, on both backends, over the demo data."""
+import json
+from pathlib import Path
+
+import pytest
+from openapi_spec_validator import validate
+
+from catalogue import create_app
+from catalogue.cli import cli_actor
+from catalogue.ingest import Importer
+from tests.conftest import record_payload
+
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+
+
+@pytest.fixture(scope="module", params=["embedded", "elasticsearch"])
+def search_app(request, tmp_path_factory):
+    settings = {"TESTING": True, "DATA_DIR": str(tmp_path_factory.mktemp(request.param)),
+                "BASE_URL": "http://catalogue.test", "SEARCH_BACKEND": request.param}
+    if request.param == "elasticsearch":
+        settings["ELASTICSEARCH_URL"] = request.getfixturevalue("elasticsearch_url")
+        settings["ELASTICSEARCH_INDEX"] = f"search-views-{tmp_path_factory.getbasetemp().name}"
+    app = create_app(settings)
+    service = app.extensions["catalogue"]
+    for museum in json.loads((DEMO / "museums.json").read_text()):
+        service.register_museum(cli_actor(), museum)
+    for name in ("records.jsonl", "image_records.jsonl"):
+        Importer(service, cli_actor()).import_file(DEMO / name)
+    for line in (DEMO / "images.jsonl").read_text().splitlines()[:3]:
+        row = json.loads(line)
+        service.add_images(cli_actor(), row["museum"], row["local_id"], [((DEMO / row["file"]).read_bytes(), None)])
+    for local_id, masterpiece in (("twin-a", False), ("twin-b", True), ("twin-c", False)):
+        service.upsert(cli_actor(), "tate", record_payload(local_id, title="Quetzal vase", masterpiece=masterpiece))
+    app.extensions["indexer"].backend.refresh()
+    yield app
+    if request.param == "elasticsearch":
+        app.extensions["indexer"].backend.drop()
+
+
+@pytest.fixture
+def web(search_app):
+    return search_app.test_client()
+
+
+def api(web, query: str) -> dict:
+    response = web.get(f"/api/objects?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_api_answers_in_the_documented_shape(web):
+    body = api(web, "q=turner&size=5")
+    assert set(body) == {"total", "page", "size", "next_cursor", "hits", "facets", "centuries"}
+    assert body["total"] > 5 and body["page"] == 1 and body["size"] == 5 and body["next_cursor"]
+    hit = body["hits"][0]
+    assert {"id", "url", "museum", "local_id", "title", "makers", "date", "thumbnail", "manifest"} <= set(hit)
+    assert hit["url"] == f"http://catalogue.test/objects/{hit['id']}"
+    assert set(body["facets"]) == {"museum", "country", "region", "object_type", "maker", "material", "culture",
+                                   "rights", "has_image", "masterpiece"}
+    value = body["facets"]["museum"][0]
+    assert set(value) == {"value", "label", "count", "selected"}
+
+
+def test_facet_values_are_the_parameters_values(web):
+    body = api(web, "")
+    for name, values in body["facets"].items():
+        for value in values[:3]:
+            again = api(web, f"{name}={value['value']}")
+            assert again["total"] == value["count"], (name, value)
+
+
+def test_facets_or_within_and_across(web):
+    tate, walters = api(web, "museum=tate")["total"], api(web, "museum=walters")["total"]
+    both = api(web, "museum=tate&museum=walters")
+    assert both["total"] == tate + walters
+    selected = {v["value"]: v for v in both["facets"]["museum"]}
+    assert selected["tate"]["selected"] and selected["walters"]["selected"] and selected["cmoa"]["count"] > 0
+    narrowed = api(web, "museum=tate&museum=walters&region=europe")
+    assert narrowed["total"] == tate
+
+
+def test_labels_are_readable(web):
+    facets = api(web, "")["facets"]
+    labels = {f: {v["value"]: v["label"] for v in values} for f, values in facets.items()}
+    assert labels["museum"]["tate"] == "Tate" and labels["country"]["GB"] == "United Kingdom"
+    assert labels["region"]["europe"] == "Europe" and labels["has_image"]["true"] == "Yes"
+
+
+def test_dates_accept_bce(web):
+    assert api(web, "date_from=500%20BCE&date_to=0")["total"] == api(web, "date_from=-500&date_to=0")["total"] > 0
+
+
+def test_masterpieces_rank_first_among_equals(web):
+    hits = [h["local_id"] for h in api(web, "q=quetzal")["hits"]]
+    assert hits[0] == "twin-b" and sorted(hits) == ["twin-a", "twin-b", "twin-c"]
+    filtered = [h["local_id"] for h in api(web, "museum=tate&q=vase")["hits"]]
+    assert filtered.index("twin-b") < filtered.index("twin-a")
+
+
+def test_the_cursor_goes_on_where_pages_stop(web):
+    first = api(web, "sort=title&size=10")
+    second = api(web, f"sort=title&size=10&cursor={first['next_cursor']}")
+    assert [h["id"] for h in second["hits"]] == [h["id"] for h in api(web, "sort=title&size=10&page=2")["hits"]]
+
+
+@pytest.mark.parametrize("query", ["size=0", "size=101", "sort=best", "page=-1", "date_from=soon",
+                                   "cursor=garbage", "page=200&size=96", "date_from=1900&date_to=1800"])
+def test_bad_parameters_are_400_never_500(web, query):
+    response = web.get(f"/api/objects?{query}")
+    assert response.status_code == 400 and response.get_json()["message"]
+    assert web.get(f"/search?{query}").status_code == 400
+
+
+def test_cors_and_caching(web):
+    response = web.get("/api/objects?q=wave", headers={"Origin": "https://portal.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age" in response.headers["Cache-Control"] and response.headers["ETag"]
+    again = web.get("/api/objects?q=wave", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_suggest_titles_and_makers(web):
+    suggestions = web.get("/api/suggest?q=hokus").get_json()["suggestions"]
+    assert {"kind": "maker", "text": "Katsushika Hokusai (葛飾北斎)"} in suggestions
+    assert web.get("/api/suggest?q=q").get_json()["suggestions"] == []
+
+
+def test_the_results_page_shows_facets_chips_and_highlights(web):
+    page = web.get("/search?q=turner&museum=tate").get_data(as_text=True)
+    assert 'name="museum" value="tate" checked' in page
+    assert "Remove filter" in page and "Clear all" in page
+    assert "<mark>Turner</mark>" in page
+    assert 'data-total="' in page
+
+
+def test_zero_results_suggest_a_spelling_and_a_filter_to_drop(web):
+    page = web.get("/search?q=turnr").get_data(as_text=True)
+    assert 'id="did-you-mean" href="/search?q=turner"' in page
+    page = web.get("/search?q=turner&museum=walters").get_data(as_text=True)
+    assert "Remove “The Walters Art Museum”" in page
+
+
+def test_the_facet_values_page_filters_its_values(web):
+    page = web.get("/search/facets/maker?q=&contains=turner").get_data(as_text=True)
+    assert "Joseph Mallord William Turner" in page and "Hokusai" not in page
+
+
+def test_thumbnails_are_small_jpegs(web):
+    hit = next(h for h in api(web, "has_image=true")["hits"] if h["thumbnail"])
+    response = web.get(hit["thumbnail"].replace("http://catalogue.test", ""))
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+
+
+def test_openapi_describes_every_endpoint_and_validates(web, search_app):
+    spec = web.get("/api/openapi.json").get_json()
+    validate(spec)
+    documented = {path.replace("{", "<").replace("}", ">") for path in spec["paths"]}
+    routes = {rule.rule.replace("<path:", "<") for rule in search_app.url_map.iter_rules()
+              if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"}
+    assert routes == documented
