@@ -1,0 +1,97 @@
+"""A visitor searching in a real browser: facets, chips, paging, history, keyboard-only use."""
+import json
+import urllib.request
+from urllib.parse import urlparse
+
+
+def api_total(live_server: str, page_url: str) -> int:
+    query = urlparse(page_url).query
+    with urllib.request.urlopen(f"{live_server}/api/objects?{query}") as response:
+        return json.load(response)["total"]
+
+
+def shown_total(page) -> int:
+    return int(page.locator("#result-count").get_attribute("data-total"))
+
+
+def search_for(page, live_server, text):
+    page.goto(live_server)
+    page.fill("#q", text)
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?**")
+
+
+def test_search_facets_chips_paging_and_an_object(page, live_server, artifacts):
+    search_for(page, live_server, "paper")
+    assert shown_total(page) == api_total(live_server, page.url) > 0
+
+    museums = page.locator('fieldset[data-facet="museum"] input[type=checkbox]')
+    with page.expect_navigation():
+        museums.nth(0).check()
+    with page.expect_navigation():
+        page.locator('fieldset[data-facet="museum"] input[type=checkbox]:not(:checked)').first.check()
+    with page.expect_navigation():
+        page.locator('fieldset[data-facet="object_type"] input[type=checkbox]').first.check()
+    assert page.url.count("museum=") == 2 and "object_type=" in page.url
+    total = shown_total(page)
+    assert total == api_total(live_server, page.url) > 0
+    page.screenshot(path=str(artifacts / "search-results.png"), full_page=True)
+
+    with page.expect_navigation():
+        page.locator(".chips a.chip").first.click()
+    assert page.url.count("museum=") == 1
+    assert shown_total(page) == api_total(live_server, page.url) >= 0
+
+    with page.expect_navigation():
+        page.locator(".chips a.clear").click()
+    search_for(page, live_server, "turner")
+    first_page_titles = page.locator(".result-list .title").all_inner_texts()
+    with page.expect_navigation():
+        page.locator('nav.pages a[rel="next"]').click()
+    assert "page=2" in page.url
+    assert page.locator(".result-list .title").all_inner_texts() != first_page_titles
+    page.go_back()
+    page.wait_for_url("**q=turner")
+    assert page.locator(".result-list .title").all_inner_texts() == first_page_titles
+
+    title = page.locator(".result-list .title").first.inner_text()
+    with page.expect_navigation():
+        page.locator(".result-list .card a").first.click()
+    assert "/objects/" in page.url and page.locator("h1").inner_text() == title
+
+
+def test_facets_work_from_the_keyboard_alone(page, live_server):
+    search_for(page, live_server, "paper")
+    checkbox = page.locator('fieldset[data-facet="museum"] input[type=checkbox]').first
+    checkbox.focus()
+    assert page.evaluate("document.activeElement.name") == "museum"
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "museum=" in page.url and shown_total(page) == api_total(live_server, page.url)
+    page.locator("#apply-filters").focus()
+    page.keyboard.press("Tab")  # focus moves on to the results; nothing traps the keyboard
+
+
+def test_autocomplete_works_from_the_keyboard(page, live_server):
+    page.goto(live_server)
+    page.focus("#q")
+    page.keyboard.type("hokus", delay=30)
+    page.wait_for_selector("#q-suggestions li[role=option]")
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator("#q-suggestions li[aria-selected=true]").inner_text()
+    assert page.get_attribute("#q", "aria-activedescendant") == "q-option-0"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.input_value("#q") == chosen and shown_total(page) > 0
+
+
+def test_pages_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/search?q=paper")
+    page.locator('fieldset[data-facet="museum"] input[type=checkbox]').first.check()
+    with page.expect_navigation():
+        page.click("#apply-filters")
+    assert "museum=" in page.url and shown_total(page) == api_total(live_server, page.url)
+    context.close()
