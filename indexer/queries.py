@@ -135,12 +135,15 @@ class SqlSearch:
         self.positive, self.negative = fts_match(request)
 
     def source(self) -> tuple[str, list]:
-        """FROM clause: the documents, joined to the text matches (with their scores) when searching."""
+        """WITH ... FROM: the documents, joined to the text matches (with their scores) when searching.
+
+        The matches are computed once (MATERIALIZED) and drive the join (CROSS JOIN keeps that order);
+        otherwise SQLite may run the full-text lookup once per document."""
         if self.positive:
             match = self.positive + (f" NOT ({self.negative})" if self.negative else "")
-            return ("docs d JOIN (SELECT rowid, bm25(fts, 1.0, ?) AS score FROM fts WHERE fts MATCH ?) m "
-                    "ON m.rowid = d.rowid", [TITLE_BOOST, match])
-        return "docs d", []
+            return ("WITH m AS MATERIALIZED (SELECT rowid, bm25(fts, 1.0, ?) AS score FROM fts WHERE fts MATCH ?) ",
+                    "m CROSS JOIN docs d ON d.rowid = m.rowid", [TITLE_BOOST, match])
+        return "", "docs d", []
 
     def conditions(self, skip: str | None = None, dates: bool = True) -> tuple[list[str], list]:
         where, params = [], []
@@ -166,7 +169,7 @@ class SqlSearch:
         return keys if self.positive or self.request.sort != "relevance" else ["-d.masterpiece", "d.id"]
 
     def hits(self) -> tuple[str, list]:
-        source, params = self.source()
+        prefix, source, params = self.source()
         where, where_params = self.conditions()
         params += where_params
         keys = self.sort_keys()
@@ -177,18 +180,18 @@ class SqlSearch:
             where.append(f"({', '.join(keys)}) > ({', '.join('?' * len(keys))})")
             params += after
         score = "m.score" if self.positive else "0.0"
-        sql = (f"SELECT d.id, {score}, d.display, {', '.join(keys)} FROM {source}"
+        sql = (f"{prefix}SELECT d.id, {score}, d.display, {', '.join(keys)} FROM {source}"
                f"{_where(where)} ORDER BY {', '.join(keys)} LIMIT ? OFFSET ?")
         params += [self.request.size, 0 if self.request.cursor else self.request.offset]
         return sql, params
 
     def total(self) -> tuple[str, list]:
-        source, params = self.source()
+        prefix, source, params = self.source()
         where, where_params = self.conditions()
-        return f"SELECT COUNT(*) FROM {source}{_where(where)}", params + where_params
+        return f"{prefix}SELECT COUNT(*) FROM {source}{_where(where)}", params + where_params
 
     def facet(self, name: str, only: tuple[str, ...] | None = None) -> tuple[str, list]:
-        source, params = self.source()
+        prefix, source, params = self.source()
         where, where_params = self.conditions(skip=name)
         where.insert(0, "f.facet = ?")
         params += [name, *where_params]
@@ -197,16 +200,16 @@ class SqlSearch:
             where.append(f"f.value IN ({','.join('?' * len(only))})")
             params += list(only)
             limit = len(only)
-        sql = (f"SELECT f.value, COUNT(*) AS c FROM {source} JOIN facets f ON f.doc = d.rowid{_where(where)} "
+        sql = (f"{prefix}SELECT f.value, COUNT(*) AS c FROM {source} JOIN facets f ON f.doc = d.rowid{_where(where)} "
                f"GROUP BY f.value ORDER BY c DESC, f.value ASC LIMIT ?")
         return sql, params + [limit]
 
     def centuries(self) -> tuple[str, list]:
-        source, params = self.source()
+        prefix, source, params = self.source()
         where, where_params = self.conditions(dates=False)
         where.append("d.date_begin IS NOT NULL")
         bucket = f"(d.date_begin - ((d.date_begin % {CENTURY}) + {CENTURY}) % {CENTURY})"
-        sql = f"SELECT {bucket} AS b, COUNT(*) FROM {source}{_where(where)} GROUP BY b ORDER BY b"
+        sql = f"{prefix}SELECT {bucket} AS b, COUNT(*) FROM {source}{_where(where)} GROUP BY b ORDER BY b"
         return sql, params + where_params
 
 

@@ -1,0 +1,171 @@
+"""Search benchmark: our JSON API vs the raw Elasticsearch `_search` bodies it sends, same run.
+
+    scripts/elasticsearch start
+    python bench/search_bench.py [--records 100000] [--rounds 5]
+
+Setup (not timed): N records in the store (the shared records replicated), indexed into
+Elasticsearch and into the embedded backend. Timed, for a fixed mix of requests (text only,
+text + 1-3 facets, facets only, date ranges, deep pages):
+- ours, in-process: GET /api/objects through the WSGI test client (parse, search, labels, JSON);
+- ours, over HTTP: the same URLs against gunicorn, the production server;
+- raw: the `_search` body our code builds for the same request, sent with the Python client;
+- embedded: GET /api/objects in-process on the SQLite FTS5 backend.
+"""
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from werkzeug.datastructures import MultiDict  # noqa: E402
+
+from catalogue import create_app  # noqa: E402
+from catalogue.search_params import request_from_args  # noqa: E402
+from index_bench import build_store  # noqa: E402
+from indexer.backends.elasticsearch import ElasticsearchBackend  # noqa: E402
+from indexer.backends.embedded import EmbeddedBackend  # noqa: E402
+from indexer.queries import elasticsearch_body  # noqa: E402
+from indexer.worker import Indexer  # noqa: E402
+
+TEXT = ["turner", "portrait", "landscape", "japan", "sword", "paper", "durer", "dürer", "北斎", "後藤",
+        "foto suriname", '"oil on canvas"', "river -thames", "temple", "woodblock print", "vase"]
+MIX = (
+    [f"q={q}" for q in TEXT]
+    + [f"q={q}&{f}" for q, f in [
+        ("turner", "museum=tate"), ("portrait", "region=europe"), ("paper", "museum=cmoa&museum=tate"),
+        ("japan", "museum=walters&object_type=tsubas%3B%20sword%20components"), ("landscape", "rights=open"),
+        ("vase", "country=US&has_image=false"), ("foto", "museum=rijksmuseum&material=papier"),
+        ("print", "region=europe&masterpiece=false&rights=restricted"), ("sword", "culture=Edo"),
+        ("river", "museum=tate&object_type=painting"), ("temple", "region=americas"),
+        ("woman", "museum=cmoa&region=americas&rights=restricted"), ("drawing", "museum=tate&maker=Joseph%20Mallord%20William%20Turner"),
+        ("book", "country=NL"), ("ink", "material=ink&material=paper")]]
+    + ["", "museum=tate", "museum=walters&museum=cmoa", "region=europe", "object_type=painting",
+       "maker=Joseph%20Mallord%20William%20Turner", "material=paper", "culture=Edo", "rights=open&has_image=false",
+       "country=US&object_type=prints"]
+    + ["date_from=-500&date_to=0", "date_from=1800&date_to=1850", "q=landscape&date_from=1700&date_to=1800",
+       "museum=walters&date_from=500%20BCE&date_to=1000", "date_from=1900", "date_to=1500&sort=oldest"]
+    + ["page=100&size=24", "q=paper&page=40&size=24", "sort=title&page=200&size=48", "sort=newest&page=400&size=24"]
+)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(values) * 1000, 2), "p95_ms": round(percentile(values, 0.95) * 1000, 2)}
+
+
+def timed(function, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        for query in MIX:
+            started = time.perf_counter()
+            function(query)
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def check(status: int, query: str) -> None:
+    if status != 200:
+        raise RuntimeError(f"{query}: HTTP {status}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
+                                f"127.0.0.1:{port}", "catalogue:create_app()"], env={**os.environ, **env},
+                               cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def http_get(port: int, query: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", f"/api/objects?{quote(query, safe='=&%')}")
+    response = connection.getresponse()
+    response.read()
+    check(response.status, query)
+    connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    url = os.environ.get("CATALOGUE_ELASTICSEARCH_URL") or subprocess.check_output(
+        [str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
+    with tempfile.TemporaryDirectory() as temp:
+        data_dir = Path(temp) / "data"
+        store = build_store(data_dir, args.records).extensions["catalogue"].store
+        alias = "bench-search"
+        es = ElasticsearchBackend(url, alias=alias)
+        es.drop()
+        Indexer(store, es).reindex()
+        es.refresh()
+        Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
+        env = {"CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_SEARCH_BACKEND": "elasticsearch",
+               "CATALOGUE_ELASTICSEARCH_URL": url, "CATALOGUE_ELASTICSEARCH_INDEX": alias}
+        ours = create_app({key[len("CATALOGUE_"):]: value for key, value in env.items()}).test_client()
+        embedded = create_app({"DATA_DIR": str(data_dir)}).test_client()
+        bodies = {q: elasticsearch_body(request_from_args(MultiDict(parse_qsl(q)))) for q in MIX}
+
+        def raw(query):
+            es.client.search(index=alias, **bodies[query])
+
+        def in_process(query):
+            check(ours.get(f"/api/objects?{query}").status_code, query)
+
+        def on_embedded(query):
+            check(embedded.get(f"/api/objects?{query}").status_code, query)
+
+        port = free_port()
+        server = start_gunicorn(env, port)
+        try:
+            for function in (raw, in_process, on_embedded, lambda q: http_get(port, q)):
+                timed(function, 1)  # warm caches and connections; not counted
+            results = {"raw": timed(raw, args.rounds), "ours_in_process": timed(in_process, args.rounds),
+                       "ours_http": timed(lambda q: http_get(port, q), args.rounds),
+                       "embedded_in_process": timed(on_embedded, args.rounds)}
+        finally:
+            server.terminate()
+            server.wait()
+        es.drop()
+    figures = {name: summary(values) for name, values in results.items()}
+    figures["requests_in_mix"] = len(MIX)
+    figures["records"] = args.records
+    figures["ratio_in_process_median"] = round(figures["ours_in_process"]["median_ms"] / figures["raw"]["median_ms"], 3)
+    figures["ratio_http_median"] = round(figures["ours_http"]["median_ms"] / figures["raw"]["median_ms"], 3)
+    for name in ("raw", "ours_in_process", "ours_http", "embedded_in_process"):
+        print(f"{name:22s} median {figures[name]['median_ms']:8.2f} ms   p95 {figures[name]['p95_ms']:8.2f} ms")
+    print(f"ratio ours/raw (median): in-process {figures['ratio_in_process_median']}, "
+          f"over HTTP {figures['ratio_http_median']}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
