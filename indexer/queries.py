@@ -193,15 +193,22 @@ class SqlSearch:
     def facet(self, name: str, only: tuple[str, ...] | None = None) -> tuple[str, list]:
         prefix, source, params = self.source()
         where, where_params = self.conditions(skip=name)
-        where.insert(0, "f.facet = ?")
-        params += [name, *where_params]
         limit = self.request.facet_size
+        values = ""
         if only:
-            where.append(f"f.value IN ({','.join('?' * len(only))})")
-            params += list(only)
+            values = f" AND f.value IN ({','.join('?' * len(only))})"
             limit = len(only)
-        sql = (f"{prefix}SELECT f.value, COUNT(*) AS c FROM {source} JOIN facets f ON f.doc = d.rowid{_where(where)} "
-               f"GROUP BY f.value ORDER BY c DESC, f.value ASC LIMIT ?")
+        if self.positive:
+            # look facets up per matching document; left to itself SQLite may scan a whole facet per match
+            sql = (f"{prefix}SELECT f.value, COUNT(*) AS c FROM {source} JOIN facets f INDEXED BY ix_facets_doc "
+                   f"ON f.doc = d.rowid AND f.facet = ?{values}{_where(where)} ")
+            params += [name, *(only or ()), *where_params]
+        else:
+            # no text: count straight from the facet index, narrowed to the documents the filters keep
+            narrowed = f" AND f.doc IN (SELECT d.rowid FROM docs d{_where(where)})" if where else ""
+            sql = f"SELECT f.value, COUNT(*) AS c FROM facets f WHERE f.facet = ?{values}{narrowed} "
+            params = [name, *(only or ()), *where_params]
+        sql += "GROUP BY f.value ORDER BY c DESC, f.value ASC LIMIT ?"
         return sql, params + [limit]
 
     def centuries(self) -> tuple[str, list]:

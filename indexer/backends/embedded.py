@@ -26,9 +26,13 @@ CREATE TABLE IF NOT EXISTS docs (
     display TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_facets_value ON facets (facet, value, doc);
-CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc, facet);
+CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc, facet, value);
 CREATE INDEX IF NOT EXISTS ix_docs_begin ON docs (date_begin);
 CREATE INDEX IF NOT EXISTS ix_docs_end ON docs (date_end);
+CREATE INDEX IF NOT EXISTS ix_docs_title ON docs (title_sort, id);
+CREATE INDEX IF NOT EXISTS ix_docs_oldest ON docs ((date_begin IS NULL), COALESCE(date_begin, 0), id);
+CREATE INDEX IF NOT EXISTS ix_docs_newest ON docs ((date_end IS NULL), -COALESCE(date_end, 0), id);
+CREATE INDEX IF NOT EXISTS ix_docs_relevance ON docs (-masterpiece, id);
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, tokenize = 'ascii');
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'row');
