@@ -134,16 +134,19 @@ class SqlSearch:
         self.request = request
         self.positive, self.negative = fts_match(request)
 
-    def source(self) -> tuple[str, list]:
-        """WITH ... FROM: the documents, joined to the text matches (with their scores) when searching.
+    def matches(self) -> tuple[str, list] | None:
+        """The statement that fills the temporary ``matches`` table with the text matches and their
+        scores, once per search; every other statement of the search joins that table."""
+        if not self.positive:
+            return None
+        match = self.positive + (f" NOT ({self.negative})" if self.negative else "")
+        return ("INSERT INTO temp.matches (rowid, score) SELECT rowid, bm25(fts, 1.0, ?) FROM fts WHERE fts MATCH ?",
+                [TITLE_BOOST, match])
 
-        The matches are computed once (MATERIALIZED) and drive the join (CROSS JOIN keeps that order);
-        otherwise SQLite may run the full-text lookup once per document."""
-        if self.positive:
-            match = self.positive + (f" NOT ({self.negative})" if self.negative else "")
-            return ("WITH m AS MATERIALIZED (SELECT rowid, bm25(fts, 1.0, ?) AS score FROM fts WHERE fts MATCH ?) ",
-                    "m CROSS JOIN docs d ON d.rowid = m.rowid", [TITLE_BOOST, match])
-        return "", "docs d", []
+    def source(self) -> str:
+        """FROM: the documents, driven by the text matches when searching (CROSS JOIN keeps that
+        order, so SQLite never runs a full-text lookup per document)."""
+        return "temp.matches m CROSS JOIN docs d ON d.rowid = m.rowid" if self.positive else "docs d"
 
     def conditions(self, skip: str | None = None, dates: bool = True) -> tuple[list[str], list]:
         where, params = [], []
@@ -169,7 +172,7 @@ class SqlSearch:
         return keys if self.positive or self.request.sort != "relevance" else ["-d.masterpiece", "d.id"]
 
     def hits(self) -> tuple[str, list]:
-        prefix, source, params = self.source()
+        source, params = self.source(), []
         where, where_params = self.conditions()
         params += where_params
         keys = self.sort_keys()
@@ -180,18 +183,18 @@ class SqlSearch:
             where.append(f"({', '.join(keys)}) > ({', '.join('?' * len(keys))})")
             params += after
         score = "m.score" if self.positive else "0.0"
-        sql = (f"{prefix}SELECT d.id, {score}, d.display, {', '.join(keys)} FROM {source}"
+        sql = (f"SELECT d.id, {score}, d.display, {', '.join(keys)} FROM {source}"
                f"{_where(where)} ORDER BY {', '.join(keys)} LIMIT ? OFFSET ?")
         params += [self.request.size, 0 if self.request.cursor else self.request.offset]
         return sql, params
 
     def total(self) -> tuple[str, list]:
-        prefix, source, params = self.source()
+        source, params = self.source(), []
         where, where_params = self.conditions()
-        return f"{prefix}SELECT COUNT(*) FROM {source}{_where(where)}", params + where_params
+        return f"SELECT COUNT(*) FROM {source}{_where(where)}", params + where_params
 
     def facet(self, name: str, only: tuple[str, ...] | None = None) -> tuple[str, list]:
-        prefix, source, params = self.source()
+        source, params = self.source(), []
         where, where_params = self.conditions(skip=name)
         limit = self.request.facet_size
         values = ""
@@ -200,7 +203,7 @@ class SqlSearch:
             limit = len(only)
         if self.positive:
             # look facets up per matching document; left to itself SQLite may scan a whole facet per match
-            sql = (f"{prefix}SELECT f.value, COUNT(*) AS c FROM {source} JOIN facets f INDEXED BY ix_facets_doc "
+            sql = (f"SELECT f.value, COUNT(*) AS c FROM {source} JOIN facets f INDEXED BY ix_facets_doc "
                    f"ON f.doc = d.rowid AND f.facet = ?{values}{_where(where)} ")
             params += [name, *(only or ()), *where_params]
         else:
@@ -212,11 +215,11 @@ class SqlSearch:
         return sql, params + [limit]
 
     def centuries(self) -> tuple[str, list]:
-        prefix, source, params = self.source()
+        source, params = self.source(), []
         where, where_params = self.conditions(dates=False)
         where.append("d.date_begin IS NOT NULL")
         bucket = f"(d.date_begin - ((d.date_begin % {CENTURY}) + {CENTURY}) % {CENTURY})"
-        sql = f"{prefix}SELECT {bucket} AS b, COUNT(*) FROM {source}{_where(where)} GROUP BY b ORDER BY b"
+        sql = f"SELECT {bucket} AS b, COUNT(*) FROM {source}{_where(where)} GROUP BY b ORDER BY b"
         return sql, params + where_params
 
 

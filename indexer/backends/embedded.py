@@ -74,6 +74,8 @@ class EmbeddedBackend:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(SCHEMA)
+        # per connection, so each thread's searches have their own
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS matches (rowid INTEGER PRIMARY KEY, score REAL NOT NULL)")
         return conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -174,6 +176,9 @@ class EmbeddedBackend:
         sql = queries.SqlSearch(request)
         try:
             conn = self._reader()
+            conn.execute("DELETE FROM temp.matches")
+            if sql.matches():
+                conn.execute(*sql.matches())
             rows = conn.execute(*sql.hits()).fetchall()
             total = conn.execute(*sql.total()).fetchone()[0]
             facets = {}
