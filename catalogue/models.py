@@ -31,10 +31,6 @@ class Museum:
     def region(self) -> str | None:
         return reference.region_of(self.country)
 
-    @property
-    def is_asem_partner_country(self) -> bool:
-        return reference.is_asem_partner(self.country)
-
     def name(self, languages=("en",)) -> str:
         return pick(self.names, languages) or self.code
 

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, request
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
 from catalogue.models import Actor, ObjectRecord
-from catalogue.views.urls import object_url
+from catalogue.views.urls import image_url, object_url
 
 blueprint = Blueprint("api", __name__)
 
@@ -12,7 +12,7 @@ blueprint = Blueprint("api", __name__)
 def record_json(record: ObjectRecord) -> dict:
     data = record.to_json(object_url(record.id))
     for image in data["images"]:
-        image["url"] = f"{object_url(record.id).rsplit('/objects/', 1)[0]}/images/{image['id']}/original"
+        image["url"] = image_url(image["id"])
     return data
 
 

@@ -1,6 +1,4 @@
 """Public URLs are built from BASE_URL, so ids stay stable behind proxies and in IIIF documents."""
-from urllib.parse import quote
-
 from flask import current_app
 
 
@@ -14,7 +12,3 @@ def object_url(record_id: str) -> str:
 
 def image_url(image_id: str) -> str:
     return f"{base_url()}/images/{image_id}/original"
-
-
-def api_record_url(museum: str, local_id: str) -> str:
-    return f"{base_url()}/api/museums/{museum}/objects/{quote(local_id, safe='')}"
