@@ -159,10 +159,4 @@ def _build_chunk(ids: list[str], encode) -> list:
 
 
 def _build_chunk_with(store: Store, ids: list[str]) -> list[dict]:
-    museums: dict[str, Museum] = {}
-    documents = []
-    for record in sorted(store.get_records(ids), key=lambda r: r.id):
-        if record.museum not in museums:
-            museums[record.museum] = store.get_museum(record.museum)
-        documents.append(build_document(record, museums[record.museum]))
-    return documents
+    return Indexer(store, backend=None).documents(sorted(store.get_records(ids), key=lambda r: r.id))

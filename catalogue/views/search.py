@@ -9,7 +9,7 @@ from catalogue.extensions import search, service
 from catalogue.i18n import visitor_languages
 from catalogue.records.langmap import pick
 from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
-from catalogue.views.urls import base_url, object_url
+from catalogue.views.urls import object_url, thumbnail_url
 from indexer.analysis import normalise
 from indexer.backends import BackendUnavailable
 from indexer.request import InvalidRequest, SearchRequest
@@ -65,7 +65,7 @@ def hit_json(hit, languages) -> dict:
     return {"id": hit.id, "url": object_url(hit.id), "museum": display.get("museum"),
             "local_id": display.get("local_id"), "title": pick(display.get("title"), languages),
             "makers": display.get("makers", []), "date": display.get("date"),
-            "thumbnail": f"{base_url()}/images/{thumbnail}/thumbnail" if thumbnail else None,
+            "thumbnail": thumbnail_url(thumbnail) if thumbnail else None,
             "manifest": None, "highlights": hit.highlights}
 
 

@@ -12,3 +12,7 @@ def object_url(record_id: str) -> str:
 
 def image_url(image_id: str) -> str:
     return f"{base_url()}/images/{image_id}/original"
+
+
+def thumbnail_url(image_id: str) -> str:
+    return f"{base_url()}/images/{image_id}/thumbnail"

@@ -11,6 +11,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -116,22 +117,20 @@ class EmbeddedBackend:
                 result.done += 1
         return result
 
+    @contextmanager
     def _writing(self):
-        backend = self
-
-        class _Transaction:
-            def __enter__(self):
-                self.conn = backend._connect(backend._current())
-                self.conn.execute("BEGIN IMMEDIATE")
-                return self.conn
-
-            def __exit__(self, kind, value, traceback):
-                try:
-                    self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
-                finally:
-                    self.conn.close()
-
-        return _Transaction()
+        """One write transaction on the live file; BEGIN IMMEDIATE so writers queue instead of failing."""
+        conn = self._connect(self._current())
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
 
     @staticmethod
     def _newer_exists(conn: sqlite3.Connection, doc_id: str, revision: int) -> bool:
