@@ -1,4 +1,5 @@
-"""Embedded backend: SQLite FTS5 (BM25) with facet counts in SQL, for one machine and no services.
+"""Embedded backend: SQLite FTS5 (BM25) for text, in-memory columns (`columns.py`) for filters, facet
+counts and sorting; for one machine and no services.
 
 The index lives in its own SQLite file in the search folder; a small CURRENT file names the live
 one. A rebuild fills a new file and then replaces CURRENT atomically, so searches keep reading the
@@ -15,29 +16,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 from indexer import queries
 from indexer.backends import BackendUnavailable, BulkResult
-from indexer.request import SearchRequest, SearchResult, merge_facet_values
+from indexer.backends.columns import Columns, TextMatches, rows_in
+from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor
 from indexer.schema import FACET_NAMES
 
+SCHEMA_VERSION = 2   # PRAGMA user_version of files this code writes; older files need a rebuild
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
-    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, museum TEXT NOT NULL,
-    date_begin INTEGER, date_end INTEGER, title_sort TEXT NOT NULL, masterpiece INTEGER NOT NULL,
-    display TEXT NOT NULL);
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL,
+    museum TEXT NOT NULL, date_begin INTEGER, date_end INTEGER, title_sort TEXT NOT NULL,
+    masterpiece INTEGER NOT NULL, display TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS ix_facets_value ON facets (facet, value, doc);
-CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc, facet, value);
-CREATE INDEX IF NOT EXISTS ix_docs_begin ON docs (date_begin);
-CREATE INDEX IF NOT EXISTS ix_docs_end ON docs (date_end);
-CREATE INDEX IF NOT EXISTS ix_docs_title ON docs (title_sort, id);
-CREATE INDEX IF NOT EXISTS ix_docs_oldest ON docs ((date_begin IS NULL), COALESCE(date_begin, 0), id);
-CREATE INDEX IF NOT EXISTS ix_docs_newest ON docs ((date_end IS NULL), -COALESCE(date_end, 0), id);
-CREATE INDEX IF NOT EXISTS ix_docs_relevance ON docs (-masterpiece, id);
+CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc);
+CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL,
+                                    added INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, tokenize = 'ascii');
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'row');
 """
+CHANGES_KEPT = 200_000   # rows of the change log kept; a process further behind loads the file anew
 
 
 class EmbeddedBackend:
@@ -49,6 +50,8 @@ class EmbeddedBackend:
         self.pointer = self.directory / "CURRENT"
         self._write_lock = threading.RLock()
         self._local = threading.local()
+        self._columns_lock = threading.Lock()
+        self._columns: tuple[Path, Columns] | None = None
 
     # files and connections -------------------------------------------------------------
     def _current(self) -> Path:
@@ -76,9 +79,14 @@ class EmbeddedBackend:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA temp_store=MEMORY")
         conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages per connection
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        made_before = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'docs'").fetchone()
+        if version != SCHEMA_VERSION and made_before:
+            conn.close()
+            raise BackendUnavailable(f"The search index {path.name} was made by an older version of the "
+                                     "catalogue; rebuild it with `catalogue reindex`.")
         conn.executescript(SCHEMA)
-        # per connection, so each thread's searches have their own
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS matches (rowid INTEGER PRIMARY KEY, score REAL NOT NULL)")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -125,6 +133,7 @@ class EmbeddedBackend:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("DELETE FROM changes WHERE seq <= (SELECT MAX(seq) FROM changes) - ?", (CHANGES_KEPT,))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -145,6 +154,7 @@ class EmbeddedBackend:
             conn.execute("DELETE FROM facets WHERE doc = ?", row)
             conn.execute("DELETE FROM fts WHERE rowid = ?", row)
             conn.execute("DELETE FROM docs WHERE rowid = ?", row)
+            conn.execute("INSERT INTO changes (doc, added) VALUES (?, 0)", row)
 
     @staticmethod
     def encode(document: dict) -> dict:
@@ -159,7 +169,7 @@ class EmbeddedBackend:
             conn = self._connect(path)
             conn.execute("BEGIN")
             for doc in documents:
-                _insert(conn, doc)
+                _insert(conn, doc, log_change=False)   # a new file: readers load it whole
                 count += 1
             conn.execute("COMMIT")
             conn.close()
@@ -174,24 +184,40 @@ class EmbeddedBackend:
 
     # reading ---------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
-        sql = queries.SqlSearch(request)
+        """Text matches from FTS5, everything else from the in-memory columns, the page's displays
+        from SQLite: all in one read transaction, so they see the same commit."""
+        positive, negative = queries.fts_match(request)
+        cursor = decode_cursor(request.cursor, self.name, request.sort) if request.cursor else None
         try:
             conn = self._reader()
-            conn.execute("DELETE FROM temp.matches")
-            if sql.matches():
-                conn.execute(*sql.matches())
-            rows = conn.execute(*sql.hits()).fetchall()
-            total = conn.execute(*sql.total()).fetchone()[0]
-            facets = {}
-            for name in FACET_NAMES:
-                top = conn.execute(*sql.facet(name)).fetchall()
-                selected = request.filters.get(name, ())
-                counts = dict(conn.execute(*sql.facet(name, only=selected)).fetchall()) if selected else {}
-                facets[name] = merge_facet_values(top, counts, selected)
-            centuries = [(int(b), c) for b, c in conn.execute(*sql.centuries()).fetchall()]
+            conn.execute("BEGIN")
+            try:
+                columns = self._columns_for(conn)
+                text = _text_matches(conn, positive, negative, scored=request.sort == "relevance") if positive else None
+                excluded = _rowids(conn, negative) if negative and not positive else None
+                found = columns.search(request, text, excluded, cursor)
+                rowids = [int(columns.rowids[slot]) for slot in found.slots]
+                displays = dict(rows_in(conn, "SELECT rowid, display FROM docs WHERE rowid IN ({})", rowids))
+            finally:
+                conn.execute("COMMIT")
         except sqlite3.OperationalError as error:
             raise BackendUnavailable(f"Embedded search index: {error}") from error
-        return queries.embedded_result(request, rows, total, facets, centuries, json.loads)
+        hits = [Hit(id=columns.ids[slot], score=-score, display=json.loads(displays[rowid]))
+                for slot, score, rowid in zip(found.slots, found.scores, rowids) if rowid in displays]
+        next_cursor = None
+        if hits and len(found.slots) == request.size and (cursor or request.offset + request.size < found.total):
+            next_cursor = encode_cursor(self.name, request.sort, found.last_key)
+        return SearchResult(total=found.total, hits=hits, facets=found.facets, centuries=found.centuries,
+                            next_cursor=next_cursor)
+
+    def _columns_for(self, conn: sqlite3.Connection) -> Columns:
+        """This process's columns for the live file, brought up to the reader's snapshot."""
+        path = self._current()
+        with self._columns_lock:
+            cached = self._columns
+            columns = cached[1].refreshed(conn) if cached and cached[0] == path else Columns.load(conn)
+            self._columns = (path, columns)
+        return columns
 
     def similar_terms(self, token: str, size: int = 3) -> list[str]:
         """Indexed words close to ``token`` (for "did you mean"), most frequent first among equals."""
@@ -218,12 +244,11 @@ class EmbeddedBackend:
         """Writes are visible at commit; nothing to do (Elasticsearch needs a refresh)."""
 
     def drop(self) -> None:
-        with self._write_lock, self._writing() as conn:
-            for table in ("facets", "fts", "docs", "tombstones"):
-                conn.execute(f"DELETE FROM {table}")
+        """An empty index: a rebuild with no documents."""
+        self.rebuild([])
 
 
-def _insert(conn: sqlite3.Connection, doc: dict) -> None:
+def _insert(conn: sqlite3.Connection, doc: dict, log_change: bool = True) -> None:
     cursor = conn.execute(
         "INSERT INTO docs (id, revision, museum, date_begin, date_end, title_sort, masterpiece, display) "
         "VALUES (?,?,?,?,?,?,?,?)",
@@ -236,6 +261,22 @@ def _insert(conn: sqlite3.Connection, doc: dict) -> None:
         values = doc[name] if isinstance(doc[name], list) else [doc[name]]
         rows.extend((rowid, name, value) for value in values)
     conn.executemany("INSERT INTO facets (doc, facet, value) VALUES (?, ?, ?)", rows)
+    if log_change:
+        conn.execute("INSERT INTO changes (doc, added) VALUES (?, 1)", (rowid,))
+
+
+def _text_matches(conn: sqlite3.Connection, positive: str, negative: str | None, scored: bool) -> TextMatches:
+    match = positive + (f" NOT ({negative})" if negative else "")
+    if not scored:
+        return TextMatches(_rowids(conn, match))
+    rows = conn.execute("SELECT rowid, bm25(fts, 1.0, ?) FROM fts WHERE fts MATCH ?",
+                        (queries.TITLE_BOOST, match)).fetchall()
+    return TextMatches(np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+                       np.fromiter((r[1] for r in rows), np.float64, len(rows)))
+
+
+def _rowids(conn: sqlite3.Connection, match: str) -> np.ndarray:
+    return np.fromiter((r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,))), np.int64)
 
 
 def _remove_file(path: Path) -> None:

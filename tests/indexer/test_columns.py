@@ -1,0 +1,151 @@
+"""The embedded backend's in-memory columns: each process follows what other writers commit, and a
+process that followed the change log answers exactly as one that loaded the file fresh."""
+import random
+import sqlite3
+
+import pytest
+
+from indexer.backends import BackendUnavailable, embedded
+from indexer.backends import columns as columns_module
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.request import SearchRequest
+from indexer.schema import FACET_NAMES
+
+MUSEUMS = ("tate", "walters", "rijksmuseum")
+MATERIALS = ("paper", "ink", "oil paint", "bronze", "silk")
+REQUESTS = [
+    SearchRequest(), SearchRequest(filters={"museum": ("tate", "walters")}),
+    SearchRequest(filters={"material": ("ink",), "museum": ("rijksmuseum",)}),
+    SearchRequest(date_from=1500, date_to=1700), SearchRequest(sort="date_asc", size=50),
+    SearchRequest(sort="date_desc", filters={"masterpiece": ("true",)}), SearchRequest(sort="title", size=100),
+    SearchRequest(text="landscape"), SearchRequest(text="landscape", sort="title"), SearchRequest(text="-landscape"),
+]
+
+
+def document(number: int, revision: int = 1, rng: random.Random | None = None) -> dict:
+    """A search document as the indexer builds it, with varied facets, dates and words."""
+    rng = rng or random.Random(number * 7919 + revision)
+    begin = rng.choice([None, rng.randrange(-500, 1900)])
+    word = rng.choice(["landscape", "portrait", "vase"])
+    values = {
+        "museum": rng.choice(MUSEUMS), "country": "GB", "region": "europe",
+        "object_type": [rng.choice(["painting", "print"])], "maker": [f"Maker {rng.randrange(20)}"],
+        "material": rng.sample(MATERIALS, rng.randrange(0, 3)), "culture": [], "rights": "open",
+        "has_image": "false", "masterpiece": rng.choice(["true", "false"]),
+    }
+    assert set(values) == set(FACET_NAMES)
+    return {"id": f"doc{number:05d}", "revision": revision, "date_begin": begin,
+            "date_end": None if begin is None else begin + rng.randrange(0, 50),
+            "title_sort": f"{word} {rng.randrange(10)}", "title_text": word, "text": f"{word} r{revision}",
+            "display": {"title": {"en": [word]}}, **values}
+
+
+def answers(backend: EmbeddedBackend) -> list:
+    found = []
+    for request in REQUESTS:
+        result = backend.search(request)
+        found.append((result.total, [h.id for h in result.hits],
+                      {n: [(v.value, v.count, v.selected) for v in vs] for n, vs in result.facets.items()},
+                      result.centuries))
+    return found
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """Counts full loads of an index file (as opposed to following its change log)."""
+    calls = []
+    original = columns_module.Columns.load.__func__
+
+    def counted(cls, conn):
+        calls.append(1)
+        return original(cls, conn)
+    monkeypatch.setattr(columns_module.Columns, "load", classmethod(counted))
+    return calls
+
+
+def test_a_reader_follows_other_writers_without_loading_again(tmp_path, loads):
+    writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    writer.bulk([document(n) for n in range(300)])
+    assert reader.search(SearchRequest()).total == 300
+    rng = random.Random(4)
+    for step in range(1, 6):
+        writer.bulk([document(n, revision=step + 1) for n in rng.sample(range(300), 40)])   # updates
+        writer.bulk([document(n) for n in range(300 + step * 10, 310 + step * 10)])           # additions
+        writer.delete([(f"doc{n:05d}", 99) for n in rng.sample(range(300), 5)])              # removals
+        assert answers(reader) == answers(EmbeddedBackend(tmp_path))
+    assert len(loads) == 1 + 5       # the reader loaded once; each fresh backend once
+
+
+def test_updates_count_once_and_removals_disappear(tmp_path):
+    writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    writer.bulk([document(n) for n in range(10)])
+    reader.search(SearchRequest())
+    writer.bulk([dict(document(3, revision=2), museum="walters"), dict(document(4, revision=2), museum="walters")])
+    writer.delete([("doc00005", 5)])
+    result = reader.search(SearchRequest(size=100))
+    assert result.total == 9 and len({h.id for h in result.hits}) == 9 and "doc00005" not in {h.id for h in result.hits}
+    assert sum(v.count for v in result.facets["museum"]) == 9
+
+
+def test_many_changes_or_a_pruned_log_mean_a_fresh_load(tmp_path, loads, monkeypatch):
+    writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    writer.bulk([document(n) for n in range(50)])
+    reader.search(SearchRequest())
+    monkeypatch.setattr(columns_module, "RELOAD_MINIMUM", 10)
+    writer.bulk([document(n, revision=2) for n in range(50)])          # 100 changes > max(10, 20 % of 50)
+    assert answers(reader) == answers(EmbeddedBackend(tmp_path))
+    monkeypatch.setattr(columns_module, "RELOAD_MINIMUM", 5_000)
+    monkeypatch.setattr(embedded, "CHANGES_KEPT", 3)
+    writer.bulk([document(n, revision=3) for n in range(5)])           # the log keeps only the last 3 rows
+    assert answers(reader) == answers(EmbeddedBackend(tmp_path))
+    assert len(loads) == 1 + 2 + 2
+
+
+def test_a_rebuild_is_loaded_fresh(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.bulk([document(n) for n in range(20)])
+    assert backend.search(SearchRequest()).total == 20
+    backend.rebuild(document(n) for n in range(100, 105))
+    assert [h.id for h in backend.search(SearchRequest(sort="title", size=10)).hits] == \
+        sorted((f"doc{n:05d}" for n in range(100, 105)), key=lambda i: (document(int(i[3:]))["title_sort"], i))
+
+
+@pytest.mark.parametrize("request_params", [
+    dict(sort="relevance"), dict(sort="date_asc"), dict(sort="date_desc"), dict(sort="title"),
+    dict(text="landscape"), dict(text="landscape", sort="date_desc"), dict(filters={"museum": ("tate",)}),
+], ids=repr)
+def test_the_cursor_walks_every_hit_once_in_order(tmp_path, request_params):
+    backend = EmbeddedBackend(tmp_path)
+    backend.bulk([document(n) for n in range(260)])
+    everything = backend.search(SearchRequest(**request_params, size=100, page=1)).hits
+    everything += backend.search(SearchRequest(**request_params, size=100, page=2)).hits
+    everything += backend.search(SearchRequest(**request_params, size=100, page=3)).hits
+    walked, cursor = [], None
+    while True:
+        page = backend.search(SearchRequest(**request_params, size=17, cursor=cursor))
+        walked += [h.id for h in page.hits]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert walked == [h.id for h in everything]
+    assert len(set(walked)) == len(walked) == backend.search(SearchRequest(**request_params)).total
+
+
+def test_a_cursor_of_another_shape_is_refused(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.bulk([document(n) for n in range(30)])
+    title_cursor = backend.search(SearchRequest(sort="title", size=5)).next_cursor
+    text_cursor = backend.search(SearchRequest(text="landscape", size=2)).next_cursor
+    with pytest.raises(ValueError, match="cursor"):
+        backend.search(SearchRequest(sort="date_asc", cursor=title_cursor))
+    with pytest.raises(ValueError, match="cursor"):
+        backend.search(SearchRequest(cursor=text_cursor))
+
+
+def test_an_index_file_of_an_older_format_asks_for_a_rebuild(tmp_path):
+    old = tmp_path / "search-old.sqlite3"
+    with sqlite3.connect(old) as conn:
+        conn.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT)")
+    (tmp_path / "CURRENT").write_text(old.name)
+    with pytest.raises(BackendUnavailable, match="catalogue reindex"):
+        EmbeddedBackend(tmp_path).search(SearchRequest())
