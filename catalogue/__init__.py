@@ -5,6 +5,7 @@ from flask import Flask
 from PIL import Image
 
 from catalogue import config
+from catalogue.json_provider import OrjsonProvider
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.finish(settings))
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False  # records read in schema order: identity first
 
     from catalogue import extensions, i18n

@@ -12,6 +12,7 @@ exactly the same tokens, which is what makes the two backends agree.
 - Han, kana and hangul runs become overlapping bigrams ("葛飾北斎" -> 葛飾 飾北 北斎), so a query
   for 北斎 finds 葛飾北斎 without a dictionary; a lone CJK character stays a unigram.
 """
+import functools
 import re
 import sys
 import unicodedata
@@ -71,7 +72,10 @@ class Token:
 
 def tokens_with_offsets(text: str) -> list[Token]:
     """Words and CJK bigrams with their positions in ``normalise(text)``."""
-    norm = normalise(text)
+    return _tokens_of_normalised(normalise(text))
+
+
+def _tokens_of_normalised(norm: str) -> list[Token]:
     if norm.isascii():
         return [Token(m.group(), m.start(), m.end()) for m in ASCII_WORD.finditer(norm)]
     result: list[Token] = []
@@ -119,8 +123,13 @@ def highlight(text: str, terms: set[str], context: int = 80, mark=("<mark>", "</
     if not text or not terms:
         return None
     norm = normalise(text)
+    if not any(term in norm for term in terms):   # every token is a substring of the normalised text
+        return None
     shown = text if len(norm) == len(text) else norm
-    spans = [(t.start, t.end) for t in tokens_with_offsets(text) if t.text in terms]
+    if norm.isascii():
+        spans = [m.span() for m in _ascii_terms(frozenset(terms)).finditer(norm)]
+    else:
+        spans = [(t.start, t.end) for t in _tokens_of_normalised(norm) if t.text in terms]
     if not spans:
         return None
     escape = escape or (lambda s: s)
@@ -138,6 +147,13 @@ def highlight(text: str, terms: set[str], context: int = 80, mark=("<mark>", "</
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(shown) else ""
     return prefix + "".join(pieces) + suffix
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_terms(terms: frozenset[str]) -> re.Pattern:
+    """The terms as whole ASCII tokens (what ASCII_WORD would cut out of the same text)."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(f"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -47,3 +47,11 @@ def test_configuration_is_environment_only_and_names_real_settings():
         assert environment["CATALOGUE_INDEX_SYNC"] == "false"
         for key in environment:
             assert key.startswith(config.PREFIX) and key[len(config.PREFIX):] in config.DEFAULTS
+
+
+def test_the_production_server_keeps_connections_alive_on_threaded_workers():
+    settings = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), settings)
+    assert settings["worker_class"] == "gthread" and settings["threads"] >= 2 and settings["keepalive"] > 0
+    assert settings["bind"].endswith(":8000") and settings["workers"] >= 1
+    assert "gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()

@@ -1,5 +1,6 @@
 """The only code that touches the database: museums, records, images, users, audit, outbox."""
 import hashlib
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -8,6 +9,8 @@ from sqlalchemy.engine import Connection
 
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.store import tables as t
+
+MUSEUM_CACHE_SECONDS = 10.0
 
 
 def now() -> datetime:
@@ -41,6 +44,7 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = sa.create_engine(url, future=True)
+        self._museum_cache: tuple[float, dict[str, Museum]] | None = None
         if self.engine.dialect.name == "sqlite":
             _sqlite_setup(self.engine)
 
@@ -72,8 +76,20 @@ class Store:
             rows = c.execute(sa.select(t.museums).order_by(t.museums.c.code)).mappings().all()
         return [_museum(row) for row in rows]
 
+    def museums_by_code(self) -> dict[str, Museum]:
+        """Every museum by code, kept for a few seconds: search responses label each hit and facet
+        value with museum names, and reading them per request cost more than the rest of our work
+        around an Elasticsearch search. This process's museum writes clear it at once; another
+        process's show within MUSEUM_CACHE_SECONDS."""
+        cached = self._museum_cache
+        if cached is None or cached[0] < time.monotonic():
+            cached = (time.monotonic() + MUSEUM_CACHE_SECONDS, {m.code: m for m in self.list_museums()})
+            self._museum_cache = cached
+        return cached[1]
+
     def save_museum(self, conn: Connection, museum: Museum) -> bool:
         """Insert or update; returns True when something changed."""
+        self._museum_cache = None
         values = {k: v for k, v in museum.to_json().items() if k != "region"}
         existing = conn.execute(sa.select(t.museums).where(t.museums.c.code == museum.code)).mappings().first()
         if existing is None:

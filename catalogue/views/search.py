@@ -1,7 +1,7 @@
 """Faceted search: the /search page, the /api/objects and /api/suggest JSON endpoints."""
 from dataclasses import replace
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from catalogue import reference
 from catalogue.errors import ValidationFailed
@@ -22,16 +22,9 @@ RIGHTS = {"open": "Open for reuse", "restricted": "Restricted"}
 YES_NO = {"true": "Yes", "false": "No"}
 
 
-def _museums() -> dict:
-    """Museums by code, read once per request (labels need them for every hit and facet value)."""
-    if "museums" not in g:
-        g.museums = {museum.code: museum for museum in service().store.list_museums()}
-    return g.museums
-
-
 def facet_label(name: str, value: str, languages) -> str:
     if name == "museum":
-        museum = _museums().get(value)
+        museum = service().store.museums_by_code().get(value)
         return museum.name(languages) if museum else value
     if name == "country":
         return reference.countries().get(value, {}).get("name", value)
