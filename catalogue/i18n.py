@@ -1,5 +1,7 @@
 """Translation seam: every visible string goes through gettext, so adding ja/zh/ko/fr/de is data."""
-from flask import Flask, request
+from gettext import NullTranslations
+
+from flask import Flask, current_app, request
 
 SUPPORTED = ("en", "ja", "zh", "ko", "fr", "de", "nl")
 
@@ -13,5 +15,22 @@ def visitor_languages() -> list[str]:
 
 
 def init_app(app: Flask) -> None:
+    """One translations object for templates and Python code; English (the source strings) until
+    message catalogues for the other languages are added."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_null_translations(newstyle=True)
+    use_translations(app, NullTranslations())
+
+
+def use_translations(app: Flask, translations: NullTranslations) -> None:
+    app.extensions["translations"] = translations
+    app.jinja_env.install_gettext_translations(translations, newstyle=True)
+
+
+def gettext(message: str) -> str:
+    """Translate a string shown from Python code (labels built outside templates)."""
+    return current_app.extensions["translations"].gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; `gettext` translates it where it is shown."""
+    return message

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from catalogue import reference
 from catalogue.errors import ValidationFailed
 from catalogue.extensions import search, service
-from catalogue.i18n import visitor_languages
+from catalogue.i18n import N_, gettext, visitor_languages
 from catalogue.records.langmap import pick
 from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.views.urls import object_url, thumbnail_url
@@ -17,9 +17,10 @@ from indexer.schema import FACETS
 
 blueprint = Blueprint("search", __name__)
 NUMBERED_PAGE_LIMIT = 1000          # numbered pages reach this far; the cursor goes beyond
-REGIONS = {"asia": "Asia", "europe": "Europe", "americas": "Americas", "africa": "Africa", "oceania": "Oceania"}
-RIGHTS = {"open": "Open for reuse", "restricted": "Restricted"}
-YES_NO = {"true": "Yes", "false": "No"}
+REGIONS = {"asia": N_("Asia"), "europe": N_("Europe"), "americas": N_("Americas"), "africa": N_("Africa"),
+           "oceania": N_("Oceania")}
+RIGHTS = {"open": N_("Open for reuse"), "restricted": N_("Restricted")}
+YES_NO = {"true": N_("Yes"), "false": N_("No")}
 
 
 def facet_label(name: str, value: str, languages) -> str:
@@ -28,13 +29,8 @@ def facet_label(name: str, value: str, languages) -> str:
         return museum.name(languages) if museum else value
     if name == "country":
         return reference.countries().get(value, {}).get("name", value)
-    if name == "region":
-        return REGIONS.get(value, value)
-    if name == "rights":
-        return RIGHTS.get(value, value)
-    if name in ("has_image", "masterpiece"):
-        return YES_NO.get(value, value)
-    return value
+    labels = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "masterpiece": YES_NO}.get(name, {})
+    return gettext(labels[value]) if value in labels else value
 
 
 def run_search(args):
