@@ -12,3 +12,8 @@ worker_class = "gthread"
 threads = int(os.environ.get("CATALOGUE_THREADS", 4))
 keepalive = 5
 timeout = 60
+
+
+def post_worker_init(worker) -> None:
+    """Each worker loads the search index's columns before its first visitor needs them."""
+    worker.wsgi.extensions["search"].warm_up()

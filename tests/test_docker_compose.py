@@ -49,9 +49,14 @@ def test_configuration_is_environment_only_and_names_real_settings():
             assert key.startswith(config.PREFIX) and key[len(config.PREFIX):] in config.DEFAULTS
 
 
-def test_the_production_server_keeps_connections_alive_on_threaded_workers():
+def gunicorn_settings() -> dict:
     settings = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), settings)
+    return settings
+
+
+def test_the_production_server_keeps_connections_alive_on_threaded_workers():
+    settings = gunicorn_settings()
     assert settings["worker_class"] == "gthread" and settings["threads"] >= 2 and settings["keepalive"] > 0
     assert settings["bind"].endswith(":8000") and settings["workers"] >= 1
     assert "gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()

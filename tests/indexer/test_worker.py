@@ -90,3 +90,15 @@ def test_the_default_setup_indexes_writes_right_away(tmp_path, museum_free_app):
 def museum_free_app(tmp_path):
     from catalogue import create_app
     return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
+
+
+def test_a_new_server_worker_loads_the_search_index_before_its_first_visitor(app, service, museum):
+    from types import SimpleNamespace
+    from tests.test_docker_compose import gunicorn_settings
+    service.upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
+    app.extensions["indexer"].drain()
+    backend = app.extensions["search"].backend
+    assert backend._columns is None
+    gunicorn_settings()["post_worker_init"](SimpleNamespace(wsgi=app))
+    assert backend._columns is not None and backend._columns[1].size == 1
+    assert app.extensions["search"].warm_up() == 1
