@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     store.create_all()
     backend = make_backend(app.config)
     indexer = Indexer(store, backend)
+    indexer.rebuild_if_outdated()
     after_write = _sync_drain(indexer) if app.config["INDEX_SYNC"] else None
     service = CatalogueService(store, MediaStore(app.config["MEDIA_DIR"]),
                                max_image_bytes=app.config["MAX_IMAGE_BYTES"],

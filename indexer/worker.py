@@ -93,6 +93,15 @@ class Indexer:
         self._catch_up(started)
         return count
 
+    def rebuild_if_outdated(self) -> bool:
+        """At start: an index written by an older release is rebuilt from the store, the source of
+        truth, instead of failing every search until someone runs `catalogue reindex`."""
+        if not self.backend.outdated():
+            return False
+        log.warning("the %s search index has an older format; rebuilding it from the store", self.backend.name)
+        self.reindex()
+        return True
+
     def _catch_up(self, since) -> None:
         """Records changed during the rebuild may have gone to the old index; send them again."""
         changed = list(self.store.iter_records(status=None, updated_since=since))

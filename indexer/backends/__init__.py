@@ -34,6 +34,8 @@ class SearchBackend(Protocol):
 
     def count(self) -> int: ...
 
+    def outdated(self) -> bool: ...  # the live index was written in an older format and needs a rebuild
+
 
 def make_backend(config: dict) -> SearchBackend:
     kind = config["SEARCH_BACKEND"]

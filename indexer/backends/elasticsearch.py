@@ -120,6 +120,10 @@ class ElasticsearchBackend:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
         return [option["text"] for entry in response["suggest"]["words"] for option in entry["options"]]
 
+    def outdated(self) -> bool:
+        """Mapping changes are rolled out with `catalogue reindex` (an alias swap), never at start."""
+        return False
+
     def count(self) -> int:
         try:
             return self.client.count(index=self.alias)["count"]

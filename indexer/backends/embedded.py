@@ -230,6 +230,14 @@ class EmbeddedBackend:
         close = difflib.get_close_matches(token, list(frequency), n=size * 3, cutoff=0.75)
         return sorted((t for t in close if t != token), key=lambda t: (-frequency[t], t))[:size]
 
+    def outdated(self) -> bool:
+        """The live file was written by an older release (another PRAGMA user_version)."""
+        try:
+            self._connect(self._current()).close()
+        except BackendUnavailable:
+            return True
+        return False
+
     def count(self) -> int:
         return self._reader().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 

@@ -102,3 +102,19 @@ def test_a_new_server_worker_loads_the_search_index_before_its_first_visitor(app
     gunicorn_settings()["post_worker_init"](SimpleNamespace(wsgi=app))
     assert backend._columns is not None and backend._columns[1].size == 1
     assert app.extensions["search"].warm_up() == 1
+
+
+def test_an_embedded_index_of_an_older_format_is_rebuilt_when_the_app_starts(tmp_path, museum_free_app):
+    import sqlite3
+    from catalogue import create_app
+    app = museum_free_app
+    app.extensions["catalogue"].register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]},
+                                                              "country": "GB", "status": "member"})
+    app.extensions["catalogue"].upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
+    search_dir = tmp_path / "default" / "search"
+    with sqlite3.connect(search_dir / "search-old.sqlite3") as conn:     # what an older release left
+        conn.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT)")
+    (search_dir / "CURRENT").write_text("search-old.sqlite3")
+    restarted = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
+    assert search(restarted, text="temeraire").total == 1
+    assert not (search_dir / "search-old.sqlite3").exists()
