@@ -90,11 +90,13 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "text": analyze(*(s for s in searchable if s)),
         "display": {
             "museum": record.museum,
+            "country": museum.country,
             "local_id": record.local_id,
             "title": body.get("title") or {},
             "makers": maker_names[:10],
             "date": body.get("date_display"),
             "description": descriptions[:1],
+            "medium": (body.get("medium") or "")[:500] or None,
             "thumbnail": record.images[0].id if record.images else None,
         },
     }

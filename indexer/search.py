@@ -67,7 +67,8 @@ def _highlights(display: dict, terms: set[str]) -> dict:
     """Escaped HTML snippets with <mark> around the matched words, per field that matched."""
     found = {}
     fields = {"title": [v for values in display.get("title", {}).values() for v in values],
-              "makers": display.get("makers", []), "description": display.get("description", [])}
+              "makers": display.get("makers", []), "description": display.get("description", []),
+              "medium": [display["medium"]] if display.get("medium") else []}
     for name, texts in fields.items():
         for text in texts:
             snippet = highlight(text, terms, escape=lambda s: str(escape(s)))

@@ -57,12 +57,14 @@ class HitSchema(Schema):
     id = fields.String()
     url = fields.Url()
     museum = fields.String()
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 code of the museum's country"})
     local_id = fields.String()
     title = fields.String(allow_none=True)
     makers = fields.List(fields.String())
     date = fields.String(allow_none=True)
     thumbnail = fields.Url(allow_none=True)
-    manifest = fields.Url(allow_none=True)
+    manifest = fields.Url(allow_none=True, metadata={"description": "IIIF Presentation 3 manifest; null until "
+                                                                     "the catalogue serves IIIF"})
     highlights = fields.Dict(keys=fields.String(), values=fields.String())
 
 

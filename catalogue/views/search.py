@@ -52,7 +52,7 @@ def hit_json(hit, languages) -> dict:
     display = hit.display
     thumbnail = display.get("thumbnail")
     return {"id": hit.id, "url": object_url(hit.id), "museum": display.get("museum"),
-            "local_id": display.get("local_id"), "title": pick(display.get("title"), languages),
+            "country": display.get("country"), "local_id": display.get("local_id"), "title": pick(display.get("title"), languages),
             "makers": display.get("makers", []), "date": display.get("date"),
             "thumbnail": thumbnail_url(thumbnail) if thumbnail else None,
             "manifest": None, "highlights": hit.highlights}

@@ -24,7 +24,7 @@ from indexer.backends.columns import Columns, TextMatches, rows_in
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor
 from indexer.schema import FACET_NAMES
 
-SCHEMA_VERSION = 2   # PRAGMA user_version of files this code writes; older files need a rebuild
+SCHEMA_VERSION = 3   # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL,

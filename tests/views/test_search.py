@@ -1,5 +1,6 @@
 """The search page and the JSON API, on both backends, over the demo data."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,13 @@ def test_the_results_page_shows_facets_chips_and_highlights(web):
     assert "Remove filter" in page and "Clear all" in page
     assert "<mark>Turner</mark>" in page
     assert 'data-total="' in page
+
+
+def test_result_cards_name_the_museum_and_its_country_and_quote_the_medium_that_matched(web):
+    page = web.get("/search?q=graphite&museum=tate").get_data(as_text=True)
+    assert "Tate · United Kingdom" in page
+    assert re.search(r'<p class="snippet">[^<]*<mark>graphite</mark>', page, re.I)
+    assert api(web, "museum=tate&size=1")["hits"][0]["country"] == "GB"
 
 
 def test_zero_results_suggest_a_spelling_and_a_filter_to_drop(web):
