@@ -325,7 +325,9 @@ def _after_mask(keys: list[np.ndarray], cursor: list) -> np.ndarray:
 
 
 def latest_change(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+    """The change log's counter (AUTOINCREMENT keeps it in sqlite_sequence even when old rows are pruned)."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").fetchone()
+    return row[0] if row else 0
 
 
 def rows_in(conn: sqlite3.Connection, sql: str, keys: list, chunk: int = 500) -> list[tuple]:

@@ -98,7 +98,11 @@ def test_many_changes_or_a_pruned_log_mean_a_fresh_load(tmp_path, loads, monkeyp
     monkeypatch.setattr(embedded, "CHANGES_KEPT", 3)
     writer.bulk([document(n, revision=3) for n in range(5)])           # the log keeps only the last 3 rows
     assert answers(reader) == answers(EmbeddedBackend(tmp_path))
-    assert len(loads) == 1 + 2 + 2
+    monkeypatch.setattr(embedded, "CHANGES_KEPT", 0)
+    writer.delete([("doc00001", 9)])                                   # the log keeps nothing at all
+    assert answers(reader) == answers(EmbeddedBackend(tmp_path))
+    assert reader.search(SearchRequest()).total == 49
+    assert len(loads) == 1 + 2 + 2 + 2
 
 
 def test_a_rebuild_is_loaded_fresh(tmp_path):
