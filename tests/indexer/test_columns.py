@@ -153,3 +153,31 @@ def test_an_index_file_of_an_older_format_asks_for_a_rebuild(tmp_path):
     (tmp_path / "CURRENT").write_text(old.name)
     with pytest.raises(BackendUnavailable, match="catalogue reindex"):
         EmbeddedBackend(tmp_path).search(SearchRequest())
+
+
+def test_searches_in_many_threads_during_writes_never_fail_and_end_up_current(tmp_path):
+    import threading
+    writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    writer.bulk([document(n) for n in range(100)])
+    failures, done = [], threading.Event()
+
+    def search_until_done():
+        while not done.is_set():
+            try:
+                result = reader.search(SearchRequest(filters={"museum": MUSEUMS}, size=5))
+                assert result.total == sum(v.count for v in result.facets["museum"])
+            except Exception as error:   # noqa: BLE001 - any failure is the finding
+                failures.append(error)
+                return
+
+    threads = [threading.Thread(target=search_until_done) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for step in range(2, 12):
+        writer.bulk([document(n, revision=step) for n in range(step * 5, step * 5 + 20)])
+        writer.bulk([document(n) for n in range(100 + step * 3, 103 + step * 3)])
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert answers(reader) == answers(EmbeddedBackend(tmp_path))
