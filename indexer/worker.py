@@ -98,8 +98,11 @@ class Indexer:
         truth, instead of failing every search until someone runs `catalogue reindex`."""
         if not self.backend.outdated():
             return False
-        log.warning("the %s search index has an older format; rebuilding it from the store", self.backend.name)
-        self.reindex()
+        with self.backend.exclusive():     # server workers start together; one of them rebuilds
+            if not self.backend.outdated():
+                return False
+            log.warning("the %s search index has an older format; rebuilding it from the store", self.backend.name)
+            self.reindex()
         return True
 
     def _catch_up(self, since) -> None:

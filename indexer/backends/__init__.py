@@ -1,4 +1,5 @@
 """Search backends with one small interface; pick one with CATALOGUE_SEARCH_BACKEND."""
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
@@ -35,6 +36,8 @@ class SearchBackend(Protocol):
     def count(self) -> int: ...
 
     def outdated(self) -> bool: ...  # the live index was written in an older format and needs a rebuild
+
+    def exclusive(self) -> AbstractContextManager: ...  # held by one process at a time (for that rebuild)
 
 
 def make_backend(config: dict) -> SearchBackend:

@@ -1,4 +1,5 @@
 """Elasticsearch backend: versioned bulk writes, alias-swapped rebuilds, disjunctive facets."""
+import contextlib
 import json
 import secrets
 import time
@@ -123,6 +124,9 @@ class ElasticsearchBackend:
     def outdated(self) -> bool:
         """Mapping changes are rolled out with `catalogue reindex` (an alias swap), never at start."""
         return False
+
+    def exclusive(self):
+        return contextlib.nullcontext()
 
     def count(self) -> int:
         try:

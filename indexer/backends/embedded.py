@@ -6,6 +6,7 @@ one. A rebuild fills a new file and then replaces CURRENT atomically, so searche
 old file until the swap and never wait for the rebuild.
 """
 import difflib
+import fcntl
 import json
 import os
 import secrets
@@ -237,6 +238,16 @@ class EmbeddedBackend:
         except BackendUnavailable:
             return True
         return False
+
+    @contextmanager
+    def exclusive(self):
+        """A lock file in the search folder, held by one process at a time."""
+        with open(self.directory / "rebuild.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def count(self) -> int:
         return self._reader().execute("SELECT COUNT(*) FROM docs").fetchone()[0]

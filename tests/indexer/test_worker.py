@@ -118,3 +118,24 @@ def test_an_embedded_index_of_an_older_format_is_rebuilt_when_the_app_starts(tmp
     restarted = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
     assert search(restarted, text="temeraire").total == 1
     assert not (search_dir / "search-old.sqlite3").exists()
+
+
+def test_server_workers_starting_together_rebuild_an_outdated_index_once(tmp_path, museum_free_app, monkeypatch):
+    import sqlite3
+    import threading
+    from indexer.backends.embedded import EmbeddedBackend
+    from indexer.worker import Indexer
+    store = museum_free_app.extensions["catalogue"].store
+    search_dir = tmp_path / "default" / "search"
+    with sqlite3.connect(search_dir / "search-old.sqlite3") as conn:
+        conn.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT)")
+    (search_dir / "CURRENT").write_text("search-old.sqlite3")
+    rebuilds, original = [], Indexer.reindex
+    monkeypatch.setattr(Indexer, "reindex", lambda self: rebuilds.append(1) or original(self))
+    workers = [threading.Thread(target=Indexer(store, EmbeddedBackend(search_dir)).rebuild_if_outdated)
+               for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(rebuilds) == 1 and not EmbeddedBackend(search_dir).outdated()
