@@ -16,4 +16,6 @@ timeout = 60
 
 def post_worker_init(worker) -> None:
     """Each worker loads the search index's columns before its first visitor needs them."""
-    worker.wsgi.extensions["search"].warm_up()
+    search = getattr(worker.wsgi, "extensions", {}).get("search")   # absent when wrapped in middleware
+    if search is not None:
+        search.warm_up()
