@@ -127,7 +127,11 @@ def highlight(text: str, terms: set[str], context: int = 80, mark=("<mark>", "</
         return None
     shown = text if len(norm) == len(text) else norm
     if norm.isascii():
-        spans = [m.span() for m in _ascii_terms(frozenset(terms)).finditer(norm)]
+        spans = []
+        for match in _ascii_terms(frozenset(terms)).finditer(norm):
+            if spans and match.start() > spans[0][1] + context * 2:
+                break      # past the snippet's window: the rest of a long text is never shown
+            spans.append(match.span())
     else:
         spans = [(t.start, t.end) for t in _tokens_of_normalised(norm) if t.text in terms]
     if not spans:
