@@ -23,8 +23,9 @@ demo: install
 	$(BIN)/catalogue import demo/image_records.jsonl
 	$(BIN)/catalogue import-images demo/images.jsonl
 
+# Links in the API and pages point at this server unless CATALOGUE_BASE_URL says otherwise.
 run: demo
-	$(BIN)/catalogue run --host $(HOST) --port $(PORT)
+	CATALOGUE_BASE_URL="$${CATALOGUE_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/catalogue run --host $(HOST) --port $(PORT)
 
 # Starts a real Elasticsearch (fetched once with mvn), runs every test, stops it again.
 test: install
