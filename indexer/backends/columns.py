@@ -28,6 +28,7 @@ from indexer.schema import FACET_NAMES
 
 RELOAD_SHARE = 0.2       # more changes than this share of the documents: load the file anew
 RELOAD_MINIMUM = 5_000   # ... but never reload for fewer changes than this
+SELECT_DOCS = "SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs"
 CURSOR_SHAPES = {        # the sort values a cursor carries, per sort ("score": relevance with text)
     "score": ((int, float), int, str), "relevance": (int, str), "date_asc": (int, int, str),
     "date_desc": (int, int, str), "title": (str, str),
@@ -116,9 +117,7 @@ class Columns:
         seq = latest_change(conn)
         empty = cls(np.zeros(0, np.int64), [], [], np.zeros(0), np.zeros(0), np.zeros(0, np.int8),
                     np.zeros(0, bool), {name: FacetColumn() for name in FACET_NAMES}, seq)
-        docs = conn.execute("SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs "
-                            "ORDER BY rowid").fetchall()
-        return empty._appended(conn, docs)
+        return empty._appended(conn, conn.execute(f"{SELECT_DOCS} ORDER BY rowid").fetchall())
 
     def refreshed(self, conn: sqlite3.Connection) -> "Columns":
         """These columns with the changes committed since, or the file loaded anew when that is cheaper
@@ -140,8 +139,7 @@ class Columns:
         added = [rowid for rowid in added if rowid not in removed]
         alive = self.alive.copy()
         alive[self._slots_of(np.asarray(sorted(removed), np.int64))[0]] = False
-        docs = rows_in(conn, "SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs "
-                              "WHERE rowid IN ({})", added)
+        docs = rows_in(conn, SELECT_DOCS + " WHERE rowid IN ({})", added)
         base = Columns(self.rowids, self.ids, self.titles, self.begin, self.end, self.masterpiece, alive,
                        self.facets, seq)
         return base._appended(conn, sorted(docs))
@@ -154,7 +152,7 @@ class Columns:
         first = self.size
         slot_of = {rowid: first + i for i, rowid in enumerate(rowids)}
         pairs = {name: [] for name in FACET_NAMES}
-        if first == 0:
+        if first == 0:   # a whole load: one pass over the table beats thousands of IN lists
             rows = conn.execute("SELECT doc, facet, value FROM facets")
         else:
             rows = rows_in(conn, "SELECT doc, facet, value FROM facets WHERE doc IN ({})", list(rowids))

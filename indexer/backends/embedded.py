@@ -90,9 +90,9 @@ class EmbeddedBackend:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return conn
 
-    def _reader(self) -> sqlite3.Connection:
+    def _reader(self, path: Path | None = None) -> sqlite3.Connection:
         """One connection per thread and file; a rebuild's swap makes the next search open the new file."""
-        path = self._current()
+        path = path or self._current()
         cached = getattr(self._local, "conn", None)
         if cached is None or cached[0] != path:
             if cached is not None:
@@ -190,10 +190,11 @@ class EmbeddedBackend:
         positive, negative = queries.fts_match(request)
         cursor = decode_cursor(request.cursor, self.name, request.sort) if request.cursor else None
         try:
-            conn = self._reader()
+            path = self._current()      # once: the columns must come from the file the connection reads
+            conn = self._reader(path)
             conn.execute("BEGIN")
             try:
-                columns = self._columns_for(conn)
+                columns = self._columns_for(path, conn)
                 text = _text_matches(conn, positive, negative, scored=request.sort == "relevance") if positive else None
                 excluded = _rowids(conn, negative) if negative and not positive else None
                 found = columns.search(request, text, excluded, cursor)
@@ -211,9 +212,8 @@ class EmbeddedBackend:
         return SearchResult(total=found.total, hits=hits, facets=found.facets, centuries=found.centuries,
                             next_cursor=next_cursor)
 
-    def _columns_for(self, conn: sqlite3.Connection) -> Columns:
-        """This process's columns for the live file, brought up to the reader's snapshot."""
-        path = self._current()
+    def _columns_for(self, path: Path, conn: sqlite3.Connection) -> Columns:
+        """This process's columns for the file `conn` reads, brought up to the reader's snapshot."""
         with self._columns_lock:
             cached = self._columns
             columns = cached[1].refreshed(conn) if cached and cached[0] == path else Columns.load(conn)
