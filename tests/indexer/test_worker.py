@@ -1,11 +1,19 @@
 """The outbox worker and the index commands: changes reach the index, refusals stay visible."""
+import sqlite3
+import threading
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy as sa
 
+from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.store import tables as t
+from indexer.backends.embedded import EmbeddedBackend
 from indexer.request import SearchRequest
+from indexer.worker import Indexer
 from tests.conftest import record_payload
+from tests.test_docker_compose import gunicorn_settings
 
 
 @pytest.fixture
@@ -88,13 +96,10 @@ def test_the_default_setup_indexes_writes_right_away(tmp_path, museum_free_app):
 
 @pytest.fixture
 def museum_free_app(tmp_path):
-    from catalogue import create_app
     return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
 
 
 def test_a_new_server_worker_loads_the_search_index_before_its_first_visitor(app, service, museum):
-    from types import SimpleNamespace
-    from tests.test_docker_compose import gunicorn_settings
     service.upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
     app.extensions["indexer"].drain()
     backend = app.extensions["search"].backend
@@ -104,32 +109,28 @@ def test_a_new_server_worker_loads_the_search_index_before_its_first_visitor(app
     assert app.extensions["search"].warm_up() == 1
 
 
+def leave_an_index_of_an_older_release(search_dir) -> None:
+    with sqlite3.connect(search_dir / "search-old.sqlite3") as conn:
+        conn.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT)")
+    (search_dir / "CURRENT").write_text("search-old.sqlite3")
+
+
 def test_an_embedded_index_of_an_older_format_is_rebuilt_when_the_app_starts(tmp_path, museum_free_app):
-    import sqlite3
-    from catalogue import create_app
     app = museum_free_app
     app.extensions["catalogue"].register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]},
                                                               "country": "GB", "status": "member"})
     app.extensions["catalogue"].upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
     search_dir = tmp_path / "default" / "search"
-    with sqlite3.connect(search_dir / "search-old.sqlite3") as conn:     # what an older release left
-        conn.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT)")
-    (search_dir / "CURRENT").write_text("search-old.sqlite3")
+    leave_an_index_of_an_older_release(search_dir)
     restarted = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
     assert search(restarted, text="temeraire").total == 1
     assert not (search_dir / "search-old.sqlite3").exists()
 
 
 def test_server_workers_starting_together_rebuild_an_outdated_index_once(tmp_path, museum_free_app, monkeypatch):
-    import sqlite3
-    import threading
-    from indexer.backends.embedded import EmbeddedBackend
-    from indexer.worker import Indexer
     store = museum_free_app.extensions["catalogue"].store
     search_dir = tmp_path / "default" / "search"
-    with sqlite3.connect(search_dir / "search-old.sqlite3") as conn:
-        conn.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT)")
-    (search_dir / "CURRENT").write_text("search-old.sqlite3")
+    leave_an_index_of_an_older_release(search_dir)
     rebuilds, original = [], Indexer.reindex
     monkeypatch.setattr(Indexer, "reindex", lambda self: rebuilds.append(1) or original(self))
     workers = [threading.Thread(target=Indexer(store, EmbeddedBackend(search_dir)).rebuild_if_outdated)
