@@ -57,7 +57,8 @@ class HitSchema(Schema):
     id = fields.String()
     url = fields.Url()
     museum = fields.String()
-    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 code of the museum's country"})
+    country = fields.String(allow_none=True,
+                            metadata={"description": "ISO 3166-1 alpha-2 code of the museum's country"})
     local_id = fields.String()
     title = fields.String(allow_none=True)
     makers = fields.List(fields.String())

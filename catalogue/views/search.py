@@ -21,6 +21,7 @@ REGIONS = {"asia": N_("Asia"), "europe": N_("Europe"), "americas": N_("Americas"
            "oceania": N_("Oceania")}
 RIGHTS = {"open": N_("Open for reuse"), "restricted": N_("Restricted")}
 YES_NO = {"true": N_("Yes"), "false": N_("No")}
+VALUE_LABELS = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "masterpiece": YES_NO}
 
 
 def facet_label(name: str, value: str, languages) -> str:
@@ -29,7 +30,7 @@ def facet_label(name: str, value: str, languages) -> str:
         return museum.name(languages) if museum else value
     if name == "country":
         return reference.countries().get(value, {}).get("name", value)
-    labels = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "masterpiece": YES_NO}.get(name, {})
+    labels = VALUE_LABELS.get(name, {})
     return gettext(labels[value]) if value in labels else value
 
 
@@ -52,7 +53,8 @@ def hit_json(hit, languages) -> dict:
     display = hit.display
     thumbnail = display.get("thumbnail")
     return {"id": hit.id, "url": object_url(hit.id), "museum": display.get("museum"),
-            "country": display.get("country"), "local_id": display.get("local_id"), "title": pick(display.get("title"), languages),
+            "country": display.get("country"), "local_id": display.get("local_id"),
+            "title": pick(display.get("title"), languages),
             "makers": display.get("makers", []), "date": display.get("date"),
             "thumbnail": thumbnail_url(thumbnail) if thumbnail else None,
             "manifest": None, "highlights": hit.highlights}

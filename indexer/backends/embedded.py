@@ -195,7 +195,9 @@ class EmbeddedBackend:
             conn.execute("BEGIN")
             try:
                 columns = self._columns_for(path, conn)
-                text = _text_matches(conn, positive, negative, scored=request.sort == "relevance") if positive else None
+                text = None
+                if positive:
+                    text = _text_matches(conn, positive, negative, scored=request.sort == "relevance")
                 excluded = _rowids(conn, negative) if negative and not positive else None
                 found = columns.search(request, text, excluded, cursor)
                 rowids = [int(columns.rowids[slot]) for slot in found.slots]
