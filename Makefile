@@ -1,23 +1,34 @@
 # The two commands of the README: `make run` (demo catalogue) and `make test` (whole suite).
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+APP    := $(VENV)/.installed-app
+TESTS  := $(VENV)/.installed-test
 PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install demo run test bench clean
+.PHONY: install install-test demo run test lint bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# `make run` installs what the app needs; `make test` adds the test tools (pytest, playwright, ruff, mypy).
+$(APP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(APP)
+
+$(TESTS): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	touch $(TESTS) $(APP)
 
-install: $(STAMP)
+install: $(APP)
+install-test: $(TESTS)
 
-# Safe to re-run: museums and records are upserts, images are stored by content.
+# Safe to re-run: the schema migrates only when behind, museums and records are upserts, images are
+# stored by content.
 demo: install
+	$(BIN)/catalogue db upgrade
 	$(BIN)/catalogue museum load demo/museums.json
 	$(BIN)/catalogue import demo/records.jsonl
 	$(BIN)/catalogue import demo/image_records.jsonl
@@ -27,14 +38,20 @@ demo: install
 run: demo
 	CATALOGUE_BASE_URL="$${CATALOGUE_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/catalogue run --host $(HOST) --port $(PORT)
 
-# Starts a real Elasticsearch (fetched once with mvn), runs every test, stops it again.
-test: install
+# Lint and type checks, then every test against a real Elasticsearch and PostgreSQL (scripts/test
+# starts both and stops them at the end, also on failure).
+test: install-test
 	scripts/test
 
-bench: install
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: install-test
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/date_agreement.py
 	scripts/elasticsearch start >/dev/null && $(BIN)/python bench/index_bench.py; scripts/elasticsearch stop
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 Threaded workers keep HTTP connections alive between requests, as browsers and proxies expect;
 the app is thread-safe (per-thread SQLite connections, a lock around the search columns' refresh).
 """
+
 import multiprocessing
 import os
 
@@ -16,6 +17,6 @@ timeout = 60
 
 def post_worker_init(worker) -> None:
     """Each worker loads the search index's columns before its first visitor needs them."""
-    search = getattr(worker.wsgi, "extensions", {}).get("search")   # absent when wrapped in middleware
+    search = getattr(worker.wsgi, "extensions", {}).get("search")  # absent when wrapped in middleware
     if search is not None:
         search.warm_up()

@@ -1,7 +1,8 @@
 """Print how often our parse of `date_display` agrees with the museums' own years.
 
-    python bench/date_agreement.py [records.jsonl]
+python bench/date_agreement.py [records.jsonl]
 """
+
 import json
 import sys
 from collections import Counter
@@ -10,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from catalogue.records import date_quality  # noqa: E402
+from catalogue.records import date_quality
 
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "open-collections" / "records.jsonl"
 

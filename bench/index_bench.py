@@ -11,6 +11,7 @@ to N records in the store. Timed, in the same run against the same node:
          the same mapping and settings (replicas 0, refresh off), then a refresh;
 - embedded: Indexer.reindex() into the SQLite FTS5 backend.
 """
+
 import argparse
 import json
 import os
@@ -23,18 +24,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from elasticsearch import helpers  # noqa: E402
+from elasticsearch import helpers
 
-from catalogue import create_app  # noqa: E402
-from catalogue.cli import cli_actor  # noqa: E402
-from catalogue.ingest import Importer  # noqa: E402
-from catalogue.models import public_id  # noqa: E402
-from catalogue.store import now  # noqa: E402
-from catalogue.store import tables as t  # noqa: E402
-from indexer.backends.elasticsearch import ElasticsearchBackend  # noqa: E402
-from indexer.backends.embedded import EmbeddedBackend  # noqa: E402
-from indexer.schema import elasticsearch_index_body  # noqa: E402
-from indexer.worker import Indexer  # noqa: E402
+from catalogue import create_app
+from catalogue.cli import cli_actor
+from catalogue.ingest import Importer
+from catalogue.models import public_id
+from catalogue.store import now
+from catalogue.store import tables as t
+from indexer.backends.elasticsearch import ElasticsearchBackend
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.schema import elasticsearch_index_body
+from indexer.worker import Indexer
 
 SHARED = ROOT.parent / "shared" / "data" / "open-collections" / "records.jsonl"
 
@@ -42,6 +43,7 @@ SHARED = ROOT.parent / "shared" / "data" / "open-collections" / "records.jsonl"
 def build_store(data_dir: Path, count: int):
     """The shared records, then copies with new local ids until the store holds `count` records."""
     app = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False})
+    app.extensions["catalogue"].upgrade_schema()  # as `catalogue db upgrade` does
     service = app.extensions["catalogue"]
     with app.app_context():
         Importer(service, cli_actor(), register_museums=True).import_file(SHARED)
@@ -53,8 +55,16 @@ def build_store(data_dir: Path, count: int):
         batch = []
         for row in originals[: count - total]:
             local_id = f"{row['local_id']}~{copy}"
-            batch.append({**row, "id": public_id(row["museum"], local_id), "local_id": local_id,
-                          "body": {**row["body"], "local_id": local_id}, "created_at": stamp, "updated_at": stamp})
+            batch.append(
+                {
+                    **row,
+                    "id": public_id(row["museum"], local_id),
+                    "local_id": local_id,
+                    "body": {**row["body"], "local_id": local_id},
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
         with service.store.transaction() as conn:
             service.store.insert_records(conn, batch)
         total += len(batch)
@@ -76,10 +86,20 @@ def time_floor(backend: ElasticsearchBackend, documents: list[dict]) -> float:
     body["settings"]["index"]["refresh_interval"] = "-1"
     started = time.perf_counter()
     backend.client.indices.create(index=index, **body)
-    actions = ({"_op_type": "index", "_index": index, "_id": d["id"], "version": d["revision"],
-                "version_type": "external_gte", "_source": d} for d in documents)
-    for ok, item in helpers.streaming_bulk(backend.client, actions, chunk_size=backend.chunk_size,
-                                           raise_on_error=False, max_retries=4):
+    actions = (
+        {
+            "_op_type": "index",
+            "_index": index,
+            "_id": d["id"],
+            "version": d["revision"],
+            "version_type": "external_gte",
+            "_source": d,
+        }
+        for d in documents
+    )
+    for ok, item in helpers.streaming_bulk(
+        backend.client, actions, chunk_size=backend.chunk_size, raise_on_error=False, max_retries=4
+    ):
         if not ok:
             raise RuntimeError(item)
     backend.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "1s"}})
@@ -94,8 +114,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--elasticsearch", default=os.environ.get("CATALOGUE_ELASTICSEARCH_URL"))
     args = parser.parse_args()
-    url = args.elasticsearch or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"],
-                                                        text=True).strip()
+    url = (
+        args.elasticsearch
+        or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
+    )
     with tempfile.TemporaryDirectory() as temp:
         app = build_store(Path(temp) / "data", args.records)
         store = app.extensions["catalogue"].store
@@ -108,14 +130,19 @@ def main() -> None:
         ours_seconds, count = time_ours(indexer)
         es.drop()
         embedded_seconds, embedded_count = time_ours(Indexer(store, EmbeddedBackend(Path(temp) / "embedded")))
-    result = {"records": count, "elasticsearch_ours_docs_per_s": round(count / ours_seconds),
-              "elasticsearch_floor_docs_per_s": round(len(documents) / floor_seconds),
-              "ratio_ours_to_floor": round(floor_seconds / ours_seconds, 3),
-              "embedded_docs_per_s": round(embedded_count / embedded_seconds)}
-    print(f"{count} records. Elasticsearch: reindex {result['elasticsearch_ours_docs_per_s']} docs/s "
-          f"({ours_seconds:.1f} s), streaming_bulk of pre-built documents {result['elasticsearch_floor_docs_per_s']} "
-          f"docs/s ({floor_seconds:.1f} s), ratio {result['ratio_ours_to_floor']}. "
-          f"Embedded: {result['embedded_docs_per_s']} docs/s ({embedded_seconds:.1f} s).")
+    result = {
+        "records": count,
+        "elasticsearch_ours_docs_per_s": round(count / ours_seconds),
+        "elasticsearch_floor_docs_per_s": round(len(documents) / floor_seconds),
+        "ratio_ours_to_floor": round(floor_seconds / ours_seconds, 3),
+        "embedded_docs_per_s": round(embedded_count / embedded_seconds),
+    }
+    print(
+        f"{count} records. Elasticsearch: reindex {result['elasticsearch_ours_docs_per_s']} docs/s "
+        f"({ours_seconds:.1f} s), streaming_bulk of pre-built documents {result['elasticsearch_floor_docs_per_s']} "
+        f"docs/s ({floor_seconds:.1f} s), ratio {result['ratio_ours_to_floor']}. "
+        f"Embedded: {result['embedded_docs_per_s']} docs/s ({embedded_seconds:.1f} s)."
+    )
     print(json.dumps(result))
 
 

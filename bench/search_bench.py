@@ -12,6 +12,7 @@ text + 1-3 facets, facets only, date ranges, deep pages):
 - raw: the `_search` body our code builds for the same request, sent with the Python client;
 - embedded: GET /api/objects in-process on the SQLite FTS5 backend.
 """
+
 import argparse
 import http.client
 import json
@@ -29,33 +30,76 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from werkzeug.datastructures import MultiDict  # noqa: E402
+from index_bench import build_store
+from werkzeug.datastructures import MultiDict
 
-from catalogue import create_app  # noqa: E402
-from catalogue.search_params import request_from_args  # noqa: E402
-from index_bench import build_store  # noqa: E402
-from indexer.backends.elasticsearch import ElasticsearchBackend  # noqa: E402
-from indexer.backends.embedded import EmbeddedBackend  # noqa: E402
-from indexer.queries import elasticsearch_body  # noqa: E402
-from indexer.worker import Indexer  # noqa: E402
+from catalogue import create_app
+from catalogue.search_params import request_from_args
+from indexer.backends.elasticsearch import ElasticsearchBackend
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.queries import elasticsearch_body
+from indexer.worker import Indexer
 
-TEXT = ["turner", "portrait", "landscape", "japan", "sword", "paper", "durer", "dürer", "北斎", "後藤",
-        "foto suriname", '"oil on canvas"', "river -thames", "temple", "woodblock print", "vase"]
+TEXT = [
+    "turner",
+    "portrait",
+    "landscape",
+    "japan",
+    "sword",
+    "paper",
+    "durer",
+    "dürer",
+    "北斎",
+    "後藤",
+    "foto suriname",
+    '"oil on canvas"',
+    "river -thames",
+    "temple",
+    "woodblock print",
+    "vase",
+]
 MIX = (
     [f"q={q}" for q in TEXT]
-    + [f"q={q}&{f}" for q, f in [
-        ("turner", "museum=tate"), ("portrait", "region=europe"), ("paper", "museum=cmoa&museum=tate"),
-        ("japan", "museum=walters&object_type=tsubas%3B%20sword%20components"), ("landscape", "rights=open"),
-        ("vase", "country=US&has_image=false"), ("foto", "museum=rijksmuseum&material=papier"),
-        ("print", "region=europe&masterpiece=false&rights=restricted"), ("sword", "culture=Edo"),
-        ("river", "museum=tate&object_type=painting"), ("temple", "region=americas"),
-        ("woman", "museum=cmoa&region=americas&rights=restricted"), ("drawing", "museum=tate&maker=Joseph%20Mallord%20William%20Turner"),
-        ("book", "country=NL"), ("ink", "material=ink&material=paper")]]
-    + ["", "museum=tate", "museum=walters&museum=cmoa", "region=europe", "object_type=painting",
-       "maker=Joseph%20Mallord%20William%20Turner", "material=paper", "culture=Edo", "rights=open&has_image=false",
-       "country=US&object_type=prints"]
-    + ["date_from=-500&date_to=0", "date_from=1800&date_to=1850", "q=landscape&date_from=1700&date_to=1800",
-       "museum=walters&date_from=500%20BCE&date_to=1000", "date_from=1900", "date_to=1500&sort=oldest"]
+    + [
+        f"q={q}&{f}"
+        for q, f in [
+            ("turner", "museum=tate"),
+            ("portrait", "region=europe"),
+            ("paper", "museum=cmoa&museum=tate"),
+            ("japan", "museum=walters&object_type=tsubas%3B%20sword%20components"),
+            ("landscape", "rights=open"),
+            ("vase", "country=US&has_image=false"),
+            ("foto", "museum=rijksmuseum&material=papier"),
+            ("print", "region=europe&masterpiece=false&rights=restricted"),
+            ("sword", "culture=Edo"),
+            ("river", "museum=tate&object_type=painting"),
+            ("temple", "region=americas"),
+            ("woman", "museum=cmoa&region=americas&rights=restricted"),
+            ("drawing", "museum=tate&maker=Joseph%20Mallord%20William%20Turner"),
+            ("book", "country=NL"),
+            ("ink", "material=ink&material=paper"),
+        ]
+    ]
+    + [
+        "",
+        "museum=tate",
+        "museum=walters&museum=cmoa",
+        "region=europe",
+        "object_type=painting",
+        "maker=Joseph%20Mallord%20William%20Turner",
+        "material=paper",
+        "culture=Edo",
+        "rights=open&has_image=false",
+        "country=US&object_type=prints",
+    ]
+    + [
+        "date_from=-500&date_to=0",
+        "date_from=1800&date_to=1850",
+        "q=landscape&date_from=1700&date_to=1800",
+        "museum=walters&date_from=500%20BCE&date_to=1000",
+        "date_from=1900",
+        "date_to=1500&sort=oldest",
+    ]
     + ["page=100&size=24", "q=paper&page=40&size=24", "sort=title&page=200&size=48", "sort=newest&page=400&size=24"]
 )
 
@@ -66,7 +110,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def summary(values: list[float]) -> dict:
-    return {"median_ms": round(statistics.median(values) * 1000, 2), "p95_ms": round(percentile(values, 0.95) * 1000, 2)}
+    return {
+        "median_ms": round(statistics.median(values) * 1000, 2),
+        "p95_ms": round(percentile(values, 0.95) * 1000, 2),
+    }
 
 
 def timed(functions: dict, rounds: int) -> dict[str, list[float]]:
@@ -95,9 +142,20 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     # gunicorn.conf.py in ROOT: the production settings (threaded workers, keep-alive)
-    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-                                f"127.0.0.1:{port}", "catalogue:create_app()"], env={**os.environ, **env},
-                               cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "catalogue:create_app()",
+        ],
+        env={**os.environ, **env},
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -118,7 +176,7 @@ class HttpClient:
     def get(self, query: str) -> None:
         try:
             response = self._get(query)
-        except (http.client.RemoteDisconnected, ConnectionError):   # the server closed an idle connection
+        except (http.client.RemoteDisconnected, ConnectionError):  # the server closed an idle connection
             self.connection.close()
             response = self._get(query)
         check(response.status, query)
@@ -137,8 +195,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    url = os.environ.get("CATALOGUE_ELASTICSEARCH_URL") or subprocess.check_output(
-        [str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
+    url = (
+        os.environ.get("CATALOGUE_ELASTICSEARCH_URL")
+        or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
+    )
     with tempfile.TemporaryDirectory() as temp:
         data_dir = Path(temp) / "data"
         store = build_store(data_dir, args.records).extensions["catalogue"].store
@@ -148,9 +208,13 @@ def main() -> None:
         Indexer(store, es).reindex()
         es.refresh()
         Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
-        env = {"CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_SEARCH_BACKEND": "elasticsearch",
-               "CATALOGUE_ELASTICSEARCH_URL": url, "CATALOGUE_ELASTICSEARCH_INDEX": alias}
-        ours = create_app({key[len("CATALOGUE_"):]: value for key, value in env.items()}).test_client()
+        env = {
+            "CATALOGUE_DATA_DIR": str(data_dir),
+            "CATALOGUE_SEARCH_BACKEND": "elasticsearch",
+            "CATALOGUE_ELASTICSEARCH_URL": url,
+            "CATALOGUE_ELASTICSEARCH_INDEX": alias,
+        }
+        ours = create_app({key[len("CATALOGUE_") :]: value for key, value in env.items()}).test_client()
         embedded = create_app({"DATA_DIR": str(data_dir)}).test_client()
         bodies = {q: elasticsearch_body(request_from_args(MultiDict(parse_qsl(q)))) for q in MIX}
 
@@ -167,8 +231,12 @@ def main() -> None:
         server = start_gunicorn(env, port)
         try:
             over_http = HttpClient(port)
-            functions = {"raw": raw, "ours_in_process": in_process, "ours_http": over_http.get,
-                         "embedded_in_process": on_embedded}
+            functions = {
+                "raw": raw,
+                "ours_in_process": in_process,
+                "ours_http": over_http.get,
+                "embedded_in_process": on_embedded,
+            }
             timed(functions, 1)  # warm caches and connections; not counted
             results = timed(functions, args.rounds)
         finally:
@@ -182,8 +250,10 @@ def main() -> None:
     figures["ratio_http_median"] = round(figures["ours_http"]["median_ms"] / figures["raw"]["median_ms"], 3)
     for name in ("raw", "ours_in_process", "ours_http", "embedded_in_process"):
         print(f"{name:22s} median {figures[name]['median_ms']:8.2f} ms   p95 {figures[name]['p95_ms']:8.2f} ms")
-    print(f"ratio ours/raw (median): in-process {figures['ratio_in_process_median']}, "
-          f"over HTTP {figures['ratio_http_median']}")
+    print(
+        f"ratio ours/raw (median): in-process {figures['ratio_in_process_median']}, "
+        f"over HTTP {figures['ratio_http_median']}"
+    )
     print(json.dumps(figures))
 
 

@@ -1,4 +1,5 @@
 """Virtual Collection of Masterpieces: the Flask application factory."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -33,5 +34,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(public.allow_cross_origin_reads)
 
     from catalogue.cli import register_commands
+
     register_commands(app)
     return app

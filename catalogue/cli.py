@@ -1,7 +1,10 @@
 """The ``catalogue`` command: a Flask CLI group for imports, museums, tokens and serving."""
+
 import getpass
 import json
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -13,6 +16,7 @@ from catalogue.extensions import service
 from catalogue.ingest import Importer
 from catalogue.ingest.readers import read_jsonl
 from catalogue.models import Actor
+from catalogue.store import now
 
 MAX_ERRORS_SHOWN = 200
 
@@ -38,8 +42,11 @@ def _count_lines(path: Path) -> int:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--museum", help="Museum code for every row (else each row names its museum).")
 @click.option("--format", "file_format", type=click.Choice(["auto", "jsonl", "csv"]), default="auto")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV column mapping (JSON); without it CSV headers must be field names.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV column mapping (JSON); without it CSV headers must be field names.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
 @click.option("--register-museums", is_flag=True, help="Register museums the file names but the catalogue lacks.")
 @with_appcontext
@@ -55,6 +62,10 @@ def import_command(path, museum, file_format, mapping, dry_run, register_museums
         click.echo(f"rejected {error}", err=True)
     if len(report.errors) > MAX_ERRORS_SHOWN:
         click.echo(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more errors", err=True)
+    for warning in report.warnings[:MAX_ERRORS_SHOWN]:
+        click.echo(f"warning {warning}", err=True)
+    if len(report.warnings) > MAX_ERRORS_SHOWN:
+        click.echo(f"... and {len(report.warnings) - MAX_ERRORS_SHOWN} more warnings", err=True)
     for code in report.museums_registered:
         click.echo(f"registered museum {code}", err=True)
     click.echo(report.summary())
@@ -78,8 +89,13 @@ def import_images_command(manifest, museum):
             file_path = (manifest.parent / str(data.get("file", ""))).resolve()
             if not file_path.is_file():
                 raise CatalogueError(f"No file {data.get('file')!r} next to the manifest.")
-            images = service().add_images(cli_actor(), museum or data.get("museum"), str(data.get("local_id")),
-                                          [(file_path.read_bytes(), file_path.name)], data.get("alt"))
+            images = service().add_images(
+                cli_actor(),
+                museum or data.get("museum"),
+                str(data.get("local_id")),
+                [(file_path.read_bytes(), file_path.name)],
+                data.get("alt"),
+            )
             added += len(images)
         except CatalogueError as error:
             failed += 1
@@ -110,10 +126,11 @@ def museum_load(path):
 
 @museum_group.command("list")
 def museum_list():
-    counts = service().store.record_counts()
-    for museum in service().store.list_museums():
-        click.echo(f"{museum.code}\t{museum.status}\t{museum.country or '-'}\t{counts.get(museum.code, 0)}\t"
-                   f"{museum.name()}")
+    counts = service().published_counts()
+    for museum in service().museums():
+        click.echo(
+            f"{museum.code}\t{museum.status}\t{museum.country or '-'}\t{counts.get(museum.code, 0)}\t{museum.name()}"
+        )
 
 
 @click.group("token", cls=AppGroup)
@@ -124,24 +141,137 @@ def token_group():
 @token_group.command("create")
 @click.option("--museum", required=True, help="The museum the curator may change.")
 @click.option("--name", default=None, help="Who the token is for (shown in the audit log).")
-def token_create(museum, name):
+@click.option(
+    "--expires-in",
+    "expires_in",
+    default=None,
+    metavar="DURATION",
+    help="Lifetime such as 90d, 12h or 30m (default: until revoked).",
+)
+def token_create(museum, name, expires_in):
     """Create a curator and print its bearer token as the last line."""
     try:
-        token = service().create_token(cli_actor(), museum, name or f"curator of {museum}")
+        lifetime = parse_duration(expires_in) if expires_in else None
+        token = service().create_token(cli_actor(), museum, name or f"curator of {museum}", lifetime)
     except CatalogueError as error:
         _fail(error)
-    click.echo(f"Token for a curator of {museum} (shown once; keep it secret):", err=True)
+    until = f", valid for {expires_in}" if expires_in else ""
+    click.echo(f"Token for a curator of {museum}{until} (shown once; keep it secret):", err=True)
     click.echo(token)
+
+
+@token_group.command("list")
+@click.option("--museum", default=None, help="Only this museum's tokens.")
+@click.option("--all", "show_all", is_flag=True, help="Include revoked and expired tokens.")
+def token_list(museum, show_all):
+    """Tokens by id (the start of the stored hash; the token itself is never stored)."""
+    stamp = now()
+    click.echo("id\tmuseum\tname\tcreated\texpires\tlast used\tstate")
+    for token in service().tokens(cli_actor(), museum):
+        state = token_state(token, stamp)
+        if show_all or state == "active":
+            click.echo(
+                "\t".join(
+                    [
+                        token["id"],
+                        token["museum"] or "-",
+                        token["name"],
+                        _when(token["created_at"]),
+                        _when(token["expires_at"]),
+                        _when(token["last_used_at"]),
+                        state,
+                    ]
+                )
+            )
+
+
+@token_group.command("revoke")
+@click.argument("token_id")
+def token_revoke(token_id):
+    """Revoke a token by its id (see `catalogue token list`); it stops working at once."""
+    try:
+        token = service().revoke_token(cli_actor(), token_id)
+    except CatalogueError as error:
+        _fail(error)
+    click.echo(f"revoked token {token['id']} of {token['name']} ({token['museum']})")
+
+
+def token_state(token: dict, at) -> str:
+    if token["revoked_at"] is not None:
+        return "revoked"
+    if token["expires_at"] is not None and token["expires_at"] <= at:
+        return "expired"
+    return "active"
+
+
+def _when(value) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else "-"
+
+
+DURATION = re.compile(r"^\s*(\d{1,6})\s*([dhm])\s*$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """ "90d", "12h", "30m" -> a timedelta; anything else is refused with a message."""
+    match = DURATION.match(text or "")
+    if not match or int(match.group(1)) == 0:
+        raise CatalogueError(f"{text!r} is not a duration such as 90d, 12h or 30m.")
+    unit = {"d": "days", "h": "hours", "m": "minutes"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+@click.group("db", cls=AppGroup)
+def db_group():
+    """The database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Migrate up to this revision.")
+def db_upgrade(revision):
+    """Create the tables, or bring them to the current schema; safe to re-run."""
+    before, after = service().upgrade_schema(revision)
+    if before == after:
+        click.echo(f"database schema is current ({after})")
+    else:
+        click.echo(f"database schema upgraded from {before or 'empty'} to {after}")
+
+
+@db_group.command("current")
+def db_current():
+    """Print the schema revision of the database and whether it is the newest."""
+    revision, current = service().schema_state()
+    click.echo(f"{revision or 'empty'} ({'current' if current else 'needs `catalogue db upgrade`'})")
+    sys.exit(0 if current else 1)
+
+
+@click.command("derive")
+@with_appcontext
+def derive_command():
+    """Make the derivatives (thumbnails) of stored images that lack them, e.g. images uploaded
+    before this release."""
+    made, failed = service().derive_missing()
+    click.echo(f"derivatives made for {made} images, {failed} failed")
+    sys.exit(1 if failed else 0)
 
 
 def register_commands(app: Flask) -> None:
     from indexer.cli import COMMANDS as INDEX_COMMANDS
-    for command in (import_command, import_images_command, museum_group, token_group, *INDEX_COMMANDS):
+
+    for command in (
+        import_command,
+        import_images_command,
+        museum_group,
+        token_group,
+        db_group,
+        derive_command,
+        *INDEX_COMMANDS,
+    ):
         app.cli.add_command(command)
 
 
 def _create_app():
     from catalogue import create_app
+
     return create_app()
 
 

@@ -1,28 +1,41 @@
 """Settings: defaults here, overridden by CATALOGUE_* environment variables, then by test config."""
+
 import os
 from pathlib import Path
 
 PREFIX = "CATALOGUE_"
 
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+ENVIRONMENTS = ("development", "production")
+
 DEFAULTS = {
+    "ENV": "development",  # "production" refuses unsafe defaults
     "DATA_DIR": str(Path.cwd() / "var"),
-    "DATABASE_URL": None,                      # default: SQLite file in DATA_DIR
-    "SEARCH_BACKEND": "embedded",              # or "elasticsearch"
+    "DATABASE_URL": None,  # default: SQLite file in DATA_DIR
+    "SEARCH_BACKEND": "embedded",  # or "elasticsearch"
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
     "ELASTICSEARCH_INDEX": "catalogue-objects",  # an alias; rebuilds swap the index behind it
     "ELASTICSEARCH_SHARDS": 1,
     "ELASTICSEARCH_REPLICAS": 0,
-    "SEARCH_DIR": None,                        # embedded index folder; default: DATA_DIR/search
-    "INDEX_SYNC": "true",                      # drain the outbox after each write (single machine)
+    "SEARCH_DIR": None,  # embedded index folder; default: DATA_DIR/search
+    "INDEX_SYNC": "true",  # drain the outbox after each write (single machine)
+    "INDEX_DRAIN_SECONDS": 30,  # with INDEX_SYNC, also drain on this timer (0: never)
     "BASE_URL": "http://127.0.0.1:5000",
-    "SECRET_KEY": "dev-only-change-me",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
     "MAX_IMAGE_BYTES": 50 * 1024 * 1024,
     "MAX_IMAGE_PIXELS": 150_000_000,
-    "MAX_REQUEST_BYTES": 60 * 1024 * 1024,    # the largest request body Flask will read
+    "MAX_REQUEST_BYTES": 60 * 1024 * 1024,  # the largest request body Flask will read
     "MAX_RECORDS_PER_REQUEST": 1000,
 }
-INTEGER_SETTINGS = {"MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "MAX_REQUEST_BYTES", "MAX_RECORDS_PER_REQUEST",
-                    "ELASTICSEARCH_SHARDS", "ELASTICSEARCH_REPLICAS"}
+INTEGER_SETTINGS = {
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "MAX_REQUEST_BYTES",
+    "MAX_RECORDS_PER_REQUEST",
+    "ELASTICSEARCH_SHARDS",
+    "ELASTICSEARCH_REPLICAS",
+    "INDEX_DRAIN_SECONDS",
+}
 BOOLEAN_SETTINGS = {"INDEX_SYNC"}
 
 
@@ -38,8 +51,20 @@ def from_environment(environ=os.environ) -> dict:
     return settings
 
 
+class ConfigurationError(RuntimeError):
+    """A setting that makes the app unsafe or unable to run; the app refuses to start."""
+
+
 def finish(settings: dict) -> dict:
-    """Fill settings that depend on others (the database lives in the data dir by default)."""
+    """Fill settings that depend on others (the database lives in the data dir by default) and
+    refuse unsafe ones."""
+    if settings["ENV"] not in ENVIRONMENTS:
+        raise ConfigurationError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}, not {settings['ENV']!r}.")
+    if settings["ENV"] == "production" and settings["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+        raise ConfigurationError(
+            f"Set {PREFIX}SECRET_KEY to a long random value: production refuses the "
+            "development default (sessions and tokens would be forgeable)."
+        )
     data_dir = Path(settings["DATA_DIR"])
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"

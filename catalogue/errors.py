@@ -32,8 +32,25 @@ class NotFound(CatalogueError):
     status = 404
 
 
+class Gone(CatalogueError):
+    """A withdrawn record: harvesters and caches learn that it was removed, and its tombstone id."""
+
+    status = 410
+
+    def __init__(self, message: str, record_id: str):
+        super().__init__(message)
+        self.record_id = record_id
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "id": self.record_id}
+
+
 class Conflict(CatalogueError):
     status = 409
+
+
+class PreconditionFailed(CatalogueError):
+    status = 412
 
 
 class TooLarge(CatalogueError):
@@ -42,3 +59,9 @@ class TooLarge(CatalogueError):
 
 class UnsupportedType(CatalogueError):
     status = 415
+
+
+class Unavailable(CatalogueError):
+    """A part the request needs (the search engine, the database) is down; try again later."""
+
+    status = 503

@@ -1,9 +1,12 @@
 """The app's long-lived parts (store, media, service, search), created once per app, as in the
 Flask tutorial's `init_app`."""
+
 import logging
+import threading
 
 from flask import Flask, current_app
 
+from catalogue.errors import Unavailable
 from catalogue.media import MediaStore
 from catalogue.service import CatalogueService
 from catalogue.store import Store
@@ -16,27 +19,87 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     store = Store(app.config["DATABASE_URL"])
-    store.create_all()
     backend = make_backend(app.config)
     indexer = Indexer(store, backend)
-    indexer.rebuild_if_outdated()
     after_write = _sync_drain(indexer) if app.config["INDEX_SYNC"] else None
-    service = CatalogueService(store, MediaStore(app.config["MEDIA_DIR"]),
-                               max_image_bytes=app.config["MAX_IMAGE_BYTES"],
-                               max_image_pixels=app.config["MAX_IMAGE_PIXELS"], after_write=after_write)
+    service = CatalogueService(
+        store,
+        MediaStore(app.config["MEDIA_DIR"]),
+        max_image_bytes=app.config["MAX_IMAGE_BYTES"],
+        max_image_pixels=app.config["MAX_IMAGE_PIXELS"],
+        after_write=after_write,
+    )
     app.extensions["catalogue"] = service
     app.extensions["indexer"] = indexer
     app.extensions["search"] = SearchService(backend)
+    if store.schema_is_current():
+        _start_up(app, indexer)
+    else:
+        log.warning("the database schema is not current: run `catalogue db upgrade`, then restart")
+        app.before_request(_refuse_until_upgraded(store))
+
+
+def _start_up(app: Flask, indexer: Indexer) -> None:
+    """An index from an older release is rebuilt; on one machine (no index worker), what a killed
+    import left in the outbox is indexed now, and then every INDEX_DRAIN_SECONDS."""
+    indexer.rebuild_if_outdated()
+    if not app.config["INDEX_SYNC"]:
+        return
+    _sync_drain(indexer)()
+    interval = app.config["INDEX_DRAIN_SECONDS"]
+    if interval > 0:
+        app.before_request(_once(lambda: _drain_every(indexer, interval)))
+
+
+def _refuse_until_upgraded(store: Store):
+    """Until the schema is current, every request gets a clear 503 instead of a database error."""
+    upgraded: list[bool] = []
+
+    def hook():
+        if not upgraded:
+            if not store.schema_is_current():
+                raise Unavailable("The database schema is not up to date; run `catalogue db upgrade`.")
+            upgraded.append(True)
+
+    return hook
+
+
+def _once(start):
+    """A before-request hook that runs ``start`` at the first request of this process only (a
+    server process, not a CLI command that merely created the app)."""
+    lock, started = threading.Lock(), []
+
+    def hook():
+        if not started:
+            with lock:
+                if not started:
+                    started.append(True)
+                    start()
+
+    return hook
+
+
+def _drain_every(indexer: Indexer, interval: float) -> None:
+    drain = _sync_drain(indexer)
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(interval):
+            drain()
+
+    threading.Thread(target=loop, name="outbox-drain", daemon=True).start()
 
 
 def _sync_drain(indexer: Indexer):
     """On one machine there is no worker: index right after the write has committed. A failure here
     never fails the write; the outbox keeps the change for the next drain."""
+
     def drain() -> None:
         try:
             indexer.drain()
         except Exception:  # the write is safe in the store; indexing catches up later
             log.exception("indexing after a write failed; the outbox keeps the change")
+
     return drain
 
 

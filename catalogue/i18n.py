@@ -1,4 +1,5 @@
 """Translation seam: every visible string goes through gettext, so adding ja/zh/ko/fr/de is data."""
+
 from gettext import NullTranslations
 
 from flask import Flask, current_app, request

@@ -1,4 +1,5 @@
 """Checking uploaded images with Pillow before anything is stored: type, size, pixels, integrity."""
+
 import hashlib
 import io
 import warnings
@@ -8,8 +9,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalogue.errors import TooLarge, UnsupportedType, ValidationFailed
 
-ALLOWED = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
-           "TIFF": ("tif", "image/tiff"), "WEBP": ("webp", "image/webp")}
+ALLOWED = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "TIFF": ("tif", "image/tiff"),
+    "WEBP": ("webp", "image/webp"),
+}
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,7 @@ class CheckedImage:
     format: str
     extension: str
     mime: str
-    width: int   # after EXIF orientation
+    width: int  # after EXIF orientation
     height: int
 
 
@@ -45,11 +50,18 @@ def check_image(data: bytes, max_bytes: int, max_pixels: int) -> CheckedImage:
     except (UnsupportedType, TooLarge):
         raise
     except UnidentifiedImageError:
-        raise UnsupportedType("Not a recognised image file; use JPEG, PNG, TIFF or WebP.")
+        raise UnsupportedType("Not a recognised image file; use JPEG, PNG, TIFF or WebP.") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise TooLarge("Image has too many pixels (decompression bomb protection).")
+        raise TooLarge("Image has too many pixels (decompression bomb protection).") from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise ValidationFailed(f"The image file is truncated or corrupt ({type(error).__name__}).")
+        raise ValidationFailed(f"The image file is truncated or corrupt ({type(error).__name__}).") from None
     extension, mime = ALLOWED[image_format]
-    return CheckedImage(data=data, sha256=hashlib.sha256(data).hexdigest(), format=image_format,
-                        extension=extension, mime=mime, width=width, height=height)
+    return CheckedImage(
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=image_format,
+        extension=extension,
+        mime=mime,
+        width=width,
+        height=height,
+    )

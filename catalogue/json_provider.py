@@ -1,6 +1,7 @@
 """JSON responses encoded with orjson: a search response (hits, ten facets, a histogram) encodes
 several times faster than with the standard library, and that is most of our own time around
 an Elasticsearch search (see bench/search_bench.py)."""
+
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
@@ -13,6 +14,6 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def dumps(self, obj, **kwargs) -> str:
         compact = kwargs.pop("separators", (",", ":")) == (",", ":")
-        if kwargs or not compact or self.sort_keys:   # indented (debug) or sorted: the standard way
+        if kwargs or not compact or self.sort_keys:  # indented (debug) or sorted: the standard way
             return super().dumps(obj, **kwargs)
         return orjson.dumps(obj, default=self.default, option=OPTIONS).decode()

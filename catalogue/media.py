@@ -1,4 +1,5 @@
 """Content-addressed media storage: each original is stored once, named by its sha256."""
+
 import io
 import os
 import tempfile
@@ -21,17 +22,25 @@ class MediaStore:
         path = self.original_path(sha256, extension)
         return path if path.exists() else self._write(path, data)
 
-    def thumbnail(self, sha256: str, extension: str) -> Path:
-        """A JPEG no larger than 400 px, oriented and in RGB, derived once from the original."""
-        path = self.root / "derivatives" / sha256[:2] / f"{sha256}-400.jpg"
+    def thumbnail_path(self, sha256: str) -> Path:
+        return self.root / "derivatives" / sha256[:2] / f"{sha256}-400.jpg"
+
+    def has_derivatives(self, sha256: str) -> bool:
+        return self.thumbnail_path(sha256).exists()
+
+    def derive(self, sha256: str, original: Path) -> None:
+        """Make an original's derivatives once, at upload (or by `catalogue derive`), so that no public
+        request ever decodes an original: a JPEG no larger than 400 px, oriented and in RGB."""
+        path = self.thumbnail_path(sha256)
         if path.exists():
-            return path
-        with Image.open(self.original_path(sha256, extension)) as original:
-            image = ImageOps.exif_transpose(original)
+            return
+        with Image.open(original) as opened:
+            opened.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale, far less memory
+            image = ImageOps.exif_transpose(opened)
             image.thumbnail(THUMBNAIL_SIZE)
             out = io.BytesIO()
             image.convert("RGB").save(out, "JPEG", quality=85)
-        return self._write(path, out.getvalue())
+        self._write(path, out.getvalue())
 
     def _write(self, path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)

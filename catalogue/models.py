@@ -1,4 +1,5 @@
 """Domain objects passed between store, service and views: Museum, ObjectRecord, StoredImage, Actor."""
+
 import base64
 import hashlib
 from dataclasses import dataclass, field
@@ -8,13 +9,30 @@ from catalogue import reference
 from catalogue.records.langmap import pick
 
 MUSEUM_STATUSES = ("applicant", "member", "suspended", "guest")
+PUBLISHED, DRAFT, WITHDRAWN = "published", "draft", "withdrawn"
+
+
+def is_public(status: str) -> bool:
+    """The publishing rule, in one place: only published records are shown to the public and kept
+    in the search index; drafts and withdrawn records are not."""
+    return status == PUBLISHED
+
+
+def index_operation(status: str) -> str:
+    """What the index does with a record in this status (the outbox entry's ``op``)."""
+    return "upsert" if is_public(status) else "delete"
 
 
 def public_id(museum: str, local_id: str) -> str:
     """A stable, URL-safe id derived from (museum, local id): the same record keeps its id
     across re-imports and fresh databases, and the museum's own id may hold any characters."""
-    digest = hashlib.sha256(f"{museum}\x1f{local_id}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{museum}\x1f{local_id}".encode()).digest()
     return base64.b32encode(digest[:10]).decode("ascii").lower()
+
+
+def record_etag(record_id: str, revision: int) -> str:
+    """The HTTP ETag of one revision of one record (strong, quoted)."""
+    return f'"{record_id}-{revision}"'
 
 
 @dataclass
@@ -35,8 +53,16 @@ class Museum:
         return pick(self.names, languages) or self.code
 
     def to_json(self) -> dict:
-        return {"code": self.code, "names": self.names, "country": self.country, "region": self.region,
-                "city": self.city, "website": self.website, "logo": self.logo, "status": self.status}
+        return {
+            "code": self.code,
+            "names": self.names,
+            "country": self.country,
+            "region": self.region,
+            "city": self.city,
+            "website": self.website,
+            "logo": self.logo,
+            "status": self.status,
+        }
 
 
 @dataclass
@@ -52,8 +78,15 @@ class StoredImage:
     alt: dict
 
     def to_json(self) -> dict:
-        return {"id": self.id, "width": self.width, "height": self.height, "format": self.format,
-                "bytes": self.bytes, "sha256": self.sha256, "alt": self.alt}
+        return {
+            "id": self.id,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "alt": self.alt,
+        }
 
 
 @dataclass
@@ -67,6 +100,11 @@ class ObjectRecord:
     created_at: datetime
     updated_at: datetime
     images: list[StoredImage] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str:
+        return record_etag(self.id, self.revision)
 
     def title(self, languages=("en",)) -> str:
         return pick(self.body.get("title"), languages) or self.local_id
@@ -74,15 +112,24 @@ class ObjectRecord:
     def to_json(self, url: str) -> dict:
         """The public JSON shape: identity first, then the schema's fields by their names."""
         body = {k: v for k, v in self.body.items() if k not in ("local_id", "status")}
-        return {"id": self.id, "url": url, "museum": self.museum, "local_id": self.local_id, **body,
-                "images": [image.to_json() for image in self.images], "status": self.status,
-                "revision": self.revision, "created_at": self.created_at.isoformat(),
-                "updated_at": self.updated_at.isoformat()}
+        return {
+            "id": self.id,
+            "url": url,
+            "museum": self.museum,
+            "local_id": self.local_id,
+            **body,
+            "images": [image.to_json() for image in self.images],
+            "status": self.status,
+            "revision": self.revision,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: every write names one, so audit history and per-museum rights have a seam."""
+
     name: str
     role: str  # "curator" (one museum), "admin" or "system" (any museum)
     museum: str | None = None
@@ -91,5 +138,10 @@ class Actor:
     def may_write(self, museum_code: str) -> bool:
         return self.role in ("admin", "system") or (self.role == "curator" and self.museum == museum_code)
 
+    def may_read_unpublished(self, museum_code: str) -> bool:
+        """A museum's own curators and the administrators see its drafts and withdrawn records."""
+        return self.may_write(museum_code)
+
 
 SYSTEM = Actor(name="system", role="system")
+PUBLIC = Actor(name="public", role="public")  # an anonymous visitor: reads published records only

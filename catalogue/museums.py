@@ -1,4 +1,5 @@
 """Member museums: validation of museum data and the membership rule (ASEM partner countries)."""
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from catalogue import reference
@@ -12,8 +13,12 @@ class MuseumSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    code = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9-]{1,39}$", error="Codes are 2-40 lower-case letters, digits and hyphens."))
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9][a-z0-9-]{1,39}$", error="Codes are 2-40 lower-case letters, digits and hyphens."
+        ),
+    )
     names = LanguageMap(required=True, max_length=300)
     country = fields.String(allow_none=True, load_default=None)
     city = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
@@ -30,8 +35,10 @@ class MuseumSchema(Schema):
             raise ValidationError(f"Unknown country {country!r}.", "country")
         code = reference.country_code(country) if country else None
         if data.get("status") in ("member", "applicant") and not reference.is_asem_partner(code):
-            raise ValidationError("Members and applicants must be in an ASEM partner country; "
-                                  "register other museums as 'guest'.", "status")
+            raise ValidationError(
+                "Members and applicants must be in an ASEM partner country; register other museums as 'guest'.",
+                "status",
+            )
 
 
 def load_museum(data) -> Museum:
@@ -40,8 +47,15 @@ def load_museum(data) -> Museum:
     except ValidationError as error:
         raise ValidationFailed("The museum is not valid.", field_errors(error)) from None
     country = reference.country_code(loaded["country"]) if loaded["country"] else None
-    return Museum(code=loaded["code"], names=loaded["names"], country=country, status=loaded["status"],
-                  city=loaded["city"], website=loaded["website"], logo=loaded["logo"])
+    return Museum(
+        code=loaded["code"],
+        names=loaded["names"],
+        country=country,
+        status=loaded["status"],
+        city=loaded["city"],
+        website=loaded["website"],
+        logo=loaded["logo"],
+    )
 
 
 def status_for_country(country: str | None) -> str:

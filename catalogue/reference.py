@@ -3,8 +3,9 @@
 They are data, not code, because they change without a release (the partnership grows, museums
 ask for new period names).
 """
+
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from catalogue.text import fold
@@ -17,13 +18,13 @@ def _load(name: str):
         return json.load(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def countries() -> dict:
     """ISO 3166-1 alpha-2 code -> {"code", "name", "region", "aliases"}."""
     return {entry["code"]: entry for entry in _load("countries.json")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country_lookup() -> dict:
     lookup = {}
     for code, entry in countries().items():
@@ -37,7 +38,7 @@ def country_code(value: str) -> str | None:
     return _country_lookup().get(fold(value.strip()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def asem_partners() -> frozenset:
     return frozenset(_load("asem_partners.json")["partners"])
 
@@ -52,13 +53,13 @@ def region_of(code: str | None) -> str | None:
     return entry["region"] if entry else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def rights_statements() -> dict:
     """Rights URI -> {"uri", "label", "access", "aliases"}."""
     return {entry["uri"]: entry for entry in _load("rights.json")["statements"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rights_lookup() -> dict:
     lookup = {}
     for uri, entry in rights_statements().items():
@@ -73,7 +74,7 @@ def rights_uri(value: str) -> str | None:
     return _rights_lookup().get(fold(value.strip()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def periods() -> list:
     """Named periods with folded names and aliases, longest name first (so "Northern Song" beats "Song")."""
     entries = []

@@ -1,13 +1,20 @@
 """Query-string <-> SearchRequest: one parser for the /search page and the /api/objects API, and
 the URL builder the page uses for facet links, chips and pages (every bit of state in the URL)."""
+
 import re
 from urllib.parse import urlencode
 
 from indexer.request import MAX_SIZE, InvalidRequest, SearchRequest
 from indexer.schema import FACET_NAMES
 
-SORT_ALIASES = {"relevance": "relevance", "oldest": "date_asc", "newest": "date_desc", "title": "title",
-                "date_asc": "date_asc", "date_desc": "date_desc"}
+SORT_ALIASES = {
+    "relevance": "relevance",
+    "oldest": "date_asc",
+    "newest": "date_desc",
+    "title": "title",
+    "date_asc": "date_asc",
+    "date_desc": "date_desc",
+}
 PAGE_SIZES = (12, 24, 48, 96)
 DEFAULT_SIZE = 24
 STATE_KEYS = ("q", *FACET_NAMES, "date_from", "date_to", "sort", "size", "lang")
@@ -59,11 +66,16 @@ def request_from_args(args) -> SearchRequest:
     size = _int(args, "size", DEFAULT_SIZE)
     if not 1 <= size <= MAX_SIZE:
         raise InvalidRequest(f"size must be between 1 and {MAX_SIZE}.")
-    return SearchRequest(text=(args.get("q") or "")[:500], filters=filters,
-                         date_from=parse_year(args.get("date_from"), "date_from"),
-                         date_to=parse_year(args.get("date_to"), "date_to"),
-                         sort=SORT_ALIASES[sort], page=_int(args, "page", 1), size=size,
-                         cursor=args.get("cursor") or None)
+    return SearchRequest(
+        text=(args.get("q") or "")[:500],
+        filters=filters,
+        date_from=parse_year(args.get("date_from"), "date_from"),
+        date_to=parse_year(args.get("date_to"), "date_to"),
+        sort=SORT_ALIASES[sort],
+        page=_int(args, "page", 1),
+        size=size,
+        cursor=args.get("cursor") or None,
+    )
 
 
 def state_pairs(args) -> list[tuple[str, str]]:
@@ -71,8 +83,7 @@ def state_pairs(args) -> list[tuple[str, str]]:
     return [(key, value) for key in STATE_KEYS for value in args.getlist(key) if value != ""]
 
 
-def search_url(args, path: str = "/search", drop: tuple = (), add: tuple = (), remove: tuple = (),
-               **replace) -> str:
+def search_url(args, path: str = "/search", drop: tuple = (), add: tuple = (), remove: tuple = (), **replace) -> str:
     """The URL of this search with changes: ``add``/``remove`` (name, value) pairs, ``drop`` whole
     keys, ``replace`` single keys (page and cursor reset unless given)."""
     pairs = [(k, v) for k, v in state_pairs(args) if k not in drop and k not in replace and (k, v) not in remove]

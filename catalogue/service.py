@@ -1,32 +1,66 @@
-"""The catalogue's rules: who may write what, upserts with revisions, withdrawal, images, museums.
+"""The catalogue's rules: who may read and write what, upserts with revisions, withdrawal, images,
+museums and curator tokens.
 
 Every write names an ``Actor`` and a museum, runs in one transaction, and writes its audit entry
-and index outbox entry in that same transaction. Views and the CLI call these methods only.
+and index outbox entry in that same transaction. Every read names who is reading, so drafts and
+withdrawn records stay private. Views, the CLI and the importer call these methods only; nothing
+above this module touches the store or the media folder.
 """
+
 import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 from marshmallow import ValidationError
 
-from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from catalogue.images import check_image
+from catalogue.errors import Conflict, Forbidden, Gone, NotFound, PreconditionFailed, ValidationFailed
+from catalogue.images import ALLOWED, check_image
 from catalogue.media import MediaStore
-from catalogue.models import Actor, Museum, ObjectRecord, StoredImage, public_id
+from catalogue.models import (
+    PUBLIC,
+    WITHDRAWN,
+    Actor,
+    Museum,
+    ObjectRecord,
+    StoredImage,
+    index_operation,
+    is_public,
+    public_id,
+    record_etag,
+)
 from catalogue.museums import load_museum
 from catalogue.records.langmap import LanguageMap
-from catalogue.records.schema import field_errors, load_record
+from catalogue.records.schema import WARNINGS_KEY, field_errors, load_record
 from catalogue.store import Store, now
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What one upsert did: ``created``, ``updated``, ``unchanged`` or ``withdrawn``."""
+
     action: str
     record_id: str
     local_id: str
     revision: int
+
+
+@dataclass(frozen=True)
+class MuseumPage:
+    museum: Museum
+    records: list[ObjectRecord]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    path: Path
+    mime: str
+    etag: str
 
 
 def content_hash(body: dict) -> str:
@@ -41,13 +75,21 @@ def validate_record(payload) -> dict:
 
 
 class CatalogueService:
-    def __init__(self, store: Store, media: MediaStore, max_image_bytes: int, max_image_pixels: int,
-                 after_write=None):
+    def __init__(self, store: Store, media: MediaStore, max_image_bytes: int, max_image_pixels: int, after_write=None):
         self.store = store
         self.after_write = after_write or (lambda: None)  # e.g. index right away on one machine
         self.media = media
         self.max_image_bytes = max_image_bytes
         self.max_image_pixels = max_image_pixels
+
+    # the database schema -------------------------------------------------------------------
+    def upgrade_schema(self, revision: str = "head") -> tuple[str | None, str | None]:
+        """Bring the database to the current schema (``catalogue db upgrade``): (before, after)."""
+        return self.store.upgrade_schema(revision)
+
+    def schema_state(self) -> tuple[str | None, bool]:
+        """The database's schema revision, and whether it is the newest."""
+        return self.store.schema_revision(), self.store.schema_is_current()
 
     # museums -------------------------------------------------------------------------------
     def register_museum(self, actor: Actor, data: dict) -> Museum:
@@ -55,11 +97,12 @@ class CatalogueService:
             raise Forbidden("Only administrators register museums.")
         museum = load_museum(data)
         with self.store.transaction() as conn:
+            self.store.lock_museum(conn, museum.code)
             changed = self.store.save_museum(conn, museum)
             if changed:
-                self.store.append_audit(conn, [{"actor": actor.name, "museum": museum.code, "record_id": None,
-                                                 "action": "museum_saved", "revision": None,
-                                                 "changes": museum.to_json()}])
+                self.store.append_audit(
+                    conn, [_audit(actor, museum.code, None, "museum_saved", None, museum.to_json())]
+                )
                 self.store.enqueue_museum(conn, museum.code)
         if changed:
             self.after_write()
@@ -71,32 +114,59 @@ class CatalogueService:
             raise NotFound(f"No museum with code {code!r}.")
         return museum
 
-    def _writable_museum(self, actor: Actor, code: str, conn) -> Museum:
-        museum = self.store.get_museum(code, conn)
-        if museum is None:
-            raise NotFound(f"No museum with code {code!r}.")
-        if not actor.may_write(code):
-            raise Forbidden(f"{actor.name} may not change records of {code!r}.")
-        if museum.status == "suspended":
-            raise Forbidden(f"The museum {code!r} is suspended; its records cannot be changed.")
-        return museum
+    def museums(self) -> list[Museum]:
+        return self.store.list_museums()
+
+    def museum_labels(self) -> dict[str, Museum]:
+        """Every museum by code, cached for a few seconds (search results label each hit with them)."""
+        return self.store.museums_by_code()
+
+    def published_counts(self) -> dict[str, int]:
+        """Published records per museum code."""
+        return self.store.record_counts()
+
+    def museum_page(self, code: str, page: int, size: int) -> MuseumPage:
+        """One page of a museum's published records; a page past the last is not found."""
+        museum = self.museum(code)
+        total = self.store.count_records(code)
+        pages = max(1, -(-total // size))
+        if not 1 <= page <= pages:
+            raise NotFound(f"There is no page {page}; this museum's records fill {pages} page(s).")
+        records = self.store.list_records(museum=code, limit=size, offset=(page - 1) * size)
+        return MuseumPage(museum, records, page, pages, total)
+
+    def masterpieces(self, limit: int = 12) -> list[ObjectRecord]:
+        return self.store.list_records(masterpiece=True, limit=limit)
 
     # records -------------------------------------------------------------------------------
-    def record(self, record_id: str) -> ObjectRecord:
-        record = self.store.get_record(record_id)
-        if record is None:
-            raise NotFound(f"No object with id {record_id!r}.")
-        return record
+    def record(self, record_id: str, reader: Actor = PUBLIC) -> ObjectRecord:
+        return self._visible(self.store.get_record(record_id), reader, f"No object with id {record_id!r}.")
 
-    def record_by_local_id(self, museum: str, local_id: str) -> ObjectRecord:
-        record = self.store.find_record(museum, local_id)
-        if record is None:
-            raise NotFound(f"No object {local_id!r} in museum {museum!r}.")
-        return record
+    def record_by_local_id(self, museum: str, local_id: str, reader: Actor = PUBLIC) -> ObjectRecord:
+        return self._visible(
+            self.store.find_record(museum, local_id), reader, f"No object {local_id!r} in museum {museum!r}."
+        )
 
-    def upsert(self, actor: Actor, museum: str, payload, expected_revision: int | None = None) -> Outcome:
+    @staticmethod
+    def _visible(record: ObjectRecord | None, reader: Actor, missing: str) -> ObjectRecord:
+        """The public sees published records; a withdrawn one is gone (410), a draft does not exist.
+        The museum's curators and the administrators see everything of theirs."""
+        if record is None:
+            raise NotFound(missing)
+        if is_public(record.status) or reader.may_read_unpublished(record.museum):
+            return record
+        if record.status == WITHDRAWN:
+            raise Gone("This object was withdrawn from the catalogue.", record.id)
+        raise NotFound(missing)
+
+    def audit_entries(self, record_id: str | None = None) -> list[dict]:
+        return self.store.audit_entries(record_id)
+
+    def upsert(
+        self, actor: Actor, museum: str, payload, expected_revision: int | None = None, if_match: str | None = None
+    ) -> Outcome:
         """Validate and save one record (create or update by local id)."""
-        return self.save_records(actor, museum, [validate_record(payload)], expected_revision)[0]
+        return self.save_records(actor, museum, [validate_record(payload)], expected_revision, if_match=if_match)[0]
 
     def upsert_many(self, actor: Actor, museum: str, payloads: list) -> list[Outcome]:
         """All or nothing: every record is validated first; one bad record rejects the request."""
@@ -110,29 +180,31 @@ class CatalogueService:
             raise ValidationFailed("Some records are not valid; nothing was saved.", errors)
         return self.save_records(actor, museum, valid)
 
-    def save_records(self, actor: Actor, museum_code: str, bodies: list[dict],
-                     expected_revision: int | None = None, dry_run: bool = False) -> list[Outcome]:
+    def save_records(
+        self,
+        actor: Actor,
+        museum_code: str,
+        bodies: list[dict],
+        expected_revision: int | None = None,
+        dry_run: bool = False,
+        if_match: str | None = None,
+    ) -> list[Outcome]:
         """Write validated records in one transaction with their audit and outbox entries.
 
         With ``dry_run`` the outcomes are worked out against the stored rows and nothing is written.
         """
-        seen: dict[str, int] = {}
-        for index, body in enumerate(bodies):
-            if body["local_id"] in seen:
-                raise ValidationFailed("The same local id appears twice.", [
-                    {"index": index, "field": "local_id",
-                     "message": f"Duplicate of record {seen[body['local_id']]} in this request."}])
-            seen[body["local_id"]] = index
+        _refuse_duplicates(bodies)
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
-            existing = self.store.existing_rows(conn, museum_code, list(seen))
+            existing = self.store.existing_rows(conn, museum_code, [body["local_id"] for body in bodies])
             plan = _Plan(actor, museum_code)
             for body in bodies:
-                plan.add(body, existing.get(body["local_id"]), expected_revision)
+                plan.add(body, existing.get(body["local_id"]), expected_revision, if_match)
             if dry_run:
                 return plan.outcomes
             self.store.insert_records(conn, plan.inserts)
             self.store.update_records(conn, plan.updates)
+            self.store.update_records(conn, plan.warning_updates)
             self.store.append_audit(conn, plan.audit)
             self.store.enqueue(conn, plan.outbox)
         if plan.outbox:
@@ -143,74 +215,176 @@ class CatalogueService:
         """Withdraw a record: it leaves the public catalogue, a tombstone stays for the index."""
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
-            row = self.store.existing_rows(conn, museum_code, [local_id]).get(local_id)
-            if row is None:
-                raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
-            if row["status"] == "withdrawn":
+            row = self._existing(conn, museum_code, local_id)
+            if row["status"] == WITHDRAWN:
                 return Outcome("unchanged", row["id"], local_id, row["revision"])
             revision = row["revision"] + 1
-            body = {**row["body"], "status": "withdrawn"}
-            self.store.update_records(conn, [{"_id": row["id"], "body": body, "content_hash": content_hash(body),
-                                              "revision": revision, "status": "withdrawn", "updated_at": now()}])
-            self.store.append_audit(conn, [_audit(actor, museum_code, row["id"], "withdraw", revision,
-                                                  {"status": [row["status"], "withdrawn"]})])
-            self.store.enqueue(conn, [(row["id"], revision, "delete")])
+            body = {**row["body"], "status": WITHDRAWN}
+            self.store.update_records(
+                conn,
+                [
+                    {
+                        "_id": row["id"],
+                        "body": body,
+                        "content_hash": content_hash(body),
+                        "revision": revision,
+                        "status": WITHDRAWN,
+                        "updated_at": now(),
+                    }
+                ],
+            )
+            self.store.append_audit(
+                conn,
+                [_audit(actor, museum_code, row["id"], "withdraw", revision, {"status": [row["status"], WITHDRAWN]})],
+            )
+            self.store.enqueue(conn, [(row["id"], revision, index_operation(WITHDRAWN))])
         self.after_write()
         return Outcome("withdrawn", row["id"], local_id, revision)
 
+    def _writable_museum(self, actor: Actor, code: str, conn) -> Museum:
+        museum = self.store.get_museum(code, conn)
+        if museum is None:
+            raise NotFound(f"No museum with code {code!r}.")
+        if not actor.may_write(code):
+            raise Forbidden(f"{actor.name} may not change records of {code!r}.")
+        if museum.status == "suspended":
+            raise Forbidden(f"The museum {code!r} is suspended; its records cannot be changed.")
+        self.store.lock_museum(conn, code)
+        return museum
+
+    def _existing(self, conn, museum_code: str, local_id: str) -> dict:
+        row = self.store.existing_rows(conn, museum_code, [local_id]).get(local_id)
+        if row is None:
+            raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+        return row
+
     # images --------------------------------------------------------------------------------
-    def add_images(self, actor: Actor, museum_code: str, local_id: str, files: list[tuple[bytes, str | None]],
-                   alt=None) -> list[StoredImage]:
-        """Check every file first (all or nothing), store each once by content, attach them to the
-        record and bump its revision once. A file already attached to this record is not added again."""
+    def add_images(
+        self, actor: Actor, museum_code: str, local_id: str, files: list[tuple[bytes, str | None]], alt=None
+    ) -> list[StoredImage]:
+        """Check every file first (all or nothing), store each once by content with its derivatives,
+        attach them to the record and bump its revision once. A file already attached to this record
+        is not added again."""
         alt_map = _alt_text(alt)
         with self.store.reading() as conn:
             self._writable_museum(actor, museum_code, conn)
-        if self.store.find_record(museum_code, local_id) is None:
-            raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+            self._existing(conn, museum_code, local_id)
         checked = [(check_image(data, self.max_image_bytes, self.max_image_pixels), name) for data, name in files]
         for image, _name in checked:
-            self.media.put_original(image.data, image.sha256, image.extension)
+            path = self.media.put_original(image.data, image.sha256, image.extension)
+            self.media.derive(image.sha256, path)
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
-            row = self.store.existing_rows(conn, museum_code, [local_id]).get(local_id)
-            if row is None:
-                raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+            row = self._existing(conn, museum_code, local_id)
             stored, added = [], []
             for image, name in checked:
-                entry = StoredImage(id=public_id(row["id"], image.sha256), record_id=row["id"], sha256=image.sha256,
-                                    position=self.store.next_image_position(conn, row["id"]), format=image.format,
-                                    width=image.width, height=image.height, bytes=len(image.data), alt=alt_map)
+                entry = StoredImage(
+                    id=public_id(row["id"], image.sha256),
+                    record_id=row["id"],
+                    sha256=image.sha256,
+                    position=self.store.next_image_position(conn, row["id"]),
+                    format=image.format,
+                    width=image.width,
+                    height=image.height,
+                    bytes=len(image.data),
+                    alt=alt_map,
+                )
                 if self.store.add_image(conn, entry, (name or "")[:500] or None):
                     added.append(entry)
                 stored.append(entry)
             if added:
                 revision = row["revision"] + 1
                 self.store.update_records(conn, [{"_id": row["id"], "revision": revision, "updated_at": now()}])
-                self.store.append_audit(conn, [_audit(actor, museum_code, row["id"], "images_added", revision,
-                                                      {"images": [i.id for i in added]})])
-                op = "upsert" if row["status"] == "published" else "delete"
-                self.store.enqueue(conn, [(row["id"], revision, op)])
+                self.store.append_audit(
+                    conn,
+                    [
+                        _audit(
+                            actor, museum_code, row["id"], "images_added", revision, {"images": [i.id for i in added]}
+                        )
+                    ],
+                )
+                self.store.enqueue(conn, [(row["id"], revision, index_operation(row["status"]))])
         if added:
             self.after_write()
         return [self.store.image_by_id(entry.id) or entry for entry in stored]
 
+    def image_file(self, image_id: str, variant: str) -> ImageFile:
+        """The stored file of a public image: ``original`` or ``thumbnail``. Images of unpublished
+        records are not found, exactly like unknown ones. Nothing is decoded here: derivatives
+        were made at upload (or by ``catalogue derive``)."""
+        found = self.store.image_and_record_status(image_id)
+        if found is None or not is_public(found[1]):
+            raise NotFound(f"No image with id {image_id!r}.")
+        image = found[0]
+        extension, mime = ALLOWED[image.format]
+        if variant == "original":
+            return ImageFile(self.media.original_path(image.sha256, extension), mime, image.sha256)
+        path = self.media.thumbnail_path(image.sha256)
+        if not path.exists():
+            raise NotFound("This image's thumbnail has not been made yet (`catalogue derive` makes it).")
+        return ImageFile(path, "image/jpeg", f"{image.sha256}-thumb")
+
+    def derive_missing(self, on_image=None) -> tuple[int, int]:
+        """Make the derivatives of every stored image that lacks them; returns (made, failed)."""
+        made = failed = 0
+        for image in self.store.all_images():
+            extension = ALLOWED[image.format][0]
+            if not self.media.has_derivatives(image.sha256):
+                try:
+                    self.media.derive(image.sha256, self.media.original_path(image.sha256, extension))
+                    made += 1
+                except OSError:
+                    failed += 1
+            if on_image:
+                on_image(image)
+        return made, failed
+
     # curators ------------------------------------------------------------------------------
-    def create_token(self, actor: Actor, museum_code: str, name: str) -> str:
+    def create_token(self, actor: Actor, museum_code: str, name: str, expires_in: timedelta | None = None) -> str:
         """A new curator of ``museum_code`` with an API token; only the token's hash is kept."""
         if actor.role not in ("admin", "system"):
             raise Forbidden("Only administrators create curator tokens.")
         self.museum(museum_code)
         token = secrets.token_urlsafe(32)
+        expires_at = now() + expires_in if expires_in else None
         with self.store.transaction() as conn:
             user_id = self.store.create_user(conn, name, "curator", museum_code)
-            self.store.add_token(conn, user_id, token)
-            self.store.append_audit(conn, [_audit(actor, museum_code, None, "token_created", None,
-                                                  {"user": user_id, "name": name})])
+            self.store.add_token(conn, user_id, token, expires_at)
+            self.store.append_audit(
+                conn, [_audit(actor, museum_code, None, "token_created", None, {"user": user_id, "name": name})]
+            )
+        return token
+
+    def tokens(self, actor: Actor, museum_code: str | None = None) -> list[dict]:
+        """The tokens an administrator may see: id (a prefix of the hash), user, museum, dates."""
+        if actor.role not in ("admin", "system"):
+            raise Forbidden("Only administrators list tokens.")
+        return self.store.list_tokens(museum_code)
+
+    def revoke_token(self, actor: Actor, token_id: str) -> dict:
+        if actor.role not in ("admin", "system"):
+            raise Forbidden("Only administrators revoke tokens.")
+        with self.store.transaction() as conn:
+            token = self.store.revoke_token(conn, token_id)
+            if token is None:
+                raise NotFound(f"No active token with id {token_id!r}.")
+            self.store.append_audit(
+                conn,
+                [
+                    _audit(
+                        actor,
+                        token["museum"],
+                        None,
+                        "token_revoked",
+                        None,
+                        {"token": token["id"], "user": token["user_id"]},
+                    )
+                ],
+            )
         return token
 
     def actor_for_token(self, token: str) -> Actor | None:
-        user = self.store.user_for_token(token)
+        user = self.store.user_for_token(token, now())
         if user is None:
             return None
         return Actor(name=user["name"], role=user["role"], museum=user["museum"], user_id=user["id"])
@@ -221,46 +395,134 @@ class _Plan:
 
     def __init__(self, actor: Actor, museum: str):
         self.actor, self.museum = actor, museum
-        self.inserts, self.updates, self.audit, self.outbox, self.outcomes = [], [], [], [], []
+        self.inserts: list[dict] = []
+        self.updates: list[dict] = []
+        self.audit: list[dict] = []
+        self.outbox: list[tuple[str, int, str]] = []
+        self.outcomes: list[Outcome] = []
+        self.warning_updates: list[dict] = []
 
-    def add(self, body: dict, existing: dict | None, expected_revision: int | None) -> None:
-        local_id, digest, status = body["local_id"], content_hash(body), body["status"]
-        op = "upsert" if status == "published" else "delete"
+    def add(self, body: dict, existing: dict | None, expected_revision: int | None, if_match: str | None) -> None:
+        local_id = body["local_id"]
+        _check_preconditions(self.museum, local_id, existing, expected_revision, if_match)
+        warnings = body.get(WARNINGS_KEY, [])
+        body = {key: value for key, value in body.items() if key != WARNINGS_KEY}
+        digest = content_hash(body)
         if existing is None:
-            if expected_revision not in (None, 0):
-                raise Conflict(f"Object {local_id!r} does not exist (expected revision {expected_revision}).")
-            record_id = public_id(self.museum, local_id)
-            stamp = now()
-            self.inserts.append({"id": record_id, "museum": self.museum, "local_id": local_id, "body": body,
-                                 "content_hash": digest, "revision": 1, "status": status,
-                                 "masterpiece": body["masterpiece"], "date_begin": body["date_begin"],
-                                 "date_end": body["date_end"], "created_at": stamp, "updated_at": stamp})
-            self._done("created", record_id, local_id, 1, op, {"fields": sorted(k for k, v in body.items() if v)})
+            record_id, stamp = public_id(self.museum, local_id), now()
+            self.inserts.append(
+                {
+                    "id": record_id,
+                    "museum": self.museum,
+                    "local_id": local_id,
+                    "body": body,
+                    "content_hash": digest,
+                    "revision": 1,
+                    **_columns(body),
+                    "warnings": warnings,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            self._done(
+                "created", record_id, local_id, 1, body["status"], {"fields": sorted(k for k, v in body.items() if v)}
+            )
             return
-        if expected_revision is not None and expected_revision != existing["revision"]:
-            raise Conflict(f"Object {local_id!r} is at revision {existing['revision']}, "
-                           f"not {expected_revision}; reload it and try again.")
         if existing["content_hash"] == digest:
             self.outcomes.append(Outcome("unchanged", existing["id"], local_id, existing["revision"]))
+            if warnings != (existing["warnings"] or []):  # the warnings describe the last input
+                self.warning_updates.append({"_id": existing["id"], "warnings": warnings})
             return
         revision = existing["revision"] + 1
-        self.updates.append({"_id": existing["id"], "body": body, "content_hash": digest, "revision": revision,
-                             "status": status, "masterpiece": body["masterpiece"], "date_begin": body["date_begin"],
-                             "date_end": body["date_end"], "updated_at": now()})
+        self.updates.append(
+            {
+                "_id": existing["id"],
+                "body": body,
+                "content_hash": digest,
+                "revision": revision,
+                **_columns(body),
+                "warnings": warnings,
+                "updated_at": now(),
+            }
+        )
         changed = sorted(k for k in set(body) | set(existing["body"]) if body.get(k) != existing["body"].get(k))
-        action = "withdraw" if status == "withdrawn" and existing["status"] != "withdrawn" else "update"
-        self._done("updated", existing["id"], local_id, revision, op, {"fields": changed}, action)
+        action = "withdraw" if body["status"] == WITHDRAWN and existing["status"] != WITHDRAWN else "update"
+        self._done("updated", existing["id"], local_id, revision, body["status"], {"fields": changed}, action)
 
-    def _done(self, outcome, record_id, local_id, revision, op, changes, action=None) -> None:
+    def _done(self, outcome, record_id, local_id, revision, status, changes, action=None) -> None:
         self.outcomes.append(Outcome(outcome, record_id, local_id, revision))
-        self.audit.append(_audit(self.actor, self.museum, record_id, action or ("create" if outcome == "created"
-                                                                                 else "update"), revision, changes))
-        self.outbox.append((record_id, revision, op))
+        self.audit.append(
+            _audit(
+                self.actor,
+                self.museum,
+                record_id,
+                action or ("create" if outcome == "created" else "update"),
+                revision,
+                changes,
+            )
+        )
+        self.outbox.append((record_id, revision, index_operation(status)))
 
 
-def _audit(actor: Actor, museum: str, record_id, action: str, revision, changes: dict) -> dict:
-    return {"actor": actor.name, "museum": museum, "record_id": record_id, "action": action,
-            "revision": revision, "changes": changes}
+def _check_preconditions(
+    museum: str, local_id: str, existing: dict | None, expected_revision: int | None, if_match: str | None
+) -> None:
+    """Optimistic locking: a ``revision`` in the body (409 when stale) or an ``If-Match`` ETag, which
+    must name this very record at its current revision (412 otherwise, as HTTP says)."""
+    if if_match is not None:
+        current = record_etag(existing["id"], existing["revision"]) if existing else None
+        if current is None or (if_match != "*" and if_match != current):
+            raise PreconditionFailed(
+                f"If-Match {if_match} does not match object {local_id!r} "
+                f"(its ETag is {current or 'none: it does not exist'}); reload it and try again."
+            )
+    if expected_revision is None:
+        return
+    if existing is None and expected_revision != 0:
+        raise Conflict(f"Object {local_id!r} does not exist (expected revision {expected_revision}).")
+    if existing is not None and expected_revision != existing["revision"]:
+        raise Conflict(
+            f"Object {local_id!r} is at revision {existing['revision']}, "
+            f"not {expected_revision}; reload it and try again."
+        )
+
+
+def _columns(body: dict) -> dict:
+    """The record fields the database keeps in columns of their own, for queries."""
+    return {
+        "status": body["status"],
+        "masterpiece": body["masterpiece"],
+        "date_begin": body["date_begin"],
+        "date_end": body["date_end"],
+    }
+
+
+def _refuse_duplicates(bodies: list[dict]) -> None:
+    seen: dict[str, int] = {}
+    for index, body in enumerate(bodies):
+        if body["local_id"] in seen:
+            raise ValidationFailed(
+                "The same local id appears twice.",
+                [
+                    {
+                        "index": index,
+                        "field": "local_id",
+                        "message": f"Duplicate of record {seen[body['local_id']]} in this request.",
+                    }
+                ],
+            )
+        seen[body["local_id"]] = index
+
+
+def _audit(actor: Actor, museum: str | None, record_id, action: str, revision, changes: dict) -> dict:
+    return {
+        "actor": actor.name,
+        "museum": museum,
+        "record_id": record_id,
+        "action": action,
+        "revision": revision,
+        "changes": changes,
+    }
 
 
 def _alt_text(alt) -> dict:
@@ -269,4 +531,6 @@ def _alt_text(alt) -> dict:
     try:
         return LanguageMap(max_length=2000).deserialize(alt)
     except ValidationError as error:
-        raise ValidationFailed("The alt text is not valid.", [{"field": "alt", "message": str(error.messages)}])
+        raise ValidationFailed(
+            "The alt text is not valid.", [{"field": "alt", "message": str(error.messages)}]
+        ) from None

@@ -1,17 +1,23 @@
-"""Text folding shared by matching, sorting and (later) search analysis: one place for it."""
+"""Text folding and cleaning, in one place: matching (countries, rights, dates), sorting and the
+search analysis (indexer/analysis.py) all fold text with ``fold``."""
+
 import unicodedata
+
+# the combining diacritics that Latin, Greek and Cyrillic use; Indic, Thai and kana marks are elsewhere
+DIACRITIC_BLOCKS = [(0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F)]
+DROP_DIACRITICS = {code: None for start, end in DIACRITIC_BLOCKS for code in range(start, end + 1)}
 
 
 def fold(text: str) -> str:
-    """Case- and diacritic-insensitive form of ``text`` ("Dürer" -> "durer", "Bàyon" -> "bayon").
+    """Case- and diacritic-insensitive form of ``text`` ("Dürer" -> "durer", "Straße" -> "strasse").
 
-    CJK characters are kept as they are; only combining marks are dropped after NFKD.
+    Unicode NFKC, then case folding; the diacritics of Latin, Greek and Cyrillic are dropped, while
+    the marks other scripts need (Devanagari vowel signs, Thai) stay in the word. CJK is unchanged.
     """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(DROP_DIACRITICS))
 
 
 def _is_control(ch: str) -> bool:
@@ -29,6 +35,9 @@ def clean_line(text: str) -> str:
 def clean_block(text: str) -> str:
     """Normalise line endings and strip control characters (but keep newlines) in long text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept = text if text.replace("\n", "").replace("\t", "").isprintable() else \
-        "".join(ch for ch in text if ch in "\n\t" or not _is_control(ch))
+    kept = (
+        text
+        if text.replace("\n", "").replace("\t", "").isprintable()
+        else "".join(ch for ch in text if ch in "\n\t" or not _is_control(ch))
+    )
     return unicodedata.normalize("NFC", kept).strip()

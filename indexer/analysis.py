@@ -6,25 +6,33 @@ whitespace-separated words: Elasticsearch with its built-in ``whitespace`` analy
 with its ``ascii`` tokenizer (which splits only on ASCII punctuation and space). Both therefore see
 exactly the same tokens, which is what makes the two backends agree.
 
-- Unicode NFKC, then case folding ("Straße" -> "strasse").
-- Diacritics are folded for Latin, Greek and Cyrillic ("Dürer" -> "durer"): the combining marks of
-  the diacritic blocks go; marks of other scripts (Devanagari, Thai vowel signs) stay in the word.
+- Text is folded by ``catalogue.text.fold``, the one fold of the catalogue: Unicode NFKC, case
+  folding ("Straße" -> "strasse"), and the diacritics of Latin, Greek and Cyrillic dropped
+  ("Dürer" -> "durer"), while marks of other scripts (Devanagari, Thai vowel signs) stay.
 - Han, kana and hangul runs become overlapping bigrams ("葛飾北斎" -> 葛飾 飾北 北斎), so a query
   for 北斎 finds 葛飾北斎 without a dictionary; a lone CJK character stays a unigram.
 """
+
 import functools
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 
+from catalogue.text import fold
 
 MAX_TEXT = 200_000
-CJK_RANGES = [(0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xAC00, 0xD7AF),
-              (0x1100, 0x11FF), (0x3130, 0x318F), (0x3005, 0x3005), (0x20000, 0x2FA1F)]
-# the combining diacritics that Latin, Greek and Cyrillic use; Indic, Thai and kana marks are elsewhere
-DIACRITIC_BLOCKS = [(0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F)]
-DROP_DIACRITICS = {code: None for start, end in DIACRITIC_BLOCKS for code in range(start, end + 1)}
+CJK_RANGES = [
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xAC00, 0xD7AF),
+    (0x1100, 0x11FF),
+    (0x3130, 0x318F),
+    (0x3005, 0x3005),
+    (0x20000, 0x2FA1F),
+]
 
 
 def _char_class(ranges) -> str:
@@ -55,12 +63,8 @@ ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def normalise(text: str) -> str:
-    """NFKC + case folding + diacritic folding for Latin/Greek/Cyrillic ("Dürer" -> "durer")."""
-    text = text[:MAX_TEXT]
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(DROP_DIACRITICS))
+    """The folded text the tokens are cut from (``catalogue.text.fold``, on at most MAX_TEXT characters)."""
+    return fold(text[:MAX_TEXT])
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,10 @@ def _tokens_of_normalised(norm: str) -> list[Token]:
     result: list[Token] = []
     for match in TOKEN_RUN.finditer(norm):
         start, end = match.span()
-        if match.lastgroup == "word":
-            result.append(Token(match.group(), start, end))
-        elif end - start == 1:
+        if match.lastgroup == "word" or end - start == 1:
             result.append(Token(match.group(), start, end))
         else:
-            result.extend(Token(norm[i:i + 2], i, i + 2) for i in range(start, end - 1))
+            result.extend(Token(norm[i : i + 2], i, i + 2) for i in range(start, end - 1))
     return result
 
 
@@ -103,7 +105,7 @@ def tokens(text: str | None) -> list[str]:
         if match.lastgroup == "word" or len(run) == 1:
             result.append(run)
         else:
-            result.extend(run[i:i + 2] for i in range(len(run) - 1))
+            result.extend(run[i : i + 2] for i in range(len(run) - 1))
     return result
 
 
@@ -123,14 +125,14 @@ def highlight(text: str, terms: set[str], context: int = 80, mark=("<mark>", "</
     if not text or not terms:
         return None
     norm = normalise(text)
-    if not any(term in norm for term in terms):   # every token is a substring of the normalised text
+    if not any(term in norm for term in terms):  # every token is a substring of the normalised text
         return None
     shown = text if len(norm) == len(text) else norm
     if norm.isascii():
         spans = []
         for match in _ascii_terms(frozenset(terms)).finditer(norm):
             if spans and match.start() > spans[0][1] + context * 2:
-                break      # past the snippet's window: the rest of a long text is never shown
+                break  # past the snippet's window: the rest of a long text is never shown
             spans.append(match.span())
     else:
         spans = [(t.start, t.end) for t in _tokens_of_normalised(norm) if t.text in terms]
@@ -168,4 +170,3 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append([start, end])
     return [(a, b) for a, b in merged]
-

@@ -1,4 +1,6 @@
 """Indexing commands: `catalogue index --once`, `catalogue index-worker`, `catalogue reindex`."""
+
+import contextlib
 import sys
 
 import click
@@ -15,13 +17,17 @@ from indexer.backends import BackendUnavailable
 def index_command(once, dead_letters):
     """Send pending record changes (the outbox) to the search backend."""
     if dead_letters:
-        for entry in indexer().store.dead_letters():
-            click.echo(f"{entry['at']:%Y-%m-%d %H:%M:%S}\t{entry['record_id']}\trev {entry['revision']}\t"
-                       f"{entry['backend']}\t{entry['reason']}")
+        for entry in indexer().dead_letters():
+            click.echo(
+                f"{entry['at']:%Y-%m-%d %H:%M:%S}\t{entry['record_id']}\trev {entry['revision']}\t"
+                f"{entry['backend']}\t{entry['reason']}"
+            )
         return
     report = indexer().drain()
-    click.echo(f"indexed {report.indexed}, deleted {report.deleted}, stale {report.stale}, "
-               f"refused {report.dead}, waiting {report.remaining}")
+    click.echo(
+        f"indexed {report.indexed}, deleted {report.deleted}, stale {report.stale}, "
+        f"refused {report.dead}, waiting {report.remaining}"
+    )
     if report.error:
         click.echo(f"error: {report.error}", err=True)
         sys.exit(1)
@@ -33,17 +39,15 @@ def index_command(once, dead_letters):
 def index_worker_command(interval):
     """Drain the outbox continuously (the indexer process of a multi-machine deployment)."""
     click.echo(f"indexing into {indexer().backend.name}; Ctrl-C stops", err=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         indexer().run_forever(interval=interval)
-    except KeyboardInterrupt:
-        pass
 
 
 @click.command("reindex")
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the store (new index, then an atomic swap)."""
-    total = indexer().store.count_records()
+    total = indexer().records_to_index()
     try:
         with click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:
             count = indexer().reindex(on_document=lambda: bar.update(1))

@@ -8,6 +8,7 @@ Both backends follow the same rules, which the conformance tests check:
 - the century histogram applies every filter but the date range;
 - sorts break ties on the document id, so filter-only requests give the same order everywhere.
 """
+
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor, merge_facet_values
 from indexer.schema import FACET_NAMES
 
@@ -36,8 +37,7 @@ def _es_group(group: tuple[str, ...], prefix: bool = False) -> dict:
 def _es_text_query(request: SearchRequest) -> dict:
     parsed = request.parsed
     groups = parsed.required_groups()
-    must = [_es_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1)
-            for i, g in enumerate(groups)]
+    must = [_es_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1) for i, g in enumerate(groups)]
     must_not = [_es_group(g) for g in parsed.exclusions]
     if not must:
         return {"constant_score": {"filter": {"bool": {"must_not": must_not}}}} if must_not else {"match_all": {}}
@@ -66,18 +66,28 @@ def elasticsearch_body(request: SearchRequest) -> dict:
     """The `_search` body for a request (pure; the benchmark sends it raw as the baseline)."""
     aggs = {}
     for name in FACET_NAMES:
-        sub = {"top": {"terms": {"field": name, "size": request.facet_size,
-                                 "order": [{"_count": "desc"}, {"_key": "asc"}]}}}
+        sub = {
+            "top": {
+                "terms": {"field": name, "size": request.facet_size, "order": [{"_count": "desc"}, {"_key": "asc"}]}
+            }
+        }
         selected = request.filters.get(name)
         if selected:
             sub["selected"] = {"terms": {"field": name, "include": list(selected), "size": len(selected)}}
         aggs[name] = {"filter": _es_filters(request, skip=name), "aggs": sub}
-    aggs["centuries"] = {"filter": _es_filters(request, dates=False),
-                         "aggs": {"h": {"histogram": {"field": "date_begin", "interval": CENTURY,
-                                                      "min_doc_count": 1}}}}
-    body = {"query": _es_text_query(request), "post_filter": _es_filters(request), "aggs": aggs,
-            "sort": ES_SORTS[request.sort], "size": request.size, "track_total_hits": True,
-            "_source": ["display"]}
+    aggs["centuries"] = {
+        "filter": _es_filters(request, dates=False),
+        "aggs": {"h": {"histogram": {"field": "date_begin", "interval": CENTURY, "min_doc_count": 1}}},
+    }
+    body = {
+        "query": _es_text_query(request),
+        "post_filter": _es_filters(request),
+        "aggs": aggs,
+        "sort": ES_SORTS[request.sort],
+        "size": request.size,
+        "track_total_hits": True,
+        "_source": ["display"],
+    }
     if request.cursor:
         body["search_after"] = decode_cursor(request.cursor, "elasticsearch", request.sort)
     else:
@@ -104,6 +114,7 @@ def elasticsearch_result(request: SearchRequest, response: dict) -> SearchResult
 
 # SQLite FTS5 ----------------------------------------------------------------------------------
 
+
 def _fts_group(group: tuple[str, ...], prefix: bool = False) -> str:
     return '"' + " ".join(token.replace('"', '""') for token in group) + '"' + ("*" if prefix else "")
 
@@ -112,7 +123,11 @@ def fts_match(request: SearchRequest) -> tuple[str | None, str | None]:
     """(positive expression, exclusion expression) in FTS5 query syntax over our tokens."""
     parsed = request.parsed
     groups = parsed.required_groups()
-    positive = " AND ".join(_fts_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1)
-                            for i, g in enumerate(groups)) or None
+    positive = (
+        " AND ".join(
+            _fts_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1) for i, g in enumerate(groups)
+        )
+        or None
+    )
     negative = " OR ".join(_fts_group(g) for g in parsed.exclusions) or None
     return positive, negative

@@ -1,4 +1,5 @@
 """What a search asks (`SearchRequest`) and what it answers (`SearchResult`), backend-neutral."""
+
 import base64
 import json
 import re
@@ -9,7 +10,7 @@ from indexer.schema import FACET_NAMES
 
 SORTS = ("relevance", "date_asc", "date_desc", "title")
 MAX_SIZE = 100
-MAX_WINDOW = 10_000          # page * size beyond this needs the cursor (as Elasticsearch's window)
+MAX_WINDOW = 10_000  # page * size beyond this needs the cursor (as Elasticsearch's window)
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
 QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
@@ -21,8 +22,8 @@ class InvalidRequest(ValueError):
 
 @dataclass(frozen=True)
 class ParsedText:
-    words: tuple[tuple[str, ...], ...] = ()       # each must match (a multi-token word must match as a phrase)
-    phrases: tuple[tuple[str, ...], ...] = ()     # each must match as adjacent tokens
+    words: tuple[tuple[str, ...], ...] = ()  # each must match (a multi-token word must match as a phrase)
+    phrases: tuple[tuple[str, ...], ...] = ()  # each must match as adjacent tokens
     exclusions: tuple[tuple[str, ...], ...] = ()  # none may match (as phrases)
 
     @property
@@ -62,7 +63,7 @@ def parse_text(text: str) -> ParsedText:
 @dataclass(frozen=True)
 class SearchRequest:
     text: str = ""
-    filters: dict = field(default_factory=dict)   # facet name -> tuple of values (OR within, AND across)
+    filters: dict = field(default_factory=dict)  # facet name -> tuple of values (OR within, AND across)
     date_from: int | None = None
     date_to: int | None = None
     sort: str = "relevance"
@@ -70,7 +71,7 @@ class SearchRequest:
     size: int = 24
     cursor: str | None = None
     facet_size: int = 10
-    prefix: bool = False          # the last word is the start of a word (autocomplete)
+    prefix: bool = False  # the last word is the start of a word (autocomplete)
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACET_NAMES)
@@ -122,7 +123,7 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
-    centuries: list[tuple[int, int]]      # (first year of the century bucket, count), date filter not applied
+    centuries: list[tuple[int, int]]  # (first year of the century bucket, count), date filter not applied
     next_cursor: str | None = None
 
 
@@ -142,8 +143,9 @@ def decode_cursor(cursor: str, backend: str, sort: str) -> list:
         raise InvalidRequest("The cursor is not valid for this search.") from None
 
 
-def merge_facet_values(top: list[tuple[str, int]], selected_counts: dict[str, int],
-                       selected: tuple[str, ...]) -> list[FacetValue]:
+def merge_facet_values(
+    top: list[tuple[str, int]], selected_counts: dict[str, int], selected: tuple[str, ...]
+) -> list[FacetValue]:
     """Top values by count, then any selected value that did not make the top (with its count)."""
     values = [FacetValue(value, count, value in selected) for value, count in top]
     shown = {v.value for v in values}

@@ -2,6 +2,7 @@
 
 A field name is written here once; both backends and the query builders read it from here.
 """
+
 from dataclasses import dataclass
 
 from catalogue import reference
@@ -12,8 +13,8 @@ from indexer.analysis import analyze
 
 @dataclass(frozen=True)
 class Facet:
-    name: str      # the request parameter and the document field
-    label: str     # shown to visitors (translated in templates)
+    name: str  # the request parameter and the document field
+    label: str  # shown to visitors (translated in templates)
 
 
 FACETS = (
@@ -64,12 +65,27 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
     titles = _all_values(body.get("title"))
     maker_names = [m["name"] for m in body.get("makers") or []]
     descriptions = [text[:MAX_TEXT_PER_FIELD] for text in _all_values(body.get("description"))]
-    searchable = [*titles, *(t["title"] for t in body.get("other_titles") or []), *maker_names,
-                  record.local_id, body.get("accession_number"), body.get("date_display"), body.get("object_type"),
-                  body.get("classification"), body.get("medium"), *(body.get("materials") or []),
-                  body.get("culture"), body.get("period"), body.get("dynasty"), body.get("place_of_origin"),
-                  body.get("place_depicted"), *(body.get("subjects") or []), (body.get("inscription") or "")[:MAX_TEXT_PER_FIELD],
-                  *descriptions, *museum_names(museum)]
+    searchable = [
+        *titles,
+        *(t["title"] for t in body.get("other_titles") or []),
+        *maker_names,
+        record.local_id,
+        body.get("accession_number"),
+        body.get("date_display"),
+        body.get("object_type"),
+        body.get("classification"),
+        body.get("medium"),
+        *(body.get("materials") or []),
+        body.get("culture"),
+        body.get("period"),
+        body.get("dynasty"),
+        body.get("place_of_origin"),
+        body.get("place_depicted"),
+        *(body.get("subjects") or []),
+        (body.get("inscription") or "")[:MAX_TEXT_PER_FIELD],
+        *descriptions,
+        *museum_names(museum),
+    ]
     return {
         "id": record.id,
         "revision": record.revision,
@@ -110,14 +126,24 @@ def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
     """Settings and mapping. Text fields use the built-in whitespace analyzer over our own tokens."""
     keyword = {"type": "keyword"}
     text = {"type": "text", "analyzer": "whitespace", "norms": True}
-    properties = {name: keyword for name in FACET_NAMES}
-    properties.update({
-        "id": keyword, "revision": {"type": "long"}, "date_begin": {"type": "integer"},
-        "date_end": {"type": "integer"}, "title_sort": keyword, "title_text": text, "text": text,
-        "display": {"type": "object", "enabled": False},
-    })
+    properties = dict.fromkeys(FACET_NAMES, keyword)
+    properties.update(
+        {
+            "id": keyword,
+            "revision": {"type": "long"},
+            "date_begin": {"type": "integer"},
+            "date_end": {"type": "integer"},
+            "title_sort": keyword,
+            "title_text": text,
+            "text": text,
+            "display": {"type": "object", "enabled": False},
+        }
+    )
     return {
-        "settings": {"number_of_shards": shards, "number_of_replicas": replicas,
-                     "index": {"max_result_window": 10_000}},
+        "settings": {
+            "number_of_shards": shards,
+            "number_of_replicas": replicas,
+            "index": {"max_result_window": 10_000},
+        },
         "mappings": {"dynamic": "strict", "properties": properties},
     }

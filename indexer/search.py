@@ -1,5 +1,6 @@
 """Searching: the backend finds the hits; highlights are made here from the original text, so both
 backends show the same snippets and the visitor sees the museum's text, not our tokens."""
+
 import logging
 import re
 from dataclasses import replace
@@ -11,6 +12,7 @@ from indexer.backends import BackendUnavailable, SearchBackend
 from indexer.request import SearchRequest, SearchResult
 
 log = logging.getLogger(__name__)
+MAX_REMOVAL_PROBES = 5
 
 
 class SearchService:
@@ -31,17 +33,20 @@ class SearchService:
         return text if changed and text != request.text else None
 
     def filters_to_remove(self, request: SearchRequest) -> list[tuple[str, str, int]]:
-        """For a search without results: (facet, value, results without it) for each selected value."""
+        """For a search without results: (facet, value, results without it) for the first
+        MAX_REMOVAL_PROBES selected values, one small search each: a URL with fifty values selected
+        must not cost fifty searches."""
         found = []
-        for name, values in request.filters.items():
-            for value in values:
-                rest = tuple(v for v in values if v != value)
-                filters = {k: v for k, v in request.filters.items() if k != name}
-                if rest:
-                    filters[name] = rest
-                total = self.backend.search(replace(request, filters=filters, page=1, cursor=None, size=1)).total
-                if total:
-                    found.append((name, value, total))
+        selected = [(name, value) for name, values in request.filters.items() for value in values]
+        for name, value in selected[:MAX_REMOVAL_PROBES]:
+            rest = tuple(v for v in request.filters[name] if v != value)
+            filters = {k: v for k, v in request.filters.items() if k != name}
+            if rest:
+                filters[name] = rest
+            probe = replace(request, filters=filters, page=1, cursor=None, size=1, facet_size=1)
+            total = self.backend.search(probe).total
+            if total:
+                found.append((name, value, total))
         return found
 
     def warm_up(self) -> int | None:
@@ -66,9 +71,12 @@ class SearchService:
 def _highlights(display: dict, terms: set[str]) -> dict:
     """Escaped HTML snippets with <mark> around the matched words, per field that matched."""
     found = {}
-    fields = {"title": [v for values in display.get("title", {}).values() for v in values],
-              "makers": display.get("makers", []), "description": display.get("description", []),
-              "medium": [display["medium"]] if display.get("medium") else []}
+    fields = {
+        "title": [v for values in display.get("title", {}).values() for v in values],
+        "makers": display.get("makers", []),
+        "description": display.get("description", []),
+        "medium": [display["medium"]] if display.get("medium") else [],
+    }
     for name, texts in fields.items():
         for text in texts:
             snippet = highlight(text, terms, escape=lambda s: str(escape(s)))

@@ -5,6 +5,7 @@ reads the record as it is now and indexes (or deletes) that, so entries may be c
 replayed safely. Entries are acknowledged only after the backend took them: when the engine is
 down, they wait in the outbox and nothing is lost.
 """
+
 import logging
 import multiprocessing
 import time
@@ -12,7 +13,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from catalogue.models import Museum
+from catalogue.models import Museum, is_public
 from catalogue.store import Store, now
 from indexer.backends import BackendUnavailable, SearchBackend
 from indexer.schema import build_document
@@ -43,6 +44,14 @@ class Indexer:
     def documents(self, records) -> list[dict]:
         return [build_document(record, self._museum(record.museum)) for record in records]
 
+    def dead_letters(self) -> list[dict]:
+        """Documents the engine refused (kept, never dropped)."""
+        return self.store.dead_letters()
+
+    def records_to_index(self) -> int:
+        """How many records a full rebuild sends (the published ones)."""
+        return self.store.count_records()
+
     def drain(self, batch_size: int = 500, max_batches: int | None = None) -> DrainReport:
         """Index what the outbox names, batch by batch, until it is empty or the backend fails."""
         report, batches = DrainReport(), 0
@@ -65,8 +74,8 @@ class Indexer:
     def _index_entries(self, entries: list[dict], report: DrainReport) -> None:
         ids = list(dict.fromkeys(entry["record_id"] for entry in entries))
         records = {record.id: record for record in self.store.get_records(ids)}
-        published = [r for r in records.values() if r.status == "published"]
-        gone = [(r.id, r.revision) for r in records.values() if r.status != "published"]
+        published = [r for r in records.values() if is_public(r.status)]
+        gone = [(r.id, r.revision) for r in records.values() if not is_public(r.status)]
         gone += [(i, max(e["revision"] for e in entries if e["record_id"] == i)) for i in ids if i not in records]
         written = self.backend.bulk(self.documents(published)) if published else None
         removed = self.backend.delete(gone) if gone else None
@@ -98,7 +107,7 @@ class Indexer:
         truth, instead of failing every search until someone runs `catalogue reindex`."""
         if not self.backend.outdated():
             return False
-        with self.backend.exclusive():     # server workers start together; one of them rebuilds
+        with self.backend.exclusive():  # server workers start together; one of them rebuilds
             if not self.backend.outdated():
                 return False
             log.warning("the %s search index has an older format; rebuilding it from the store", self.backend.name)
@@ -108,10 +117,10 @@ class Indexer:
     def _catch_up(self, since) -> None:
         """Records changed during the rebuild may have gone to the old index; send them again."""
         changed = list(self.store.iter_records(status=None, updated_since=since))
-        published = [r for r in changed if r.status == "published"]
+        published = [r for r in changed if is_public(r.status)]
         if published:
             self.backend.bulk(self.documents(published))
-        gone = [(r.id, r.revision) for r in changed if r.status != "published"]
+        gone = [(r.id, r.revision) for r in changed if not is_public(r.status)]
         if gone:
             self.backend.delete(gone)
 
@@ -141,15 +150,16 @@ def built_documents(store: Store, encode=lambda document: document):
     overlap instead of taking turns. Order is kept; a failure in a worker reaches the caller.
     """
     ids = store.record_ids()
-    chunks = [ids[start:start + BUILD_CHUNK] for start in range(0, len(ids), BUILD_CHUNK)]
-    if store.engine.url.database in (None, "", ":memory:") or len(chunks) < 2:
+    chunks = [ids[start : start + BUILD_CHUNK] for start in range(0, len(ids), BUILD_CHUNK)]
+    if not store.shared_by_processes() or len(chunks) < 2:
         yield from map(encode, _build_chunk_with(store, [i for chunk in chunks for i in chunk]))
         return
     # never plain fork: a thread of ours (a search, a request) may hold a lock the child would inherit
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(BUILD_PROCESSES, mp_context=context, initializer=_open_store,
-                             initargs=(store.url,)) as pool:
+    with ProcessPoolExecutor(
+        BUILD_PROCESSES, mp_context=context, initializer=_open_store, initargs=(store.url,)
+    ) as pool:
         pending = deque(pool.submit(_build_chunk, chunk, encode) for chunk in chunks[:BUILD_WINDOW])
         for chunk in chunks[BUILD_WINDOW:]:
             yield from pending.popleft().result()

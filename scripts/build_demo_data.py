@@ -3,6 +3,7 @@
 Run from the repository root: python scripts/build_demo_data.py ../shared/data/open-collections
 The output is committed, so the catalogue's demo does not depend on ../shared.
 """
+
 import json
 import random
 import shutil
@@ -36,19 +37,31 @@ def image_records(source: Path) -> tuple[list[dict], list[dict]]:
             image = json.loads(line)
             museum = "aic" if image["file"].startswith("aic_") else "pd-reproductions"
             local_id = image["file"].rsplit(".", 1)[0]
-            records.append({
-                "museum": museum, "local_id": local_id, "language": "en", "title": image["title"],
-                "makers": [{"name": image["maker"], "display_dates": image.get("maker_dates")}],
-                "date_display": image.get("date"), "culture": image.get("culture"),
-                "object_type": "painting" if "hokusai" not in local_id else "print",
-                "description": image.get("holding_institution"),
-                "credit_line": f"Image: {image['source_repository']} ({image['source_path']})",
-                "rights": {"metadata_license": "CC0", "image_rights": "Public Domain Mark"},
-                "masterpiece": True,
-            })
+            records.append(
+                {
+                    "museum": museum,
+                    "local_id": local_id,
+                    "language": "en",
+                    "title": image["title"],
+                    "makers": [{"name": image["maker"], "display_dates": image.get("maker_dates")}],
+                    "date_display": image.get("date"),
+                    "culture": image.get("culture"),
+                    "object_type": "painting" if "hokusai" not in local_id else "print",
+                    "description": image.get("holding_institution"),
+                    "credit_line": f"Image: {image['source_repository']} ({image['source_path']})",
+                    "rights": {"metadata_license": "CC0", "image_rights": "Public Domain Mark"},
+                    "masterpiece": True,
+                }
+            )
             shutil.copyfile(source / "images" / image["file"], DEMO / "images" / image["file"])
-            manifest.append({"museum": museum, "local_id": local_id, "file": f"images/{image['file']}",
-                             "alt": {"en": [f"{image['title']} by {image['maker']}"]}})
+            manifest.append(
+                {
+                    "museum": museum,
+                    "local_id": local_id,
+                    "file": f"images/{image['file']}",
+                    "alt": {"en": [f"{image['title']} by {image['maker']}"]},
+                }
+            )
     return records, manifest
 
 

@@ -1,28 +1,50 @@
-"""Fixtures: an app on a temporary data dir, its client and CLI runner, and factories for museums,
-curator tokens and records. Everything is real: SQLite store, media folder, Pillow."""
-import io
+"""Fixtures: an app on a temporary data dir and a migrated database, its client and CLI runner, and
+factories for museums and curator tokens. Everything is real: SQLite or PostgreSQL, media folder,
+Pillow. A test folder that must pass on both databases overrides ``database_kind`` (see
+tests/store/conftest.py)."""
+
 import os
-from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("CATALOGUE_SHARED_DATA", REPO.parent / "shared" / "data" / "open-collections"))
+from tests.support import PostgresTemplates, SqliteTemplates, fresh_database, require
 
 
 @pytest.fixture(scope="session")
 def elasticsearch_url():
     url = os.environ.get("CATALOGUE_TEST_ELASTICSEARCH_URL")
-    if not url:
-        message = "CATALOGUE_TEST_ELASTICSEARCH_URL is not set (make test starts Elasticsearch and sets it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require(bool(url), "CATALOGUE_TEST_ELASTICSEARCH_URL is not set (make test starts Elasticsearch and sets it)")
     return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory):
+    return SqliteTemplates(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_templates():
+    """A template database on the PostgreSQL server `make test` starts (scripts/postgres)."""
+    url = os.environ.get("CATALOGUE_TEST_DATABASE_URL")
+    require(bool(url), "CATALOGUE_TEST_DATABASE_URL is not set (make test starts PostgreSQL and sets it)")
+    templates = PostgresTemplates(url)
+    yield templates
+    templates.close()
+
+
+@pytest.fixture
+def database_kind():
+    """The database the test runs on; folders that cover both parametrise this."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(request, database_kind, tmp_path, sqlite_templates):
+    postgres = request.getfixturevalue("postgres_templates") if database_kind == "postgresql" else None
+    with fresh_database(database_kind, tmp_path / "data", sqlite_templates, postgres) as url:
+        yield url
 
 
 @pytest.fixture
@@ -32,10 +54,20 @@ def app_settings():
 
 
 @pytest.fixture
-def app(tmp_path, app_settings):
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": None,
-                      "BASE_URL": "http://catalogue.test", "MAX_IMAGE_BYTES": 2_000_000,
-                      "MAX_IMAGE_PIXELS": 4_000_000, "SEARCH_BACKEND": "embedded", **app_settings})
+def app(tmp_path, app_settings, database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path / "data"),
+            "DATABASE_URL": database_url,
+            "BASE_URL": "http://catalogue.test",
+            "MAX_IMAGE_BYTES": 2_000_000,
+            "MAX_IMAGE_PIXELS": 4_000_000,
+            "SEARCH_BACKEND": "embedded",
+            "INDEX_DRAIN_SECONDS": 0,
+            **app_settings,
+        }
+    )
     yield app
     app.extensions["catalogue"].store.dispose()
 
@@ -60,6 +92,7 @@ def make_museum(service):
     def make(code="tate", country="GB", status="member", **extra):
         data = {"code": code, "names": {"en": [code.title()]}, "country": country, "status": status, **extra}
         return service.register_museum(cli_actor(), data)
+
     return make
 
 
@@ -78,31 +111,8 @@ def auth(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def record_payload(local_id="T00001", **overrides) -> dict:
-    """A valid record as a curator would send it."""
-    payload = {"local_id": local_id, "language": "en", "title": "The Great Wave",
-               "makers": [{"name": "Katsushika Hokusai", "role": "artist", "birth_year": 1760, "death_year": 1849}],
-               "date_display": "c. 1830-32", "object_type": "print", "medium": "woodblock print; ink and colour on paper",
-               "country": "JP", "rights": {"metadata_license": "CC0", "image_rights": "Public Domain Mark"}}
-    payload.update(overrides)
-    return payload
-
-
 @pytest.fixture
 def shared_records_path():
-    path = SHARED_DATA / "records.jsonl"
-    if not path.exists():
-        pytest.skip(f"shared data set not found at {path} (set CATALOGUE_SHARED_DATA)")
-    return path
+    from tests.support import shared_records_path as path
 
-
-def image_bytes(fmt="JPEG", size=(40, 30), color=(200, 40, 40), exif_orientation=None) -> bytes:
-    image = Image.new("RGB", size, color)
-    out = io.BytesIO()
-    kwargs = {}
-    if exif_orientation:
-        exif = Image.Exif()
-        exif[0x0112] = exif_orientation
-        kwargs["exif"] = exif
-    image.save(out, fmt, **kwargs)
-    return out.getvalue()
+    return path()

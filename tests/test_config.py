@@ -1,10 +1,12 @@
 """Settings come from config.py defaults, CATALOGUE_* environment variables, then test config."""
+
 from catalogue import config, create_app
 
 
 def test_environment_overrides_defaults():
-    settings = config.from_environment({"CATALOGUE_SEARCH_BACKEND": "elasticsearch",
-                                        "CATALOGUE_MAX_IMAGE_BYTES": "123", "OTHER": "x"})
+    settings = config.from_environment(
+        {"CATALOGUE_SEARCH_BACKEND": "elasticsearch", "CATALOGUE_MAX_IMAGE_BYTES": "123", "OTHER": "x"}
+    )
     assert settings["SEARCH_BACKEND"] == "elasticsearch" and settings["MAX_IMAGE_BYTES"] == 123
     assert settings["ELASTICSEARCH_URL"] == config.DEFAULTS["ELASTICSEARCH_URL"]
 

@@ -1,4 +1,5 @@
 """docker-compose.yml describes the production shape (no Docker engine here to run it)."""
+
 import re
 from pathlib import Path
 
@@ -7,7 +8,9 @@ import yaml
 from catalogue import config
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT_VERSION = re.search(r'ES_VERSION="\$\{ES_VERSION:-([\d.]+)\}"', (ROOT / "scripts/elasticsearch").read_text()).group(1)
+SCRIPT_VERSION = re.search(
+    r'ES_VERSION="\$\{ES_VERSION:-([\d.]+)\}"', (ROOT / "scripts/elasticsearch").read_text()
+).group(1)
 
 
 def compose() -> dict:
@@ -46,7 +49,7 @@ def test_configuration_is_environment_only_and_names_real_settings():
         assert environment["CATALOGUE_ELASTICSEARCH_URL"] == "http://elasticsearch:9200"
         assert environment["CATALOGUE_INDEX_SYNC"] == "false"
         for key in environment:
-            assert key.startswith(config.PREFIX) and key[len(config.PREFIX):] in config.DEFAULTS
+            assert key.startswith(config.PREFIX) and key[len(config.PREFIX) :] in config.DEFAULTS
 
 
 def gunicorn_settings() -> dict:

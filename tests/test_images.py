@@ -1,4 +1,5 @@
 """Uploaded images are checked with Pillow before anything is stored, and stored once by content."""
+
 import io
 import os
 
@@ -6,7 +7,7 @@ import pytest
 from PIL import Image
 
 from catalogue.cli import cli_actor
-from tests.conftest import image_bytes, record_payload
+from tests.support import image_bytes, record_payload
 
 IMAGES = "/api/museums/tate/objects/T00001/images"
 
@@ -96,6 +97,7 @@ def test_an_upload_must_be_multipart_with_a_file(client, auth, record):
 
 def test_images_need_a_known_record_and_a_curator(client, auth, museum, token):
     assert upload(client, auth, (image_bytes(), "a.jpg")).status_code == 404
-    response = client.post(IMAGES, data={"file": (io.BytesIO(image_bytes()), "a.jpg")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        IMAGES, data={"file": (io.BytesIO(image_bytes()), "a.jpg")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 401

@@ -1,4 +1,5 @@
 """Museums: members come from ASEM partner countries; others are guests; regions follow ASEM groups."""
+
 import pytest
 
 from catalogue import reference
@@ -13,8 +14,10 @@ def test_the_partnership_has_46_countries_as_data():
     assert "US" not in reference.asem_partners()
 
 
-@pytest.mark.parametrize("country, region", [("JP", "asia"), ("AU", "asia"), ("RU", "asia"), ("SE", "europe"),
-                                             ("PT", "europe"), ("US", "americas")])
+@pytest.mark.parametrize(
+    "country, region",
+    [("JP", "asia"), ("AU", "asia"), ("RU", "asia"), ("SE", "europe"), ("PT", "europe"), ("US", "americas")],
+)
 def test_region_comes_from_the_country(make_museum, country, region):
     status = "member" if reference.is_asem_partner(country) else "guest"
     assert make_museum(f"m-{country.lower()}", country=country, status=status).region == region
@@ -31,12 +34,15 @@ def test_country_names_are_read_as_codes(make_museum):
     assert make_museum("tnm", country="Nihon").country == "JP"
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"code": "Bad Code!", "names": {"en": ["X"]}, "country": "JP", "status": "member"}, "code"),
-    ({"code": "x1", "names": {}, "country": "JP", "status": "member"}, "names"),
-    ({"code": "x1", "names": {"en": ["X"]}, "country": "Atlantis", "status": "guest"}, "country"),
-    ({"code": "x1", "names": {"en": ["X"]}, "country": "JP", "status": "royal"}, "status"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"code": "Bad Code!", "names": {"en": ["X"]}, "country": "JP", "status": "member"}, "code"),
+        ({"code": "x1", "names": {}, "country": "JP", "status": "member"}, "names"),
+        ({"code": "x1", "names": {"en": ["X"]}, "country": "Atlantis", "status": "guest"}, "country"),
+        ({"code": "x1", "names": {"en": ["X"]}, "country": "JP", "status": "royal"}, "status"),
+    ],
+)
 def test_invalid_museums_are_refused_with_the_field(service, data, field):
     with pytest.raises(ValidationFailed) as caught:
         service.register_museum(cli_actor(), data)
@@ -45,5 +51,7 @@ def test_invalid_museums_are_refused_with_the_field(service, data, field):
 
 def test_only_administrators_register_museums(service):
     with pytest.raises(Forbidden):
-        service.register_museum(Actor(name="c", role="curator", museum="tate"),
-                                {"code": "x1", "names": {"en": ["X"]}, "country": "JP", "status": "member"})
+        service.register_museum(
+            Actor(name="c", role="curator", museum="tate"),
+            {"code": "x1", "names": {"en": ["X"]}, "country": "JP", "status": "member"},
+        )

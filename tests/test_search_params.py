@@ -1,4 +1,5 @@
 """Query strings become SearchRequests, and the page builds its links from the same state."""
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -6,8 +7,19 @@ from catalogue.search_params import parse_year, request_from_args, search_url
 from indexer.request import InvalidRequest
 
 
-@pytest.mark.parametrize("text, year", [("1850", 1850), ("-500", -500), ("500 BCE", -500), ("500 bc", -500),
-                                        ("AD 1200", 1200), ("1200 CE", 1200), (" 44 B.C. ", -44), ("", None)])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("1850", 1850),
+        ("-500", -500),
+        ("500 BCE", -500),
+        ("500 bc", -500),
+        ("AD 1200", 1200),
+        ("1200 CE", 1200),
+        (" 44 B.C. ", -44),
+        ("", None),
+    ],
+)
 def test_years(text, year):
     assert parse_year(text, "date_from") == year
 
@@ -19,21 +31,47 @@ def test_bad_years(text):
 
 
 def test_every_parameter_reaches_the_request():
-    args = MultiDict([("q", "wave"), ("museum", "tate"), ("museum", "walters"), ("region", "asia"),
-                      ("date_from", "500 BCE"), ("date_to", "1900"), ("sort", "oldest"), ("page", "2"),
-                      ("size", "48"), ("has_image", "true")])
+    args = MultiDict(
+        [
+            ("q", "wave"),
+            ("museum", "tate"),
+            ("museum", "walters"),
+            ("region", "asia"),
+            ("date_from", "500 BCE"),
+            ("date_to", "1900"),
+            ("sort", "oldest"),
+            ("page", "2"),
+            ("size", "48"),
+            ("has_image", "true"),
+        ]
+    )
     request = request_from_args(args)
-    assert request.text == "wave" and request.filters == {"museum": ("tate", "walters"), "region": ("asia",),
-                                                          "has_image": ("true",)}
-    assert (request.date_from, request.date_to, request.sort, request.page, request.size) == \
-        (-500, 1900, "date_asc", 2, 48)
+    assert request.text == "wave" and request.filters == {
+        "museum": ("tate", "walters"),
+        "region": ("asia",),
+        "has_image": ("true",),
+    }
+    assert (request.date_from, request.date_to, request.sort, request.page, request.size) == (
+        -500,
+        1900,
+        "date_asc",
+        2,
+        48,
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    ([("sort", "random")], "sort"), ([("size", "1000")], "size"), ([("page", "x")], "page"),
-    ([("date_from", "yesterday")], "date_from"), ([("museum", str(i)) for i in range(51)], "At most"),
-    ([("page", "500"), ("size", "96")], "cursor"), ([("date_from", "1900"), ("date_to", "1800")], "after"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([("sort", "random")], "sort"),
+        ([("size", "1000")], "size"),
+        ([("page", "x")], "page"),
+        ([("date_from", "yesterday")], "date_from"),
+        ([("museum", str(i)) for i in range(51)], "At most"),
+        ([("page", "500"), ("size", "96")], "cursor"),
+        ([("date_from", "1900"), ("date_to", "1800")], "after"),
+    ],
+)
 def test_invalid_parameters(args, message):
     with pytest.raises(InvalidRequest, match=message):
         request_from_args(MultiDict(args))

@@ -1,4 +1,5 @@
 """Readers turn a file into numbered rows of plain dicts; a broken row becomes an error, not a crash."""
+
 import csv
 import io
 import json
@@ -13,7 +14,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are refuse
 
 @dataclass
 class Row:
-    number: int           # 1-based line (JSON Lines) or data row (CSV, header is row 0)
+    number: int  # 1-based line (JSON Lines) or data row (CSV, header is row 0)
     data: dict | None
     error: str | None = None
 
@@ -62,6 +63,7 @@ def read_jsonl(path: Path):
 @dataclass
 class ColumnMapping:
     """How CSV columns become record fields: {"Title": "title", "Artist": {"field": "makers", "split": ";"}}."""
+
     columns: dict
     language: str | None = None
     museum: str | None = None

@@ -1,4 +1,5 @@
 """The shared open-collections JSON Lines format (record_id, source_museum_code, raw, ...) -> records."""
+
 import re
 
 from catalogue.records.langmap import NO_LANGUAGE
@@ -8,7 +9,7 @@ IMAGE_RIGHTS = {"not-CC0": "InC", "CC0-if-public-domain": "CC0", "CC0-1.0": "CC0
 
 
 def is_shared_record(data: dict) -> bool:
-    return SHARED_KEYS <= set(data)
+    return set(data) >= SHARED_KEYS
 
 
 def museum_of(data: dict) -> dict:
@@ -16,8 +17,12 @@ def museum_of(data: dict) -> dict:
     name = data.get("source_museum") or data["source_museum_code"]
     match = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", name)
     title, city = (match.group(1), match.group(2)) if match else (name, None)
-    return {"code": data["source_museum_code"], "names": {"en": [title]}, "city": city,
-            "country": data.get("source_museum_country")}
+    return {
+        "code": data["source_museum_code"],
+        "names": {"en": [title]},
+        "city": city,
+        "country": data.get("source_museum_country"),
+    }
 
 
 def to_record(data: dict) -> dict:
@@ -30,8 +35,11 @@ def to_record(data: dict) -> dict:
         "accession_number": data.get("accession_number"),
         "language": language,
         "title": {language: [data["title"]]} if data.get("title") else None,
-        "other_titles": [{"title": t.get("title"), "type": t.get("type"), "lang": t.get("lang")}
-                         for t in data.get("other_titles") or [] if t.get("title")],
+        "other_titles": [
+            {"title": t.get("title"), "type": t.get("type"), "lang": t.get("lang")}
+            for t in data.get("other_titles") or []
+            if t.get("title")
+        ],
         "description": {language: [description]} if description else {},
         "makers": [_maker(m) for m in data.get("makers") or [] if m.get("name")],
         "date_display": data.get("date_display"),
@@ -52,16 +60,24 @@ def to_record(data: dict) -> dict:
         "inscription": data.get("inscription"),
         "credit_line": data.get("credit_line"),
         "department": data.get("department"),
-        "rights": {"metadata_license": _licence(rights.get("metadata_license")),
-                   "image_rights": _licence(rights.get("image_rights"))},
+        "rights": {
+            "metadata_license": _licence(rights.get("metadata_license")),
+            "image_rights": _licence(rights.get("image_rights")),
+        },
         "source_url": data.get("source_url"),
     }
 
 
 def _maker(maker: dict) -> dict:
-    return {"name": maker.get("name"), "name_sort": maker.get("name_sort"), "role": maker.get("role"),
-            "display_dates": maker.get("dates"), "birth_year": maker.get("birth_year"),
-            "death_year": maker.get("death_year"), "nationality": maker.get("nationality")}
+    return {
+        "name": maker.get("name"),
+        "name_sort": maker.get("name_sort"),
+        "role": maker.get("role"),
+        "display_dates": maker.get("dates"),
+        "birth_year": maker.get("birth_year"),
+        "death_year": maker.get("death_year"),
+        "nationality": maker.get("nationality"),
+    }
 
 
 def _licence(value: str | None) -> str | None:

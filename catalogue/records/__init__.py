@@ -1,4 +1,2 @@
-"""Object records: the marshmallow schema that validates and normalises what curators send."""
-from catalogue.records.schema import ObjectRecordSchema, load_record
-
-__all__ = ["ObjectRecordSchema", "load_record"]
+"""Object records: the marshmallow schema (schema.py) that validates and normalises what curators
+send, with its parts: dates, dimensions and language maps."""

@@ -4,6 +4,7 @@ Agreement is judged within the precision the text states: each end may differ by
 span (at least one year), and by up to 12 years for "c."/"ca."/"circa", which museums widen by
 different amounts (Tate keeps "c.1815-17" as 1815-1817, the Walters widens "ca. 1380" to 1368-1392).
 """
+
 import re
 from dataclasses import dataclass, field
 

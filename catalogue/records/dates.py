@@ -5,6 +5,7 @@ Museums write dates for people: "c. 1782-1783", "2nd half 18th century", "966 AH
 never raises: text it does not understand gives ``None``. Centuries run from year 1 to year
 100 (the 19th century is 1801-1900), as the Walters and the period gazetteer count them.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -30,8 +31,10 @@ class YearRange:
 
 
 UNKNOWN = re.compile(r"^(no date|date not known|not dated|undated|n\.\s?d\.?|unknown|date unknown|s\.d\.)$")
-MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
-          r"|nov(ember)?|dec(ember)?|spring|summer|autumn|fall|winter")
+MONTHS = (
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
+    r"|nov(ember)?|dec(ember)?|spring|summer|autumn|fall|winter"
+)
 MONTH_DAY = re.compile(rf"\b({MONTHS})\.?(\s+\d{{1,2}}(st|nd|rd|th)?)?,?\s+(?=\d{{3,4}})")
 DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+({MONTHS})\.?\s+(?=\d{{3,4}})")
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](\d{4})\b")
@@ -41,13 +44,16 @@ WORDY_PARENS = re.compile(r"\([^()]*[a-z][^()]*\)")
 
 ERA = r"(?:b\.?\s?c\.?\s?e?\.?|a\.?\s?d\.?|c\.?e\.?)"
 ORDINAL = r"(\d{1,2})\s*(?:st|nd|rd|th)"
-QUALIFIER = (r"(early|beginning of(?: the)?|mid(?:dle)?|late|end of(?: the)?"
-             r"|(?:first|1st|second|2nd) half(?: of)?(?: the)?"
-             r"|(?:first|1st|second|2nd|third|3rd|fourth|4th|last) quarter(?: of)?(?: the)?)")
+QUALIFIER = (
+    r"(early|beginning of(?: the)?|mid(?:dle)?|late|end of(?: the)?"
+    r"|(?:first|1st|second|2nd) half(?: of)?(?: the)?"
+    r"|(?:first|1st|second|2nd|third|3rd|fourth|4th|last) quarter(?: of)?(?: the)?)"
+)
 MILLENNIUM = re.compile(rf"(?:{QUALIFIER}\s*)?{ORDINAL}\s*millenn?ium\s*({ERA})?")
 DECADES = re.compile(r"(?:(early|mid|late)\s*-?\s*)?(\d{3})0'?s(?:\s*-\s*(?:(early|mid|late)\s*-?\s*)?(\d{3})0'?s)?")
 YEAR_RANGE = re.compile(
-    rf"(?<![\d/])({ERA}\s*)?(\d{{1,4}})\s*({ERA})?\s*(?:-|to|until)\s*({ERA}\s*)?(\d{{1,4}})(?!\d)\s*({ERA})?")
+    rf"(?<![\d/])({ERA}\s*)?(\d{{1,4}})\s*({ERA})?\s*(?:-|to|until)\s*({ERA}\s*)?(\d{{1,4}})(?!\d)\s*({ERA})?"
+)
 YEAR = re.compile(rf"(?<![\d/])({ERA}\s*)?(\d{{1,4}})(?!\d)\s*({ERA})?")
 AH_AD = re.compile(r"\ba\.?h\.?\s*/\s*(?:a\.?d|c\.?e)\b\.?")
 BEFORE = re.compile(r"\b(before|by|not after|no later than|until)\b")
@@ -162,7 +168,7 @@ def _parse_part(part: str) -> YearRange | None:
 
 
 def _open_ended(part: str, found: YearRange) -> YearRange:
-    """"before 1915", "1922 or earlier", "no earlier than 1906": one end stays open."""
+    """ "before 1915", "1922 or earlier", "no earlier than 1906": one end stays open."""
     if BEFORE.search(part) or "or earlier" in part:
         return YearRange(None, found.end)
     if AFTER.search(part) or "or later" in part:
@@ -189,7 +195,7 @@ def _named_period(part: str) -> YearRange | None:
     if qualifier and len(hits) == 1:
         begin, end = _qualify(begin, end, qualifier.group(1))
     elif len(hits) > 1:
-        last_qualifier = re.search(r"\b(early|mid|middle|late)\s*-?\s*$", part[hits[0][1]: hits[-1][0]])
+        last_qualifier = re.search(r"\b(early|mid|middle|late)\s*-?\s*$", part[hits[0][1] : hits[-1][0]])
         first_qualifier = qualifier
         if first_qualifier:
             begin = _qualify(hits[0][2], hits[0][3], first_qualifier.group(1))[0]
@@ -206,11 +212,16 @@ def _qualify(begin: int, end: int, qualifier: str | None) -> tuple[int, int]:
     span = end - begin + 1
     quarter = span // 4
     parts = {  # early = first quarter, mid = the middle half, late = last quarter (as museums date)
-        "early": (begin, begin + quarter - 1), "beginning": (begin, begin + quarter - 1),
-        "mid": (begin + quarter, end - quarter), "middle": (begin + quarter, end - quarter),
-        "late": (end - quarter + 1, end), "end": (end - quarter + 1, end),
-        "first half": (begin, begin + span // 2 - 1), "1st half": (begin, begin + span // 2 - 1),
-        "second half": (begin + span // 2, end), "2nd half": (begin + span // 2, end),
+        "early": (begin, begin + quarter - 1),
+        "beginning": (begin, begin + quarter - 1),
+        "mid": (begin + quarter, end - quarter),
+        "middle": (begin + quarter, end - quarter),
+        "late": (end - quarter + 1, end),
+        "end": (end - quarter + 1, end),
+        "first half": (begin, begin + span // 2 - 1),
+        "1st half": (begin, begin + span // 2 - 1),
+        "second half": (begin + span // 2, end),
+        "2nd half": (begin + span // 2, end),
     }
     for index, names in enumerate((("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th", "last"))):
         for name in names:
@@ -232,7 +243,9 @@ def _century_span(number: int, bc: bool) -> tuple[int, int]:
 def _century(s: str) -> YearRange | None:
     match = re.search(
         rf"(?:{QUALIFIER}[\s-]*)?{ORDINAL}\s*(?:century|centuries|c\.)?\s*({ERA})?"
-        rf"\s*-\s*(?:{ERA}\s*)?(?:{QUALIFIER}[\s-]*)?{ORDINAL}\s*(?:century|centuries)\s*({ERA})?", s)
+        rf"\s*-\s*(?:{ERA}\s*)?(?:{QUALIFIER}[\s-]*)?{ORDINAL}\s*(?:century|centuries)\s*({ERA})?",
+        s,
+    )
     if match:
         g = match.groups()
         q1, n1, era1, q2, n2, era2 = g[0], int(g[1]), g[2], g[3], int(g[4]), g[5]
@@ -272,7 +285,8 @@ def _decades(s: str) -> YearRange | None:
 
 def _qualify_decade(start: int, qualifier: str | None) -> tuple[int, int]:
     return {"early": (start, start + 3), "mid": (start + 3, start + 6), "late": (start + 6, start + 9)}.get(
-        qualifier or "", (start, start + 9))
+        qualifier or "", (start, start + 9)
+    )
 
 
 def _year_range(s: str) -> YearRange | None:

@@ -1,13 +1,27 @@
 """Dimensions: keep the museum's text and read height/width/depth in centimetres where it says them."""
+
 import re
 from fractions import Fraction
 
 NUMBER = r"(\d+(?:[.,]\d+)?(?:\s+\d+/\d+)?|\d+/\d+)"
 LABELLED = re.compile(rf"\b(h|height|w|width|d|depth|diam|diameter|l|length)\.?\s*:?\s*{NUMBER}", re.I)
-TRIPLE = re.compile(rf"{NUMBER}\s*(?:cm|mm|in\.?)?\s*[x×]\s*{NUMBER}(?:\s*(?:cm|mm|in\.?)?\s*[x×]\s*{NUMBER})?\s*(cm|mm|in\b|inches)", re.I)
+TRIPLE = re.compile(
+    rf"{NUMBER}\s*(?:cm|mm|in\.?)?\s*[x×]\s*{NUMBER}(?:\s*(?:cm|mm|in\.?)?\s*[x×]\s*{NUMBER})?\s*(cm|mm|in\b|inches)",
+    re.I,
+)
 SINGLE_UNIT = re.compile(r"\b(cm|mm|in\b|inches|inch)", re.I)
-AXES = {"h": "height", "height": "height", "w": "width", "width": "width", "d": "depth", "depth": "depth",
-        "diam": "diameter", "diameter": "diameter", "l": "length", "length": "length"}
+AXES = {
+    "h": "height",
+    "height": "height",
+    "w": "width",
+    "width": "width",
+    "d": "depth",
+    "depth": "depth",
+    "diam": "diameter",
+    "diameter": "diameter",
+    "l": "length",
+    "length": "length",
+}
 TO_CM = {"cm": 1.0, "mm": 0.1, "in": 2.54, "inches": 2.54, "inch": 2.54}
 
 

@@ -1,4 +1,5 @@
 """Language maps ({"en": ["Great Wave"], "ja": ["神奈川沖浪裏"]}) as IIIF and JSON-LD write them."""
+
 import re
 
 from marshmallow import ValidationError, fields
@@ -55,7 +56,7 @@ class LanguageMap(fields.Field):
         if isinstance(value, str):
             value = {NO_LANGUAGE: [value]}
         if not isinstance(value, dict):
-            raise ValidationError("Expected a string or a language map such as {\"en\": [\"...\"]}.")
+            raise ValidationError('Expected a string or a language map such as {"en": ["..."]}.')
         result: dict[str, list[str]] = {}
         for tag, values in value.items():
             if not is_valid_tag(tag):

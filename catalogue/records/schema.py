@@ -3,22 +3,84 @@
 Whatever the source (API, CSV, JSON Lines, later LIDO and web forms), a record passes through
 ``load_record`` and comes out in one shape: language maps, ISO country codes, rights URIs, and
 ``date_begin``/``date_end`` derived from the display date when the museum gave no years.
-"""
-import re
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
-                         validates_schema)
+Real museum data is messy, and a museum cannot fix its source system for us. So a record is
+rejected only when it has no identity (local id), no title, or a broken shape (a list where text
+belongs, an unknown field name, invalid Unicode). A *value* we cannot use (a year 7195, a death
+before birth, an unknown country or rights statement, a broken URL) is dropped, or re-derived
+from the display text, and reported as a warning (field, value, reason) stored with the record.
+"""
+
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, post_load, pre_load, validate, validates_schema
 
 from catalogue import reference
+from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN
 from catalogue.records.dates import LATEST_YEAR, parse_date
 from catalogue.records.dimensions import parse_dimensions
 from catalogue.records.langmap import NO_LANGUAGE, LanguageMap, canonical_tag, is_valid_tag
 from catalogue.text import clean_block, clean_line
 
-STATUSES = ("draft", "published", "withdrawn")
+STATUSES = (DRAFT, PUBLISHED, WITHDRAWN)
 READ_ONLY = ("id", "url", "museum", "images", "created_at", "updated_at", "revision")
 SHORT, MEDIUM, LONG = 500, 5000, 50000
 EARLIEST_YEAR = -100000
+WARNINGS_KEY = "_warnings"  # where load_record puts the warnings; the service stores them apart
+_warnings: ContextVar[list | None] = ContextVar("record_warnings", default=None)
+_field_prefix: ContextVar[str] = ContextVar("record_field_prefix", default="")
+
+
+def warn(field: str, value, reason: str) -> None:
+    """Note a value that was dropped or re-derived (outside ``load_record`` warnings are not kept)."""
+    collected = _warnings.get()
+    if collected is not None:
+        shown = value if isinstance(value, (int, float, bool)) or value is None else str(value)[:200]
+        collected.append({"field": _field_prefix.get() + field, "value": shown, "reason": reason})
+
+
+@contextmanager
+def _field_path(prefix: str):
+    token = _field_prefix.set(_field_prefix.get() + prefix)
+    try:
+        yield
+    finally:
+        _field_prefix.reset(token)
+
+
+class Lenient:
+    """Mix-in for a field whose unusable value is dropped with a warning instead of rejecting the
+    whole record (for values, not for the record's shape or identity)."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        try:
+            return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+        except ValidationError as error:
+            warn(attr or "", value, _first_message(error.messages))
+            default = self.load_default  # type: ignore[attr-defined]
+            return default() if callable(default) else (None if default is missing else default)
+
+
+def _first_message(messages) -> str:
+    while isinstance(messages, (list, dict)) and messages:
+        messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
+    return str(messages) + " The value was dropped."
+
+
+def reject_lone_surrogates(value, path: str = "") -> None:
+    """Text with a lone surrogate (invalid Unicode, e.g. JSON "\\ud800") cannot be stored or shown."""
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise ValidationError("Contains invalid Unicode (a lone surrogate).", path or "_schema")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reject_lone_surrogates(key, path)
+            reject_lone_surrogates(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            reject_lone_surrogates(item, path)
 
 
 class Line(fields.String):
@@ -50,18 +112,27 @@ class Block(Line):
         return clean_block(text) or None
 
 
-class Year(fields.Integer):
+class Year(Lenient, fields.Integer):
+    """A signed year (BCE negative); one out of range or not a number is dropped with a warning."""
+
     def __init__(self, **kwargs):
-        super().__init__(allow_none=True, strict=False,
-                         validate=validate.Range(EARLIEST_YEAR, LATEST_YEAR), **kwargs)
+        super().__init__(
+            allow_none=True,
+            strict=False,
+            validate=validate.Range(
+                EARLIEST_YEAR, LATEST_YEAR, error=f"Not a year between {EARLIEST_YEAR} and {LATEST_YEAR}."
+            ),
+            **kwargs,
+        )
 
 
 class TextList(fields.List):
     """A list of short strings; a single string is split on ";" (how spreadsheets write lists)."""
 
     def __init__(self, max_items: int = 200, max_length: int = SHORT, **kwargs):
-        super().__init__(Line(max_length=max_length), validate=validate.Length(max=max_items),
-                         load_default=list, **kwargs)
+        super().__init__(
+            Line(max_length=max_length), validate=validate.Length(max=max_items), load_default=list, **kwargs
+        )
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value is None:
@@ -77,7 +148,8 @@ class TextList(fields.List):
 
 
 class Countries(fields.Field):
-    """ISO 3166-1 alpha-2 codes, from codes, English names or the vernacular names TGN uses."""
+    """ISO 3166-1 alpha-2 codes, from codes, English names or the vernacular names TGN uses; an
+    unknown name is dropped with a warning, the others are kept."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value is None:
@@ -89,19 +161,26 @@ class Countries(fields.Field):
         for name in (n.strip() for n in names if n.strip()):
             code = reference.country_code(name)
             if code is None:
-                raise ValidationError(f"Unknown country {name[:60]!r}: use an ISO 3166-1 alpha-2 code.")
-            if code not in codes:
+                warn(
+                    attr,
+                    name,
+                    "Unknown country: use an ISO 3166-1 alpha-2 code or an English name. The value was dropped.",
+                )
+            elif code not in codes:
                 codes.append(code)
         return codes
 
 
-class RightsUri(fields.String):
+class RightsUri(Lenient, fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         uri = reference.rights_uri(text)
         if uri is None:
-            raise ValidationError(f"Unknown rights statement {text[:80]!r}; use one of "
-                                  + ", ".join(e["label"] for e in reference.rights_statements().values()) + ".")
+            raise ValidationError(
+                f"Unknown rights statement {text[:80]!r}; use one of "
+                + ", ".join(e["label"] for e in reference.rights_statements().values())
+                + "."
+            )
         return uri
 
 
@@ -111,6 +190,36 @@ class RightsSchema(Schema):
 
     metadata_license = RightsUri(allow_none=True, load_default=None)
     image_rights = RightsUri(allow_none=True, load_default=None)
+
+
+class LenientUrl(Lenient, fields.Url):
+    pass
+
+
+class PathNested(fields.Nested):
+    """A nested schema whose warnings name their full path ("rights.image_rights")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        with _field_path(f"{attr}."):
+            return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Makers(fields.List):
+    """The makers, each loaded under its own path ("makers.2.death_year") so warnings say which."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ValidationError("Expected a list of makers.")
+        result, errors = [], {}
+        for index, item in enumerate(value):
+            with _field_path(f"{attr}.{index}."):
+                try:
+                    result.append(self.inner.deserialize(item, **kwargs))
+                except ValidationError as error:
+                    errors[index] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        return result
 
 
 class MakerSchema(Schema):
@@ -130,12 +239,17 @@ class MakerSchema(Schema):
         return {"name": data} if isinstance(data, str) else data
 
     @validates_schema
-    def check_life(self, data, **kwargs):
+    def check_name(self, data, **kwargs):
         if not data.get("name"):
             raise ValidationError("A maker needs a name.", "name")
+
+    @post_load
+    def check_life(self, data, **kwargs):
         born, died = data.get("birth_year"), data.get("death_year")
         if born is not None and died is not None and died < born:
-            raise ValidationError("Death year is before birth year.", "death_year")
+            warn("death_year", died, f"Death year {died} is before birth year {born}; both years were dropped.")
+            data["birth_year"] = data["death_year"] = None
+        return data
 
 
 class OtherTitleSchema(Schema):
@@ -165,7 +279,7 @@ class ObjectRecordSchema(Schema):
     title = LanguageMap(required=True, max_length=2000)
     other_titles = fields.List(fields.Nested(OtherTitleSchema), load_default=list, validate=validate.Length(max=100))
     description = LanguageMap(load_default=dict, max_length=LONG, multiline=True)
-    makers = fields.List(fields.Nested(MakerSchema), load_default=list, validate=validate.Length(max=100))
+    makers = Makers(fields.Nested(MakerSchema), load_default=list, validate=validate.Length(max=100))
     date_display = Line()
     date_begin = Year(load_default=None)
     date_end = Year(load_default=None)
@@ -185,16 +299,18 @@ class ObjectRecordSchema(Schema):
     inscription = Block(max_length=LONG)
     credit_line = Line(max_length=MEDIUM)
     department = Line()
-    rights = fields.Nested(RightsSchema, load_default=dict)
-    source_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"},
-                            validate=validate.Length(max=2000))
+    rights = PathNested(RightsSchema, load_default=dict)
+    source_url = LenientUrl(
+        allow_none=True, load_default=None, schemes={"http", "https"}, validate=validate.Length(max=2000)
+    )
     masterpiece = fields.Boolean(load_default=False)
-    status = fields.String(load_default="published", validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=PUBLISHED, validate=validate.OneOf(STATUSES))
 
     @pre_load
     def prepare(self, data, **kwargs):
         if not isinstance(data, dict):
             raise ValidationError("A record must be a JSON object.", "_schema")
+        reject_lone_surrogates(data)
         # null means "not given": the field's default applies (empty list, empty map, None)
         data = {k: v for k, v in data.items() if k not in READ_ONLY and v is not None}
         language = data.get("language") or NO_LANGUAGE
@@ -214,12 +330,9 @@ class ObjectRecordSchema(Schema):
         local_id = data.get("local_id", "")
         if local_id != local_id.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in local_id):
             raise ValidationError("Local ids have no surrounding spaces or control characters.", "local_id")
-        begin, end = data.get("date_begin"), data.get("date_end")
-        if begin is not None and end is not None and end < begin:
-            raise ValidationError("date_end is before date_begin.", "date_end")
         dims = data.get("dimensions")
         if dims is not None and not isinstance(dims, (str, dict)):
-            raise ValidationError("Expected text or {\"text\": ...}.", "dimensions")
+            raise ValidationError('Expected text or {"text": ...}.', "dimensions")
 
     @post_load
     def normalise(self, data, **kwargs):
@@ -239,19 +352,32 @@ def _dimensions(value) -> dict:
 
 
 def _years(data: dict) -> tuple[int | None, int | None]:
-    """The museum's own years win; the display text (then period, dynasty) fills the gaps."""
+    """The museum's own years win; the display text (then period, dynasty) fills the gaps. Years
+    that contradict each other are dropped, with a warning, and read from the text instead."""
     begin, end = data.get("date_begin"), data.get("date_end")
+    if begin is not None and end is not None and end < begin:
+        warn(
+            "date_end",
+            end,
+            f"date_end {end} is before date_begin {begin}; both were dropped and the "
+            "years read from the display date instead.",
+        )
+        begin = end = None
     if begin is None and end is None:
-        for text in (data.get("date_display"), data.get("period"), data.get("dynasty")):
-            parsed = parse_date(text)
-            if parsed and (parsed.begin is not None or parsed.end is not None):
-                return parsed.begin, parsed.end
-        return None, None
+        return _years_from_text(data)
     return (begin if begin is not None else end), (end if end is not None else begin)
 
 
+def _years_from_text(data: dict) -> tuple[int | None, int | None]:
+    for text in (data.get("date_display"), data.get("period"), data.get("dynasty")):
+        parsed = parse_date(text)
+        if parsed and (parsed.begin is not None or parsed.end is not None):
+            return parsed.begin, parsed.end
+    return None, None
+
+
 def materials_from_medium(medium: str) -> list[str]:
-    """"ink and pigments on paper" -> ["ink", "pigments", "paper"]: a facet-friendly reading."""
+    """ "ink and pigments on paper" -> ["ink", "pigments", "paper"]: a facet-friendly reading."""
     pieces = re.split(r"\s*(?:[,;/]|\band\b|\bon\b|\bwith\b|\ben\b|\bop\b|\bmet\b)\s*", medium.lower())
     result = []
     for piece in pieces:
@@ -265,8 +391,17 @@ _SCHEMA = ObjectRecordSchema()  # built once: schemas are stateless, and buildin
 
 
 def load_record(payload) -> dict:
-    """Validate and normalise one record; raises ``marshmallow.ValidationError`` with field messages."""
-    return _SCHEMA.load(payload)
+    """Validate and normalise one record; raises ``marshmallow.ValidationError`` with field messages.
+    Values that were dropped or re-derived are listed under ``WARNINGS_KEY`` (absent when none)."""
+    collected: list = []
+    token = _warnings.set(collected)
+    try:
+        body = _SCHEMA.load(payload)
+    finally:
+        _warnings.reset(token)
+    if collected:
+        body[WARNINGS_KEY] = collected
+    return body
 
 
 def field_errors(error: ValidationError) -> list[dict]:

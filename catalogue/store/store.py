@@ -1,29 +1,38 @@
 """The only code that touches the database: museums, records, images, users, audit, outbox."""
+
 import hashlib
+import re
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from catalogue.models import Museum, ObjectRecord, StoredImage
+from catalogue.models import PUBLISHED, Museum, ObjectRecord, StoredImage
+from catalogue.store import migrate
 from catalogue.store import tables as t
 
 MUSEUM_CACHE_SECONDS = 10.0
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+TOKEN_ID_LENGTH = 12
+TOKEN_ID = re.compile(f"[0-9a-f]{{{TOKEN_ID_LENGTH}}}")
+WRITE_OPTION = "catalogue_writes"
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything we store is UTC
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _sqlite_setup(engine: sa.Engine) -> None:
-    """WAL for readers during writes; BEGIN IMMEDIATE so read-then-write upserts never deadlock."""
+    """WAL so readers never wait for a writer. Write transactions begin IMMEDIATE (they take the
+    write lock at once, so read-then-write upserts never deadlock); reads begin DEFERRED and take
+    no lock at all."""
 
     @sa.event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -37,33 +46,64 @@ def _sqlite_setup(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN DEFERRED")
 
 
 class Store:
     def __init__(self, url: str):
         self.url = url
-        self.engine = sa.create_engine(url, future=True)
+        options: dict = {}
+        if url.startswith("postgresql"):
+            # a worker's threads each hold a connection while they read or write
+            options = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+        self.engine = sa.create_engine(url, **options)
+        self.dialect = self.engine.dialect.name
         self._museum_cache: tuple[float, dict[str, Museum]] | None = None
-        if self.engine.dialect.name == "sqlite":
+        if self.dialect == "sqlite":
             _sqlite_setup(self.engine)
-
-    def create_all(self) -> None:
-        t.metadata.create_all(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
+    # schema --------------------------------------------------------------------------------
+    def upgrade_schema(self, revision: str = "head") -> tuple[str | None, str | None]:
+        """Run the migrations up to ``revision``; returns the revisions before and after."""
+        with self.transaction() as conn:
+            return migrate.upgrade(conn, revision)
+
+    def schema_revision(self) -> str | None:
+        with self.reading() as conn:
+            return migrate.current_revision(conn)
+
+    def schema_is_current(self) -> bool:
+        return self.schema_revision() == migrate.head_revision()
+
+    def shared_by_processes(self) -> bool:
+        """False for a private in-memory database, which other processes cannot open."""
+        return self.engine.url.database not in (None, "", ":memory:") or self.dialect != "sqlite"
+
+    # transactions --------------------------------------------------------------------------
     @contextmanager
     def transaction(self):
         """One unit of work: everything inside commits together or not at all."""
-        with self.engine.begin() as conn:
-            yield conn
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def reading(self):
+        """Reads that see one consistent snapshot and never wait for, or block, a writer."""
         with self.engine.connect() as conn:
             yield conn
+
+    def lock_museum(self, conn: Connection, code: str) -> None:
+        """Serialise writes to one museum's records until the transaction ends. SQLite already
+        serialises every write transaction; PostgreSQL needs this so that two concurrent upserts of
+        the same record cannot both read revision N and both write N + 1."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:code, 0))"), {"code": code})
 
     # museums -------------------------------------------------------------------------------
     def get_museum(self, code: str, conn: Connection | None = None) -> Museum | None:
@@ -100,9 +140,12 @@ class Store:
         conn.execute(t.museums.update().where(t.museums.c.code == museum.code).values(**values, updated_at=now()))
         return True
 
-    def record_counts(self, status: str = "published") -> dict[str, int]:
-        query = (sa.select(t.records.c.museum, sa.func.count()).where(t.records.c.status == status)
-                 .group_by(t.records.c.museum))
+    def record_counts(self, status: str = PUBLISHED) -> dict[str, int]:
+        query = (
+            sa.select(t.records.c.museum, sa.func.count())
+            .where(t.records.c.status == status)
+            .group_by(t.records.c.museum)
+        )
         with self.reading() as c:
             return dict(c.execute(query).all())
 
@@ -123,8 +166,14 @@ class Store:
             found = self._with_images(c, rows)
         return found[0] if found else None
 
-    def list_records(self, museum: str | None = None, status: str | None = "published",
-                     masterpiece: bool | None = None, limit: int = 50, offset: int = 0) -> list[ObjectRecord]:
+    def list_records(
+        self,
+        museum: str | None = None,
+        status: str | None = PUBLISHED,
+        masterpiece: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[ObjectRecord]:
         query = sa.select(t.records)
         if museum:
             query = query.where(t.records.c.museum == museum)
@@ -136,7 +185,7 @@ class Store:
         with self.reading() as c:
             return self._with_images(c, c.execute(query).mappings().all())
 
-    def count_records(self, museum: str | None = None, status: str | None = "published") -> int:
+    def count_records(self, museum: str | None = None, status: str | None = PUBLISHED) -> int:
         query = sa.select(sa.func.count()).select_from(t.records)
         if museum:
             query = query.where(t.records.c.museum == museum)
@@ -147,11 +196,18 @@ class Store:
 
     def existing_rows(self, conn: Connection, museum: str, local_ids: list[str]) -> dict[str, dict]:
         """local id -> {id, content_hash, revision, status, created_at} for an upsert batch."""
-        cols = (t.records.c.id, t.records.c.local_id, t.records.c.content_hash, t.records.c.revision,
-                t.records.c.status, t.records.c.body)
+        cols = (
+            t.records.c.id,
+            t.records.c.local_id,
+            t.records.c.content_hash,
+            t.records.c.revision,
+            t.records.c.status,
+            t.records.c.body,
+            t.records.c.warnings,
+        )
         found = {}
         for start in range(0, len(local_ids), 500):
-            chunk = local_ids[start:start + 500]
+            chunk = local_ids[start : start + 500]
             query = sa.select(*cols).where(t.records.c.museum == museum, t.records.c.local_id.in_(chunk))
             for row in conn.execute(query).mappings():
                 found[row["local_id"]] = dict(row)
@@ -164,8 +220,11 @@ class Store:
     def update_records(self, conn: Connection, rows: list[dict]) -> None:
         if not rows:
             return
-        statement = (t.records.update().where(t.records.c.id == sa.bindparam("_id"))
-                     .values({k: sa.bindparam(k) for k in rows[0] if k != "_id"}))
+        statement = (
+            t.records.update()
+            .where(t.records.c.id == sa.bindparam("_id"))
+            .values({k: sa.bindparam(k) for k in rows[0] if k != "_id"})
+        )
         conn.execute(statement, rows)
 
     def _with_images(self, conn: Connection, rows) -> list[ObjectRecord]:
@@ -180,8 +239,9 @@ class Store:
     # images --------------------------------------------------------------------------------
     def add_image(self, conn: Connection, image: StoredImage, original_name: str | None) -> bool:
         """Attach an image; returns False when this record already has these exact bytes."""
-        exists = conn.execute(sa.select(t.images.c.id).where(
-            t.images.c.record_id == image.record_id, t.images.c.sha256 == image.sha256)).first()
+        exists = conn.execute(
+            sa.select(t.images.c.id).where(t.images.c.record_id == image.record_id, t.images.c.sha256 == image.sha256)
+        ).first()
         if exists:
             return False
         values = {**image.__dict__, "original_name": original_name, "created_at": now()}
@@ -198,20 +258,103 @@ class Store:
             row = c.execute(sa.select(t.images).where(t.images.c.id == image_id)).mappings().first()
         return _image(row) if row else None
 
+    def image_and_record_status(self, image_id: str) -> tuple[StoredImage, str] | None:
+        query = (
+            sa.select(t.images, t.records.c.status.label("record_status"))
+            .join(t.records, t.records.c.id == t.images.c.record_id)
+            .where(t.images.c.id == image_id)
+        )
+        with self.reading() as c:
+            row = c.execute(query).mappings().first()
+        return (_image(row), row["record_status"]) if row else None
+
+    def all_images(self, chunk: int = 1000):
+        """Every stored image, in id order, read in chunks."""
+        last = ""
+        while True:
+            query = sa.select(t.images).where(t.images.c.id > last).order_by(t.images.c.id).limit(chunk)
+            with self.reading() as c:
+                batch = [_image(row) for row in c.execute(query).mappings()]
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].id
+
     # users and tokens ----------------------------------------------------------------------
     def create_user(self, conn: Connection, name: str, role: str, museum: str | None) -> int:
         result = conn.execute(t.users.insert().values(name=name, role=role, museum=museum, created_at=now()))
         return result.inserted_primary_key[0]
 
-    def add_token(self, conn: Connection, user_id: int, token: str) -> None:
-        conn.execute(t.tokens.insert().values(token_hash=token_hash(token), user_id=user_id, created_at=now()))
+    def add_token(self, conn: Connection, user_id: int, token: str, expires_at: datetime | None = None) -> None:
+        conn.execute(
+            t.tokens.insert().values(
+                token_hash=token_hash(token), user_id=user_id, created_at=now(), expires_at=expires_at
+            )
+        )
 
-    def user_for_token(self, token: str) -> dict | None:
-        query = (sa.select(t.users).join(t.tokens, t.tokens.c.user_id == t.users.c.id)
-                 .where(t.tokens.c.token_hash == token_hash(token), t.tokens.c.revoked_at.is_(None)))
+    def user_for_token(self, token: str, at: datetime) -> dict | None:
+        """The user of a live token (not revoked, not expired); notes when it was last used, at most
+        once a minute so that a busy client does not turn every read into a write."""
+        digest = token_hash(token)
+        query = (
+            sa.select(t.users, t.tokens.c.expires_at, t.tokens.c.last_used_at)
+            .join(t.tokens, t.tokens.c.user_id == t.users.c.id)
+            .where(t.tokens.c.token_hash == digest, t.tokens.c.revoked_at.is_(None))
+        )
         with self.reading() as c:
             row = c.execute(query).mappings().first()
-        return dict(row) if row else None
+        if row is None or (row["expires_at"] is not None and _aware(row["expires_at"]) <= at):
+            return None
+        if row["last_used_at"] is None or _aware(row["last_used_at"]) < at - LAST_USED_RESOLUTION:
+            with self.transaction() as c:
+                c.execute(t.tokens.update().where(t.tokens.c.token_hash == digest).values(last_used_at=at))
+        return dict(row)
+
+    def list_tokens(self, museum: str | None = None) -> list[dict]:
+        query = (
+            sa.select(
+                t.tokens.c.token_hash,
+                t.tokens.c.created_at,
+                t.tokens.c.expires_at,
+                t.tokens.c.last_used_at,
+                t.tokens.c.revoked_at,
+                t.users.c.id.label("user_id"),
+                t.users.c.name,
+                t.users.c.museum,
+            )
+            .join(t.users, t.tokens.c.user_id == t.users.c.id)
+            .order_by(t.tokens.c.created_at)
+        )
+        if museum:
+            query = query.where(t.users.c.museum == museum)
+        with self.reading() as c:
+            return [_token(row) for row in c.execute(query).mappings()]
+
+    def revoke_token(self, conn: Connection, token_id: str) -> dict | None:
+        """Revoke the live token whose id (the start of its hash) is ``token_id``; None when there is
+        no such token or the id is ambiguous."""
+        if not TOKEN_ID.fullmatch(token_id):
+            return None
+        query = (
+            sa.select(
+                t.tokens.c.token_hash,
+                t.tokens.c.created_at,
+                t.tokens.c.expires_at,
+                t.tokens.c.last_used_at,
+                t.tokens.c.revoked_at,
+                t.users.c.id.label("user_id"),
+                t.users.c.name,
+                t.users.c.museum,
+            )
+            .join(t.users, t.tokens.c.user_id == t.users.c.id)
+            .where(t.tokens.c.token_hash.startswith(token_id), t.tokens.c.revoked_at.is_(None))
+        )
+        rows = conn.execute(query).mappings().all()
+        if len(rows) != 1:
+            return None
+        stamp = now()
+        conn.execute(t.tokens.update().where(t.tokens.c.token_hash == rows[0]["token_hash"]).values(revoked_at=stamp))
+        return {**_token(rows[0]), "revoked_at": stamp}
 
     # audit and outbox ----------------------------------------------------------------------
     def append_audit(self, conn: Connection, entries: list[dict]) -> None:
@@ -232,10 +375,11 @@ class Store:
             conn.execute(t.index_outbox.insert(), rows)
 
     def enqueue_museum(self, conn: Connection, museum: str) -> None:
-        """Queue every record of a museum (its name, country or region is part of each document)."""
-        query = sa.select(t.records.c.id, t.records.c.revision,
-                          sa.case((t.records.c.status == "published", "upsert"), else_="delete"),
-                          sa.literal(now())).where(t.records.c.museum == museum)
+        """Queue every record of a museum (its name, country or region is part of each document).
+        The op says only "look again": the indexer applies the publishing rule to what it reads."""
+        query = sa.select(t.records.c.id, t.records.c.revision, sa.literal("refresh"), sa.literal(now())).where(
+            t.records.c.museum == museum
+        )
         conn.execute(t.index_outbox.insert().from_select(["record_id", "revision", "op", "enqueued_at"], query))
 
     def pending_outbox(self, limit: int = 500) -> list[dict]:
@@ -249,27 +393,30 @@ class Store:
 
     def add_dead_letters(self, backend: str, failures: list[tuple[str, int | None, str]]) -> None:
         if failures:
-            rows = [{"record_id": r, "revision": rev, "backend": backend, "reason": reason, "at": now()}
-                    for r, rev, reason in failures]
+            rows = [
+                {"record_id": r, "revision": rev, "backend": backend, "reason": reason, "at": now()}
+                for r, rev, reason in failures
+            ]
             with self.transaction() as c:
                 c.execute(t.index_dead_letters.insert(), rows)
 
     def dead_letters(self) -> list[dict]:
         with self.reading() as c:
-            return [dict(row) for row in c.execute(sa.select(t.index_dead_letters).order_by(t.index_dead_letters.c.id))
-                    .mappings()]
+            return [
+                dict(row)
+                for row in c.execute(sa.select(t.index_dead_letters).order_by(t.index_dead_letters.c.id)).mappings()
+            ]
 
     def outbox_size(self) -> int:
         with self.reading() as c:
             return c.execute(sa.select(sa.func.count()).select_from(t.index_outbox)).scalar_one()
 
-    def record_ids(self, status: str = "published") -> list[str]:
+    def record_ids(self, status: str = PUBLISHED) -> list[str]:
         query = sa.select(t.records.c.id).where(t.records.c.status == status).order_by(t.records.c.id)
         with self.reading() as c:
             return list(c.execute(query).scalars())
 
-    def iter_records(self, status: str | None = "published", updated_since: datetime | None = None,
-                     chunk: int = 1000):
+    def iter_records(self, status: str | None = PUBLISHED, updated_since: datetime | None = None, chunk: int = 1000):
         """Every record in id order, in chunks (for rebuilds), optionally only recent changes."""
         last = ""
         while True:
@@ -299,18 +446,59 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _token(row) -> dict:
+    return {
+        "id": row["token_hash"][:TOKEN_ID_LENGTH],
+        "user_id": row["user_id"],
+        "name": row["name"],
+        "museum": row["museum"],
+        "created_at": _aware_or_none(row["created_at"]),
+        "expires_at": _aware_or_none(row["expires_at"]),
+        "last_used_at": _aware_or_none(row["last_used_at"]),
+        "revoked_at": _aware_or_none(row["revoked_at"]),
+    }
+
+
+def _aware_or_none(value: datetime | None) -> datetime | None:
+    return _aware(value) if value is not None else None
+
+
 def _museum(row) -> Museum:
-    return Museum(code=row["code"], names=row["names"], country=row["country"], status=row["status"],
-                  city=row["city"], website=row["website"], logo=row["logo"])
+    return Museum(
+        code=row["code"],
+        names=row["names"],
+        country=row["country"],
+        status=row["status"],
+        city=row["city"],
+        website=row["website"],
+        logo=row["logo"],
+    )
 
 
 def _image(row) -> StoredImage:
-    return StoredImage(id=row["id"], record_id=row["record_id"], sha256=row["sha256"], position=row["position"],
-                       format=row["format"], width=row["width"], height=row["height"], bytes=row["bytes"],
-                       alt=row["alt"])
+    return StoredImage(
+        id=row["id"],
+        record_id=row["record_id"],
+        sha256=row["sha256"],
+        position=row["position"],
+        format=row["format"],
+        width=row["width"],
+        height=row["height"],
+        bytes=row["bytes"],
+        alt=row["alt"],
+    )
 
 
 def _record(row, images: list[StoredImage]) -> ObjectRecord:
-    return ObjectRecord(id=row["id"], museum=row["museum"], local_id=row["local_id"], body=row["body"],
-                        revision=row["revision"], status=row["status"], created_at=_aware(row["created_at"]),
-                        updated_at=_aware(row["updated_at"]), images=images)
+    return ObjectRecord(
+        id=row["id"],
+        museum=row["museum"],
+        local_id=row["local_id"],
+        body=row["body"],
+        revision=row["revision"],
+        status=row["status"],
+        created_at=_aware(row["created_at"]),
+        updated_at=_aware(row["updated_at"]),
+        images=images,
+        warnings=row["warnings"] or [],
+    )

@@ -1,10 +1,13 @@
-"""Database tables (SQLAlchemy Core). Portable types only, so PostgreSQL works by URL later."""
+"""Database tables (SQLAlchemy Core), as the newest migration leaves them. Portable types only: the
+same tables run on SQLite and PostgreSQL. A change here needs a migration in ``migrations/versions``."""
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
 museums = sa.Table(
-    "museums", metadata,
+    "museums",
+    metadata,
     sa.Column("code", sa.String(40), primary_key=True),
     sa.Column("names", sa.JSON, nullable=False),
     sa.Column("country", sa.String(2)),
@@ -17,7 +20,8 @@ museums = sa.Table(
 )
 
 records = sa.Table(
-    "records", metadata,
+    "records",
+    metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("museum", sa.String(40), sa.ForeignKey("museums.code"), nullable=False),
     sa.Column("local_id", sa.String(500), nullable=False),
@@ -28,6 +32,8 @@ records = sa.Table(
     sa.Column("masterpiece", sa.Boolean, nullable=False, default=False),
     sa.Column("date_begin", sa.Integer),
     sa.Column("date_end", sa.Integer),
+    # data-quality warnings of the last import or save: [{"field", "value", "reason"}]
+    sa.Column("warnings", sa.JSON, nullable=False, default=list, server_default="[]"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("museum", "local_id", name="uq_records_museum_local_id"),
@@ -35,7 +41,8 @@ records = sa.Table(
 )
 
 images = sa.Table(
-    "images", metadata,
+    "images",
+    metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("record_id", sa.String(32), sa.ForeignKey("records.id"), nullable=False, index=True),
     sa.Column("sha256", sa.String(64), nullable=False),
@@ -51,7 +58,8 @@ images = sa.Table(
 )
 
 users = sa.Table(
-    "users", metadata,
+    "users",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("museum", sa.String(40), sa.ForeignKey("museums.code")),
@@ -60,15 +68,19 @@ users = sa.Table(
 )
 
 tokens = sa.Table(
-    "tokens", metadata,
+    "tokens",
+    metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )
 
 audit_log = sa.Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),
@@ -81,7 +93,8 @@ audit_log = sa.Table(
 
 # Written in the same transaction as the record change, so a search outage never loses an update.
 index_outbox = sa.Table(
-    "index_outbox", metadata,
+    "index_outbox",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("record_id", sa.String(32), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
@@ -91,7 +104,8 @@ index_outbox = sa.Table(
 
 # Documents the search engine refused: kept visible (`catalogue index --dead-letters`), never dropped.
 index_dead_letters = sa.Table(
-    "index_dead_letters", metadata,
+    "index_dead_letters",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("record_id", sa.String(32), nullable=False, index=True),
     sa.Column("revision", sa.Integer),

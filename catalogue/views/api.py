@@ -1,83 +1,141 @@
-"""The JSON API: public reads, and curator writes with bearer tokens."""
-from flask import Blueprint, current_app, jsonify, request
+"""The JSON API: public reads, and curator reads and writes with bearer tokens."""
+
+import json
+
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
-from catalogue.models import Actor, ObjectRecord
+from catalogue.models import PUBLIC, Actor, ObjectRecord, is_public
+from catalogue.views.shapes import (
+    BatchResponseSchema,
+    CuratorRecordSchema,
+    ImagesResponseSchema,
+    MuseumOutSchema,
+    StoredRecordSchema,
+    dump,
+    dump_many,
+)
 from catalogue.views.urls import image_url, object_url
 
 blueprint = Blueprint("api", __name__)
+PUBLIC_MAX_AGE = 60
 
 
-def record_json(record: ObjectRecord) -> dict:
-    data = record.to_json(object_url(record.id))
-    for image in data["images"]:
-        image["url"] = image_url(image["id"])
-    return data
+def record_json(record: ObjectRecord, curator: bool = False) -> dict:
+    data = {
+        "id": record.id,
+        "url": object_url(record.id),
+        "museum": record.museum,
+        "local_id": record.local_id,
+        **record.body,
+        "status": record.status,
+        "revision": record.revision,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "images": [{**image.to_json(), "url": image_url(image.id)} for image in record.images],
+        "warnings": record.warnings,
+    }
+    return dump(CuratorRecordSchema if curator else StoredRecordSchema, data)
 
 
-def _record_response(record: ObjectRecord, status: int = 200):
-    response = jsonify(record_json(record))
+def _record_response(record: ObjectRecord, reader: Actor = PUBLIC, status: int = 200) -> Response:
+    """Published records are public and cacheable; anything else is for its curators only."""
+    response = jsonify(record_json(record, curator=reader.may_read_unpublished(record.museum)))
     response.status_code = status
-    response.headers["ETag"] = f'"{record.id}-{record.revision}"'
+    response.headers["ETag"] = record.etag
+    response.vary.add("Authorization")
+    if is_public(record.status) and reader is PUBLIC:
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"  # and no CORS: see public.allow_cross_origin_reads
     return response
 
 
 def current_actor() -> Actor:
+    """The curator (or administrator) named by the request's bearer token; 401 without a valid one."""
+    actor = token_actor()
+    if actor is None:
+        raise NotAuthenticated("Send a curator token: 'Authorization: Bearer <token>'.")
+    return actor
+
+
+def token_actor() -> Actor | None:
+    """None without an Authorization header; a token that is sent must be valid."""
     header = request.headers.get("Authorization", "")
+    if not header:
+        return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("Send a curator token: 'Authorization: Bearer <token>'.")
     actor = service().actor_for_token(token.strip())
     if actor is None:
-        raise NotAuthenticated("The token is not valid or has been revoked.")
+        raise NotAuthenticated("The token is not valid, has expired or has been revoked.")
     return actor
 
 
 def json_body():
+    """The request's JSON; malformed or absurdly nested JSON (the parser recurses once per level, so
+    10,000 nested arrays exhaust its stack) is a 400."""
     if not request.is_json:
         raise UnsupportedType("Send JSON with 'Content-Type: application/json'.")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ValidationFailed("The body is not valid JSON.")
-    return data
+    try:
+        return json.loads(request.get_data(cache=True))
+    except RecursionError:
+        raise ValidationFailed("The JSON is nested too deeply.") from None
+    except ValueError:
+        raise ValidationFailed("The body is not valid JSON (UTF-8).") from None
 
 
-def expected_revision(data) -> int | None:
-    """Optimistic locking: ``If-Match: "<id>-<revision>"`` or ``revision`` in the body."""
-    header = request.headers.get("If-Match", "").strip().strip('"')
-    candidate = header.rsplit("-", 1)[-1] if header and header != "*" else None
-    if candidate is None and isinstance(data, dict):
-        candidate = data.get("revision")
+def if_match() -> str | None:
+    value = request.headers.get("If-Match")
+    return value.strip() if value is not None else None
+
+
+def body_revision(data) -> int | None:
+    """Optimistic locking by the body: ``"revision": N`` (the ETag way is ``If-Match``)."""
+    candidate = data.get("revision") if isinstance(data, dict) else None
     if candidate is None:
         return None
+    if isinstance(candidate, bool) or not isinstance(candidate, (int, str)):
+        raise ValidationFailed("The revision must be a whole number.")
     try:
         return int(candidate)
-    except (TypeError, ValueError):
+    except ValueError:
         raise ValidationFailed("The revision must be a whole number.") from None
 
 
-# public reads ------------------------------------------------------------------------------
+# public reads (curators with a token also see their museum's unpublished records) -----------
 @blueprint.get("/museums")
 def museums():
-    counts = service().store.record_counts()
-    return jsonify([{**m.to_json(), "records": counts.get(m.code, 0)} for m in service().store.list_museums()])
+    counts = service().published_counts()
+    items = [{**m.to_json(), "records": counts.get(m.code, 0)} for m in service().museums()]
+    return _cacheable(jsonify(dump_many(MuseumOutSchema, items)))
 
 
 @blueprint.get("/museums/<code>")
 def museum(code):
     found = service().museum(code)
-    return jsonify({**found.to_json(), "records": service().store.count_records(code)})
+    data = {**found.to_json(), "records": service().published_counts().get(code, 0)}
+    return _cacheable(jsonify(dump(MuseumOutSchema, data)))
+
+
+def _cacheable(response: Response) -> Response:
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @blueprint.get("/objects/<record_id>")
 def object_by_id(record_id):
-    return _record_response(service().record(record_id))
+    reader = token_actor() or PUBLIC
+    return _record_response(service().record(record_id, reader), reader).make_conditional(request)
 
 
 @blueprint.get("/museums/<code>/objects/<path:local_id>")
 def object_by_local_id(code, local_id):
-    return _record_response(service().record_by_local_id(code, local_id))
+    reader = token_actor() or PUBLIC
+    return _record_response(service().record_by_local_id(code, local_id, reader), reader).make_conditional(request)
 
 
 # curator writes ----------------------------------------------------------------------------
@@ -85,14 +143,24 @@ def object_by_local_id(code, local_id):
 def create_objects(code):
     actor, data = current_actor(), json_body()
     if isinstance(data, list):
-        if len(data) > current_app.config["MAX_RECORDS_PER_REQUEST"]:
-            raise TooLarge(f"At most {current_app.config['MAX_RECORDS_PER_REQUEST']} records per request.")
+        limit = current_app.config["MAX_RECORDS_PER_REQUEST"]
+        if len(data) > limit:
+            raise TooLarge(f"At most {limit} records per request.")
         outcomes = service().upsert_many(actor, code, data)
         status = 201 if any(o.action == "created" for o in outcomes) else 200
-        return jsonify({"results": [{"action": o.action, "id": o.record_id, "local_id": o.local_id,
-                                     "revision": o.revision, "url": object_url(o.record_id)} for o in outcomes]}), status
-    outcome = service().upsert(actor, code, data)
-    return _record_response(service().record(outcome.record_id), 201 if outcome.action == "created" else 200)
+        results = [
+            {
+                "action": o.action,
+                "id": o.record_id,
+                "local_id": o.local_id,
+                "revision": o.revision,
+                "url": object_url(o.record_id),
+            }
+            for o in outcomes
+        ]
+        return jsonify(dump(BatchResponseSchema, {"results": results})), status
+    outcome = service().upsert(actor, code, data, body_revision(data), if_match())
+    return _saved(actor, outcome)
 
 
 @blueprint.put("/museums/<code>/objects/<path:local_id>")
@@ -101,10 +169,18 @@ def put_object(code, local_id):
     if not isinstance(data, dict):
         raise ValidationFailed("Send one record as a JSON object.")
     if data.get("local_id", local_id) != local_id:
-        raise ValidationFailed("The local id in the body differs from the one in the URL.",
-                               [{"field": "local_id", "message": "Must match the URL."}])
-    outcome = service().upsert(actor, code, {**data, "local_id": local_id}, expected_revision(data))
-    return _record_response(service().record(outcome.record_id), 201 if outcome.action == "created" else 200)
+        raise ValidationFailed(
+            "The local id in the body differs from the one in the URL.",
+            [{"field": "local_id", "message": "Must match the URL."}],
+        )
+    outcome = service().upsert(actor, code, {**data, "local_id": local_id}, body_revision(data), if_match())
+    return _saved(actor, outcome)
+
+
+def _saved(actor: Actor, outcome) -> Response:
+    return _record_response(
+        service().record(outcome.record_id, actor), actor, 201 if outcome.action == "created" else 200
+    )
 
 
 @blueprint.delete("/museums/<code>/objects/<path:local_id>")
@@ -124,4 +200,5 @@ def add_images(code, local_id):
     alt, alt_lang = request.form.get("alt"), request.form.get("alt_lang")
     alt_value = {alt_lang: [alt]} if alt and alt_lang else alt
     images = service().add_images(actor, code, local_id, [(f.read(), f.filename) for f in files], alt_value)
-    return jsonify({"images": [image.to_json() for image in images]}), 201
+    items = [{**image.to_json(), "url": image_url(image.id)} for image in images]
+    return jsonify(dump(ImagesResponseSchema, {"images": items})), 201

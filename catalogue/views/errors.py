@@ -1,32 +1,82 @@
-"""One place that turns failures into clear 4xx answers: JSON under /api, a page elsewhere."""
+"""One place that turns failures into clear answers: JSON under /api and /iiif, a page elsewhere.
+
+Every failure a request can cause is translated here, once: the catalogue's own errors carry their
+status; a search request that cannot be answered is a 400; a search engine or database that is
+down is a 503. Anything else is a bug, logged with its traceback and answered with a plain 500.
+"""
+
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import CatalogueError
+from catalogue.i18n import gettext
+from catalogue.store import StoreUnavailable
+from catalogue.views.shapes import ErrorSchema, dump
+from indexer.backends import BackendUnavailable
+from indexer.request import InvalidRequest
+
+log = logging.getLogger(__name__)
+JSON_PREFIXES = ("/api/", "/iiif/")
+MESSAGES = {
+    400: "The request is not valid.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The request is too large.",
+    414: "The address is too long.",
+    431: "The request headers are too large.",
+}
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/api"
+def wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES) or request.path == "/api"
 
 
-def _render(status: int, message: str, errors: list | None = None):
-    if _wants_json():
-        body = {"status": status, "message": message}
-        if errors:
-            body["errors"] = errors
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message), status
+def error_response(status: int, message: str, errors: list | None = None, **extra):
+    body: dict = {"status": status, "message": message, **extra}
+    if errors:
+        body["errors"] = errors
+    if wants_json():
+        response = jsonify(dump(ErrorSchema, body))
+    else:
+        response = render_template("error.html", status=status, message=message)
+    return response, status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CatalogueError)
     def catalogue_error(error: CatalogueError):
-        return _render(error.status, error.message, error.errors)
+        return error_response(
+            error.status,
+            error.message,
+            error.errors,
+            **({"id": error.record_id} if hasattr(error, "record_id") else {}),
+        )
+
+    @app.errorhandler(InvalidRequest)
+    def invalid_search(error: InvalidRequest):
+        return error_response(400, str(error))
+
+    @app.errorhandler(BackendUnavailable)
+    def search_down(error: BackendUnavailable):
+        log.warning("search unavailable: %s", error)
+        return error_response(503, gettext("Search is unavailable right now; please try again shortly."))
+
+    @app.errorhandler(StoreUnavailable)
+    def database_down(error: Exception):
+        log.error("database unavailable: %s", error)
+        return error_response(503, gettext("The catalogue is unavailable right now; please try again shortly."))
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):
+        return error_response(400, "The request is nested too deeply.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        messages = {413: "The request is too large.", 404: "Not found.", 405: "Method not allowed."}
-        response = _render(error.code or 500, messages.get(error.code, error.description))
-        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        status = error.code or 500
+        response = app.make_response(error_response(status, MESSAGES.get(status, error.description or "")))
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response

@@ -1,122 +1,38 @@
 """GET /api/openapi.json: the OpenAPI 3 description of every public and curator endpoint, with the
 request and response bodies generated from the marshmallow schemas the code itself uses."""
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, jsonify
-from marshmallow import Schema, fields
 
-from catalogue.museums import MuseumSchema
 from catalogue.records.schema import ObjectRecordSchema
 from catalogue.search_params import SORT_ALIASES
+from catalogue.views.shapes import (
+    BatchResponseSchema,
+    CuratorRecordSchema,
+    ErrorSchema,
+    ImageSchema,
+    ImagesResponseSchema,
+    MuseumOutSchema,
+    SearchResponseSchema,
+    StoredRecordSchema,
+    SuggestResponseSchema,
+)
 from catalogue.views.urls import base_url
 from indexer.schema import FACETS
 
 blueprint = Blueprint("openapi", __name__)
 
 
-class FieldErrorSchema(Schema):
-    field = fields.String(allow_none=True)
-    message = fields.String()
-    index = fields.Integer(metadata={"description": "Position in a list of records"})
-
-
-class ErrorSchema(Schema):
-    status = fields.Integer(required=True)
-    message = fields.String(required=True)
-    errors = fields.List(fields.Nested(FieldErrorSchema))
-
-
-class ImageSchema(Schema):
-    id = fields.String()
-    width = fields.Integer()
-    height = fields.Integer()
-    format = fields.String()
-    bytes = fields.Integer()
-    sha256 = fields.String()
-    alt = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    url = fields.Url()
-
-
-class StoredRecordSchema(ObjectRecordSchema):
-    """A record as the API returns it: identity, the schema's fields, images, status, revision."""
-    id = fields.String()
-    url = fields.Url()
-    museum = fields.String()
-    images = fields.List(fields.Nested(ImageSchema))
-    revision = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-
-
-class MuseumOutSchema(MuseumSchema):
-    region = fields.String(allow_none=True)
-    records = fields.Integer()
-
-
-class HitSchema(Schema):
-    id = fields.String()
-    url = fields.Url()
-    museum = fields.String()
-    country = fields.String(allow_none=True,
-                            metadata={"description": "ISO 3166-1 alpha-2 code of the museum's country"})
-    local_id = fields.String()
-    title = fields.String(allow_none=True)
-    makers = fields.List(fields.String())
-    date = fields.String(allow_none=True)
-    thumbnail = fields.Url(allow_none=True)
-    manifest = fields.Url(allow_none=True, metadata={"description": "IIIF Presentation 3 manifest; null until "
-                                                                     "the catalogue serves IIIF"})
-    highlights = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-class FacetValueSchema(Schema):
-    value = fields.String()
-    label = fields.String()
-    count = fields.Integer()
-    selected = fields.Boolean()
-
-
-class CenturySchema(Schema):
-    from_ = fields.Integer(data_key="from")
-    to = fields.Integer()
-    count = fields.Integer()
-
-
-class SearchResponseSchema(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    size = fields.Integer()
-    next_cursor = fields.String(allow_none=True)
-    hits = fields.List(fields.Nested(HitSchema))
-    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))
-    centuries = fields.List(fields.Nested(CenturySchema))
-
-
-class SuggestionSchema(Schema):
-    kind = fields.String()
-    text = fields.String()
-
-
-class SuggestResponseSchema(Schema):
-    q = fields.String()
-    suggestions = fields.List(fields.Nested(SuggestionSchema))
-
-
-class OutcomeSchema(Schema):
-    action = fields.String()
-    id = fields.String()
-    local_id = fields.String()
-    revision = fields.Integer()
-    url = fields.Url()
-
-
-class BatchResponseSchema(Schema):
-    results = fields.List(fields.Nested(OutcomeSchema))
-
-
 def _param(name, description, schema=None, required=False, where="query", **extra):
-    return {"name": name, "in": where, "required": required, "description": description,
-            "schema": schema or {"type": "string"}, **extra}
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": schema or {"type": "string"},
+        **extra,
+    }
 
 
 def _json(schema: str) -> dict:
@@ -124,16 +40,38 @@ def _json(schema: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    return {str(code): {"description": text, "content": _json("Error")} for code, text in
-            ((400, "Invalid input"), (401, "No valid token"), (403, "Not allowed"), (404, "Not found"),
-             (409, "Stale revision"), (413, "Too large"), (415, "Wrong media type")) if code in codes}
+    return {
+        str(code): {"description": text, "content": _json("Error")}
+        for code, text in (
+            (400, "Invalid input"),
+            (401, "No valid token"),
+            (403, "Not allowed"),
+            (404, "Not found"),
+            (409, "Stale revision in the body"),
+            (410, "Withdrawn (the body names the tombstone's id)"),
+            (412, "If-Match does not match the record's ETag"),
+            (413, "Too large"),
+            (415, "Wrong media type"),
+            (503, "Search or database unavailable"),
+        )
+        if code in codes
+    }
 
 
 SEARCH_PARAMETERS = [
     _param("q", 'Free text: words, "phrases", -exclusions'),
-    *[_param(f.name, f"{f.label}: repeat for OR within the facet", {"type": "array", "items": {"type": "string"}},
-             style="form", explode=True) for f in FACETS],
-    _param("date_from", "Signed year or '500 BCE'"), _param("date_to", "Signed year or '500 BCE'"),
+    *[
+        _param(
+            f.name,
+            f"{f.label}: repeat for OR within the facet",
+            {"type": "array", "items": {"type": "string"}},
+            style="form",
+            explode=True,
+        )
+        for f in FACETS
+    ],
+    _param("date_from", "Signed year or '500 BCE'"),
+    _param("date_to", "Signed year or '500 BCE'"),
     _param("sort", "Order", {"type": "string", "enum": sorted(SORT_ALIASES)}),
     _param("page", "Page (numbered pages reach the first 10,000 results)", {"type": "integer", "minimum": 1}),
     _param("size", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100}),
@@ -146,65 +84,183 @@ BEARER = [{"curatorToken": []}]
 
 
 def build_spec(base_url: str) -> dict:
-    spec = APISpec(title="Virtual Collection of Masterpieces API", version="1", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()], servers=[{"url": base_url}],
-                   info={"description": "Public search and records; curator writes with bearer tokens "
-                                        "(`catalogue token create --museum CODE`)."})
+    spec = APISpec(
+        title="Virtual Collection of Masterpieces API",
+        version="1",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        servers=[{"url": base_url}],
+        info={
+            "description": "Public search and records; curator writes with bearer tokens "
+            "(`catalogue token create --museum CODE`)."
+        },
+    )
     spec.components.security_scheme("curatorToken", {"type": "http", "scheme": "bearer"})
-    for name, schema in (("Error", ErrorSchema), ("Image", ImageSchema), ("ObjectRecordInput", ObjectRecordSchema),
-                         ("ObjectRecord", StoredRecordSchema), ("Museum", MuseumOutSchema),
-                         ("SearchResponse", SearchResponseSchema), ("SuggestResponse", SuggestResponseSchema),
-                         ("BatchResponse", BatchResponseSchema)):
+    for name, schema in (
+        ("Error", ErrorSchema),
+        ("Image", ImageSchema),
+        ("ObjectRecordInput", ObjectRecordSchema),
+        ("ObjectRecord", StoredRecordSchema),
+        ("CuratorObjectRecord", CuratorRecordSchema),
+        ("Museum", MuseumOutSchema),
+        ("SearchResponse", SearchResponseSchema),
+        ("SuggestResponse", SuggestResponseSchema),
+        ("BatchResponse", BatchResponseSchema),
+        ("ImagesResponse", ImagesResponseSchema),
+    ):
         spec.components.schema(name, schema=schema)
-    record_response = {"description": "The record", "content": _json("ObjectRecord"),
-                       "headers": {"ETag": {"schema": {"type": "string"}}}}
-    spec.path(path="/api/objects", operations={"get": {
-        "summary": "Search objects", "parameters": SEARCH_PARAMETERS,
-        "responses": {"200": {"description": "Results", "content": _json("SearchResponse")}, **_errors(400)}}})
-    spec.path(path="/api/suggest", operations={"get": {
-        "summary": "Autocomplete titles and makers", "parameters": [_param("q", "What was typed", required=True)],
-        "responses": {"200": {"description": "Suggestions", "content": _json("SuggestResponse")}, **_errors(400)}}})
-    spec.path(path="/api/objects/{record_id}", operations={"get": {
-        "summary": "One record by its public id",
-        "parameters": [_param("record_id", "Public id", where="path", required=True)],
-        "responses": {"200": record_response, **_errors(404)}}})
-    spec.path(path="/api/museums", operations={"get": {
-        "summary": "Member and guest museums",
-        "responses": {"200": {"description": "Museums", "content": {"application/json": {
-            "schema": {"type": "array", "items": "Museum"}}}}}}})
-    spec.path(path="/api/museums/{code}", operations={"get": {
-        "summary": "One museum", "parameters": [MUSEUM],
-        "responses": {"200": {"description": "The museum", "content": _json("Museum")}, **_errors(404)}}})
-    spec.path(path="/api/museums/{code}/objects", operations={"post": {
-        "summary": "Create or update one record, or a list (all or nothing)", "security": BEARER,
-        "parameters": [MUSEUM],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "oneOf": ["ObjectRecordInput", {"type": "array", "items": "ObjectRecordInput"}]}}}},
-        "responses": {"200": {"description": "Updated or unchanged (one record: the record; a list: results)",
-                              "content": _json("ObjectRecord")},
-                      "201": {"description": "Created", "content": _json("ObjectRecord")},
-                      **_errors(400, 401, 403, 404, 413, 415)}}})
-    spec.path(path="/api/museums/{code}/objects/{local_id}", operations={
-        "get": {"summary": "One record by the museum's own id", "parameters": [MUSEUM, LOCAL_ID],
-                "responses": {"200": record_response, **_errors(404)}},
-        "put": {"summary": "Create or update a record", "security": BEARER,
-                "parameters": [MUSEUM, LOCAL_ID, _param("If-Match", '"<id>-<revision>" to avoid lost updates',
-                                                        where="header")],
+    record_response = {
+        "description": "The record (with a curator's token: with its data-quality warnings)",
+        "content": {"application/json": {"schema": {"oneOf": ["ObjectRecord", "CuratorObjectRecord"]}}},
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+    }
+    spec.path(
+        path="/api/objects",
+        operations={
+            "get": {
+                "summary": "Search objects",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {
+                    "200": {"description": "Results", "content": _json("SearchResponse")},
+                    **_errors(400, 503),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/suggest",
+        operations={
+            "get": {
+                "summary": "Autocomplete titles and makers",
+                "parameters": [_param("q", "What was typed", required=True)],
+                "responses": {
+                    "200": {"description": "Suggestions", "content": _json("SuggestResponse")},
+                    **_errors(400, 503),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/objects/{record_id}",
+        operations={
+            "get": {
+                "summary": "One record by its public id",
+                "parameters": [_param("record_id", "Public id", where="path", required=True)],
+                "responses": {"200": record_response, **_errors(401, 404, 410)},
+            }
+        },
+    )
+    spec.path(
+        path="/api/museums",
+        operations={
+            "get": {
+                "summary": "Member and guest museums",
+                "responses": {
+                    "200": {
+                        "description": "Museums",
+                        "content": {"application/json": {"schema": {"type": "array", "items": "Museum"}}},
+                    }
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/museums/{code}",
+        operations={
+            "get": {
+                "summary": "One museum",
+                "parameters": [MUSEUM],
+                "responses": {"200": {"description": "The museum", "content": _json("Museum")}, **_errors(404)},
+            }
+        },
+    )
+    spec.path(
+        path="/api/museums/{code}/objects",
+        operations={
+            "post": {
+                "summary": "Create or update one record, or a list (all or nothing)",
+                "security": BEARER,
+                "parameters": [MUSEUM],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"oneOf": ["ObjectRecordInput", {"type": "array", "items": "ObjectRecordInput"}]}
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "Updated or unchanged (one record: the record; a list: results)",
+                        "content": _json("ObjectRecord"),
+                    },
+                    "201": {"description": "Created", "content": _json("ObjectRecord")},
+                    **_errors(400, 401, 403, 404, 413, 415),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/museums/{code}/objects/{local_id}",
+        operations={
+            "get": {
+                "summary": "One record by the museum's own id",
+                "parameters": [MUSEUM, LOCAL_ID],
+                "responses": {"200": record_response, **_errors(401, 404, 410)},
+            },
+            "put": {
+                "summary": "Create or update a record",
+                "security": BEARER,
+                "parameters": [
+                    MUSEUM,
+                    LOCAL_ID,
+                    _param("If-Match", '"<id>-<revision>" to avoid lost updates', where="header"),
+                ],
                 "requestBody": {"required": True, "content": _json("ObjectRecordInput")},
-                "responses": {"200": record_response, "201": record_response,
-                              **_errors(400, 401, 403, 404, 409, 413, 415)}},
-        "delete": {"summary": "Withdraw a record (a tombstone stays)", "security": BEARER,
-                   "parameters": [MUSEUM, LOCAL_ID],
-                   "responses": {"204": {"description": "Withdrawn"}, **_errors(401, 403, 404)}}})
-    spec.path(path="/api/museums/{code}/objects/{local_id}/images", operations={"post": {
-        "summary": "Upload images (JPEG, PNG, TIFF, WebP)", "security": BEARER, "parameters": [MUSEUM, LOCAL_ID],
-        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                           "alt": {"type": "string"}, "alt_lang": {"type": "string"}}}}}},
-        "responses": {"201": {"description": "Images attached", "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"images": {"type": "array", "items": "Image"}}}}}},
-            **_errors(400, 401, 403, 404, 413, 415)}}})
+                "responses": {
+                    "200": record_response,
+                    "201": record_response,
+                    **_errors(400, 401, 403, 404, 409, 412, 413, 415),
+                },
+            },
+            "delete": {
+                "summary": "Withdraw a record (a tombstone stays)",
+                "security": BEARER,
+                "parameters": [MUSEUM, LOCAL_ID],
+                "responses": {"204": {"description": "Withdrawn"}, **_errors(401, 403, 404)},
+            },
+        },
+    )
+    spec.path(
+        path="/api/museums/{code}/objects/{local_id}/images",
+        operations={
+            "post": {
+                "summary": "Upload images (JPEG, PNG, TIFF, WebP)",
+                "security": BEARER,
+                "parameters": [MUSEUM, LOCAL_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {
+                                    "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                    "alt": {"type": "string"},
+                                    "alt_lang": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Images attached", "content": _json("ImagesResponse")},
+                    **_errors(400, 401, 403, 404, 413, 415),
+                },
+            }
+        },
+    )
     return spec.to_dict()
 
 

@@ -1,24 +1,30 @@
 """Faceted search: the /search page, the /api/objects and /api/suggest JSON endpoints."""
+
 from dataclasses import replace
 
 from flask import Blueprint, jsonify, render_template, request
 
 from catalogue import reference
-from catalogue.errors import ValidationFailed
+from catalogue.errors import NotFound
 from catalogue.extensions import search, service
 from catalogue.i18n import N_, gettext, visitor_languages
 from catalogue.records.langmap import pick
 from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
+from catalogue.text import fold
+from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import object_url, thumbnail_url
-from indexer.analysis import normalise
-from indexer.backends import BackendUnavailable
-from indexer.request import InvalidRequest, SearchRequest
+from indexer.request import SearchRequest
 from indexer.schema import FACETS
 
 blueprint = Blueprint("search", __name__)
-NUMBERED_PAGE_LIMIT = 1000          # numbered pages reach this far; the cursor goes beyond
-REGIONS = {"asia": N_("Asia"), "europe": N_("Europe"), "americas": N_("Americas"), "africa": N_("Africa"),
-           "oceania": N_("Oceania")}
+NUMBERED_PAGE_LIMIT = 1000  # numbered pages reach this far; the cursor goes beyond
+REGIONS = {
+    "asia": N_("Asia"),
+    "europe": N_("Europe"),
+    "americas": N_("Americas"),
+    "africa": N_("Africa"),
+    "oceania": N_("Oceania"),
+}
 RIGHTS = {"open": N_("Open for reuse"), "restricted": N_("Restricted")}
 YES_NO = {"true": N_("Yes"), "false": N_("No")}
 VALUE_LABELS = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "masterpiece": YES_NO}
@@ -26,7 +32,7 @@ VALUE_LABELS = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "maste
 
 def facet_label(name: str, value: str, languages) -> str:
     if name == "museum":
-        museum = service().store.museums_by_code().get(value)
+        museum = service().museum_labels().get(value)
         return museum.name(languages) if museum else value
     if name == "country":
         return reference.countries().get(value, {}).get("name", value)
@@ -35,45 +41,53 @@ def facet_label(name: str, value: str, languages) -> str:
 
 
 def run_search(args):
-    """Parse, search, and turn the failures a visitor can cause into a 400."""
-    try:
-        search_request = request_from_args(args)
-        return search_request, search().search(search_request)
-    except InvalidRequest as error:
-        raise ValidationFailed(str(error)) from None
-    except BackendUnavailable:
-        raise SearchUnavailable("Search is unavailable right now; please try again shortly.") from None
-
-
-class SearchUnavailable(ValidationFailed):
-    status = 503
+    """Parse and search; a bad parameter is a 400 and an engine that is down a 503 (views/errors.py)."""
+    search_request = request_from_args(args)
+    return search_request, search().search(search_request)
 
 
 def hit_json(hit, languages) -> dict:
     display = hit.display
     thumbnail = display.get("thumbnail")
-    return {"id": hit.id, "url": object_url(hit.id), "museum": display.get("museum"),
-            "country": display.get("country"), "local_id": display.get("local_id"),
-            "title": pick(display.get("title"), languages),
-            "makers": display.get("makers", []), "date": display.get("date"),
-            "thumbnail": thumbnail_url(thumbnail) if thumbnail else None,
-            "manifest": None, "highlights": hit.highlights}
+    return {
+        "id": hit.id,
+        "url": object_url(hit.id),
+        "museum": display.get("museum"),
+        "country": display.get("country"),
+        "local_id": display.get("local_id"),
+        "title": pick(display.get("title"), languages),
+        "makers": display.get("makers", []),
+        "date": display.get("date"),
+        "thumbnail": thumbnail_url(thumbnail) if thumbnail else None,
+        "manifest": None,
+        "highlights": hit.highlights,
+    }
 
 
 def facets_json(result, languages) -> dict:
-    return {name: [{"value": v.value, "label": facet_label(name, v.value, languages), "count": v.count,
-                    "selected": v.selected} for v in values] for name, values in result.facets.items()}
+    return {
+        name: [
+            {"value": v.value, "label": facet_label(name, v.value, languages), "count": v.count, "selected": v.selected}
+            for v in values
+        ]
+        for name, values in result.facets.items()
+    }
 
 
 @blueprint.get("/api/objects")
 def api_objects():
     search_request, result = run_search(request.args)
     languages = visitor_languages()
-    body = {"total": result.total, "page": search_request.page, "size": search_request.size,
-            "next_cursor": result.next_cursor, "hits": [hit_json(h, languages) for h in result.hits],
-            "facets": facets_json(result, languages),
-            "centuries": [{"from": c, "to": c + 99, "count": n} for c, n in result.centuries]}
-    response = jsonify(body)
+    body = {
+        "total": result.total,
+        "page": search_request.page,
+        "size": search_request.size,
+        "next_cursor": result.next_cursor,
+        "hits": [hit_json(h, languages) for h in result.hits],
+        "facets": facets_json(result, languages),
+        "centuries": [{"from": c, "to": c + 99, "count": n} for c, n in result.centuries],
+    }
+    response = jsonify(dump(SearchResponseSchema, body))
     response.headers["Cache-Control"] = "public, max-age=60"
     response.add_etag()
     return response.make_conditional(request)
@@ -85,16 +99,13 @@ def api_suggest():
     text = (request.args.get("q") or "").strip()[:100]
     if len(text) < 2:
         return jsonify({"q": text, "suggestions": []})
-    try:
-        result = search().search(SearchRequest(text=text, prefix=True, size=8, facet_size=20))
-    except InvalidRequest as error:
-        raise ValidationFailed(str(error)) from None
+    result = search().search(SearchRequest(text=text, prefix=True, size=8, facet_size=20))
     languages = visitor_languages()
-    wanted = normalise(text)
-    makers = [v.value for v in result.facets.get("maker", []) if wanted.split()[-1] in normalise(v.value)][:4]
+    words = fold(text).split()
+    makers = [v.value for v in result.facets.get("maker", []) if words and words[-1] in fold(v.value)][:4]
     titles = list(dict.fromkeys(pick(h.display.get("title"), languages) for h in result.hits))[:6]
     suggestions = [{"kind": "maker", "text": m} for m in makers] + [{"kind": "title", "text": t} for t in titles if t]
-    response = jsonify({"q": text, "suggestions": suggestions})
+    response = jsonify(dump(SuggestResponseSchema, {"q": text, "suggestions": suggestions}))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -103,10 +114,18 @@ def api_suggest():
 def search_page():
     search_request, result = run_search(request.args)
     languages = visitor_languages()
-    context = {"req": search_request, "result": result, "args": request.args, "url": search_url,
-               "facets": FACETS, "label": lambda name, value: facet_label(name, value, languages),
-               "page_sizes": PAGE_SIZES, "numbered_limit": NUMBERED_PAGE_LIMIT,
-               "date_from": request.args.get("date_from", ""), "date_to": request.args.get("date_to", "")}
+    context = {
+        "req": search_request,
+        "result": result,
+        "args": request.args,
+        "url": search_url,
+        "facets": FACETS,
+        "label": lambda name, value: facet_label(name, value, languages),
+        "page_sizes": PAGE_SIZES,
+        "numbered_limit": NUMBERED_PAGE_LIMIT,
+        "date_from": request.args.get("date_from", ""),
+        "date_to": request.args.get("date_to", ""),
+    }
     if result.total == 0:
         context["did_you_mean"] = search().did_you_mean(search_request) if search_request.text else None
         context["remove_filters"] = search().filters_to_remove(search_request)
@@ -117,20 +136,27 @@ def search_page():
 def facet_values(name):
     """Every value of one facet for the current search, with its own filter box."""
     if name not in {f.name for f in FACETS}:
-        raise ValidationFailed(f"Unknown facet {name!r}.")
+        raise NotFound(f"Unknown facet {name!r}.")
     args = request.args.copy()
     args["size"] = "1"
-    search_request = request_from_args(args)
-    try:
-        result = search().search(replace(search_request, facet_size=200))
-    except InvalidRequest as error:
-        raise ValidationFailed(str(error)) from None
+    args.pop("page", None)  # one facet's values do not page with the results
+    args.pop("cursor", None)
+    result = search().search(replace(request_from_args(args), facet_size=200))
     contains = (request.args.get("contains") or "").strip().lower()
     languages = visitor_languages()
-    values = [v for v in result.facets[name] if not contains or contains in facet_label(name, v.value, languages).lower()]
-    return render_template("search/facet_values.html", name=name, facet=next(f for f in FACETS if f.name == name),
-                           values=values, args=request.args, url=search_url, contains=contains,
-                           label=lambda value: facet_label(name, value, languages))
+    values = [
+        v for v in result.facets[name] if not contains or contains in facet_label(name, v.value, languages).lower()
+    ]
+    return render_template(
+        "search/facet_values.html",
+        name=name,
+        facet=next(f for f in FACETS if f.name == name),
+        values=values,
+        args=request.args,
+        url=search_url,
+        contains=contains,
+        label=lambda value: facet_label(name, value, languages),
+    )
 
 
 def year_label(year: int) -> str:
@@ -140,4 +166,3 @@ def year_label(year: int) -> str:
 @blueprint.app_template_filter("year")
 def year_filter(year):
     return year_label(year) if isinstance(year, int) else ""
-

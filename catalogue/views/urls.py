@@ -1,4 +1,5 @@
 """Public URLs are built from BASE_URL, so ids stay stable behind proxies and in IIIF documents."""
+
 from flask import current_app
 
 

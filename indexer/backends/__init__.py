@@ -1,7 +1,9 @@
 """Search backends with one small interface; pick one with CATALOGUE_SEARCH_BACKEND."""
+
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from indexer.request import SearchRequest, SearchResult
 
@@ -13,8 +15,8 @@ class BackendUnavailable(RuntimeError):
 @dataclass
 class BulkResult:
     done: int = 0
-    stale: int = 0                                   # refused because a newer revision is indexed
-    failed: list = field(default_factory=list)       # (document id, revision, reason): permanent rejections
+    stale: int = 0  # refused because a newer revision is indexed
+    failed: list = field(default_factory=list)  # (document id, revision, reason): permanent rejections
 
 
 class SearchBackend(Protocol):
@@ -44,9 +46,15 @@ def make_backend(config: dict) -> SearchBackend:
     kind = config["SEARCH_BACKEND"]
     if kind == "elasticsearch":
         from indexer.backends.elasticsearch import ElasticsearchBackend
-        return ElasticsearchBackend(config["ELASTICSEARCH_URL"], alias=config["ELASTICSEARCH_INDEX"],
-                                    shards=config["ELASTICSEARCH_SHARDS"], replicas=config["ELASTICSEARCH_REPLICAS"])
+
+        return ElasticsearchBackend(
+            config["ELASTICSEARCH_URL"],
+            alias=config["ELASTICSEARCH_INDEX"],
+            shards=config["ELASTICSEARCH_SHARDS"],
+            replicas=config["ELASTICSEARCH_REPLICAS"],
+        )
     if kind == "embedded":
         from indexer.backends.embedded import EmbeddedBackend
+
         return EmbeddedBackend(config["SEARCH_DIR"])
     raise ValueError(f"Unknown search backend {kind!r}: use 'embedded' or 'elasticsearch'.")

@@ -15,6 +15,7 @@ Every rule here mirrors the Elasticsearch translation in `indexer.queries` (the 
 run the same requests on both): OR within a facet, AND across facets, each facet's counts ignore
 its own selection, dates match when the ranges overlap, ties break on the document id.
 """
+
 import bisect
 import sqlite3
 from dataclasses import dataclass, field
@@ -26,18 +27,22 @@ from indexer.queries import CENTURY
 from indexer.request import FacetValue, InvalidRequest, SearchRequest, merge_facet_values
 from indexer.schema import FACET_NAMES
 
-RELOAD_SHARE = 0.2       # more changes than this share of the documents: load the file anew
-RELOAD_MINIMUM = 5_000   # ... but never reload for fewer changes than this
+RELOAD_SHARE = 0.2  # more changes than this share of the documents: load the file anew
+RELOAD_MINIMUM = 5_000  # ... but never reload for fewer changes than this
 SELECT_DOCS = "SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs"
-CURSOR_SHAPES = {        # the sort values a cursor carries, per sort ("score": relevance with text)
-    "score": ((int, float), int, str), "relevance": (int, str), "date_asc": (int, int, str),
-    "date_desc": (int, int, str), "title": (str, str),
+CURSOR_SHAPES = {  # the sort values a cursor carries, per sort ("score": relevance with text)
+    "score": ((int, float), int, str),
+    "relevance": (int, str),
+    "date_asc": (int, int, str),
+    "date_desc": (int, int, str),
+    "title": (str, str),
 }
 
 
 @dataclass(frozen=True)
 class TextMatches:
     """The documents the positive text matched (rowids), with BM25 scores when sorting by relevance."""
+
     rowids: np.ndarray
     scores: np.ndarray | None = None
 
@@ -45,6 +50,7 @@ class TextMatches:
 @dataclass
 class FacetColumn:
     """One facet as (document slot, value number) pairs; value numbers index `values`."""
+
     values: list[str] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
     pair_slots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -60,9 +66,12 @@ class FacetColumn:
                 values.append(value)
             slots.append(slot)
             numbered.append(numbers[value])
-        return FacetColumn(values, numbers,
-                           np.concatenate([self.pair_slots, np.asarray(slots, np.int32)]),
-                           np.concatenate([self.pair_values, np.asarray(numbered, np.int32)]))
+        return FacetColumn(
+            values,
+            numbers,
+            np.concatenate([self.pair_slots, np.asarray(slots, np.int32)]),
+            np.concatenate([self.pair_values, np.asarray(numbered, np.int32)]),
+        )
 
     def mask(self, selected: tuple[str, ...], size: int) -> np.ndarray:
         """Documents with any of the selected values (OR within a facet)."""
@@ -88,12 +97,12 @@ class FacetColumn:
 
 @dataclass(frozen=True)
 class ColumnResult:
-    slots: list[int]              # the page's documents, in order
-    scores: list[float]           # their BM25 scores (0.0 without text)
+    slots: list[int]  # the page's documents, in order
+    scores: list[float]  # their BM25 scores (0.0 without text)
     total: int
     facets: dict[str, list[FacetValue]]
     centuries: list[tuple[int, int]]
-    last_key: list | None         # the sort key of the page's last hit, for the next cursor
+    last_key: list | None  # the sort key of the page's last hit, for the next cursor
 
 
 class Columns:
@@ -101,13 +110,13 @@ class Columns:
     threads can keep using an older instance while a newer one is made."""
 
     def __init__(self, rowids, ids, titles, begin, end, masterpiece, alive, facets, seq):
-        self.rowids = rowids            # int64, ascending: slot -> rowid
-        self.ids = ids                  # list[str]: slot -> document id
-        self.titles = titles            # list[str]: slot -> title_sort
+        self.rowids = rowids  # int64, ascending: slot -> rowid
+        self.ids = ids  # list[str]: slot -> document id
+        self.titles = titles  # list[str]: slot -> title_sort
         self.begin, self.end = begin, end  # float64, NaN when unknown
         self.masterpiece = masterpiece  # int8
-        self.alive = alive              # bool: False once removed
-        self.facets = facets            # name -> FacetColumn
+        self.alive = alive  # bool: False once removed
+        self.facets = facets  # name -> FacetColumn
         self.seq = seq
         self.size = len(rowids)
 
@@ -115,23 +124,33 @@ class Columns:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> "Columns":
         seq = latest_change(conn)
-        empty = cls(np.zeros(0, np.int64), [], [], np.zeros(0), np.zeros(0), np.zeros(0, np.int8),
-                    np.zeros(0, bool), {name: FacetColumn() for name in FACET_NAMES}, seq)
+        empty = cls(
+            np.zeros(0, np.int64),
+            [],
+            [],
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0, np.int8),
+            np.zeros(0, bool),
+            {name: FacetColumn() for name in FACET_NAMES},
+            seq,
+        )
         return empty._appended(conn, conn.execute(f"{SELECT_DOCS} ORDER BY rowid").fetchall())
 
     def refreshed(self, conn: sqlite3.Connection) -> "Columns":
         """These columns with the changes committed since, or the file loaded anew when that is cheaper
         (or the log no longer reaches back far enough)."""
         seq = latest_change(conn)
-        if seq <= self.seq:   # nothing new (or this reader's snapshot is older than these columns)
+        if seq <= self.seq:  # nothing new (or this reader's snapshot is older than these columns)
             return self
         oldest = conn.execute("SELECT MIN(seq) FROM changes").fetchone()[0]
         pending = seq - self.seq
         if oldest is None or oldest > self.seq + 1 or pending > max(RELOAD_MINIMUM, RELOAD_SHARE * self.size):
             return Columns.load(conn)
         added, removed = [], set()
-        for rowid, is_added in conn.execute("SELECT doc, added FROM changes WHERE seq > ? AND seq <= ? "
-                                            "ORDER BY seq", (self.seq, seq)):
+        for rowid, is_added in conn.execute(
+            "SELECT doc, added FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq", (self.seq, seq)
+        ):
             if is_added:
                 added.append(rowid)
             else:
@@ -140,8 +159,9 @@ class Columns:
         alive = self.alive.copy()
         alive[self._slots_of(np.asarray(sorted(removed), np.int64))[0]] = False
         docs = rows_in(conn, SELECT_DOCS + " WHERE rowid IN ({})", added)
-        base = Columns(self.rowids, self.ids, self.titles, self.begin, self.end, self.masterpiece, alive,
-                       self.facets, seq)
+        base = Columns(
+            self.rowids, self.ids, self.titles, self.begin, self.end, self.masterpiece, alive, self.facets, seq
+        )
         return base._appended(conn, sorted(docs))
 
     def _appended(self, conn: sqlite3.Connection, docs: list[tuple]) -> "Columns":
@@ -152,7 +172,7 @@ class Columns:
         first = self.size
         slot_of = {rowid: first + i for i, rowid in enumerate(rowids)}
         pairs = {name: [] for name in FACET_NAMES}
-        if first == 0:   # a whole load: one pass over the table beats thousands of IN lists
+        if first == 0:  # a whole load: one pass over the table beats thousands of IN lists
             rows = conn.execute("SELECT doc, facet, value FROM facets")
         else:
             rows = rows_in(conn, "SELECT doc, facet, value FROM facets WHERE doc IN ({})", list(rowids))
@@ -161,13 +181,15 @@ class Columns:
                 pairs[facet].append((slot_of[doc], value))
         return Columns(
             np.concatenate([self.rowids, np.asarray(rowids, np.int64)]),
-            self.ids + list(ids), self.titles + list(titles),
-            np.concatenate([self.begin, np.asarray(begin, float)]),   # None becomes NaN
+            self.ids + list(ids),
+            self.titles + list(titles),
+            np.concatenate([self.begin, np.asarray(begin, float)]),  # None becomes NaN
             np.concatenate([self.end, np.asarray(end, float)]),
             np.concatenate([self.masterpiece, np.asarray(masterpiece, np.int8)]),
             np.concatenate([self.alive, np.ones(len(rowids), bool)]),
             {name: column.extended(pairs[name]) for name, column in self.facets.items()},
-            self.seq)
+            self.seq,
+        )
 
     # derived columns, made when first needed -------------------------------------------
     @cached_property
@@ -198,7 +220,7 @@ class Columns:
             return [np.isnan(self.begin), np.nan_to_num(self.begin)]
         if sort == "date_desc":
             return [np.isnan(self.end), -np.nan_to_num(self.end)]
-        return [-self.masterpiece]      # relevance without text: masterpieces first
+        return [-self.masterpiece]  # relevance without text: masterpieces first
 
     def sort_key(self, sort: str, slot: int, score: float = 0.0) -> list:
         """A hit's sort values, as the cursor carries them (the Elasticsearch cursor's counterpart)."""
@@ -214,8 +236,9 @@ class Columns:
         return [-int(self.masterpiece[slot]), self.ids[slot]]
 
     # searching -------------------------------------------------------------------------
-    def search(self, request: SearchRequest, text: TextMatches | None, excluded_rowids: np.ndarray | None,
-               cursor: list | None) -> ColumnResult:
+    def search(
+        self, request: SearchRequest, text: TextMatches | None, excluded_rowids: np.ndarray | None, cursor: list | None
+    ) -> ColumnResult:
         masks = {}
         if text is not None:
             masks["text"] = self._mask_of(text.rowids)
@@ -244,8 +267,9 @@ class Columns:
         dated = kept(with_dates=False) & ~np.isnan(self.begin)
         buckets, counts = np.unique(self.centuries[dated], return_counts=True)
         slots, scores, last_key = self._page(request, matching, text, cursor)
-        return ColumnResult(slots, scores, int(matching.sum()), facets,
-                            [(int(b), int(c)) for b, c in zip(buckets, counts)], last_key)
+        return ColumnResult(
+            slots, scores, int(matching.sum()), facets, [(int(b), int(c)) for b, c in zip(buckets, counts)], last_key
+        )
 
     def _mask_of(self, rowids: np.ndarray) -> np.ndarray:
         found = np.zeros(self.size, bool)
@@ -263,15 +287,16 @@ class Columns:
         if not request.has_date_range():
             return None
         found = np.ones(self.size, bool)
-        with np.errstate(invalid="ignore"):      # NaN (unknown dates) never matches a range
+        with np.errstate(invalid="ignore"):  # NaN (unknown dates) never matches a range
             if request.date_to is not None:
                 found &= self.begin <= request.date_to
             if request.date_from is not None:
                 found &= self.end >= request.date_from
         return found
 
-    def _page(self, request: SearchRequest, matching: np.ndarray, text: TextMatches | None,
-              cursor: list | None) -> tuple[list[int], list[float], list | None]:
+    def _page(
+        self, request: SearchRequest, matching: np.ndarray, text: TextMatches | None, cursor: list | None
+    ) -> tuple[list[int], list[float], list | None]:
         start = 0 if cursor is not None else request.offset
         end = start + request.size
         by_score = text is not None and text.scores is not None and request.sort == "relevance"
@@ -281,7 +306,7 @@ class Columns:
             return self._page_by_score(request, matching, text, cursor, start, end)
         order = self.order(request.sort)
         if cursor is not None:
-            order = order[self._after(request.sort, order, cursor):]
+            order = order[self._after(request.sort, order, cursor) :]
         slots = order[matching[order]][start:end]
         last = self.sort_key(request.sort, slots[-1]) if len(slots) else None
         return [int(s) for s in slots], [0.0] * len(slots), last
@@ -308,8 +333,9 @@ class Columns:
 
 
 def _check_cursor(cursor: list, shape: tuple[type, ...]) -> None:
-    if len(cursor) != len(shape) or not all(isinstance(v, t) and not isinstance(v, bool)
-                                            for v, t in zip(cursor, shape)):
+    if len(cursor) != len(shape) or not all(
+        isinstance(v, t) and not isinstance(v, bool) for v, t in zip(cursor, shape)
+    ):
         raise InvalidRequest("The cursor is not valid for this search.")
 
 
@@ -332,6 +358,6 @@ def rows_in(conn: sqlite3.Connection, sql: str, keys: list, chunk: int = 500) ->
     """Rows for many keys, in chunks that stay under SQLite's limit on parameters."""
     rows = []
     for i in range(0, len(keys), chunk):
-        part = keys[i:i + chunk]
+        part = keys[i : i + chunk]
         rows += conn.execute(sql.format(",".join("?" * len(part))), part).fetchall()
     return rows

@@ -1,9 +1,10 @@
 """Elasticsearch backend: versioned bulk writes, alias-swapped rebuilds, disjunctive facets."""
+
 import contextlib
 import json
 import secrets
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
@@ -18,8 +19,15 @@ RETRYABLE = {429, 502, 503, 504}
 class ElasticsearchBackend:
     name = "elasticsearch"
 
-    def __init__(self, url: str, alias: str = "catalogue-objects", shards: int = 1, replicas: int = 0,
-                 timeout: float = 30.0, chunk_size: int = 500):
+    def __init__(
+        self,
+        url: str,
+        alias: str = "catalogue-objects",
+        shards: int = 1,
+        replicas: int = 0,
+        timeout: float = 30.0,
+        chunk_size: int = 500,
+    ):
         self.url, self.alias = url, alias
         self.shards, self.replicas, self.chunk_size = int(shards), int(replicas), chunk_size
         self.client = Elasticsearch(url, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
@@ -40,13 +48,30 @@ class ElasticsearchBackend:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
 
     def bulk(self, documents: list[dict]) -> BulkResult:
-        actions = ({"_op_type": "index", "_index": self.alias, "_id": doc["id"], "version": doc["revision"],
-                    "version_type": "external_gte", "_source": doc} for doc in documents)
+        actions = (
+            {
+                "_op_type": "index",
+                "_index": self.alias,
+                "_id": doc["id"],
+                "version": doc["revision"],
+                "version_type": "external_gte",
+                "_source": doc,
+            }
+            for doc in documents
+        )
         return self._stream(actions, index=self.alias)
 
     def delete(self, items: list[tuple[str, int]]) -> BulkResult:
-        actions = ({"_op_type": "delete", "_index": self.alias, "_id": doc_id, "version": revision,
-                    "version_type": "external_gte"} for doc_id, revision in items)
+        actions = (
+            {
+                "_op_type": "delete",
+                "_index": self.alias,
+                "_id": doc_id,
+                "version": revision,
+                "version_type": "external_gte",
+            }
+            for doc_id, revision in items
+        )
         return self._stream(actions, index=self.alias)
 
     def _stream(self, actions, index: str, expand=helpers.expand_action) -> BulkResult:
@@ -55,10 +80,17 @@ class ElasticsearchBackend:
             self.ensure_index()
         result, retry_later = BulkResult(), []
         try:
-            for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=self.chunk_size,
-                                                   expand_action_callback=expand, raise_on_error=False,
-                                                   max_retries=4, initial_backoff=0.5, max_backoff=8,
-                                                   refresh=False):
+            for ok, item in helpers.streaming_bulk(
+                self.client,
+                actions,
+                chunk_size=self.chunk_size,
+                expand_action_callback=expand,
+                raise_on_error=False,
+                max_retries=4,
+                initial_backoff=0.5,
+                max_backoff=8,
+                refresh=False,
+            ):
                 _count(ok, item, result, retry_later)
         except (TransportError, ApiError, helpers.BulkIndexError) as error:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
@@ -83,8 +115,9 @@ class ElasticsearchBackend:
             result = self._stream(actions, index=new_index, expand=_encoded_action(new_index))
             if result.failed:
                 raise BackendUnavailable(f"{len(result.failed)} documents were rejected; first: {result.failed[0]}")
-            self.client.indices.put_settings(index=new_index, settings={
-                "index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}})
+            self.client.indices.put_settings(
+                index=new_index, settings={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}}
+            )
             self.client.indices.refresh(index=new_index)
             old = self._indices_behind_alias()
             actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
@@ -113,8 +146,11 @@ class ElasticsearchBackend:
         if len(token) < 3:
             return []
         try:
-            response = self.client.search(index=self.alias, size=0, suggest={
-                "words": {"text": token, "term": {"field": "text", "suggest_mode": "always", "size": size}}})
+            response = self.client.search(
+                index=self.alias,
+                size=0,
+                suggest={"words": {"text": token, "term": {"field": "text", "suggest_mode": "always", "size": size}}},
+            )
         except NotFoundError:
             return []
         except (TransportError, ApiError) as error:
@@ -170,6 +206,7 @@ def _encoded_action(index: str):
     def expand(encoded: tuple[str, int, str]):
         doc_id, revision, source = encoded
         return {"index": {"_index": index, "_id": doc_id, "version": revision, "version_type": "external_gte"}}, source
+
     return expand
 
 

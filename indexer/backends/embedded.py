@@ -5,6 +5,7 @@ The index lives in its own SQLite file in the search folder; a small CURRENT fil
 one. A rebuild fills a new file and then replaces CURRENT atomically, so searches keep reading the
 old file until the swap and never wait for the rebuild.
 """
+
 import difflib
 import fcntl
 import json
@@ -13,9 +14,9 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from indexer.backends.columns import Columns, TextMatches, rows_in
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor
 from indexer.schema import FACET_NAMES
 
-SCHEMA_VERSION = 3   # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
+SCHEMA_VERSION = 3  # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL,
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, tokenize = 'ascii');
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'row');
 """
-CHANGES_KEPT = 200_000   # rows of the change log kept; a process further behind loads the file anew
+CHANGES_KEPT = 200_000  # rows of the change log kept; a process further behind loads the file anew
 
 
 class EmbeddedBackend:
@@ -84,8 +85,10 @@ class EmbeddedBackend:
         made_before = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'docs'").fetchone()
         if version != SCHEMA_VERSION and made_before:
             conn.close()
-            raise BackendUnavailable(f"The search index {path.name} was made by an older version of the "
-                                     "catalogue; rebuild it with `catalogue reindex`.")
+            raise BackendUnavailable(
+                f"The search index {path.name} was made by an older version of the "
+                "catalogue; rebuild it with `catalogue reindex`."
+            )
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return conn
@@ -144,8 +147,10 @@ class EmbeddedBackend:
 
     @staticmethod
     def _newer_exists(conn: sqlite3.Connection, doc_id: str, revision: int) -> bool:
-        row = conn.execute("SELECT revision FROM docs WHERE id = ? UNION ALL SELECT revision FROM tombstones "
-                           "WHERE id = ?", (doc_id, doc_id)).fetchall()
+        row = conn.execute(
+            "SELECT revision FROM docs WHERE id = ? UNION ALL SELECT revision FROM tombstones WHERE id = ?",
+            (doc_id, doc_id),
+        ).fetchall()
         return any(stored > revision for (stored,) in row)
 
     @staticmethod
@@ -170,7 +175,7 @@ class EmbeddedBackend:
             conn = self._connect(path)
             conn.execute("BEGIN")
             for doc in documents:
-                _insert(conn, doc, log_change=False)   # a new file: readers load it whole
+                _insert(conn, doc, log_change=False)  # a new file: readers load it whole
                 count += 1
             conn.execute("COMMIT")
             conn.close()
@@ -190,7 +195,7 @@ class EmbeddedBackend:
         positive, negative = queries.fts_match(request)
         cursor = decode_cursor(request.cursor, self.name, request.sort) if request.cursor else None
         try:
-            path = self._current()      # once: the columns must come from the file the connection reads
+            path = self._current()  # once: the columns must come from the file the connection reads
             conn = self._reader(path)
             conn.execute("BEGIN")
             try:
@@ -206,13 +211,17 @@ class EmbeddedBackend:
                 conn.execute("COMMIT")
         except sqlite3.OperationalError as error:
             raise BackendUnavailable(f"Embedded search index: {error}") from error
-        hits = [Hit(id=columns.ids[slot], score=-score, display=json.loads(displays[rowid]))
-                for slot, score, rowid in zip(found.slots, found.scores, rowids) if rowid in displays]
+        hits = [
+            Hit(id=columns.ids[slot], score=-score, display=json.loads(displays[rowid]))
+            for slot, score, rowid in zip(found.slots, found.scores, rowids)
+            if rowid in displays
+        ]
         next_cursor = None
         if hits and len(found.slots) == request.size and (cursor or request.offset + request.size < found.total):
             next_cursor = encode_cursor(self.name, request.sort, found.last_key)
-        return SearchResult(total=found.total, hits=hits, facets=found.facets, centuries=found.centuries,
-                            next_cursor=next_cursor)
+        return SearchResult(
+            total=found.total, hits=hits, facets=found.facets, centuries=found.centuries, next_cursor=next_cursor
+        )
 
     def _columns_for(self, path: Path, conn: sqlite3.Connection) -> Columns:
         """This process's columns for the file `conn` reads, brought up to the reader's snapshot."""
@@ -226,9 +235,14 @@ class EmbeddedBackend:
         """Indexed words close to ``token`` (for "did you mean"), most frequent first among equals."""
         if len(token) < 3:
             return []
-        rows = self._reader().execute(
-            "SELECT term, doc FROM vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-            (token[0], chr(ord(token[0]) + 1), len(token) - 2, len(token) + 2)).fetchall()
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT term, doc FROM vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                (token[0], chr(ord(token[0]) + 1), len(token) - 2, len(token) + 2),
+            )
+            .fetchall()
+        )
         frequency = dict(rows)
         close = difflib.get_close_matches(token, list(frequency), n=size * 3, cutoff=0.75)
         return sorted((t for t in close if t != token), key=lambda t: (-frequency[t], t))[:size]
@@ -256,8 +270,7 @@ class EmbeddedBackend:
 
     def health(self) -> dict:
         try:
-            return {"backend": self.name, "status": "green", "documents": self.count(),
-                    "file": self._current().name}
+            return {"backend": self.name, "status": "green", "documents": self.count(), "file": self._current().name}
         except sqlite3.Error as error:
             return {"backend": self.name, "status": "unavailable", "error": str(error)}
 
@@ -273,8 +286,17 @@ def _insert(conn: sqlite3.Connection, doc: dict, log_change: bool = True) -> Non
     cursor = conn.execute(
         "INSERT INTO docs (id, revision, museum, date_begin, date_end, title_sort, masterpiece, display) "
         "VALUES (?,?,?,?,?,?,?,?)",
-        (doc["id"], doc["revision"], doc["museum"], doc["date_begin"], doc["date_end"], doc["title_sort"],
-         int(doc["masterpiece"] == "true"), json.dumps(doc["display"], ensure_ascii=False)))
+        (
+            doc["id"],
+            doc["revision"],
+            doc["museum"],
+            doc["date_begin"],
+            doc["date_end"],
+            doc["title_sort"],
+            int(doc["masterpiece"] == "true"),
+            json.dumps(doc["display"], ensure_ascii=False),
+        ),
+    )
     rowid = cursor.lastrowid
     conn.execute("INSERT INTO fts (rowid, text, title_text) VALUES (?, ?, ?)", (rowid, doc["text"], doc["title_text"]))
     rows = []
@@ -290,10 +312,12 @@ def _text_matches(conn: sqlite3.Connection, positive: str, negative: str | None,
     match = positive + (f" NOT ({negative})" if negative else "")
     if not scored:
         return TextMatches(_rowids(conn, match))
-    rows = conn.execute("SELECT rowid, bm25(fts, 1.0, ?) FROM fts WHERE fts MATCH ?",
-                        (queries.TITLE_BOOST, match)).fetchall()
-    return TextMatches(np.fromiter((r[0] for r in rows), np.int64, len(rows)),
-                       np.fromiter((r[1] for r in rows), np.float64, len(rows)))
+    rows = conn.execute(
+        "SELECT rowid, bm25(fts, 1.0, ?) FROM fts WHERE fts MATCH ?", (queries.TITLE_BOOST, match)
+    ).fetchall()
+    return TextMatches(
+        np.fromiter((r[0] for r in rows), np.int64, len(rows)), np.fromiter((r[1] for r in rows), np.float64, len(rows))
+    )
 
 
 def _rowids(conn: sqlite3.Connection, match: str) -> np.ndarray:

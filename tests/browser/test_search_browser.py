@@ -1,4 +1,5 @@
 """A visitor searching in a real browser: facets, chips, paging, history, keyboard-only use."""
+
 import json
 import urllib.request
 from urllib.parse import urlparse

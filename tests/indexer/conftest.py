@@ -1,16 +1,16 @@
 """Indexer fixtures: the real Elasticsearch node that `make test` starts, and a catalogue holding
 the 5,000 shared records, loaded once per module into both backends."""
+
 import secrets
 
 import pytest
 
-from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
 from indexer.backends.elasticsearch import ElasticsearchBackend
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.worker import Indexer
-from tests.conftest import SHARED_DATA
+from tests.support import make_app, shared_record_count, shared_records_path
 
 
 @pytest.fixture
@@ -20,18 +20,23 @@ def es_backend(elasticsearch_url):
     backend.drop()
 
 
-@pytest.fixture(scope="module")
-def shared_catalogue(tmp_path_factory):
-    """An app whose store holds the shared records (indexing left to each test)."""
-    path = SHARED_DATA / "records.jsonl"
-    if not path.exists():
-        pytest.skip(f"shared data set not found at {path}")
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path_factory.mktemp("shared")), "INDEX_SYNC": False})
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_catalogue(request, tmp_path_factory):
+    """An app whose store (SQLite, then PostgreSQL) holds every shared record (indexing left to each
+    test). Every record of the file must land: messy values are warnings, not rejections."""
+    path = shared_records_path()
+    settings = {"DATA_DIR": str(tmp_path_factory.mktemp(f"shared-{request.param}")), "INDEX_SYNC": False}
+    postgres = request.getfixturevalue("postgres_templates") if request.param == "postgresql" else None
+    if postgres:
+        settings["DATABASE_URL"] = postgres.new_database()
+    app = make_app(settings)
     with app.app_context():
         report = Importer(app.extensions["catalogue"], cli_actor(), register_museums=True).import_file(path)
-    assert sum(report.counts.values()) == 4998
+    assert report.counts["created"] == shared_record_count()[1] and report.rejected == 0
     yield app
     app.extensions["catalogue"].store.dispose()
+    if postgres:
+        postgres.drop(settings["DATABASE_URL"])
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +45,9 @@ def both_backends(shared_catalogue, elasticsearch_url, tmp_path_factory):
     store = shared_catalogue.extensions["catalogue"].store
     es = ElasticsearchBackend(elasticsearch_url, alias=f"conformance-{secrets.token_hex(4)}")
     embedded = EmbeddedBackend(tmp_path_factory.mktemp("embedded"))
+    published = shared_record_count()[1]
     for backend in (es, embedded):
-        assert Indexer(store, backend).reindex() == 4998
+        assert Indexer(store, backend).reindex() == published
     es.refresh()
     yield es, embedded
     es.drop()

@@ -1,4 +1,5 @@
 """One analyzer for both engines and the query side: case, diacritics, CJK bigrams, highlights."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -6,21 +7,24 @@ from hypothesis import strategies as st
 from indexer.analysis import analyze, highlight, tokens
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Albrecht Dürer", ["albrecht", "durer"]),
-    ("DÜRER", ["durer"]),
-    ("Straße", ["strasse"]),
-    ("Saint-Rémy, 1889", ["saint", "remy", "1889"]),
-    ("葛飾北斎", ["葛飾", "飾北", "北斎"]),
-    ("北", ["北"]),
-    ("Hokusai 北斎 print", ["hokusai", "北斎", "print"]),
-    ("한국어", ["한국", "국어"]),
-    ("かな", ["かな"]),
-    ("हिन्दी", ["हिन्दी"]),            # Devanagari vowel signs are part of the word
-    ("ภาษาไทย", ["ภาษาไทย"]),
-    ("Ελληνικά", ["ελληνικα"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Albrecht Dürer", ["albrecht", "durer"]),
+        ("DÜRER", ["durer"]),
+        ("Straße", ["strasse"]),
+        ("Saint-Rémy, 1889", ["saint", "remy", "1889"]),
+        ("葛飾北斎", ["葛飾", "飾北", "北斎"]),
+        ("北", ["北"]),
+        ("Hokusai 北斎 print", ["hokusai", "北斎", "print"]),
+        ("한국어", ["한국", "국어"]),
+        ("かな", ["かな"]),
+        ("हिन्दी", ["हिन्दी"]),  # Devanagari vowel signs are part of the word
+        ("ภาษาไทย", ["ภาษาไทย"]),
+        ("Ελληνικά", ["ελληνικα"]),
+        ("", []),
+    ],
+)
 def test_tokens(text, expected):
     assert tokens(text) == expected
 
@@ -41,8 +45,9 @@ def test_tokens_never_contain_separators(text):
 
 
 def test_highlight_marks_the_original_text_and_escapes_it():
-    snippet = highlight("<b>Dürer</b> and Dürer's 北斎", {"durer", "北斎"},
-                        escape=lambda s: s.replace("<", "&lt;").replace(">", "&gt;"))
+    snippet = highlight(
+        "<b>Dürer</b> and Dürer's 北斎", {"durer", "北斎"}, escape=lambda s: s.replace("<", "&lt;").replace(">", "&gt;")
+    )
     assert snippet == "&lt;b&gt;<mark>Dürer</mark>&lt;/b&gt; and <mark>Dürer</mark>'s <mark>北斎</mark>"
 
 

@@ -1,5 +1,6 @@
 """The embedded backend's in-memory columns: each process follows what other writers commit, and a
 process that followed the change log answers exactly as one that loaded the file fresh."""
+
 import random
 import sqlite3
 
@@ -14,11 +15,16 @@ from indexer.schema import FACET_NAMES
 MUSEUMS = ("tate", "walters", "rijksmuseum")
 MATERIALS = ("paper", "ink", "oil paint", "bronze", "silk")
 REQUESTS = [
-    SearchRequest(), SearchRequest(filters={"museum": ("tate", "walters")}),
+    SearchRequest(),
+    SearchRequest(filters={"museum": ("tate", "walters")}),
     SearchRequest(filters={"material": ("ink",), "museum": ("rijksmuseum",)}),
-    SearchRequest(date_from=1500, date_to=1700), SearchRequest(sort="date_asc", size=50),
-    SearchRequest(sort="date_desc", filters={"masterpiece": ("true",)}), SearchRequest(sort="title", size=100),
-    SearchRequest(text="landscape"), SearchRequest(text="landscape", sort="title"), SearchRequest(text="-landscape"),
+    SearchRequest(date_from=1500, date_to=1700),
+    SearchRequest(sort="date_asc", size=50),
+    SearchRequest(sort="date_desc", filters={"masterpiece": ("true",)}),
+    SearchRequest(sort="title", size=100),
+    SearchRequest(text="landscape"),
+    SearchRequest(text="landscape", sort="title"),
+    SearchRequest(text="-landscape"),
 ]
 
 
@@ -28,25 +34,43 @@ def document(number: int, revision: int = 1, rng: random.Random | None = None) -
     begin = rng.choice([None, rng.randrange(-500, 1900)])
     word = rng.choice(["landscape", "portrait", "vase"])
     values = {
-        "museum": rng.choice(MUSEUMS), "country": "GB", "region": "europe",
-        "object_type": [rng.choice(["painting", "print"])], "maker": [f"Maker {rng.randrange(20)}"],
-        "material": rng.sample(MATERIALS, rng.randrange(0, 3)), "culture": [], "rights": "open",
-        "has_image": "false", "masterpiece": rng.choice(["true", "false"]),
+        "museum": rng.choice(MUSEUMS),
+        "country": "GB",
+        "region": "europe",
+        "object_type": [rng.choice(["painting", "print"])],
+        "maker": [f"Maker {rng.randrange(20)}"],
+        "material": rng.sample(MATERIALS, rng.randrange(0, 3)),
+        "culture": [],
+        "rights": "open",
+        "has_image": "false",
+        "masterpiece": rng.choice(["true", "false"]),
     }
     assert set(values) == set(FACET_NAMES)
-    return {"id": f"doc{number:05d}", "revision": revision, "date_begin": begin,
-            "date_end": None if begin is None else begin + rng.randrange(0, 50),
-            "title_sort": f"{word} {rng.randrange(10)}", "title_text": word, "text": f"{word} r{revision}",
-            "display": {"title": {"en": [word]}}, **values}
+    return {
+        "id": f"doc{number:05d}",
+        "revision": revision,
+        "date_begin": begin,
+        "date_end": None if begin is None else begin + rng.randrange(0, 50),
+        "title_sort": f"{word} {rng.randrange(10)}",
+        "title_text": word,
+        "text": f"{word} r{revision}",
+        "display": {"title": {"en": [word]}},
+        **values,
+    }
 
 
 def answers(backend: EmbeddedBackend) -> list:
     found = []
     for request in REQUESTS:
         result = backend.search(request)
-        found.append((result.total, [h.id for h in result.hits],
-                      {n: [(v.value, v.count, v.selected) for v in vs] for n, vs in result.facets.items()},
-                      result.centuries))
+        found.append(
+            (
+                result.total,
+                [h.id for h in result.hits],
+                {n: [(v.value, v.count, v.selected) for v in vs] for n, vs in result.facets.items()},
+                result.centuries,
+            )
+        )
     return found
 
 
@@ -59,6 +83,7 @@ def loads(monkeypatch):
     def counted(cls, conn):
         calls.append(1)
         return original(cls, conn)
+
     monkeypatch.setattr(columns_module.Columns, "load", classmethod(counted))
     return calls
 
@@ -69,11 +94,11 @@ def test_a_reader_follows_other_writers_without_loading_again(tmp_path, loads):
     assert reader.search(SearchRequest()).total == 300
     rng = random.Random(4)
     for step in range(1, 6):
-        writer.bulk([document(n, revision=step + 1) for n in rng.sample(range(300), 40)])   # updates
-        writer.bulk([document(n) for n in range(300 + step * 10, 310 + step * 10)])           # additions
-        writer.delete([(f"doc{n:05d}", 99) for n in rng.sample(range(300), 5)])              # removals
+        writer.bulk([document(n, revision=step + 1) for n in rng.sample(range(300), 40)])  # updates
+        writer.bulk([document(n) for n in range(300 + step * 10, 310 + step * 10)])  # additions
+        writer.delete([(f"doc{n:05d}", 99) for n in rng.sample(range(300), 5)])  # removals
         assert answers(reader) == answers(EmbeddedBackend(tmp_path))
-    assert len(loads) == 1 + 5       # the reader loaded once; each fresh backend once
+    assert len(loads) == 1 + 5  # the reader loaded once; each fresh backend once
 
 
 def test_updates_count_once_and_removals_disappear(tmp_path):
@@ -92,14 +117,14 @@ def test_many_changes_or_a_pruned_log_mean_a_fresh_load(tmp_path, loads, monkeyp
     writer.bulk([document(n) for n in range(50)])
     reader.search(SearchRequest())
     monkeypatch.setattr(columns_module, "RELOAD_MINIMUM", 10)
-    writer.bulk([document(n, revision=2) for n in range(50)])          # 100 changes > max(10, 20 % of 50)
+    writer.bulk([document(n, revision=2) for n in range(50)])  # 100 changes > max(10, 20 % of 50)
     assert answers(reader) == answers(EmbeddedBackend(tmp_path))
     monkeypatch.setattr(columns_module, "RELOAD_MINIMUM", 5_000)
     monkeypatch.setattr(embedded, "CHANGES_KEPT", 3)
-    writer.bulk([document(n, revision=3) for n in range(5)])           # the log keeps only the last 3 rows
+    writer.bulk([document(n, revision=3) for n in range(5)])  # the log keeps only the last 3 rows
     assert answers(reader) == answers(EmbeddedBackend(tmp_path))
     monkeypatch.setattr(embedded, "CHANGES_KEPT", 0)
-    writer.delete([("doc00001", 9)])                                   # the log keeps nothing at all
+    writer.delete([("doc00001", 9)])  # the log keeps nothing at all
     assert answers(reader) == answers(EmbeddedBackend(tmp_path))
     assert reader.search(SearchRequest()).total == 49
     assert len(loads) == 1 + 2 + 2 + 2
@@ -110,14 +135,24 @@ def test_a_rebuild_is_loaded_fresh(tmp_path):
     backend.bulk([document(n) for n in range(20)])
     assert backend.search(SearchRequest()).total == 20
     backend.rebuild(document(n) for n in range(100, 105))
-    assert [h.id for h in backend.search(SearchRequest(sort="title", size=10)).hits] == \
-        sorted((f"doc{n:05d}" for n in range(100, 105)), key=lambda i: (document(int(i[3:]))["title_sort"], i))
+    assert [h.id for h in backend.search(SearchRequest(sort="title", size=10)).hits] == sorted(
+        (f"doc{n:05d}" for n in range(100, 105)), key=lambda i: (document(int(i[3:]))["title_sort"], i)
+    )
 
 
-@pytest.mark.parametrize("request_params", [
-    dict(sort="relevance"), dict(sort="date_asc"), dict(sort="date_desc"), dict(sort="title"),
-    dict(text="landscape"), dict(text="landscape", sort="date_desc"), dict(filters={"museum": ("tate",)}),
-], ids=repr)
+@pytest.mark.parametrize(
+    "request_params",
+    [
+        dict(sort="relevance"),
+        dict(sort="date_asc"),
+        dict(sort="date_desc"),
+        dict(sort="title"),
+        dict(text="landscape"),
+        dict(text="landscape", sort="date_desc"),
+        dict(filters={"museum": ("tate",)}),
+    ],
+    ids=repr,
+)
 def test_the_cursor_walks_every_hit_once_in_order(tmp_path, request_params):
     backend = EmbeddedBackend(tmp_path)
     backend.bulk([document(n) for n in range(260)])
@@ -157,6 +192,7 @@ def test_an_index_file_of_an_older_format_asks_for_a_rebuild(tmp_path):
 
 def test_searches_in_many_threads_during_writes_never_fail_and_end_up_current(tmp_path):
     import threading
+
     writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
     writer.bulk([document(n) for n in range(100)])
     failures, done = [], threading.Event()
@@ -166,7 +202,7 @@ def test_searches_in_many_threads_during_writes_never_fail_and_end_up_current(tm
             try:
                 result = reader.search(SearchRequest(filters={"museum": MUSEUMS}, size=5))
                 assert result.total == sum(v.count for v in result.facets["museum"])
-            except Exception as error:   # noqa: BLE001 - any failure is the finding
+            except Exception as error:
                 failures.append(error)
                 return
 

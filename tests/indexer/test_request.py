@@ -1,4 +1,5 @@
 """SearchRequest parsing: words, phrases, exclusions, limits; invalid requests say why."""
+
 import pytest
 
 from indexer.request import InvalidRequest, SearchRequest, decode_cursor, encode_cursor, parse_text
@@ -20,20 +21,23 @@ def test_punctuation_only_is_no_query():
     assert not parse_text("!!! -- ?").positive
 
 
-@pytest.mark.parametrize("params, message", [
-    (dict(filters={"colour": ("red",)}), "Unknown facet"),
-    (dict(sort="random"), "Unknown sort"),
-    (dict(size=0), "between 1 and 100"),
-    (dict(size=101), "between 1 and 100"),
-    (dict(page=0), "start at 1"),
-    (dict(page=101, size=100), "cursor"),
-    (dict(date_from=1900, date_to=1800), "after"),
-    (dict(text=" ".join(f"w{i}" for i in range(40))), "At most"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(filters={"colour": ("red",)}), "Unknown facet"),
+        (dict(sort="random"), "Unknown sort"),
+        (dict(size=0), "between 1 and 100"),
+        (dict(size=101), "between 1 and 100"),
+        (dict(page=0), "start at 1"),
+        (dict(page=101, size=100), "cursor"),
+        (dict(date_from=1900, date_to=1800), "after"),
+        (dict(text=" ".join(f"w{i}" for i in range(40))), "At most"),
+    ],
+)
 def test_invalid_requests(params, message):
     with pytest.raises(InvalidRequest, match=message):
         request = SearchRequest(**params)
-        request.parsed
+        assert request.parsed
 
 
 def test_cursors_belong_to_one_backend_and_sort():

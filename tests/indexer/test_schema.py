@@ -1,25 +1,39 @@
 """The document builder is a pure function of the record and its museum."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.records.schema import load_record
 from indexer.schema import FACET_NAMES, build_document, elasticsearch_index_body
-from tests.conftest import record_payload
+from tests.support import record_payload
 
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 TATE = Museum(code="tate", names={"en": ["Tate"]}, country="GB", status="member", city="London")
 
 
 def record(**overrides) -> ObjectRecord:
     body = load_record(record_payload(**overrides))
-    return ObjectRecord(id="abc", museum="tate", local_id=body["local_id"], body=body, revision=4,
-                        status="published", created_at=NOW, updated_at=NOW)
+    return ObjectRecord(
+        id="abc",
+        museum="tate",
+        local_id=body["local_id"],
+        body=body,
+        revision=4,
+        status="published",
+        created_at=NOW,
+        updated_at=NOW,
+    )
 
 
 def test_a_document_carries_facets_text_and_display():
     doc = build_document(record(object_type="Print; Woodcut", culture="Japanese", period="Edo"), TATE)
-    assert (doc["id"], doc["revision"], doc["museum"], doc["country"], doc["region"]) == \
-        ("abc", 4, "tate", ["GB"], ["europe"])
+    assert (doc["id"], doc["revision"], doc["museum"], doc["country"], doc["region"]) == (
+        "abc",
+        4,
+        "tate",
+        ["GB"],
+        ["europe"],
+    )
     assert doc["object_type"] == ["print", "woodcut"] and doc["culture"] == ["Japanese", "Edo"]
     assert doc["maker"] == ["Katsushika Hokusai"] and doc["rights"] == "open"
     assert (doc["has_image"], doc["masterpiece"]) == ("false", "false")

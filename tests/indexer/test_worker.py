@@ -1,4 +1,5 @@
 """The outbox worker and the index commands: changes reach the index, refusals stay visible."""
+
 import sqlite3
 import threading
 from types import SimpleNamespace
@@ -6,13 +7,12 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.store import tables as t
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.request import SearchRequest
 from indexer.worker import Indexer
-from tests.conftest import record_payload
+from tests.support import make_app, record_payload
 from tests.test_docker_compose import gunicorn_settings
 
 
@@ -57,12 +57,16 @@ def test_search_highlights_the_original_text(app, service, museum):
 def test_a_document_the_engine_refuses_is_kept_as_a_dead_letter(app, service, museum, elasticsearch_url, runner):
     from indexer.backends.elasticsearch import ElasticsearchBackend
     from indexer.worker import Indexer
+
     good = service.upsert(cli_actor(), "tate", record_payload("good"))
     bad = service.upsert(cli_actor(), "tate", record_payload("bad"))
     with service.store.transaction() as conn:  # a record written by an older version, with a broken year
         row = conn.execute(sa.select(t.records.c.body).where(t.records.c.id == bad.record_id)).scalar_one()
-        conn.execute(t.records.update().where(t.records.c.id == bad.record_id)
-                     .values(body={**row, "date_begin": "eighteen hundred"}))
+        conn.execute(
+            t.records.update()
+            .where(t.records.c.id == bad.record_id)
+            .values(body={**row, "date_begin": "eighteen hundred"})
+        )
     backend = ElasticsearchBackend(elasticsearch_url, alias=f"dead-{good.record_id}")
     try:
         report = Indexer(service.store, backend).drain()
@@ -88,15 +92,16 @@ def test_index_and_reindex_commands(app, runner, service, museum):
 def test_the_default_setup_indexes_writes_right_away(tmp_path, museum_free_app):
     app = museum_free_app
     service = app.extensions["catalogue"]
-    service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB",
-                                          "status": "member"})
+    service.register_museum(
+        cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB", "status": "member"}
+    )
     service.upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
     assert search(app, text="temeraire").total == 1
 
 
 @pytest.fixture
 def museum_free_app(tmp_path):
-    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
+    return make_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
 
 
 def test_a_new_server_worker_loads_the_search_index_before_its_first_visitor(app, service, museum):
@@ -117,12 +122,13 @@ def leave_an_index_of_an_older_release(search_dir) -> None:
 
 def test_an_embedded_index_of_an_older_format_is_rebuilt_when_the_app_starts(tmp_path, museum_free_app):
     app = museum_free_app
-    app.extensions["catalogue"].register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]},
-                                                              "country": "GB", "status": "member"})
+    app.extensions["catalogue"].register_museum(
+        cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB", "status": "member"}
+    )
     app.extensions["catalogue"].upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
     search_dir = tmp_path / "default" / "search"
     leave_an_index_of_an_older_release(search_dir)
-    restarted = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
+    restarted = make_app({"TESTING": True, "DATA_DIR": str(tmp_path / "default")})
     assert search(restarted, text="temeraire").total == 1
     assert not (search_dir / "search-old.sqlite3").exists()
 
@@ -133,8 +139,9 @@ def test_server_workers_starting_together_rebuild_an_outdated_index_once(tmp_pat
     leave_an_index_of_an_older_release(search_dir)
     rebuilds, original = [], Indexer.reindex
     monkeypatch.setattr(Indexer, "reindex", lambda self: rebuilds.append(1) or original(self))
-    workers = [threading.Thread(target=Indexer(store, EmbeddedBackend(search_dir)).rebuild_if_outdated)
-               for _ in range(3)]
+    workers = [
+        threading.Thread(target=Indexer(store, EmbeddedBackend(search_dir)).rebuild_if_outdated) for _ in range(3)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -1,15 +1,17 @@
 """`catalogue import`: the shared file imports whole; bad rows are reported by row and field and
 never stop good rows; --dry-run writes nothing; the exit code says whether any row was rejected."""
+
 import json
 
 import pytest
 
-from tests.conftest import record_payload
+from tests.support import record_payload, shared_record_count
 
 
 def write_jsonl(path, rows):
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -18,48 +20,60 @@ def run_import(runner, *args):
 
 
 @pytest.mark.slow
-def test_the_full_shared_file_imports_with_museums_registered(app, runner, service, shared_records_path):
+def test_the_full_shared_file_imports_whole_with_museums_registered(app, runner, service, shared_records_path):
+    lines, distinct = shared_record_count()
     result = run_import(runner, shared_records_path, "--register-museums")
     summary = result.output.strip().splitlines()[-1]
-    # two rows carry real errors in the source data: date_end 7195 and a maker who died before birth
-    assert summary == "created 4998, updated 0, unchanged 0, rejected 2", result.output
-    assert "row 500 (1e0a0343-f338-4572-af84-3b0a3fec108a): date_end:" in result.output
-    assert "row 831" in result.output and "makers.0.death_year" in result.output
-    assert result.exit_code == 1
-    assert {m.code: m.status for m in service.store.list_museums()} == {
-        "cmoa": "guest", "rijksmuseum": "guest", "tate": "guest", "walters": "guest"}
-    assert service.store.count_records() == 4998
+    # two rows carry contradictory years in the source: date_end 7195 for "July 7, 1959", and a maker
+    # who died (1912) before being born (1936); both land, with the bad values dropped and a warning
+    assert summary == f"created {distinct}, updated 0, unchanged 0, warned 2, rejected 0", result.output
+    assert "warning row 500 (1e0a0343-f338-4572-af84-3b0a3fec108a): date_end:" in result.output
+    assert "warning row 831" in result.output and "makers.0.death_year" in result.output
+    assert result.exit_code == 0
+    assert {m.code: m.status for m in service.museums()} == {
+        "cmoa": "guest",
+        "rijksmuseum": "guest",
+        "tate": "guest",
+        "walters": "guest",
+    }
+    assert service.store.count_records() == distinct == lines
     assert service.store.outbox_size() == 0  # on one machine imports are indexed right away
-    assert app.extensions["indexer"].backend.count() == 4998
+    assert app.extensions["indexer"].backend.count() == distinct
+    july = service.record_by_local_id("cmoa", "1e0a0343-f338-4572-af84-3b0a3fec108a")
+    assert (july.body["date_begin"], july.body["date_end"]) == (1959, 1959)
+    assert july.warnings == [{"field": "date_end", "value": 7195, "reason": july.warnings[0]["reason"]}]
     again = run_import(runner, shared_records_path)
-    assert again.output.strip().splitlines()[-1] == "created 0, updated 0, unchanged 4998, rejected 2"
+    assert again.output.strip().splitlines()[-1] == f"created 0, updated 0, unchanged {distinct}, warned 2, rejected 0"
 
 
-def test_registered_museums_from_partner_countries_keep_their_membership(runner, service, make_museum,
-                                                                       shared_records_path, tmp_path):
+def test_registered_museums_from_partner_countries_keep_their_membership(
+    runner, service, make_museum, shared_records_path, tmp_path
+):
     make_museum("tate", country="GB", status="member")
-    first_lines = [line for line, _ in zip(open(shared_records_path, encoding="utf-8"), range(200))]
+    with open(shared_records_path, encoding="utf-8") as handle:
+        first_lines = [line for line, _ in zip(handle, range(200))]
     sample = tmp_path / "sample.jsonl"
     sample.write_text("".join(first_lines), encoding="utf-8")
     result = run_import(runner, sample, "--register-museums")
     assert result.exit_code == 0, result.output
-    statuses = {m.code: m.status for m in service.store.list_museums()}
+    statuses = {m.code: m.status for m in service.museums()}
     assert statuses["tate"] == "member" and statuses["rijksmuseum"] == "guest"
 
 
 def test_dry_run_writes_nothing(runner, service, museum, tmp_path):
     path = write_jsonl(tmp_path / "r.jsonl", [record_payload("a"), record_payload("b", title=None)])
     result = run_import(runner, path, "--museum", "tate", "--dry-run")
-    assert "dry run, nothing written: created 1, updated 0, unchanged 0, rejected 1" in result.output
+    assert "dry run, nothing written: created 1, updated 0, unchanged 0, warned 0, rejected 1" in result.output
     assert result.exit_code == 1
     assert service.store.count_records(status=None) == 0 and service.store.pending_outbox() == []
 
 
 def test_dry_run_with_register_museums_registers_nothing(runner, service, shared_records_path, tmp_path):
     sample = tmp_path / "s.jsonl"
-    sample.write_text(open(shared_records_path, encoding="utf-8").readline(), encoding="utf-8")
+    with open(shared_records_path, encoding="utf-8") as handle:
+        sample.write_text(handle.readline(), encoding="utf-8")
     result = run_import(runner, sample, "--register-museums", "--dry-run")
-    assert "created 1" in result.output and service.store.list_museums() == []
+    assert "created 1" in result.output and service.museums() == []
 
 
 def test_unknown_museums_are_rejected_without_register(runner, tmp_path):
@@ -71,8 +85,10 @@ def test_unknown_museums_are_rejected_without_register(runner, tmp_path):
 def test_rows_can_name_their_museum(runner, service, make_museum, tmp_path):
     make_museum("tate")
     make_museum("rijksmuseum", country="NL")
-    path = write_jsonl(tmp_path / "r.jsonl", [{**record_payload("1"), "museum": "tate"},
-                                              {**record_payload("1"), "museum": "rijksmuseum"}])
+    path = write_jsonl(
+        tmp_path / "r.jsonl",
+        [{**record_payload("1"), "museum": "tate"}, {**record_payload("1"), "museum": "rijksmuseum"}],
+    )
     assert run_import(runner, path).exit_code == 0
     assert service.store.record_counts() == {"tate": 1, "rijksmuseum": 1}
 
@@ -86,14 +102,17 @@ class TestMalformedFiles:
         path.write_text(good + "\n" + good.replace('"good"', '"cut"')[:40], encoding="utf-8")
         result = run_import(runner, path, "--museum", "tate")
         assert "row 2: Not valid JSON" in result.output
-        assert "created 1, updated 0, unchanged 0, rejected 1" in result.output
+        assert "created 1, updated 0, unchanged 0, warned 0, rejected 1" in result.output
         assert result.exit_code == 1
 
     def test_wrong_encoding(self, runner, service, museum, tmp_path):
         path = tmp_path / "latin1.jsonl"
-        path.write_bytes(json.dumps(record_payload("ok")).encode() + b"\n"
-                         + json.dumps(record_payload("bad", title="Caf\u00e9"), ensure_ascii=False).encode("latin-1")
-                         + b"\n")
+        path.write_bytes(
+            json.dumps(record_payload("ok")).encode()
+            + b"\n"
+            + json.dumps(record_payload("bad", title="Caf\u00e9"), ensure_ascii=False).encode("latin-1")
+            + b"\n"
+        )
         result = run_import(runner, path, "--museum", "tate")
         assert "row 2: Not valid UTF-8 (byte 0xe9" in result.output
         assert service.store.find_record("tate", "ok") is not None
@@ -102,31 +121,50 @@ class TestMalformedFiles:
         path = write_jsonl(tmp_path / "r.jsonl", ['["a", "list"]', "42", record_payload()])
         result = run_import(runner, path, "--museum", "tate")
         assert "row 1: Each line must be one JSON object." in result.output
-        assert "created 1, updated 0, unchanged 0, rejected 2" in result.output
+        assert "created 1, updated 0, unchanged 0, warned 0, rejected 2" in result.output
 
     def test_duplicate_local_ids(self, runner, service, museum, tmp_path):
-        path = write_jsonl(tmp_path / "r.jsonl", [record_payload("x"), record_payload("y"),
-                                                  record_payload("x", title="second x")])
+        path = write_jsonl(
+            tmp_path / "r.jsonl", [record_payload("x"), record_payload("y"), record_payload("x", title="second x")]
+        )
         result = run_import(runner, path, "--museum", "tate")
         assert "row 3 (x): local_id: Duplicate local id; first seen in row 1." in result.output
         assert service.record_by_local_id("tate", "x").body["title"] == {"en": ["The Great Wave"]}
 
     def test_a_10_mb_field(self, runner, service, museum, tmp_path):
-        path = write_jsonl(tmp_path / "r.jsonl", [record_payload("huge", description="x" * 10_000_000),
-                                                  record_payload("fine")])
+        path = write_jsonl(
+            tmp_path / "r.jsonl", [record_payload("huge", description="x" * 10_000_000), record_payload("fine")]
+        )
         result = run_import(runner, path, "--museum", "tate")
         assert "row 1 (huge): description: Longer than 50000 characters." in result.output
         assert service.store.find_record("tate", "fine") is not None
 
-    def test_html_and_javascript_in_every_text_field_are_stored_as_text(self, runner, service, museum, tmp_path,
-                                                                         client):
+    def test_html_and_javascript_in_every_text_field_are_stored_as_text(
+        self, runner, service, museum, tmp_path, client
+    ):
         attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-        payload = record_payload("xss", title=attack, description=attack, date_display=attack, object_type=attack,
-                                 classification=attack, medium=attack, technique=attack, dimensions=attack,
-                                 culture=attack, period=attack, dynasty=attack, place_of_origin=attack,
-                                 place_depicted=attack, inscription=attack, credit_line=attack, department=attack,
-                                 accession_number=attack, subjects=[attack],
-                                 makers=[{"name": attack, "role": attack, "nationality": attack}])
+        payload = record_payload(
+            "xss",
+            title=attack,
+            description=attack,
+            date_display=attack,
+            object_type=attack,
+            classification=attack,
+            medium=attack,
+            technique=attack,
+            dimensions=attack,
+            culture=attack,
+            period=attack,
+            dynasty=attack,
+            place_of_origin=attack,
+            place_depicted=attack,
+            inscription=attack,
+            credit_line=attack,
+            department=attack,
+            accession_number=attack,
+            subjects=[attack],
+            makers=[{"name": attack, "role": attack, "nationality": attack}],
+        )
         result = run_import(runner, write_jsonl(tmp_path / "r.jsonl", [payload]), "--museum", "tate")
         assert result.exit_code == 0, result.output
         record = service.record_by_local_id("tate", "xss")
@@ -143,15 +181,30 @@ class TestMalformedFiles:
 
 class TestCsv:
     def test_csv_with_a_column_mapping(self, runner, service, museum, tmp_path):
-        (tmp_path / "map.json").write_text(json.dumps({"language": "en", "columns": {
-            "Object number": "local_id", "Title": "title", "Titel": "title.nl", "Artist": {"field": "makers",
-                                                                                          "split": ";"},
-            "Date": "date_display", "Materials": {"field": "materials", "split": "|"},
-            "Image rights": "rights.image_rights", "Masterpiece": "masterpiece"}}), encoding="utf-8")
+        (tmp_path / "map.json").write_text(
+            json.dumps(
+                {
+                    "language": "en",
+                    "columns": {
+                        "Object number": "local_id",
+                        "Title": "title",
+                        "Titel": "title.nl",
+                        "Artist": {"field": "makers", "split": ";"},
+                        "Date": "date_display",
+                        "Materials": {"field": "materials", "split": "|"},
+                        "Image rights": "rights.image_rights",
+                        "Masterpiece": "masterpiece",
+                    },
+                }
+            ),
+            encoding="utf-8",
+        )
         (tmp_path / "r.csv").write_text(
             "Object number,Title,Titel,Artist,Date,Materials,Image rights,Masterpiece,Ignored\n"
             'N01,"Sunset, late",Zonsondergang,Turner; Girtin,c. 1830-5,oil|canvas,CC0,yes,zzz\n'
-            "N02,Dawn,,,19th century,,,no,\n", encoding="utf-8")
+            "N02,Dawn,,,19th century,,,no,\n",
+            encoding="utf-8",
+        )
         result = run_import(runner, tmp_path / "r.csv", "--museum", "tate", "--mapping", tmp_path / "map.json")
         assert result.exit_code == 0, result.output
         record = service.record_by_local_id("tate", "N01").body
@@ -179,13 +232,16 @@ class TestCsv:
         assert result.exit_code == 2 and "not in the file: Name" in result.output
 
     def test_csv_rows_with_missing_cells_and_bad_bytes_are_rejected_alone(self, runner, service, museum, tmp_path):
-        (tmp_path / "r.csv").write_bytes("local_id,title,date_display\n".encode()
-                                         + b"A1,Vase\n" + "A2,Caf\u00e9,1850\n".encode("latin-1")
-                                         + b"A3,Bowl,1850\n")
+        (tmp_path / "r.csv").write_bytes(
+            b"local_id,title,date_display\n"
+            + b"A1,Vase\n"
+            + "A2,Caf\u00e9,1850\n".encode("latin-1")
+            + b"A3,Bowl,1850\n"
+        )
         result = run_import(runner, tmp_path / "r.csv", "--museum", "tate")
         assert "row 1: Row has 2 cells; the header has 3." in result.output
         assert "row 2: Not valid UTF-8" in result.output
-        assert "created 1, updated 0, unchanged 0, rejected 2" in result.output
+        assert "created 1, updated 0, unchanged 0, warned 0, rejected 2" in result.output
 
     def test_an_unknown_extension_needs_format(self, runner, museum, tmp_path):
         (tmp_path / "r.txt").write_text("local_id,title\n1,x\n", encoding="utf-8")

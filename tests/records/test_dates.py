@@ -1,4 +1,5 @@
 """The date parser reads museum display dates into signed years and never raises."""
+
 import json
 
 import pytest
@@ -78,8 +79,9 @@ def test_real_display_dates(text, begin, end):
     assert (parsed.begin, parsed.end) == (begin, end)
 
 
-@pytest.mark.parametrize("text", ["no date", "date not known", "not dated", "", "   ", "[title not known]",
-                                  "undated", "unknown"])
+@pytest.mark.parametrize(
+    "text", ["no date", "date not known", "not dated", "", "   ", "[title not known]", "undated", "unknown"]
+)
 def test_texts_without_a_date_give_none(text):
     assert parse_date(text) is None
 
@@ -98,8 +100,12 @@ def test_parser_never_raises_and_orders_its_range(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.from_regex(r"(c\. |ca\. |early |late |mid )?\d{1,4}(st|nd|rd|th)?( century| AH/AD \d{1,4}|s|-\d{1,4})?( BC)?",
-                     fullmatch=True))
+@given(
+    st.from_regex(
+        r"(c\. |ca\. |early |late |mid )?\d{1,4}(st|nd|rd|th)?( century| AH/AD \d{1,4}|s|-\d{1,4})?( BC)?",
+        fullmatch=True,
+    )
+)
 def test_parser_survives_date_shaped_noise(text):
     parse_date(text)
 

@@ -1,10 +1,11 @@
 """The record schema accepts what curators send, normalises it, and names every bad field."""
+
 import pytest
 from marshmallow import ValidationError
 
 from catalogue.records.langmap import canonical_tag, pick
-from catalogue.records.schema import field_errors, load_record
-from tests.conftest import record_payload
+from catalogue.records.schema import WARNINGS_KEY, field_errors, load_record
+from tests.support import record_payload
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 PDM = "http://creativecommons.org/publicdomain/mark/1.0/"
@@ -27,8 +28,11 @@ def test_a_valid_record_is_normalised():
 
 
 def test_language_maps_take_plain_strings_lists_and_tags():
-    record = load_record(record_payload(language="ja", title="神奈川沖浪裏",
-                                        description={"EN": "A wave", "zh-hant": ["浪"], "none": "x"}))
+    record = load_record(
+        record_payload(
+            language="ja", title="神奈川沖浪裏", description={"EN": "A wave", "zh-hant": ["浪"], "none": "x"}
+        )
+    )
     assert record["title"] == {"ja": ["神奈川沖浪裏"]}
     assert record["description"] == {"en": ["A wave"], "zh-Hant": ["浪"], "none": ["x"]}
 
@@ -66,8 +70,11 @@ def test_countries_accept_codes_english_and_vernacular_names():
 
 def test_dimensions_keep_text_and_read_centimetres():
     record = load_record(record_payload(dimensions="H: 12 5/8 x W: 8 1/4 in. (32 x 21 cm)"))
-    assert record["dimensions"] == {"text": "H: 12 5/8 x W: 8 1/4 in. (32 x 21 cm)", "height_cm": 32.0,
-                                    "width_cm": 21.0}
+    assert record["dimensions"] == {
+        "text": "H: 12 5/8 x W: 8 1/4 in. (32 x 21 cm)",
+        "height_cm": 32.0,
+        "width_cm": 21.0,
+    }
 
 
 def test_read_only_keys_from_a_fetched_record_are_ignored():
@@ -75,30 +82,89 @@ def test_read_only_keys_from_a_fetched_record_are_ignored():
     assert "id" not in record and "revision" not in record
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"title": None}, "title"),
-    ({"title": {"e n": "x"}}, "title"),
-    ({"title": {"en": 5}}, "title"),
-    ({"local_id": ""}, "local_id"),
-    ({"local_id": " padded"}, "local_id"),
-    ({"local_id": "tab\there"}, "local_id"),
-    ({"date_begin": "soon"}, "date_begin"),
-    ({"date_begin": 1900, "date_end": 1800}, "date_end"),
-    ({"date_end": 7195}, "date_end"),
-    ({"country": "Atlantis"}, "country"),
-    ({"rights": {"image_rights": "all mine"}}, "rights.image_rights"),
-    ({"makers": [{"name": ""}]}, "makers.0.name"),
-    ({"makers": [{"name": "A", "birth_year": 1936, "death_year": 1912}]}, "makers.0.death_year"),
-    ({"source_url": "javascript:alert(1)"}, "source_url"),
-    ({"status": "deleted"}, "status"),
-    ({"language": "not a tag!"}, "language"),
-    ({"favourite_colour": "blue"}, "favourite_colour"),
-    ({"title": "x" * 2001}, "title"),
-    ({"description": "x" * 50001}, "description"),
-    ({"materials": [f"m{i}" for i in range(51)]}, "materials"),
-])
-def test_invalid_fields_are_named(overrides, field):
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"title": None}, "title"),
+        ({"title": {"e n": "x"}}, "title"),
+        ({"title": {"en": 5}}, "title"),
+        ({"local_id": ""}, "local_id"),
+        ({"local_id": " padded"}, "local_id"),
+        ({"local_id": "tab\there"}, "local_id"),
+        ({"makers": [{"name": ""}]}, "makers.0.name"),
+        ({"status": "deleted"}, "status"),
+        ({"language": "not a tag!"}, "language"),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"title": "x" * 2001}, "title"),
+        ({"description": "x" * 50001}, "description"),
+        ({"materials": [f"m{i}" for i in range(51)]}, "materials"),
+    ],
+)
+def test_a_record_without_identity_title_or_shape_is_rejected_naming_the_field(overrides, field):
     assert field in errors_of(record_payload(**overrides))
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"local_id": "a\ud800b"}, "local_id"),
+        ({"source_url": "https://example.org/\udfff"}, "source_url"),
+        ({"title": {"en": ["Wave \ud83d"]}}, "title.en"),
+        ({"makers": [{"name": "\udc00"}]}, "makers"),
+    ],
+)
+def test_text_with_invalid_unicode_is_rejected_naming_the_field(overrides, field):
+    assert any(name.startswith(field) for name in errors_of(record_payload(**overrides)))
+
+
+@pytest.mark.parametrize(
+    "overrides, field, value, kept",
+    [
+        ({"date_begin": "soon", "date_display": "1850"}, "date_begin", "soon", {"date_begin": 1850, "date_end": 1850}),
+        (
+            {"date_begin": 1900, "date_end": 1800, "date_display": "1850"},
+            "date_end",
+            1800,
+            {"date_begin": 1850, "date_end": 1850},
+        ),
+        (
+            {"date_begin": 1959, "date_end": 7195, "date_display": "July 7, 1959"},
+            "date_end",
+            7195,
+            {"date_begin": 1959, "date_end": 1959},
+        ),
+        (
+            {"date_begin": 1995, "date_end": 1994, "date_display": "1995 (February)"},
+            "date_end",
+            1994,
+            {"date_begin": 1995, "date_end": 1995},
+        ),
+        ({"country": ["JP", "Atlantis"]}, "country", "Atlantis", {"country": ["JP"]}),
+        (
+            {"rights": {"image_rights": "all mine"}},
+            "rights.image_rights",
+            "all mine",
+            {"rights": {"metadata_license": None, "image_rights": None}},
+        ),
+        ({"source_url": "javascript:alert(1)"}, "source_url", "javascript:alert(1)", {"source_url": None}),
+    ],
+)
+def test_an_unusable_value_is_dropped_or_re_derived_with_a_warning(overrides, field, value, kept):
+    record = load_record(record_payload(**overrides))
+    assert [(w["field"], w["value"]) for w in record[WARNINGS_KEY]] == [(field, value)]
+    assert record[WARNINGS_KEY][0]["reason"]
+    assert {key: record[key] for key in kept} == kept
+
+
+def test_a_maker_who_died_before_birth_keeps_the_name_and_loses_the_years():
+    record = load_record(record_payload(makers=[{"name": "A"}, {"name": "B", "birth_year": 1936, "death_year": 1912}]))
+    assert record["makers"][1]["name"] == "B"
+    assert (record["makers"][1]["birth_year"], record["makers"][1]["death_year"]) == (None, None)
+    assert [w["field"] for w in record[WARNINGS_KEY]] == ["makers.1.death_year"]
+
+
+def test_a_clean_record_has_no_warnings():
+    assert WARNINGS_KEY not in load_record(record_payload())
 
 
 def test_a_record_must_be_an_object():

@@ -1,4 +1,5 @@
 """Upserts by (museum, local id): revisions, no-op on unchanged input, audit, and the index outbox."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -7,7 +8,7 @@ from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.models import Actor, public_id
 from catalogue.service import validate_record
 from catalogue.store import tables as t
-from tests.conftest import record_payload
+from tests.support import record_payload
 
 
 def outbox(service):
@@ -62,15 +63,19 @@ def test_the_outbox_entry_commits_with_the_record_or_not_at_all(service, museum,
         service.upsert(cli_actor(), "tate", record_payload())
     with service.store.reading() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.records)).scalar() == 0
-        assert conn.execute(sa.select(sa.func.count()).select_from(t.audit_log)
-                            .where(t.audit_log.c.record_id.is_not(None))).scalar() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count()).select_from(t.audit_log).where(t.audit_log.c.record_id.is_not(None))
+            ).scalar()
+            == 0
+        )
 
 
 def test_withdrawal_keeps_a_tombstone_and_queues_a_delete(service, museum):
     created = service.upsert(cli_actor(), "tate", record_payload())
     withdrawn = service.withdraw(cli_actor(), "tate", "T00001")
     assert (withdrawn.action, withdrawn.revision) == ("withdrawn", 2)
-    record = service.record(created.record_id)
+    record = service.record(created.record_id, cli_actor())
     assert record.status == "withdrawn" and record.body["title"] == {"en": ["The Great Wave"]}
     assert outbox(service)[-1] == (created.record_id, 2, "delete")
     assert service.withdraw(cli_actor(), "tate", "T00001").action == "unchanged"
@@ -115,15 +120,20 @@ def test_a_batch_with_one_bad_record_writes_nothing(service, museum):
 
 def test_a_batch_with_a_repeated_local_id_is_refused(service, museum):
     with pytest.raises(ValidationFailed):
-        service.save_records(cli_actor(), "tate", [validate_record(record_payload("a")),
-                                                   validate_record(record_payload("a"))])
+        service.save_records(
+            cli_actor(), "tate", [validate_record(record_payload("a")), validate_record(record_payload("a"))]
+        )
     assert service.store.count_records("tate") == 0
 
 
 def test_dry_run_works_out_outcomes_without_writing(service, museum):
     service.upsert(cli_actor(), "tate", record_payload("a"))
-    outcomes = service.save_records(cli_actor(), "tate", [validate_record(record_payload("a", title="new")),
-                                                          validate_record(record_payload("b"))], dry_run=True)
+    outcomes = service.save_records(
+        cli_actor(),
+        "tate",
+        [validate_record(record_payload("a", title="new")), validate_record(record_payload("b"))],
+        dry_run=True,
+    )
     assert [o.action for o in outcomes] == ["updated", "created"]
     assert service.store.count_records("tate") == 1
     assert service.record_by_local_id("tate", "a").revision == 1

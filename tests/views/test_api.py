@@ -1,11 +1,18 @@
 """The JSON API: public reads, curator writes with tokens, and a clear 4xx for every bad request."""
+
 from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import image_bytes, record_payload
+from tests.support import image_bytes, record_payload
 
 OBJECTS = "/api/museums/tate/objects"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_kind(request):
+    """The API must answer the same on SQLite and PostgreSQL."""
+    return request.param
 
 
 def put(client, auth, local_id, payload, **kwargs):
@@ -59,15 +66,30 @@ def test_objects_are_readable_by_id_and_by_local_id(client, auth):
 def test_delete_withdraws(client, auth):
     client.post(OBJECTS, json=record_payload(), headers=auth)
     assert client.delete(f"{OBJECTS}/T00001", headers=auth).status_code == 204
-    assert client.get(f"{OBJECTS}/T00001").get_json()["status"] == "withdrawn"
+    assert client.get(f"{OBJECTS}/T00001", headers=auth).get_json()["status"] == "withdrawn"
+    assert client.get(f"{OBJECTS}/T00001").status_code == 410
     assert client.delete(f"{OBJECTS}/T00001", headers=auth).status_code == 204
 
 
 def test_400_lists_field_errors(client, auth):
-    response = client.post(OBJECTS, json=record_payload(title=None, country="Atlantis"), headers=auth)
+    response = client.post(OBJECTS, json=record_payload(title=None, makers=[{"name": ""}], status="gone"), headers=auth)
     assert response.status_code == 400
     fields = {e["field"] for e in response.get_json()["errors"]}
-    assert fields == {"title", "country"}
+    assert fields == {"title", "makers.0.name", "status"}
+
+
+def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth):
+    response = client.post(
+        OBJECTS, json=record_payload(country=["JP", "Atlantis"], date_begin=1900, date_end=1800), headers=auth
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["country"] == ["JP"] and (body["date_begin"], body["date_end"]) == (1830, 1832)
+    assert [(w["field"], w["value"]) for w in body["warnings"]] == [("country", "Atlantis"), ("date_end", 1800)]
+    assert client.get(f"{OBJECTS}/T00001", headers=auth).get_json()["warnings"] == body["warnings"]
+    assert "warnings" not in client.get(f"{OBJECTS}/T00001").get_json()  # the public sees the record only
+    clean = client.put(f"{OBJECTS}/T00001", json=record_payload(), headers=auth).get_json()
+    assert clean["warnings"] == []
 
 
 def test_400_for_malformed_json(client, auth):
@@ -99,15 +121,26 @@ def test_404s(client, auth):
     assert client.get("/api/nothing-here").get_json()["status"] == 404
 
 
-def test_409_for_a_stale_revision(client, auth):
+def test_409_for_a_stale_revision_in_the_body(client, auth):
     put(client, auth, "T1", record_payload("T1"))
     put(client, auth, "T1", record_payload("T1", title="v2"))
-    stale = put(client, auth, "T1", record_payload("T1", title="v3"), )
-    assert stale.status_code == 200
-    response = client.put(f"{OBJECTS}/T1", json=record_payload("T1", title="v4"),
-                          headers={**auth, "If-Match": '"x-1"'})
-    assert response.status_code == 409
     assert put(client, auth, "T1", record_payload("T1", title="v4", revision=1)).status_code == 409
+    assert put(client, auth, "T1", record_payload("T1", title="v4", revision=2)).status_code == 200
+
+
+def test_if_match_compares_the_whole_etag(client, auth):
+    etag = put(client, auth, "T1", record_payload("T1")).headers["ETag"]
+    other = put(client, auth, "T2", record_payload("T2")).headers["ETag"]
+    assert etag.endswith('-1"') and other.endswith('-1"')
+    for stale in (other, '"x-1"', '"1"', etag.replace("-1", "-2")):  # another record's ETag at the same revision
+        response = client.put(
+            f"{OBJECTS}/T1", json=record_payload("T1", title="v2"), headers={**auth, "If-Match": stale}
+        )
+        assert response.status_code == 412, stale
+        assert "ETag" in response.get_json()["message"]
+    updated = client.put(f"{OBJECTS}/T1", json=record_payload("T1", title="v2"), headers={**auth, "If-Match": etag})
+    assert updated.status_code == 200 and updated.headers["ETag"] == etag.replace("-1", "-2")
+    assert client.put(f"{OBJECTS}/T3", json=record_payload("T3"), headers={**auth, "If-Match": "*"}).status_code == 412
 
 
 def test_413_for_a_body_over_the_limit(app, client, auth):
@@ -123,8 +156,7 @@ def test_413_for_too_many_records(app, client, auth):
 
 
 def test_415_for_a_body_that_is_not_json(client, auth):
-    response = client.post(OBJECTS, data="local_id=1", content_type="application/x-www-form-urlencoded",
-                           headers=auth)
+    response = client.post(OBJECTS, data="local_id=1", content_type="application/x-www-form-urlencoded", headers=auth)
     assert response.status_code == 415
 
 
@@ -141,10 +173,18 @@ def test_museums_are_listed_with_counts(client, auth):
 
 def test_images_upload_and_appear_in_the_record(client, auth):
     client.post(OBJECTS, json=record_payload(), headers=auth)
-    response = client.post(f"{OBJECTS}/T00001/images", headers=auth, data={
-        "file": [(__import__("io").BytesIO(image_bytes("JPEG")), "a.jpg"),
-                 (__import__("io").BytesIO(image_bytes("PNG", color=(0, 0, 255))), "b.png")],
-        "alt": "A red square"}, content_type="multipart/form-data")
+    response = client.post(
+        f"{OBJECTS}/T00001/images",
+        headers=auth,
+        data={
+            "file": [
+                (__import__("io").BytesIO(image_bytes("JPEG")), "a.jpg"),
+                (__import__("io").BytesIO(image_bytes("PNG", color=(0, 0, 255))), "b.png"),
+            ],
+            "alt": "A red square",
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201
     ids = [image["id"] for image in response.get_json()["images"]]
     record = client.get(f"{OBJECTS}/T00001").get_json()

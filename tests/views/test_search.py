@@ -1,4 +1,5 @@
 """The search page and the JSON API, on both backends, over the demo data."""
+
 import json
 import re
 from pathlib import Path
@@ -6,22 +7,25 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
-from tests.conftest import record_payload
+from tests.support import make_app, record_payload
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 
 
 @pytest.fixture(scope="module", params=["embedded", "elasticsearch"])
 def search_app(request, tmp_path_factory):
-    settings = {"TESTING": True, "DATA_DIR": str(tmp_path_factory.mktemp(request.param)),
-                "BASE_URL": "http://catalogue.test", "SEARCH_BACKEND": request.param}
+    settings = {
+        "TESTING": True,
+        "DATA_DIR": str(tmp_path_factory.mktemp(request.param)),
+        "BASE_URL": "http://catalogue.test",
+        "SEARCH_BACKEND": request.param,
+    }
     if request.param == "elasticsearch":
         settings["ELASTICSEARCH_URL"] = request.getfixturevalue("elasticsearch_url")
         settings["ELASTICSEARCH_INDEX"] = f"search-views-{tmp_path_factory.getbasetemp().name}"
-    app = create_app(settings)
+    app = make_app(settings)
     service = app.extensions["catalogue"]
     for museum in json.loads((DEMO / "museums.json").read_text()):
         service.register_museum(cli_actor(), museum)
@@ -56,8 +60,18 @@ def test_the_api_answers_in_the_documented_shape(web):
     hit = body["hits"][0]
     assert {"id", "url", "museum", "local_id", "title", "makers", "date", "thumbnail", "manifest"} <= set(hit)
     assert hit["url"] == f"http://catalogue.test/objects/{hit['id']}"
-    assert set(body["facets"]) == {"museum", "country", "region", "object_type", "maker", "material", "culture",
-                                   "rights", "has_image", "masterpiece"}
+    assert set(body["facets"]) == {
+        "museum",
+        "country",
+        "region",
+        "object_type",
+        "maker",
+        "material",
+        "culture",
+        "rights",
+        "has_image",
+        "masterpiece",
+    }
     value = body["facets"]["museum"][0]
     assert set(value) == {"value", "label", "count", "selected"}
 
@@ -104,8 +118,19 @@ def test_the_cursor_goes_on_where_pages_stop(web):
     assert [h["id"] for h in second["hits"]] == [h["id"] for h in api(web, "sort=title&size=10&page=2")["hits"]]
 
 
-@pytest.mark.parametrize("query", ["size=0", "size=101", "sort=best", "page=-1", "date_from=soon",
-                                   "cursor=garbage", "page=200&size=96", "date_from=1900&date_to=1800"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "size=0",
+        "size=101",
+        "sort=best",
+        "page=-1",
+        "date_from=soon",
+        "cursor=garbage",
+        "page=200&size=96",
+        "date_from=1900&date_to=1800",
+    ],
+)
 def test_bad_parameters_are_400_never_500(web, query):
     response = web.get(f"/api/objects?{query}")
     assert response.status_code == 400 and response.get_json()["message"]
@@ -163,6 +188,9 @@ def test_openapi_describes_every_endpoint_and_validates(web, search_app):
     spec = web.get("/api/openapi.json").get_json()
     validate(spec)
     documented = {path.replace("{", "<").replace("}", ">") for path in spec["paths"]}
-    routes = {rule.rule.replace("<path:", "<") for rule in search_app.url_map.iter_rules()
-              if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"}
+    routes = {
+        rule.rule.replace("<path:", "<")
+        for rule in search_app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"
+    }
     assert routes == documented

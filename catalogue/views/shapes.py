@@ -1,0 +1,208 @@
+"""The JSON shapes the API answers with, each one marshmallow schema: the views dump with them and
+the OpenAPI description is generated from them, so a shape is written down once.
+
+Values reach these schemas already JSON-ready (language maps, ISO dates as text), so ``dump``
+only picks each shape's keys in order, following nested shapes. That costs microseconds, where
+marshmallow's own field-by-field dump cost 1.6 ms for one page of search results; a test checks
+that both give the same output.
+"""
+
+from functools import cache
+
+from marshmallow import Schema, fields
+
+from catalogue.records.schema import ObjectRecordSchema
+
+OPTIONAL = {"optional": True}  # a key that a shape leaves out when there is nothing to say
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String(allow_none=True)
+    message = fields.String()
+    index = fields.Integer(metadata={"description": "Position in a list of records", **OPTIONAL})
+
+
+class ErrorSchema(Schema):
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    errors = fields.List(fields.Nested(FieldErrorSchema), metadata=OPTIONAL)
+    id = fields.String(metadata={"description": "410 only: the id of the withdrawn record (its tombstone)", **OPTIONAL})
+
+
+class ImageSchema(Schema):
+    id = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    format = fields.String()
+    bytes = fields.Integer()
+    sha256 = fields.String()
+    alt = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    url = fields.Url()
+
+
+class WarningSchema(Schema):
+    field = fields.String()
+    value = fields.Raw(allow_none=True)
+    reason = fields.String()
+
+
+def _record_fields() -> dict:
+    """Identity first, then the record schema's own fields in their order, then what the store adds."""
+    body = {name: field for name, field in ObjectRecordSchema._declared_fields.items() if name != "status"}
+    return {
+        "id": fields.String(),
+        "url": fields.Url(),
+        "museum": fields.String(),
+        **body,
+        "images": fields.List(fields.Nested(ImageSchema)),
+        "status": fields.String(),
+        "revision": fields.Integer(),
+        "created_at": fields.String(metadata={"format": "date-time"}),
+        "updated_at": fields.String(metadata={"format": "date-time"}),
+    }
+
+
+StoredRecordSchema = Schema.from_dict(_record_fields(), name="StoredRecordSchema")
+CuratorRecordSchema = Schema.from_dict(
+    {
+        **_record_fields(),
+        "warnings": fields.List(
+            fields.Nested(WarningSchema),
+            metadata={
+                "description": "Data-quality warnings of the last save: values dropped or re-derived (curators only)"
+            },
+        ),
+    },
+    name="CuratorRecordSchema",
+)
+
+
+class MuseumOutSchema(Schema):
+    code = fields.String()
+    names = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    country = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    website = fields.Url(allow_none=True)
+    logo = fields.Url(allow_none=True)
+    status = fields.String()
+    records = fields.Integer(metadata={"description": "Published records"})
+
+
+class HitSchema(Schema):
+    id = fields.String()
+    url = fields.Url()
+    museum = fields.String()
+    country = fields.String(
+        allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 code of the museum's country"}
+    )
+    local_id = fields.String()
+    title = fields.String(allow_none=True)
+    makers = fields.List(fields.String())
+    date = fields.String(allow_none=True)
+    thumbnail = fields.Url(allow_none=True)
+    manifest = fields.Url(
+        allow_none=True, metadata={"description": "IIIF Presentation 3 manifest; null until the catalogue serves IIIF"}
+    )
+    highlights = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class FacetValueSchema(Schema):
+    value = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+    selected = fields.Boolean()
+
+
+class CenturySchema(Schema):
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    count = fields.Integer()
+
+
+class SearchResponseSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    size = fields.Integer()
+    next_cursor = fields.String(allow_none=True)
+    hits = fields.List(fields.Nested(HitSchema))
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))
+    centuries = fields.List(fields.Nested(CenturySchema))
+
+
+class SuggestionSchema(Schema):
+    kind = fields.String()
+    text = fields.String()
+
+
+class SuggestResponseSchema(Schema):
+    q = fields.String()
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+
+
+class OutcomeSchema(Schema):
+    action = fields.String()
+    id = fields.String()
+    local_id = fields.String()
+    revision = fields.Integer()
+    url = fields.Url()
+
+
+class BatchResponseSchema(Schema):
+    results = fields.List(fields.Nested(OutcomeSchema))
+
+
+class ImagesResponseSchema(Schema):
+    images = fields.List(fields.Nested(ImageSchema))
+
+
+def dump(schema: type[Schema], data: dict) -> dict:
+    """``data`` in the shape of ``schema``: its keys in its order (under their data keys), nested
+    shapes followed; a key the shape has and ``data`` lacks is an error, not a silent gap."""
+    return _dump_with(_plan(schema), data)
+
+
+def dump_many(schema: type[Schema], items: list[dict]) -> list[dict]:
+    plan = _plan(schema)
+    return [_dump_with(plan, item) for item in items]
+
+
+@cache
+def _plan(schema: type[Schema]) -> tuple:
+    """(attribute, key in the output, optional, how to dump the value) for each field of the shape."""
+    return tuple(
+        (name, field.data_key or name, bool(field.metadata.get("optional")), _value_plan(field))
+        for name, field in schema._declared_fields.items()
+    )
+
+
+def _value_plan(field) -> tuple | None:
+    if isinstance(field, fields.Nested) and isinstance(field.nested, type):
+        return ("one", _plan(field.nested))
+    if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+        return ("list", _plan(field.inner.nested))
+    if (
+        isinstance(field, fields.Dict)
+        and isinstance(field.value_field, fields.List)
+        and isinstance(field.value_field.inner, fields.Nested)
+    ):
+        return ("dict_of_lists", _plan(field.value_field.inner.nested))
+    return None
+
+
+def _dump_with(plan: tuple, data: dict) -> dict:
+    out = {}
+    for name, key, optional, nested in plan:
+        if optional and key not in data and name not in data:
+            continue
+        value = data[key if key in data else name]
+        if nested is not None and value is not None:
+            kind, inner = nested
+            if kind == "one":
+                value = _dump_with(inner, value)
+            elif kind == "list":
+                value = [_dump_with(inner, item) for item in value]
+            else:
+                value = {k: [_dump_with(inner, item) for item in items] for k, items in value.items()}
+        out[key] = value
+    return out

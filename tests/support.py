@@ -1,0 +1,151 @@
+"""Helpers the tests share: paths, valid payloads, images, and databases that are already migrated
+(SQLite files or PostgreSQL databases copied from a template migrated once per run)."""
+
+import io
+import os
+import secrets
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from catalogue import create_app
+from catalogue.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("CATALOGUE_SHARED_DATA", REPO.parent / "shared" / "data" / "open-collections"))
+SHARED_RECORDS = SHARED_DATA / "records.jsonl"
+
+
+def record_payload(local_id="T00001", **overrides) -> dict:
+    """A valid record as a curator would send it."""
+    payload = {
+        "local_id": local_id,
+        "language": "en",
+        "title": "The Great Wave",
+        "makers": [{"name": "Katsushika Hokusai", "role": "artist", "birth_year": 1760, "death_year": 1849}],
+        "date_display": "c. 1830-32",
+        "object_type": "print",
+        "medium": "woodblock print; ink and colour on paper",
+        "country": "JP",
+        "rights": {"metadata_license": "CC0", "image_rights": "Public Domain Mark"},
+    }
+    payload.update(overrides)
+    return payload
+
+
+def image_bytes(fmt="JPEG", size=(40, 30), color=(200, 40, 40), exif_orientation=None) -> bytes:
+    image = Image.new("RGB", size, color)
+    out = io.BytesIO()
+    kwargs = {}
+    if exif_orientation:
+        exif = Image.Exif()
+        exif[0x0112] = exif_orientation
+        kwargs["exif"] = exif
+    image.save(out, fmt, **kwargs)
+    return out.getvalue()
+
+
+def require(condition: bool, message: str) -> None:
+    """Skip when something the test needs is missing; under CI that is a failure, never a skip."""
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def shared_records_path() -> Path:
+    require(SHARED_RECORDS.exists(), f"shared data set not found at {SHARED_RECORDS} (set CATALOGUE_SHARED_DATA)")
+    return SHARED_RECORDS
+
+
+def shared_record_count() -> tuple[int, int]:
+    """(lines, distinct museum + local id pairs) of the shared file: what an import must account for."""
+    import json
+
+    lines, keys = 0, set()
+    with open(shared_records_path(), encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                data = json.loads(line)
+                lines += 1
+                keys.add((data["source_museum_code"], data["source_id"]))
+    return lines, len(keys)
+
+
+def make_app(settings: dict):
+    """An app on a migrated database: the given DATABASE_URL, else SQLite in DATA_DIR (as
+    `make run` does it: `catalogue db upgrade`, then the app)."""
+    settings = {"TESTING": True, "INDEX_DRAIN_SECONDS": 0, **settings}
+    url = settings.get("DATABASE_URL") or f"sqlite:///{Path(settings['DATA_DIR']) / 'catalogue.sqlite3'}"
+    Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    store = Store(url)
+    store.upgrade_schema()
+    store.dispose()
+    return create_app({**settings, "DATABASE_URL": url})
+
+
+# databases ----------------------------------------------------------------------------------
+class SqliteTemplates:
+    """A migrated SQLite file made once; each test gets a copy (a file copy, not a migration)."""
+
+    def __init__(self, folder: Path):
+        self.template = folder / "template.sqlite3"
+        store = Store(f"sqlite:///{self.template}")
+        store.upgrade_schema()
+        store.dispose()
+
+    def new_database(self, folder: Path) -> str:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "catalogue.sqlite3"
+        shutil.copyfile(self.template, target)
+        return f"sqlite:///{target}"
+
+
+class PostgresTemplates:
+    """A migrated PostgreSQL template database; each test gets a fresh copy (CREATE DATABASE ...
+    TEMPLATE), dropped afterwards."""
+
+    def __init__(self, server_url: str):
+        self.server = sa.make_url(server_url)
+        self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.template = f"catalogue_template_{secrets.token_hex(4)}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.template}"')
+        store = Store(self.url_of(self.template))
+        store.upgrade_schema()
+        store.dispose()
+
+    def url_of(self, name: str) -> str:
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def new_database(self) -> str:
+        name = f"catalogue_test_{secrets.token_hex(6)}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return self.url_of(name)
+
+    def drop(self, url: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.url_of(self.template))
+        self.admin.dispose()
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path, sqlite: SqliteTemplates, postgres: "PostgresTemplates | None"):
+    """A migrated, empty database of ``kind`` ("sqlite" or "postgresql") for one test."""
+    if kind == "sqlite":
+        yield sqlite.new_database(folder)
+        return
+    assert postgres is not None
+    url = postgres.new_database()
+    try:
+        yield url
+    finally:
+        postgres.drop(url)
