@@ -56,8 +56,8 @@ def import_command(path, museum, file_format, mapping, dry_run, register_museums
     try:
         with click.progressbar(length=_count_lines(path), label="Importing", file=sys.stderr) as bar:
             report = importer.import_file(path, file_format, mapping, on_row=lambda row: bar.update(1))
-    except CatalogueError as error:
-        _fail(error)
+    except CatalogueError as failure:
+        _fail(failure)
     for error in report.errors[:MAX_ERRORS_SHOWN]:
         click.echo(f"rejected {error}", err=True)
     if len(report.errors) > MAX_ERRORS_SHOWN:

@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
 
 def use_translations(app: Flask, translations: NullTranslations) -> None:
     app.extensions["translations"] = translations
-    app.jinja_env.install_gettext_translations(translations, newstyle=True)
+    app.jinja_env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
 
 
 def gettext(message: str) -> str:

@@ -170,7 +170,8 @@ class CatalogueService:
 
     def upsert_many(self, actor: Actor, museum: str, payloads: list) -> list[Outcome]:
         """All or nothing: every record is validated first; one bad record rejects the request."""
-        valid, errors = [], []
+        valid: list[dict] = []
+        errors: list[dict] = []
         for index, payload in enumerate(payloads):
             try:
                 valid.append(validate_record(payload))

@@ -41,7 +41,9 @@ def _char_class(ranges) -> str:
 
 def _ranges(predicate) -> list[tuple[int, int]]:
     """Code point ranges of the characters for which ``predicate`` holds (built once at import)."""
-    ranges, start, previous = [], None, None
+    ranges: list[tuple[int, int]] = []
+    start: int | None = None
+    previous = 0
     for code in range(sys.maxunicode + 1):
         if predicate(chr(code)):
             if start is None:
@@ -129,7 +131,7 @@ def highlight(text: str, terms: set[str], context: int = 80, mark=("<mark>", "</
         return None
     shown = text if len(norm) == len(text) else norm
     if norm.isascii():
-        spans = []
+        spans: list[tuple[int, int]] = []
         for match in _ascii_terms(frozenset(terms)).finditer(norm):
             if spans and match.start() > spans[0][1] + context * 2:
                 break  # past the snippet's window: the rest of a long text is never shown

@@ -124,9 +124,9 @@ def museum_names(museum: Museum) -> list[str]:
 
 def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
     """Settings and mapping. Text fields use the built-in whitespace analyzer over our own tokens."""
-    keyword = {"type": "keyword"}
-    text = {"type": "text", "analyzer": "whitespace", "norms": True}
-    properties = dict.fromkeys(FACET_NAMES, keyword)
+    keyword: dict = {"type": "keyword"}
+    text: dict = {"type": "text", "analyzer": "whitespace", "norms": True}
+    properties: dict[str, dict] = dict.fromkeys(FACET_NAMES, keyword)
     properties.update(
         {
             "id": keyword,

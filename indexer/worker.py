@@ -38,7 +38,9 @@ class Indexer:
 
     def _museum(self, code: str) -> Museum:
         if code not in self._museums:
-            self._museums[code] = self.store.get_museum(code)
+            museum = self.store.get_museum(code)
+            assert museum is not None, f"record of unknown museum {code!r}"  # a foreign key guarantees it
+            self._museums[code] = museum
         return self._museums[code]
 
     def documents(self, records) -> list[dict]:
@@ -177,8 +179,10 @@ def _open_store(url: str) -> None:
 
 
 def _build_chunk(ids: list[str], encode) -> list:
+    assert _worker_store is not None, "the pool's initializer opens the store"
     return [encode(document) for document in _build_chunk_with(_worker_store, ids)]
 
 
 def _build_chunk_with(store: Store, ids: list[str]) -> list[dict]:
-    return Indexer(store, backend=None).documents(sorted(store.get_records(ids), key=lambda r: r.id))
+    builder = Indexer(store, backend=None)  # type: ignore[arg-type]  # documents only, never indexes
+    return builder.documents(sorted(store.get_records(ids), key=lambda r: r.id))

@@ -109,7 +109,7 @@ class Importer:
         if row.error:
             self._reject(row.number, None, row.error)
             return
-        data = row.data
+        data = row.data or {}
         museum = self._museum_for(row.number, data)
         if museum is None:
             return

@@ -130,11 +130,12 @@ def _row_to_record(header: list[str], cells: list[str], mapping: ColumnMapping) 
     record: dict = {"language": mapping.language} if mapping.language else {}
     for column, cell in zip(header, cells):
         spec = mapping.spec(column)
-        value = cell.strip()
-        if spec is None or value == "":
+        text = cell.strip()
+        if spec is None or text == "":
             continue
+        value: str | list[str] = text
         if spec.get("split"):
-            value = [part.strip() for part in value.split(spec["split"]) if part.strip()]
+            value = [part.strip() for part in text.split(spec["split"]) if part.strip()]
         _assign(record, spec["field"], value, mapping.language)
     return record
 

@@ -24,7 +24,7 @@ class YearRange:
 
     def intersect(self, other: "YearRange") -> "YearRange":
         """The overlap of two ranges, or ``self`` when they do not overlap."""
-        if None in (self.begin, self.end, other.begin, other.end):
+        if self.begin is None or self.end is None or other.begin is None or other.end is None:
             return self
         begin, end = max(self.begin, other.begin), min(self.end, other.end)
         return YearRange(begin, end) if begin <= end else self
@@ -177,7 +177,7 @@ def _open_ended(part: str, found: YearRange) -> YearRange:
 
 
 def _named_period(part: str) -> YearRange | None:
-    hits = []
+    hits: list[tuple] = []
     for name, begin, end, _label in periods():
         match = re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", part)
         if match and not any(h[0] <= match.start() < h[1] for h in hits):
@@ -231,7 +231,7 @@ def _qualify(begin: int, end: int, qualifier: str | None) -> tuple[int, int]:
 
 
 def _is_bc(era: str | None) -> bool:
-    return bool(era) and era.replace(".", "").replace(" ", "").startswith("b")
+    return bool(era) and (era or "").replace(".", "").replace(" ", "").startswith("b")
 
 
 def _century_span(number: int, bc: bool) -> tuple[int, int]:

@@ -56,10 +56,10 @@ class Lenient:
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         try:
-            return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+            return super().deserialize(value, attr, data, **kwargs)
         except ValidationError as error:
             warn(attr or "", value, _first_message(error.messages))
-            default = self.load_default  # type: ignore[attr-defined]
+            default = self.load_default
             return default() if callable(default) else (None if default is missing else default)
 
 

@@ -283,7 +283,9 @@ class Store:
     # users and tokens ----------------------------------------------------------------------
     def create_user(self, conn: Connection, name: str, role: str, museum: str | None) -> int:
         result = conn.execute(t.users.insert().values(name=name, role=role, museum=museum, created_at=now()))
-        return result.inserted_primary_key[0]
+        key = result.inserted_primary_key
+        assert key is not None
+        return key[0]
 
     def add_token(self, conn: Connection, user_id: int, token: str, expires_at: datetime | None = None) -> None:
         conn.execute(

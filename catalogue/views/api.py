@@ -120,7 +120,7 @@ def museum(code):
     return _cacheable(jsonify(dump(MuseumOutSchema, data)))
 
 
-def _cacheable(response: Response) -> Response:
+def _cacheable(response: Response):
     response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     response.add_etag()
     return response.make_conditional(request)

@@ -38,10 +38,8 @@ def error_response(status: int, message: str, errors: list | None = None, **extr
     if errors:
         body["errors"] = errors
     if wants_json():
-        response = jsonify(dump(ErrorSchema, body))
-    else:
-        response = render_template("error.html", status=status, message=message)
-    return response, status
+        return jsonify(dump(ErrorSchema, body)), status
+    return render_template("error.html", status=status, message=message), status
 
 
 def init_app(app: Flask) -> None:

@@ -80,7 +80,7 @@ SEARCH_PARAMETERS = [
 ]
 MUSEUM = _param("code", "Museum code", where="path", required=True)
 LOCAL_ID = _param("local_id", "The museum's own id (percent-encoded)", where="path", required=True)
-BEARER = [{"curatorToken": []}]
+BEARER: list[dict[str, list]] = [{"curatorToken": []}]
 
 
 def build_spec(base_url: str) -> dict:

@@ -8,6 +8,7 @@ that both give the same output.
 """
 
 from functools import cache
+from typing import cast
 
 from marshmallow import Schema, fields
 
@@ -180,13 +181,13 @@ def _value_plan(field) -> tuple | None:
     if isinstance(field, fields.Nested) and isinstance(field.nested, type):
         return ("one", _plan(field.nested))
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
-        return ("list", _plan(field.inner.nested))
+        return ("list", _plan(cast(type[Schema], field.inner.nested)))
     if (
         isinstance(field, fields.Dict)
         and isinstance(field.value_field, fields.List)
         and isinstance(field.value_field.inner, fields.Nested)
     ):
-        return ("dict_of_lists", _plan(field.value_field.inner.nested))
+        return ("dict_of_lists", _plan(cast(type[Schema], field.value_field.inner.nested)))
     return None
 
 

@@ -28,6 +28,8 @@ class SearchBackend(Protocol):
 
     def search(self, request: SearchRequest) -> SearchResult: ...
 
+    def similar_terms(self, token: str, size: int = 3) -> list[str]: ...  # indexed words close to a token
+
     def rebuild(self, documents: Iterable) -> int: ...
 
     @staticmethod

@@ -18,6 +18,7 @@ its own selection, dates match when the ranges overlap, ties break on the docume
 
 import bisect
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -171,7 +172,8 @@ class Columns:
         rowids, ids, titles, begin, end, masterpiece = zip(*docs)
         first = self.size
         slot_of = {rowid: first + i for i, rowid in enumerate(rowids)}
-        pairs = {name: [] for name in FACET_NAMES}
+        pairs: dict[str, list] = {name: [] for name in FACET_NAMES}
+        rows: Iterable
         if first == 0:  # a whole load: one pass over the table beats thousands of IN lists
             rows = conn.execute("SELECT doc, facet, value FROM facets")
         else:
@@ -332,7 +334,7 @@ class Columns:
         return [int(s) for s in page], [float(s) for s in page_scores], last
 
 
-def _check_cursor(cursor: list, shape: tuple[type, ...]) -> None:
+def _check_cursor(cursor: list, shape: tuple) -> None:
     if len(cursor) != len(shape) or not all(
         isinstance(v, t) and not isinstance(v, bool) for v, t in zip(cursor, shape)
     ):

@@ -78,7 +78,8 @@ class ElasticsearchBackend:
         """streaming_bulk with retries on 429/5xx; per-document failures are collected, not raised."""
         if index == self.alias:
             self.ensure_index()
-        result, retry_later = BulkResult(), []
+        result = BulkResult()
+        retry_later: list = []
         try:
             for ok, item in helpers.streaming_bulk(
                 self.client,
@@ -120,9 +121,9 @@ class ElasticsearchBackend:
             )
             self.client.indices.refresh(index=new_index)
             old = self._indices_behind_alias()
-            actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
-            actions.append({"add": {"index": new_index, "alias": self.alias}})
-            self.client.indices.update_aliases(actions=actions)
+            swap = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+            swap.append({"add": {"index": new_index, "alias": self.alias}})
+            self.client.indices.update_aliases(actions=swap)
         except BaseException:
             self.client.indices.delete(index=new_index, ignore_unavailable=True)
             raise
@@ -139,7 +140,7 @@ class ElasticsearchBackend:
             return SearchResult(total=0, hits=[], facets={}, centuries=[])
         except (TransportError, ApiError) as error:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
-        return queries.elasticsearch_result(request, response)
+        return queries.elasticsearch_result(request, response.body)
 
     def similar_terms(self, token: str, size: int = 3) -> list[str]:
         """Indexed words close to ``token``, from the term suggester (in the server core)."""

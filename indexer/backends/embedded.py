@@ -217,7 +217,8 @@ class EmbeddedBackend:
             if rowid in displays
         ]
         next_cursor = None
-        if hits and len(found.slots) == request.size and (cursor or request.offset + request.size < found.total):
+        more = cursor or request.offset + request.size < found.total
+        if hits and found.last_key is not None and len(found.slots) == request.size and more:
             next_cursor = encode_cursor(self.name, request.sort, found.last_key)
         return SearchResult(
             total=found.total, hits=hits, facets=found.facets, centuries=found.centuries, next_cursor=next_cursor
@@ -299,7 +300,7 @@ def _insert(conn: sqlite3.Connection, doc: dict, log_change: bool = True) -> Non
     )
     rowid = cursor.lastrowid
     conn.execute("INSERT INTO fts (rowid, text, title_text) VALUES (?, ?, ?)", (rowid, doc["text"], doc["title_text"]))
-    rows = []
+    rows: list[tuple] = []
     for name in FACET_NAMES:
         values = doc[name] if isinstance(doc[name], list) else [doc[name]]
         rows.extend((rowid, name, value) for value in values)
