@@ -22,11 +22,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # records read in schema order: identity first
 
     from catalogue import extensions, i18n
-    from catalogue.views import api, errors, openapi, public, search
+    from catalogue.views import api, errors, openapi, public, search, security
 
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(search.blueprint)

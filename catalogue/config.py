@@ -34,8 +34,8 @@ INTEGER_SETTINGS = {
     "MAX_RECORDS_PER_REQUEST",
     "ELASTICSEARCH_SHARDS",
     "ELASTICSEARCH_REPLICAS",
-    "INDEX_DRAIN_SECONDS",
 }
+NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS"}
 BOOLEAN_SETTINGS = {"INDEX_SYNC"}
 
 
@@ -45,7 +45,7 @@ def from_environment(environ=os.environ) -> dict:
     for name in DEFAULTS:
         value = environ.get(PREFIX + name)
         if value is not None and value != "":
-            settings[name] = int(value) if name in INTEGER_SETTINGS else value
+            settings[name] = _typed(name, value)
     for name in BOOLEAN_SETTINGS:
         settings[name] = as_bool(settings[name])
     return settings
@@ -72,7 +72,28 @@ def finish(settings: dict) -> dict:
     settings["SEARCH_DIR"] = settings.get("SEARCH_DIR") or str(data_dir / "search")
     settings["INDEX_SYNC"] = as_bool(settings["INDEX_SYNC"])
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
+    # session cookies (curators' sign-in): never readable by scripts, not sent on cross-site
+    # sub-requests, and only over HTTPS when the catalogue is served over HTTPS
+    settings.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    settings.setdefault("SESSION_COOKIE_SECURE", str(settings["BASE_URL"]).startswith("https://"))
     return settings
+
+
+def _typed(name: str, value: str):
+    if name in INTEGER_SETTINGS:
+        return _number(name, value, int)
+    if name in NUMBER_SETTINGS:
+        return _number(name, value, float)
+    return value
+
+
+def _number(name: str, value: str, kind: type):
+    try:
+        return kind(value)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigurationError(f"{PREFIX}{name} must be {what}, not {value!r}.") from None
 
 
 def as_bool(value) -> bool:

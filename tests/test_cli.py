@@ -1,9 +1,12 @@
 """The catalogue command: museums from a file, curator tokens, and image manifests."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from catalogue.cli import cli_actor
+from catalogue.store import now
+from catalogue.store import tables as t
 from tests.support import image_bytes, record_payload
 
 REPO_DEMO = Path(__file__).resolve().parent.parent / "demo"
@@ -57,3 +60,45 @@ def test_import_images_from_a_manifest(runner, service, museum, tmp_path):
     result = runner.invoke(args=["import-images", str(manifest)])
     assert "images attached 1, rejected 3" in result.output and result.exit_code == 1
     assert service.record_by_local_id("tate", "T1").images[0].alt == {"en": ["Red"]}
+
+
+def token_of(result) -> str:
+    return result.output.strip().splitlines()[-1]
+
+
+def test_tokens_are_listed_by_id_and_revoked_by_id(runner, client, museum):
+    token = token_of(runner.invoke(args=["token", "create", "--museum", "tate", "--name", "Ada"]))
+    auth = {"Authorization": f"Bearer {token}"}
+    listing = runner.invoke(args=["token", "list"]).output.strip().splitlines()
+    assert listing[0].split("\t") == ["id", "museum", "name", "created", "expires", "last used", "state"]
+    token_id, museum_code, name, *_, last_used, state = listing[1].split("\t")
+    assert (museum_code, name, last_used, state) == ("tate", "Ada", "-", "active")
+    assert token not in "\n".join(listing) and len(token_id) == 12
+    assert client.post("/api/museums/tate/objects", json=record_payload(), headers=auth).status_code == 201
+    assert runner.invoke(args=["token", "list"]).output.splitlines()[1].split("\t")[5] != "-"  # last used
+    revoked = runner.invoke(args=["token", "revoke", token_id])
+    assert revoked.exit_code == 0 and f"revoked token {token_id} of Ada (tate)" in revoked.output
+    response = client.post("/api/museums/tate/objects", json=record_payload(), headers=auth)
+    assert response.status_code == 401 and "revoked" in response.get_json()["message"]
+    assert runner.invoke(args=["token", "list"]).output.strip().splitlines()[1:] == []
+    assert runner.invoke(args=["token", "list", "--all"]).output.strip().splitlines()[1].endswith("revoked")
+    assert runner.invoke(args=["token", "revoke", token_id]).exit_code == 2  # no active token by that id
+
+
+def test_a_token_can_expire(runner, client, museum, service):
+    result = runner.invoke(args=["token", "create", "--museum", "tate", "--expires-in", "90d"])
+    assert result.exit_code == 0 and "valid for 90d" in result.output
+    row = runner.invoke(args=["token", "list"]).output.strip().splitlines()[1].split("\t")
+    assert row[4] != "-"
+    auth = {"Authorization": f"Bearer {token_of(result)}"}
+    assert client.post("/api/museums/tate/objects", json=record_payload(), headers=auth).status_code == 201
+    with service.store.transaction() as conn:  # ninety days later
+        conn.execute(t.tokens.update().values(expires_at=now() - timedelta(seconds=1)))
+    assert client.post("/api/museums/tate/objects", json=record_payload(), headers=auth).status_code == 401
+    assert runner.invoke(args=["token", "list", "--all"]).output.strip().splitlines()[1].endswith("expired")
+
+
+def test_token_lifetimes_must_be_durations(runner, museum):
+    for bad in ("90", "0d", "soon", "1y"):
+        result = runner.invoke(args=["token", "create", "--museum", "tate", "--expires-in", bad])
+        assert result.exit_code == 2 and "not a duration" in result.output, bad

@@ -101,3 +101,24 @@ def test_images_need_a_known_record_and_a_curator(client, auth, museum, token):
         IMAGES, data={"file": (io.BytesIO(image_bytes()), "a.jpg")}, content_type="multipart/form-data"
     )
     assert response.status_code == 401
+
+
+def test_derivatives_are_made_at_upload_so_no_public_request_decodes_an_original(client, auth, record, service):
+    image = upload(client, auth, (image_bytes("PNG", size=(1200, 900)), "big.png")).get_json()["images"][0]
+    thumbnail = service.media.thumbnail_path(image["sha256"])
+    assert thumbnail.exists()
+    for original in (service.media.root / "originals").rglob("*.png"):
+        original.unlink()  # a public thumbnail request must not need the original any more
+    response = client.get(f"/images/{image['id']}/thumbnail")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(response.data)).size == (400, 300)
+
+
+def test_catalogue_derive_makes_what_older_uploads_lack(client, auth, record, service, runner):
+    image = upload(client, auth, (image_bytes("JPEG", size=(800, 600)), "a.jpg")).get_json()["images"][0]
+    service.media.thumbnail_path(image["sha256"]).unlink()  # as if uploaded by an older release
+    assert client.get(f"/images/{image['id']}/thumbnail").status_code == 404
+    result = runner.invoke(args=["derive"])
+    assert result.exit_code == 0 and "derivatives made for 1 images, 0 failed" in result.output
+    assert client.get(f"/images/{image['id']}/thumbnail").status_code == 200
+    assert "made for 0 images" in runner.invoke(args=["derive"]).output

@@ -13,6 +13,7 @@ from catalogue.reference import periods
 from catalogue.text import fold
 
 MAX_INPUT = 300
+EARLIEST_YEAR = -100_000
 LATEST_YEAR = 2100
 
 
@@ -63,9 +64,16 @@ AFTER = re.compile(r"\b(after|not before|no earlier than|from|since)\b")
 def parse_date(text) -> YearRange | None:
     """Parse a display date into a :class:`YearRange`, or ``None`` when it names no date."""
     try:
-        return _parse(text)
+        parsed = _parse(text)
     except Exception:  # the parser must never break an import; unknown shapes are just undated
         return None
+    return parsed if parsed is None or _plausible(parsed) else None
+
+
+def _plausible(found: YearRange) -> bool:
+    """Years the catalogue can store: "30th century" or a misread number is no date at all."""
+    ends = [year for year in (found.begin, found.end) if year is not None]
+    return bool(ends) and all(EARLIEST_YEAR <= year <= LATEST_YEAR for year in ends)
 
 
 def _parse(text) -> YearRange | None:
@@ -333,6 +341,6 @@ def _ordered(begin: int, end: int) -> YearRange:
 
 
 def _checked(begin: int, end: int) -> YearRange | None:
-    if end > LATEST_YEAR or begin < -100000:
+    if end > LATEST_YEAR or begin < EARLIEST_YEAR:
         return None
     return YearRange(begin, end)

@@ -19,7 +19,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, missing, post_lo
 
 from catalogue import reference
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN
-from catalogue.records.dates import LATEST_YEAR, parse_date
+from catalogue.records.dates import EARLIEST_YEAR, LATEST_YEAR, parse_date
 from catalogue.records.dimensions import parse_dimensions
 from catalogue.records.langmap import NO_LANGUAGE, LanguageMap, canonical_tag, is_valid_tag
 from catalogue.text import clean_block, clean_line
@@ -27,7 +27,6 @@ from catalogue.text import clean_block, clean_line
 STATUSES = (DRAFT, PUBLISHED, WITHDRAWN)
 READ_ONLY = ("id", "url", "museum", "images", "created_at", "updated_at", "revision")
 SHORT, MEDIUM, LONG = 500, 5000, 50000
-EARLIEST_YEAR = -100000
 WARNINGS_KEY = "_warnings"  # where load_record puts the warnings; the service stores them apart
 _warnings: ContextVar[list | None] = ContextVar("record_warnings", default=None)
 _field_prefix: ContextVar[str] = ContextVar("record_field_prefix", default="")

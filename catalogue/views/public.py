@@ -1,6 +1,6 @@
 """Public HTML pages: home, museum, object, and the stored original images."""
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, make_response, render_template, request, send_file
 
 from catalogue import reference
 from catalogue.errors import ValidationFailed
@@ -63,7 +63,10 @@ def page_number(args) -> int:
 @blueprint.get("/objects/<record_id>")
 def object_page(record_id):
     record = service().record(record_id)
-    return render_template("objects/show.html", record=record, museum=service().museum(record.museum))
+    response = make_response(render_template("objects/show.html", record=record, museum=service().museum(record.museum)))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.add("Accept-Language")
+    return response
 
 
 @blueprint.get("/images/<image_id>/original")

@@ -1,6 +1,7 @@
 """The outbox worker and the index commands: changes reach the index, refusals stay visible."""
 
 import sqlite3
+import time
 import threading
 from types import SimpleNamespace
 
@@ -147,3 +148,40 @@ def test_server_workers_starting_together_rebuild_an_outdated_index_once(tmp_pat
     for worker in workers:
         worker.join()
     assert len(rebuilds) == 1 and not EmbeddedBackend(search_dir).outdated()
+
+
+def leave_changes_in_the_outbox(data_dir) -> None:
+    """What a killed import leaves: committed records whose outbox entries nobody drained."""
+    writer = make_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False})
+    writer.extensions["catalogue"].register_museum(
+        cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB", "status": "member"}
+    )
+    writer.extensions["catalogue"].upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
+    assert writer.extensions["catalogue"].store.outbox_size() > 0
+    writer.extensions["catalogue"].store.dispose()
+
+
+def test_a_single_machine_app_indexes_what_a_killed_import_left_when_it_starts(tmp_path):
+    leave_changes_in_the_outbox(tmp_path)
+    app = make_app({"DATA_DIR": str(tmp_path)})
+    assert app.extensions["catalogue"].store.outbox_size() == 0
+    assert search(app, text="temeraire").total == 1
+
+
+def test_a_single_machine_app_drains_the_outbox_on_a_timer(tmp_path):
+    app = make_app({"DATA_DIR": str(tmp_path), "INDEX_DRAIN_SECONDS": 0.2})
+    app.test_client().get("/api/museums")  # the first request starts the timer
+    leave_changes_in_the_outbox(tmp_path)  # another process writes and does not index
+    deadline = time.monotonic() + 10
+    while app.extensions["catalogue"].store.outbox_size() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.extensions["catalogue"].store.outbox_size() == 0
+    assert search(app, text="temeraire").total == 1
+
+
+def test_with_an_index_worker_the_app_leaves_the_outbox_alone(tmp_path):
+    leave_changes_in_the_outbox(tmp_path)
+    app = make_app({"DATA_DIR": str(tmp_path), "INDEX_SYNC": False, "INDEX_DRAIN_SECONDS": 0.1})
+    app.test_client().get("/api/museums")
+    time.sleep(0.3)
+    assert app.extensions["catalogue"].store.outbox_size() > 0

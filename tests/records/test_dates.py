@@ -1,13 +1,14 @@
 """The date parser reads museum display dates into signed years and never raises."""
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalogue.records import date_quality
-from catalogue.records.dates import parse_date
+from catalogue.records.dates import EARLIEST_YEAR, LATEST_YEAR, parse_date
 
 REAL_STRINGS = [
     ("1858", 1858, 1858),
@@ -106,8 +107,33 @@ def test_parser_never_raises_and_orders_its_range(text):
         fullmatch=True,
     )
 )
-def test_parser_survives_date_shaped_noise(text):
-    parse_date(text)
+def test_date_shaped_text_gives_no_date_or_an_ordered_range_of_plausible_years(text):
+    """The contract the record schema relies on: whatever the text, the parser answers "no date" or a
+    range of whole years (one end may be open), in order, between EARLIEST_YEAR and LATEST_YEAR."""
+    parsed = parse_date(text)
+    if parsed is not None:
+        ends = [year for year in (parsed.begin, parsed.end) if year is not None]
+        assert ends and all(isinstance(year, int) and EARLIEST_YEAR <= year <= LATEST_YEAR for year in ends), text
+        assert parsed.begin is None or parsed.end is None or parsed.begin <= parsed.end, (text, parsed)
+
+
+@given(st.integers(100, LATEST_YEAR), st.sampled_from(["", " BC", " BCE", " AD", "c. "]))
+def test_a_plain_year_is_that_year(year, era):
+    text = f"{era}{year}" if era == "c. " else f"{year}{era}"
+    parsed = parse_date(text)
+    signed = -year if "B" in era else year
+    assert parsed is not None and parsed.begin <= signed <= parsed.end, (text, parsed)
+    if era != "c. ":
+        assert (parsed.begin, parsed.end) == (signed, signed), text
+
+
+@given(st.integers(1, 21), st.sampled_from(["", " BC"]))
+def test_a_century_is_its_hundred_years(century, era):
+    suffix = {1: "st", 2: "nd", 3: "rd", 21: "st"}.get(century, "th")
+    parsed = parse_date(f"{century}{suffix} century{era}")
+    first, last = (century - 1) * 100 + 1, century * 100
+    expected = (-last, -first) if era else (first, last)
+    assert parsed is not None and (parsed.begin, parsed.end) == expected
 
 
 def test_agreement_with_museum_years_is_at_least_90_percent(shared_records_path):

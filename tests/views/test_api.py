@@ -193,3 +193,30 @@ def test_images_upload_and_appear_in_the_record(client, auth):
     assert record["revision"] == 2
     original = client.get(f"/images/{ids[0]}/original")
     assert original.status_code == 200 and original.mimetype == "image/jpeg"
+
+
+def test_a_record_is_cacheable_and_revalidates_by_its_etag(client, auth):
+    created = client.post(OBJECTS, json=record_payload(), headers=auth).get_json()
+    response = client.get(f"/api/objects/{created['id']}")
+    assert response.headers["ETag"] == f'"{created["id"]}-1"'
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    again = client.get(f"/api/objects/{created['id']}", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    put(client, auth, "T00001", record_payload(title="v2"))
+    changed = client.get(f"/api/objects/{created['id']}", headers={"If-None-Match": response.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"].endswith('-2"')
+
+
+def test_museums_are_cacheable_and_revalidate(client, museum):
+    for path in ("/api/museums", "/api/museums/tate"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "public, max-age=60" and response.headers["ETag"], path
+        assert client.get(path, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304, path
+
+
+def test_more_values_of_one_facet_than_allowed_is_a_clear_400(client, museum):
+    query = "&".join(f"museum=m{n}" for n in range(51))
+    response = client.get(f"/api/objects?{query}")
+    assert response.status_code == 400 and "At most 50 values for museum" in response.get_json()["message"]
+    assert client.get(f"/api/objects?{query.rsplit('&', 1)[0]}").status_code == 200

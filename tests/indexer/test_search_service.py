@@ -1,0 +1,59 @@
+"""The search service around a backend: suggestions for a search without results stay cheap."""
+
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.request import SearchRequest
+from indexer.search import MAX_REMOVAL_PROBES, SearchService
+
+
+class CountingBackend:
+    """A real embedded backend that counts the searches sent to it."""
+
+    def __init__(self, backend):
+        self.backend, self.searches = backend, 0
+
+    def search(self, request):
+        self.searches += 1
+        return self.backend.search(request)
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+
+def document(doc_id: str, museum: str) -> dict:
+    return {
+        "id": doc_id,
+        "revision": 1,
+        "museum": museum,
+        "country": ["GB"],
+        "region": ["europe"],
+        "object_type": ["print"],
+        "maker": [],
+        "material": [],
+        "culture": [],
+        "rights": "open",
+        "has_image": "false",
+        "masterpiece": "false",
+        "date_begin": 1800,
+        "date_end": 1800,
+        "title_sort": doc_id,
+        "title_text": "wave",
+        "text": "wave",
+        "display": {"title": {"en": [doc_id]}},
+    }
+
+
+def test_filters_to_remove_runs_a_bounded_number_of_searches(tmp_path):
+    backend = CountingBackend(EmbeddedBackend(tmp_path))
+    backend.bulk([document("a", "tate"), document("b", "walters")])
+    fifty = tuple(f"museum-{n}" for n in range(50))
+    request = SearchRequest(text="wave", filters={"museum": fifty, "object_type": ("painting",)})
+    found = SearchService(backend).filters_to_remove(request)
+    assert backend.searches == MAX_REMOVAL_PROBES == 5
+    assert found == []  # no single removal among the first five brings results back
+
+
+def test_filters_to_remove_names_the_value_that_empties_the_results(tmp_path):
+    backend = CountingBackend(EmbeddedBackend(tmp_path))
+    backend.bulk([document("a", "tate")])
+    request = SearchRequest(text="wave", filters={"museum": ("tate",), "object_type": ("painting",)})
+    assert SearchService(backend).filters_to_remove(request) == [("object_type", "painting", 1)]
