@@ -63,7 +63,8 @@ def page_number(args) -> int:
 @blueprint.get("/objects/<record_id>")
 def object_page(record_id):
     record = service().record(record_id)
-    response = make_response(render_template("objects/show.html", record=record, museum=service().museum(record.museum)))
+    page = render_template("objects/show.html", record=record, museum=service().museum(record.museum))
+    response = make_response(page)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.vary.add("Accept-Language")
     return response

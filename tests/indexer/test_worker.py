@@ -1,8 +1,8 @@
 """The outbox worker and the index commands: changes reach the index, refusals stay visible."""
 
 import sqlite3
-import time
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest

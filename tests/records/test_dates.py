@@ -1,7 +1,6 @@
 """The date parser reads museum display dates into signed years and never raises."""
 
 import json
-import re
 
 import pytest
 from hypothesis import given, settings
