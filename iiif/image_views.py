@@ -1,0 +1,155 @@
+"""HTTP for the IIIF Image API 3.0 under /iiif/3/: the base URL redirect, info.json and image requests,
+answered from the pyramid that the app's locator names for an identifier."""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, redirect, request, send_file
+from werkzeug.wrappers import Response as HTTPResponse
+
+from iiif.image_info import PROFILE_URI, image_info
+from iiif.image_render import ImageRenderer
+from iiif.image_request import IIIFError, ImageLimits, parse_image_request
+from iiif.pyramid_layout import PyramidMissing, TilePyramid
+
+blueprint = Blueprint("iiif_image", __name__, url_prefix="/iiif/3")
+
+LOCATOR = "iiif_images"  # app.extensions key of the app's locator
+SERVICE = "iiif_image_service"  # app.extensions key of our limits and renderer
+SETTINGS = {
+    "IIIF_MAX_WIDTH": 10_000,
+    "IIIF_MAX_HEIGHT": 10_000,
+    "IIIF_MAX_AREA": 16_000_000,
+    "IIIF_CACHE_BYTES": 128 * 1024 * 1024,
+    "IIIF_RENDER_SLOTS": 2,
+}
+IMAGE_CACHE = "public, max-age=31536000, immutable"  # a canonical image URL never changes its bytes
+INFO_CACHE = "public, max-age=3600"  # rights or limits may change
+JSON_LD = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+_IDENTIFIER = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """What the app tells us about an identifier: where its pyramid is and its rights URI."""
+
+    pyramid_dir: Path
+    rights: str | None = None
+
+
+Locator = Callable[[str], ImageSource | None]
+
+
+@dataclass(frozen=True)
+class ImageService:
+    limits: ImageLimits
+    renderer: ImageRenderer
+
+
+def init_app(app: Flask, locator: Locator) -> None:
+    """Register the blueprint; ``locator(identifier)`` returns an ImageSource, or None for unknown or
+    private images (both answer 404). Settings: see SETTINGS (a None limit means no limit)."""
+    settings = {name: app.config.get(name, default) for name, default in SETTINGS.items()}
+    limits = ImageLimits(settings["IIIF_MAX_WIDTH"], settings["IIIF_MAX_HEIGHT"], settings["IIIF_MAX_AREA"])
+    renderer = ImageRenderer(cache_bytes=settings["IIIF_CACHE_BYTES"], render_slots=settings["IIIF_RENDER_SLOTS"])
+    app.extensions[LOCATOR] = locator
+    app.extensions[SERVICE] = ImageService(limits, renderer)
+    app.register_blueprint(blueprint)
+
+
+@blueprint.get("/<identifier>")
+def base(identifier: str) -> HTTPResponse:
+    _check_identifier(identifier)
+    response = redirect(f"{service_id(identifier)}/info.json", code=303)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.get("/<identifier>/info.json")
+def info(identifier: str) -> HTTPResponse:
+    pyramid, source = _locate(identifier)
+    document = image_info(pyramid.info, service_id(identifier), _service().limits, source.rights)
+    body = json.dumps(document)
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    response = Response(body, mimetype=None, content_type=_info_content_type())
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept"
+    return _public(response, INFO_CACHE).make_conditional(request)
+
+
+@blueprint.get("/<identifier>/<region>/<size>/<rotation>/<quality_format>")
+def image(identifier: str, region: str, size: str, rotation: str, quality_format: str) -> HTTPResponse:
+    _check_identifier(identifier)
+    parsed = parse_image_request(region, size, rotation, quality_format)
+    pyramid, _ = _locate(identifier)
+    service = _service()
+    resolved = parsed.resolve(pyramid.info.width, pyramid.info.height, service.limits)
+    etag = f"{pyramid.info.build_id}-{hashlib.blake2s(resolved.key.encode(), digest_size=8).hexdigest()}"
+    response: HTTPResponse
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        rendered = service.renderer.answer(pyramid, resolved)
+        if rendered.path is not None:
+            response = send_file(rendered.path, mimetype=rendered.media_type, conditional=False, etag=False)
+        else:
+            response = Response(rendered.data, mimetype=rendered.media_type)
+    response.set_etag(etag)
+    response.headers["Link"] = (
+        f'<{service_id(identifier)}/{resolved.canonical}>;rel="canonical", <{PROFILE_URI}>;rel="profile"'
+    )
+    return _public(response, IMAGE_CACHE)
+
+
+@blueprint.errorhandler(IIIFError)
+def iiif_error(error: IIIFError) -> HTTPResponse:
+    body = {"status": error.status, "parameter": error.parameter, "message": error.message}
+    response = current_app.response_class(json.dumps(body), status=error.status, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"  # a missing image may be uploaded later
+    return response
+
+
+def service_id(identifier: str) -> str:
+    """The image's base URL, as published in info.json and manifests."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/iiif/3/{identifier}"
+
+
+def _check_identifier(identifier: str) -> None:
+    """Our identifiers are file-name safe; anything else (a path, "..", odd characters) names no image."""
+    if not _IDENTIFIER.fullmatch(identifier) or ".." in identifier:
+        raise IIIFError(404, "identifier", "No image has this identifier.")
+
+
+def _locate(identifier: str) -> tuple[TilePyramid, ImageSource]:
+    _check_identifier(identifier)
+    source = current_app.extensions[LOCATOR](identifier)
+    if source is None:
+        raise IIIFError(404, "identifier", f"No image {identifier!r}.")
+    try:
+        return TilePyramid.open(source.pyramid_dir), source
+    except PyramidMissing:
+        raise IIIFError(404, "identifier", f"The image {identifier!r} has no tiles yet.") from None
+
+
+def _service() -> ImageService:
+    return current_app.extensions[SERVICE]
+
+
+def _info_content_type() -> str:
+    """JSON-LD when asked for, or when nothing is asked (spec 5.1); plain JSON for everyone else."""
+    if not request.headers.get("Accept"):
+        return JSON_LD
+    asked = {value.split(";")[0].strip(): quality for value, quality in request.accept_mimetypes}
+    json_ld = asked.get("application/ld+json", 0)
+    return JSON_LD if json_ld > 0 and json_ld >= asked.get("application/json", 0) else "application/json"
+
+
+def _public(response: HTTPResponse, cache_control: str) -> HTTPResponse:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = cache_control
+    return response
