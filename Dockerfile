@@ -1,4 +1,4 @@
-# The catalogue's application image (used by docker-compose.yml for `app` and `indexer`).
+# The catalogue's application image (used by docker-compose.yml for `migrate`, `app` and `indexer`).
 FROM python:3.11-slim
 WORKDIR /srv/catalogue
 COPY pyproject.toml README.md gunicorn.conf.py ./
@@ -7,7 +7,14 @@ COPY indexer ./indexer
 COPY iiif ./iiif
 COPY templates ./templates
 RUN pip install --no-cache-dir . gunicorn
+# The processes run as an unprivileged user that owns only the data folder (media, search files).
+# The chown comes before VOLUME: a new named volume starts with the image's /data and its owner.
+RUN useradd --system --uid 10001 --user-group --shell /usr/sbin/nologin catalogue \
+    && mkdir -p /data \
+    && chown catalogue:catalogue /data
 ENV CATALOGUE_DATA_DIR=/data
 VOLUME ["/data"]
+USER catalogue
 EXPOSE 8000
-CMD ["gunicorn", "catalogue:create_app()"]   # settings: gunicorn.conf.py
+# settings: gunicorn.conf.py (on a line of its own: after the JSON form it would make CMD a shell command)
+CMD ["gunicorn", "catalogue:create_app()"]

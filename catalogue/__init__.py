@@ -32,6 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(search.blueprint)
     app.register_blueprint(openapi.blueprint)
+    from iiif import image_views, presentation_views
+
+    app.register_blueprint(presentation_views.blueprint)
+    image_views.init_app(app, extensions.iiif_image_locator(app))
     app.after_request(public.allow_cross_origin_reads)
 
     from catalogue.cli import register_commands

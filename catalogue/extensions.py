@@ -10,6 +10,7 @@ from catalogue.errors import Unavailable
 from catalogue.media import MediaStore
 from catalogue.service import CatalogueService
 from catalogue.store import Store
+from iiif.image_views import ImageSource
 from indexer.backends import make_backend
 from indexer.search import SearchService
 from indexer.worker import Indexer
@@ -35,7 +36,7 @@ def init_app(app: Flask) -> None:
     if store.schema_is_current():
         _start_up(app, indexer)
     else:
-        log.warning("the database schema is not current: run `catalogue db upgrade`, then restart")
+        log.info("the database schema is not current: run `catalogue db upgrade`, then restart")
         app.before_request(_refuse_until_upgraded(store))
 
 
@@ -101,6 +102,17 @@ def _sync_drain(indexer: Indexer):
             log.exception("indexing after a write failed; the outbox keeps the change")
 
     return drain
+
+
+def iiif_image_locator(app: Flask):
+    """How the IIIF Image API finds an image: through the service, public images only."""
+    catalogue = app.extensions["catalogue"]
+
+    def locate(identifier: str) -> ImageSource | None:
+        found = catalogue.public_image(identifier)
+        return ImageSource(found.pyramid_dir, found.rights) if found else None
+
+    return locate
 
 
 def service() -> CatalogueService:

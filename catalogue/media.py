@@ -1,13 +1,13 @@
-"""Content-addressed media storage: each original is stored once, named by its sha256."""
+"""Content-addressed media storage: each original is stored once, named by its sha256, beside the
+IIIF tile pyramid and fixed sizes made from it at upload."""
 
-import io
 import os
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageOps
-
-THUMBNAIL_SIZE = (400, 400)
+from iiif.pyramid import PyramidInfo, PyramidMissing, build_pyramid
+from iiif.pyramid_layout import fixed_size_tail
+from iiif.sizes import THUMBNAIL_BOX, fit_in_box
 
 
 class MediaStore:
@@ -22,25 +22,30 @@ class MediaStore:
         path = self.original_path(sha256, extension)
         return path if path.exists() else self._write(path, data)
 
-    def thumbnail_path(self, sha256: str) -> Path:
-        return self.root / "derivatives" / sha256[:2] / f"{sha256}-400.jpg"
+    def pyramid_dir(self, sha256: str) -> Path:
+        return self.root / "pyramids" / sha256[:2] / sha256
+
+    def pyramid(self, sha256: str) -> PyramidInfo | None:
+        try:
+            return PyramidInfo.load(self.pyramid_dir(sha256))
+        except PyramidMissing:
+            return None
 
     def has_derivatives(self, sha256: str) -> bool:
-        return self.thumbnail_path(sha256).exists()
+        return self.pyramid(sha256) is not None
 
-    def derive(self, sha256: str, original: Path) -> None:
-        """Make an original's derivatives once, at upload (or by `catalogue derive`), so that no public
-        request ever decodes an original: a JPEG no larger than 400 px, oriented and in RGB."""
-        path = self.thumbnail_path(sha256)
-        if path.exists():
-            return
-        with Image.open(original) as opened:
-            opened.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale, far less memory
-            image = ImageOps.exif_transpose(opened)
-            image.thumbnail(THUMBNAIL_SIZE)
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=85)
-        self._write(path, out.getvalue())
+    def derive(self, sha256: str, original: Path, max_pixels: int) -> PyramidInfo:
+        """Make an original's derivatives once, at upload (or by `catalogue derive`): its IIIF tile
+        pyramid and fixed sizes, oriented and in sRGB, so that no public request decodes an original."""
+        return build_pyramid(original, self.pyramid_dir(sha256), max_pixels=max_pixels)
+
+    def fixed_size_path(self, sha256: str, box: int = THUMBNAIL_BOX, fmt: str = "jpg") -> Path | None:
+        """The stored whole image fitted into ``box`` (one of iiif.sizes.DERIVATIVE_BOXES)."""
+        info = self.pyramid(sha256)
+        if info is None:
+            return None
+        size = fit_in_box(info.width, info.height, box)
+        return self.pyramid_dir(sha256) / fixed_size_tail(info.width, info.height, size, fmt)
 
     def _write(self, path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ above this module touches the store or the media folder.
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ from catalogue.museums import load_museum
 from catalogue.records.langmap import LanguageMap
 from catalogue.records.schema import WARNINGS_KEY, field_errors, load_record
 from catalogue.store import Store, now
+from iiif.pyramid import UnreadableImage
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class MuseumPage:
     page: int
     pages: int
     total: int
+
+
+PUBLIC_IMAGE_SECONDS = 10.0  # a record withdrawn stops serving new tiles after at most this long
+PUBLIC_IMAGE_CACHE = 10_000
+
+
+@dataclass(frozen=True)
+class PublicImage:
+    pyramid_dir: Path
+    rights: str | None
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class CatalogueService:
         self.media = media
         self.max_image_bytes = max_image_bytes
         self.max_image_pixels = max_image_pixels
+        self._public_images: dict[str, tuple[float, PublicImage | None]] = {}
 
     # the database schema -------------------------------------------------------------------
     def upgrade_schema(self, revision: str = "head") -> tuple[str | None, str | None]:
@@ -105,7 +118,7 @@ class CatalogueService:
                 )
                 self.store.enqueue_museum(conn, museum.code)
         if changed:
-            self.after_write()
+            self._written()
         return museum
 
     def museum(self, code: str) -> Museum:
@@ -137,6 +150,20 @@ class CatalogueService:
 
     def masterpieces(self, limit: int = 12) -> list[ObjectRecord]:
         return self.store.list_records(masterpiece=True, limit=limit)
+
+    def records_with_images(
+        self,
+        page: int,
+        size: int,
+        museum: str | None = None,
+        country: str | None = None,
+        masterpiece: bool | None = None,
+    ) -> tuple[list[ObjectRecord], int]:
+        """A page of the published records that have images (the ones IIIF collections list)."""
+        return self.store.records_with_images(museum, country, masterpiece, limit=size, offset=(page - 1) * size)
+
+    def countries_with_images(self) -> dict[str, int]:
+        return self.store.countries_with_images()
 
     # records -------------------------------------------------------------------------------
     def record(self, record_id: str, reader: Actor = PUBLIC) -> ObjectRecord:
@@ -209,7 +236,7 @@ class CatalogueService:
             self.store.append_audit(conn, plan.audit)
             self.store.enqueue(conn, plan.outbox)
         if plan.outbox:
-            self.after_write()
+            self._written()
         return plan.outcomes
 
     def withdraw(self, actor: Actor, museum_code: str, local_id: str) -> Outcome:
@@ -239,7 +266,7 @@ class CatalogueService:
                 [_audit(actor, museum_code, row["id"], "withdraw", revision, {"status": [row["status"], WITHDRAWN]})],
             )
             self.store.enqueue(conn, [(row["id"], revision, index_operation(WITHDRAWN))])
-        self.after_write()
+        self._written()
         return Outcome("withdrawn", row["id"], local_id, revision)
 
     def _writable_museum(self, actor: Actor, code: str, conn) -> Museum:
@@ -273,7 +300,7 @@ class CatalogueService:
         checked = [(check_image(data, self.max_image_bytes, self.max_image_pixels), name) for data, name in files]
         for image, _name in checked:
             path = self.media.put_original(image.data, image.sha256, image.extension)
-            self.media.derive(image.sha256, path)
+            self._derive(image.sha256, path)
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
             row = self._existing(conn, museum_code, local_id)
@@ -306,7 +333,7 @@ class CatalogueService:
                 )
                 self.store.enqueue(conn, [(row["id"], revision, index_operation(row["status"]))])
         if added:
-            self.after_write()
+            self._written()
         return [self.store.image_by_id(entry.id) or entry for entry in stored]
 
     def image_file(self, image_id: str, variant: str) -> ImageFile:
@@ -320,10 +347,28 @@ class CatalogueService:
         extension, mime = ALLOWED[image.format]
         if variant == "original":
             return ImageFile(self.media.original_path(image.sha256, extension), mime, image.sha256)
-        path = self.media.thumbnail_path(image.sha256)
-        if not path.exists():
+        path = self.media.fixed_size_path(image.sha256)
+        if path is None or not path.exists():
             raise NotFound("This image's thumbnail has not been made yet (`catalogue derive` makes it).")
         return ImageFile(path, "image/jpeg", f"{image.sha256}-thumb")
+
+    def public_image(self, image_id: str) -> PublicImage | None:
+        """Where the IIIF Image API finds a public image's pyramid, and its rights; None for unknown
+        images and images of unpublished records (the Image API answers 404 for both). A viewer asks
+        for dozens of tiles of one image at once, so answers are kept for PUBLIC_IMAGE_SECONDS."""
+        now_ = time.monotonic()
+        cached = self._public_images.get(image_id)
+        if cached is not None and cached[0] > now_:
+            return cached[1]
+        found = self.store.image_and_record(image_id)
+        answer = None
+        if found is not None and is_public(found[1].status):
+            rights = (found[1].body.get("rights") or {}).get("image_rights")
+            answer = PublicImage(self.media.pyramid_dir(found[0].sha256), rights)
+        if len(self._public_images) >= PUBLIC_IMAGE_CACHE:
+            self._public_images.clear()
+        self._public_images[image_id] = (now_ + PUBLIC_IMAGE_SECONDS, answer)
+        return answer
 
     def derive_missing(self, on_image=None) -> tuple[int, int]:
         """Make the derivatives of every stored image that lacks them; returns (made, failed)."""
@@ -332,13 +377,25 @@ class CatalogueService:
             extension = ALLOWED[image.format][0]
             if not self.media.has_derivatives(image.sha256):
                 try:
-                    self.media.derive(image.sha256, self.media.original_path(image.sha256, extension))
+                    self._derive(image.sha256, self.media.original_path(image.sha256, extension))
                     made += 1
-                except OSError:
+                except (OSError, ValidationFailed):
                     failed += 1
             if on_image:
                 on_image(image)
         return made, failed
+
+    def _written(self) -> None:
+        """After a write has committed: what this process cached may be stale, and on one machine the
+        change is indexed now."""
+        self._public_images.clear()
+        self.after_write()
+
+    def _derive(self, sha256: str, original: Path) -> None:
+        try:
+            self.media.derive(sha256, original, self.max_image_pixels)
+        except UnreadableImage as error:
+            raise ValidationFailed(f"The image could not be prepared for viewing: {error}") from None
 
     # curators ------------------------------------------------------------------------------
     def create_token(self, actor: Actor, museum_code: str, name: str, expires_in: timedelta | None = None) -> str:

@@ -90,6 +90,16 @@ class Links:
     def museum_page(self, code: str) -> str:
         return f"{self.base}/museums/{quote(code, safe='')}"
 
+    def collections(self) -> str:
+        """The top collection: masterpieces, museums, countries."""
+        return f"{self.base}/iiif/3/collections"
+
+    def museums_collection(self) -> str:
+        return f"{self.base}/iiif/3/collections/museums"
+
+    def countries_collection(self) -> str:
+        return f"{self.base}/iiif/3/collections/countries"
+
     def masterpieces_collection(self) -> str:
         return f"{self.base}/iiif/3/collections/masterpieces"
 

@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 
 import pytest
 from PIL import Image
@@ -105,8 +106,7 @@ def test_images_need_a_known_record_and_a_curator(client, auth, museum, token):
 
 def test_derivatives_are_made_at_upload_so_no_public_request_decodes_an_original(client, auth, record, service):
     image = upload(client, auth, (image_bytes("PNG", size=(1200, 900)), "big.png")).get_json()["images"][0]
-    thumbnail = service.media.thumbnail_path(image["sha256"])
-    assert thumbnail.exists()
+    assert service.media.fixed_size_path(image["sha256"]).exists()
     for original in (service.media.root / "originals").rglob("*.png"):
         original.unlink()  # a public thumbnail request must not need the original any more
     response = client.get(f"/images/{image['id']}/thumbnail")
@@ -116,9 +116,21 @@ def test_derivatives_are_made_at_upload_so_no_public_request_decodes_an_original
 
 def test_catalogue_derive_makes_what_older_uploads_lack(client, auth, record, service, runner):
     image = upload(client, auth, (image_bytes("JPEG", size=(800, 600)), "a.jpg")).get_json()["images"][0]
-    service.media.thumbnail_path(image["sha256"]).unlink()  # as if uploaded by an older release
+    shutil.rmtree(service.media.pyramid_dir(image["sha256"]))  # as if uploaded by an older release
     assert client.get(f"/images/{image['id']}/thumbnail").status_code == 404
     result = runner.invoke(args=["derive"])
     assert result.exit_code == 0 and "derivatives made for 1 images, 0 failed" in result.output
     assert client.get(f"/images/{image['id']}/thumbnail").status_code == 200
     assert "made for 0 images" in runner.invoke(args=["derive"]).output
+
+
+def test_an_uploaded_image_is_served_by_the_iiif_image_api_while_its_record_is_public(client, auth, record, service):
+    image = upload(client, auth, (image_bytes("JPEG", size=(900, 600)), "a.jpg")).get_json()["images"][0]
+    info = client.get(f"/iiif/3/{image['id']}/info.json").get_json()
+    assert (info["width"], info["height"]) == (900, 600)
+    assert info["id"] == f"http://catalogue.test/iiif/3/{image['id']}"
+    tile = client.get(f"/iiif/3/{image['id']}/0,0,512,512/512,/0/default.jpg")
+    assert tile.status_code == 200 and Image.open(io.BytesIO(tile.data)).size == (512, 512)
+    client.delete("/api/museums/tate/objects/T00001", headers=auth)
+    assert client.get(f"/iiif/3/{image['id']}/info.json").status_code == 404  # at once, in this process
+    assert client.get(f"/iiif/3/{image['id']}/full/max/0/default.jpg").status_code == 404

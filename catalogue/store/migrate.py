@@ -45,6 +45,15 @@ def upgrade(conn: sa.Connection, revision: str = "head") -> tuple[str | None, st
     return before, current_revision(conn)
 
 
+def downgrade(conn: sa.Connection, revision: str) -> tuple[str | None, str | None]:
+    """Migrate back to ``revision`` (to run an older release again); returns (before, after)."""
+    config = _config()
+    config.attributes["connection"] = conn
+    before = current_revision(conn)
+    command.downgrade(config, revision)
+    return before, current_revision(conn)
+
+
 def history() -> list[tuple[str, str]]:
     """(revision, first docstring line) from the oldest to the newest."""
     scripts = ScriptDirectory.from_config(_config())

@@ -2,8 +2,9 @@
 
 import hashlib
 import re
+import threading
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -60,8 +61,13 @@ class Store:
         self.engine = sa.create_engine(url, **options)
         self.dialect = self.engine.dialect.name
         self._museum_cache: tuple[float, dict[str, Museum]] | None = None
+        self._writer: AbstractContextManager = nullcontext()
         if self.dialect == "sqlite":
             _sqlite_setup(self.engine)
+            # SQLite admits one writer at a time and makes the others poll with ever longer sleeps
+            # (up to 100 ms), which is unfair: under steady load one thread's write waited seconds.
+            # This process's writers queue on a lock instead; busy_timeout only serves other processes.
+            self._writer = threading.RLock()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -69,8 +75,36 @@ class Store:
     # schema --------------------------------------------------------------------------------
     def upgrade_schema(self, revision: str = "head") -> tuple[str | None, str | None]:
         """Run the migrations up to ``revision``; returns the revisions before and after."""
-        with self.transaction() as conn:
+        with self._migrating() as conn:
             return migrate.upgrade(conn, revision)
+
+    def downgrade_schema(self, revision: str) -> tuple[str | None, str | None]:
+        """Run the migrations back to ``revision``; returns the revisions before and after."""
+        with self._migrating() as conn:
+            return migrate.downgrade(conn, revision)
+
+    @contextmanager
+    def _migrating(self):
+        """The write transaction a migration runs in. SQLite alters a table by rebuilding it (copy,
+        drop, rename), and with foreign keys enforced, dropping a table that other rows refer to
+        fails; the pragma that turns them off is ignored inside a transaction. So, as SQLite's manual
+        prescribes, they are off during the migration and checked before it commits."""
+        if self.dialect != "sqlite":
+            with self.transaction() as conn:
+                yield conn
+            return
+        with self._writer, self.engine.connect() as conn:
+            sqlite = conn.connection.driver_connection
+            sqlite.execute("PRAGMA foreign_keys=OFF")
+            try:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"the migration broke a foreign key: {tuple(broken)}")
+            finally:
+                sqlite.execute("PRAGMA foreign_keys=ON")
 
     def schema_revision(self) -> str | None:
         with self.reading() as conn:
@@ -87,15 +121,21 @@ class Store:
     @contextmanager
     def transaction(self):
         """One unit of work: everything inside commits together or not at all."""
-        with self.engine.connect() as conn:
+        with self._writer, self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 yield conn
 
     @contextmanager
     def reading(self):
-        """Reads that see one consistent snapshot and never wait for, or block, a writer."""
+        """Reads that see one consistent snapshot and never wait for, or block, a writer.
+
+        On PostgreSQL that takes REPEATABLE READ: under its default, READ COMMITTED, every statement
+        sees its own snapshot, so a record and its images (two statements) could come from two
+        different revisions. SQLite's read transaction is one snapshot already (WAL)."""
         with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
             yield conn
 
     def lock_museum(self, conn: Connection, code: str) -> None:
@@ -185,6 +225,42 @@ class Store:
         with self.reading() as c:
             return self._with_images(c, c.execute(query).mappings().all())
 
+    def records_with_images(
+        self,
+        museum: str | None = None,
+        country: str | None = None,
+        masterpiece: bool | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[list[ObjectRecord], int]:
+        """One page of the published records that have an image (those with an IIIF manifest),
+        by museum, the museum's country or masterpiece; and how many there are in all."""
+        has_image = sa.exists().where(t.images.c.record_id == t.records.c.id)
+        query = sa.select(t.records).where(t.records.c.status == PUBLISHED, has_image)
+        if museum:
+            query = query.where(t.records.c.museum == museum)
+        if country:
+            in_country = sa.select(t.museums.c.code).where(t.museums.c.country == country)
+            query = query.where(t.records.c.museum.in_(in_country))
+        if masterpiece is not None:
+            query = query.where(t.records.c.masterpiece == masterpiece)
+        total_query = sa.select(sa.func.count()).select_from(query.subquery())
+        page = query.order_by(t.records.c.museum, t.records.c.local_id).limit(limit).offset(offset)
+        with self.reading() as c:
+            return self._with_images(c, c.execute(page).mappings().all()), c.execute(total_query).scalar_one()
+
+    def countries_with_images(self) -> dict[str, int]:
+        """Museum country -> published records with an image there."""
+        has_image = sa.exists().where(t.images.c.record_id == t.records.c.id)
+        query = (
+            sa.select(t.museums.c.country, sa.func.count())
+            .join(t.records, t.records.c.museum == t.museums.c.code)
+            .where(t.records.c.status == PUBLISHED, has_image, t.museums.c.country.is_not(None))
+            .group_by(t.museums.c.country)
+        )
+        with self.reading() as c:
+            return dict(c.execute(query).all())
+
     def count_records(self, museum: str | None = None, status: str | None = PUBLISHED) -> int:
         query = sa.select(sa.func.count()).select_from(t.records)
         if museum:
@@ -267,6 +343,11 @@ class Store:
         with self.reading() as c:
             row = c.execute(query).mappings().first()
         return (_image(row), row["record_status"]) if row else None
+
+    def image_and_record(self, image_id: str) -> tuple[StoredImage, ObjectRecord] | None:
+        image = self.image_by_id(image_id)
+        record = self.get_record(image.record_id) if image else None
+        return (image, record) if image and record else None
 
     def all_images(self, chunk: int = 1000):
         """Every stored image, in id order, read in chunks."""

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
-from catalogue.models import PUBLIC, Actor, ObjectRecord, is_public
+from catalogue.models import PUBLIC, Actor, ObjectRecord, StoredImage, is_public
 from catalogue.views.shapes import (
     BatchResponseSchema,
     CuratorRecordSchema,
@@ -16,7 +16,7 @@ from catalogue.views.shapes import (
     dump,
     dump_many,
 )
-from catalogue.views.urls import image_url, object_url
+from catalogue.views.urls import image_service_url, image_url, manifest_url, object_url
 
 blueprint = Blueprint("api", __name__)
 PUBLIC_MAX_AGE = 60
@@ -33,10 +33,15 @@ def record_json(record: ObjectRecord, curator: bool = False) -> dict:
         "revision": record.revision,
         "created_at": record.created_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
-        "images": [{**image.to_json(), "url": image_url(image.id)} for image in record.images],
+        "images": [image_json(image) for image in record.images],
+        "manifest": manifest_url(record.id) if record.images else None,
         "warnings": record.warnings,
     }
     return dump(CuratorRecordSchema if curator else StoredRecordSchema, data)
+
+
+def image_json(image: StoredImage) -> dict:
+    return {**image.to_json(), "url": image_url(image.id), "iiif": image_service_url(image.id)}
 
 
 def _record_response(record: ObjectRecord, reader: Actor = PUBLIC, status: int = 200) -> Response:
@@ -200,5 +205,5 @@ def add_images(code, local_id):
     alt, alt_lang = request.form.get("alt"), request.form.get("alt_lang")
     alt_value = {alt_lang: [alt]} if alt and alt_lang else alt
     images = service().add_images(actor, code, local_id, [(f.read(), f.filename) for f in files], alt_value)
-    items = [{**image.to_json(), "url": image_url(image.id)} for image in images]
+    items = [image_json(image) for image in images]
     return jsonify(dump(ImagesResponseSchema, {"images": items})), 201

@@ -12,7 +12,7 @@ from catalogue.records.langmap import pick
 from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
-from catalogue.views.urls import object_url, thumbnail_url
+from catalogue.views.urls import manifest_url, object_url, thumbnail_url
 from indexer.request import SearchRequest
 from indexer.schema import FACETS
 
@@ -59,7 +59,7 @@ def hit_json(hit, languages) -> dict:
         "makers": display.get("makers", []),
         "date": display.get("date"),
         "thumbnail": thumbnail_url(thumbnail) if thumbnail else None,
-        "manifest": None,
+        "manifest": manifest_url(hit.id) if thumbnail else None,  # a hit with a thumbnail has images
         "highlights": hit.highlights,
     }
 

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 
 from catalogue.records.schema import ObjectRecordSchema
 
+MANIFEST = "IIIF Presentation 3 manifest; null when the record has no images (a manifest needs a canvas)"
 OPTIONAL = {"optional": True}  # a key that a shape leaves out when there is nothing to say
 
 
@@ -38,7 +39,8 @@ class ImageSchema(Schema):
     bytes = fields.Integer()
     sha256 = fields.String()
     alt = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    url = fields.Url()
+    url = fields.Url(metadata={"description": "The original file as uploaded"})
+    iiif = fields.Url(metadata={"description": "IIIF Image API 3 service (the id of its info.json)"})
 
 
 class WarningSchema(Schema):
@@ -56,6 +58,7 @@ def _record_fields() -> dict:
         "museum": fields.String(),
         **body,
         "images": fields.List(fields.Nested(ImageSchema)),
+        "manifest": fields.Url(allow_none=True, metadata={"description": MANIFEST}),
         "status": fields.String(),
         "revision": fields.Integer(),
         "created_at": fields.String(metadata={"format": "date-time"}),
@@ -102,9 +105,7 @@ class HitSchema(Schema):
     makers = fields.List(fields.String())
     date = fields.String(allow_none=True)
     thumbnail = fields.Url(allow_none=True)
-    manifest = fields.Url(
-        allow_none=True, metadata={"description": "IIIF Presentation 3 manifest; null until the catalogue serves IIIF"}
-    )
+    manifest = fields.Url(allow_none=True, metadata={"description": MANIFEST})
     highlights = fields.Dict(keys=fields.String(), values=fields.String())
 
 

@@ -1,0 +1,184 @@
+"""IIIF Presentation 3 over HTTP: a manifest for every published object with images, and collections
+of them (all masterpieces, each museum, each country, any search), paged for large sets."""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, request
+
+from catalogue import reference
+from catalogue.errors import NotFound, ValidationFailed
+from catalogue.extensions import search, service
+from catalogue.models import ObjectRecord
+from catalogue.search_params import request_from_args
+from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
+from iiif.presentation import ImageRef, Links, ManifestRef, language_map, manifest, manifest_ref, museum_label
+from indexer.request import MAX_WINDOW, SearchRequest
+
+blueprint = Blueprint("iiif_presentation", __name__, url_prefix="/iiif/3")
+PRESENTATION_PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+MAX_AGE = 300
+SEARCH_PARAMS_IGNORED = ("page", "size", "cursor", "has_image")
+
+Fetch = Callable[[int], tuple[list[ManifestRef], int]]  # page -> (references on it, total)
+
+
+def links() -> Links:
+    return Links(current_app.config["BASE_URL"])
+
+
+@blueprint.get("/objects/<record_id>/manifest")
+def object_manifest(record_id):
+    record = service().record(record_id)
+    document = manifest(record, service().museum(record.museum), links())
+    if document is None:
+        raise NotFound("This object has no images, so it has no IIIF manifest.")
+    return iiif_json(document)
+
+
+@blueprint.get("/collections")
+def top_collection():
+    items = [
+        CollectionRef(links().masterpieces_collection(), {"en": ["Masterpieces"]}),
+        CollectionRef(links().museums_collection(), {"en": ["Museums"]}),
+        CollectionRef(links().countries_collection(), {"en": ["Countries"]}),
+    ]
+    return iiif_json(collection(links().collections(), {"en": ["Virtual Collection of Masterpieces"]}, items))
+
+
+@blueprint.get("/collections/masterpieces")
+def masterpieces_collection():
+    fetch = _stored(masterpiece=True)
+    return iiif_json(paged(links().masterpieces_collection(), {"en": ["Masterpieces"]}, fetch))
+
+
+@blueprint.get("/collections/museums")
+def museums_collection():
+    counts = service().published_counts()
+    items = [
+        CollectionRef(links().museum_collection(m.code), museum_label(m))
+        for m in service().museums()
+        if counts.get(m.code)
+    ]
+    return iiif_json(collection(links().museums_collection(), {"en": ["Museums"]}, items))
+
+
+@blueprint.get("/collections/museums/<code>")
+def museum_collection(code):
+    museum = service().museum(code)
+    return iiif_json(paged(links().museum_collection(code), museum_label(museum), _stored(museum=code)))
+
+
+@blueprint.get("/collections/countries")
+def countries_collection():
+    items = [
+        CollectionRef(links().country_collection(code), {"en": [_country_name(code)]})
+        for code in sorted(service().countries_with_images())
+    ]
+    return iiif_json(collection(links().countries_collection(), {"en": ["Countries"]}, items))
+
+
+@blueprint.get("/collections/countries/<code>")
+def country_collection(code):
+    if code not in service().countries_with_images():
+        raise NotFound(f"No published objects with images from museums in {code!r}.")
+    label = {"en": [_country_name(code)]}
+    return iiif_json(paged(links().country_collection(code), label, _stored(country=code)))
+
+
+@blueprint.get("/collections/search")
+def search_collection():
+    """Any search of /search or /api/objects as a collection (its records with images, in the
+    search's order; the first 10,000, as far as numbered pages reach)."""
+    args = request.args.copy()
+    for name in SEARCH_PARAMS_IGNORED:
+        args.pop(name, None)
+    base = request_from_args(args)
+    query = urlencode(list(args.items(multi=True)))
+    text = base.text.strip()
+    label = {"en": [f"Search: {text}" if text else "Search results"]}
+    return iiif_json(paged(links().search_collection(query), label, _searched(base)))
+
+
+def paged(collection_id: str, label: dict, fetch: Fetch) -> dict:
+    """The set whole when it fits one page; else its top (one sub-collection per page), or the
+    page ``?page=n`` asks for."""
+    page = _page_number()
+    refs, total = fetch(page or 1)
+
+    def page_url(number: int) -> str:
+        return links().collection_page(collection_id, number)
+
+    if page is None:
+        if total <= PAGE_SIZE:
+            return collection(collection_id, label, refs)
+        return paged_collection(collection_id, label, total, page_url)
+    if page > page_count(total):
+        raise NotFound(f"There is no page {page}; this collection has {page_count(total)} page(s).")
+    return collection_page(collection_id, label, page, total, refs, page_url)
+
+
+def _stored(**where) -> Fetch:
+    def fetch(page: int) -> tuple[list[ManifestRef], int]:
+        records, total = service().records_with_images(page, PAGE_SIZE, **where)
+        return _refs(records), total
+
+    return fetch
+
+
+def _refs(records: list[ObjectRecord]) -> list[ManifestRef]:
+    return [ref for ref in (manifest_ref(record, links()) for record in records) if ref is not None]
+
+
+def _searched(base: SearchRequest) -> Fetch:
+    def fetch(page: int) -> tuple[list[ManifestRef], int]:
+        filters = {**base.filters, "has_image": ("true",)}
+        if page * PAGE_SIZE > MAX_WINDOW:
+            raise NotFound(f"Search collections reach the first {MAX_WINDOW} results.")
+        result = search().search(
+            SearchRequest(
+                text=base.text,
+                filters=filters,
+                date_from=base.date_from,
+                date_to=base.date_to,
+                sort=base.sort,
+                page=page,
+                size=PAGE_SIZE,
+                facet_size=1,
+            )
+        )
+        refs = [_hit_ref(hit) for hit in result.hits if hit.display.get("thumbnail")]
+        return refs, min(result.total, MAX_WINDOW)
+
+    return fetch
+
+
+def _hit_ref(hit) -> ManifestRef:
+    label = language_map(hit.display.get("title")) or {"none": [hit.display.get("local_id") or hit.id]}
+    return ManifestRef(links().manifest(hit.id), label, ImageRef(links().image_service(hit.display["thumbnail"])))
+
+
+def _page_number() -> int | None:
+    raw = request.args.get("page")
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        raise ValidationFailed("page must be a whole number from 1.")
+    return int(raw)
+
+
+def _country_name(code: str) -> str:
+    return reference.countries().get(code, {}).get("name", code)
+
+
+def iiif_json(document: dict):
+    """A Presentation document: JSON-LD with its profile when asked for, else JSON; public, cached
+    for a while (records change), revalidated by ETag, readable by any origin."""
+    response = jsonify(document)
+    if "application/ld+json" in request.headers.get("Accept", ""):
+        response.headers["Content-Type"] = PRESENTATION_PROFILE
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
+    response.add_etag()
+    return response.make_conditional(request)

@@ -1,0 +1,114 @@
+"""Manifests and collections over HTTP: public objects with images only, valid documents, paged
+sets, and what other portals need to embed them (CORS, JSON-LD, revalidation)."""
+
+import io
+
+import pytest
+
+from catalogue.cli import cli_actor
+from iiif.collections import PAGE_SIZE
+from tests.iiif.presentation_fixtures import class_validator, collection_problems, general_problems, schema_errors
+from tests.support import image_bytes, record_payload
+
+OBJECTS = "/api/museums/tate/objects"
+
+
+@pytest.fixture(scope="module")
+def validators():
+    return class_validator("manifest"), class_validator("collection")
+
+
+def add_record(client, auth, local_id: str, images: int = 1, **fields) -> str:
+    payload = record_payload(local_id, title=f"Wave {local_id}", **fields)
+    record_id = client.put(f"{OBJECTS}/{local_id}", json=payload, headers=auth).get_json()["id"]
+    for n in range(images):
+        upload = {"file": [(io.BytesIO(image_bytes(size=(60 + n, 40), color=(n * 40, 90, 20))), f"{n}.jpg")]}
+        client.post(f"{OBJECTS}/{local_id}/images", headers=auth, data=upload, content_type="multipart/form-data")
+    return record_id
+
+
+def get_document(client, path, validator=None):
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+    document = response.get_json()
+    if validator is not None:
+        assert schema_errors(validator, document) == [], path
+    return document
+
+
+def test_an_object_with_images_has_a_valid_manifest(client, auth, museum, validators):
+    record_id = add_record(client, auth, "A1", images=2)
+    document = get_document(client, f"/iiif/3/objects/{record_id}/manifest", validators[0])
+    assert document["id"] == f"http://catalogue.test/iiif/3/objects/{record_id}/manifest"
+    assert document["label"] == {"en": ["Wave A1"]} and len(document["items"]) == 2
+    assert general_problems(document) == []
+
+
+def test_objects_without_images_drafts_and_withdrawn_ones_have_no_manifest(client, auth, museum):
+    bare = add_record(client, auth, "B1", images=0)
+    response = client.get(f"/iiif/3/objects/{bare}/manifest")
+    assert response.status_code == 404 and "no images" in response.get_json()["message"]
+    draft = add_record(client, auth, "B2", status="draft")
+    assert client.get(f"/iiif/3/objects/{draft}/manifest").status_code == 404
+    gone = add_record(client, auth, "B3")
+    client.delete(f"{OBJECTS}/B3", headers=auth)
+    assert client.get(f"/iiif/3/objects/{gone}/manifest").status_code == 410
+
+
+def test_manifests_are_for_other_portals_cors_json_ld_and_etags(client, auth, museum):
+    path = f"/iiif/3/objects/{add_record(client, auth, 'C1')}/manifest"
+    response = client.get(path, headers={"Accept": "application/ld+json"})
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    assert 'profile="http://iiif.io/api/presentation/3/context.json"' in response.headers["Content-Type"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get(path).headers["Content-Type"] == "application/json"
+    again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_top_collection_leads_to_masterpieces_museums_and_countries(client, auth, museum, validators):
+    add_record(client, auth, "M1", masterpiece=True)
+    add_record(client, auth, "M2")
+    top = get_document(client, "/iiif/3/collections", validators[1])
+    assert [item["label"]["en"][0] for item in top["items"]] == ["Masterpieces", "Museums", "Countries"]
+    masterpieces = get_document(client, "/iiif/3/collections/masterpieces", validators[1])
+    assert [item["label"] for item in masterpieces["items"]] == [{"en": ["Wave M1"]}]
+    museums = get_document(client, "/iiif/3/collections/museums", validators[1])
+    assert museums["items"][0]["id"] == "http://catalogue.test/iiif/3/collections/museums/tate"
+    tate = get_document(client, "/iiif/3/collections/museums/tate", validators[1])
+    assert len(tate["items"]) == 2 and collection_problems(tate) == []
+    countries = get_document(client, "/iiif/3/collections/countries", validators[1])
+    assert [item["label"] for item in countries["items"]] == [{"en": ["United Kingdom"]}]
+    assert len(get_document(client, "/iiif/3/collections/countries/GB", validators[1])["items"]) == 2
+    assert client.get("/iiif/3/collections/countries/JP").status_code == 404
+    assert client.get("/iiif/3/collections/museums/nowhere").status_code == 404
+
+
+def test_large_sets_are_paged(client, auth, service, museum, validators):
+    for n in range(PAGE_SIZE + 5):
+        service.upsert(cli_actor(), "tate", record_payload(f"P{n:03}", title=f"Print {n}"))
+    service.add_images(cli_actor(), "tate", "P000", [(image_bytes(), "a.jpg")])
+    first = service.record_by_local_id("tate", "P000").images[0]
+    for n in range(1, PAGE_SIZE + 5):  # the same picture: stored once, attached to every record
+        service.add_images(cli_actor(), "tate", f"P{n:03}", [(image_bytes(), "a.jpg")])
+    assert first.sha256
+    top = get_document(client, "/iiif/3/collections/museums/tate", validators[1])
+    assert [item["type"] for item in top["items"]] == ["Collection", "Collection"]
+    pages = [
+        get_document(client, item["id"].replace("http://catalogue.test", ""), validators[1]) for item in top["items"]
+    ]
+    assert [len(page["items"]) for page in pages] == [PAGE_SIZE, 5]
+    assert pages[1]["partOf"][0]["id"] == top["id"]
+    assert client.get("/iiif/3/collections/museums/tate?page=3").status_code == 404
+    assert client.get("/iiif/3/collections/museums/tate?page=x").status_code == 400
+
+
+def test_any_search_is_a_collection(client, auth, museum, validators):
+    add_record(client, auth, "S1", object_type="print")
+    add_record(client, auth, "S2", object_type="painting")
+    add_record(client, auth, "S3", images=0, object_type="print")
+    document = get_document(client, "/iiif/3/collections/search?q=wave&object_type=print", validators[1])
+    assert [item["label"] for item in document["items"]] == [{"en": ["Wave S1"]}]
+    assert document["label"] == {"en": ["Search: wave"]}
+    assert document["id"] == "http://catalogue.test/iiif/3/collections/search?q=wave&object_type=print"
+    assert client.get("/iiif/3/collections/search?date_from=soon").status_code == 400

@@ -1,0 +1,239 @@
+"""Schema migrations, on SQLite and PostgreSQL: `catalogue db upgrade` makes exactly the tables the
+code describes, adopts a database of the first release (made before migrations existed) with its
+rows, can go back to the first release and forward again, and until it has run the app refuses
+requests with a message that says what to do instead of creating or touching tables itself."""
+
+import re
+import secrets
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from catalogue import create_app
+from catalogue.cli import cli_actor
+from catalogue.records.schema import WARNINGS_KEY
+from catalogue.service import content_hash, validate_record
+from catalogue.store import Store, migrate, now, token_hash
+from catalogue.store import tables as t
+from tests.support import image_bytes, record_payload
+
+HEAD = migrate.head_revision()
+FIRST = migrate.BASELINE
+# what a first-release database lacks: the columns migration 0002 adds
+LATER_COLUMNS = {("records", "warnings"), ("tokens", "expires_at"), ("tokens", "last_used_at")}
+
+
+@pytest.fixture
+def empty_url(request, database_kind, tmp_path):
+    """A database without any table, as a new deployment begins."""
+    if database_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_templates")
+    name = f"catalogue_empty_{secrets.token_hex(6)}"
+    with server.admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield server.url_of(name)
+    server.drop(server.url_of(name))
+
+
+@pytest.fixture
+def store(empty_url):
+    store = Store(empty_url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def empty_app(empty_url, tmp_path):
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": empty_url})
+    yield app
+    app.extensions["catalogue"].store.dispose()
+
+
+# comparing the database with catalogue/store/tables.py ------------------------------------------
+def _plain(default: str | None) -> str | None:
+    return None if default is None else re.sub(r"::[a-z ]+$", "", default).strip("'")
+
+
+def _same_server_default(_context, _inspected, _column, inspected_default, _default, rendered_default) -> bool:
+    """Alembic asks PostgreSQL whether two JSON defaults are equal, which it cannot say (there is no
+    `json = text`); their text without quotes and casts says it as well."""
+    return _plain(inspected_default) != _plain(rendered_default)
+
+
+def differences(store: Store) -> list:
+    """What autogenerate would change to make the database match tables.py (nothing, when current)."""
+    with store.engine.connect() as conn:
+        options = {"compare_type": True, "compare_server_default": _same_server_default}
+        return compare_metadata(MigrationContext.configure(conn, opts=options), t.metadata)
+
+
+def added_columns(diffs: list) -> set[tuple[str, str]]:
+    assert all(diff[0] == "add_column" for diff in diffs), diffs
+    return {(diff[2], diff[3].name) for diff in diffs}
+
+
+# (a) the migrated schema is the one the code describes ------------------------------------------
+def test_upgrade_makes_exactly_the_tables_the_code_describes(store):
+    assert store.upgrade_schema() == (None, HEAD)
+    assert differences(store) == []
+    assert store.schema_is_current()
+
+
+def test_the_comparison_sees_a_schema_that_is_behind(store):
+    store.upgrade_schema(FIRST)
+    assert added_columns(differences(store)) == LATER_COLUMNS
+    assert not store.schema_is_current()
+
+
+# (b) a database of the first release ------------------------------------------------------------
+def make_first_release_database(store: Store) -> dict:
+    """The tables as the first release made them (no alembic_version), with a museum, a record with
+    an image, a curator with a token, and their audit and outbox rows."""
+    store.upgrade_schema(FIRST)
+    body = {key: value for key, value in validate_record(record_payload()).items() if key != WARNINGS_KEY}
+    at = now()
+    rows = {
+        "museums": {
+            "code": "tate",
+            "names": {"en": ["Tate"]},
+            "country": "GB",
+            "status": "member",
+            "created_at": at,
+            "updated_at": at,
+        },
+        "records": {
+            "id": "rec1",
+            "museum": "tate",
+            "local_id": "T00001",
+            "body": body,
+            "content_hash": content_hash(body),
+            "revision": 3,
+            "status": "published",
+            "masterpiece": True,
+            "date_begin": 1830,
+            "date_end": 1832,
+            "created_at": at,
+            "updated_at": at,
+        },
+        "images": {
+            "id": "img1",
+            "record_id": "rec1",
+            "sha256": "a" * 64,
+            "position": 0,
+            "format": "JPEG",
+            "width": 40,
+            "height": 30,
+            "bytes": 651,
+            "alt": {"en": ["A wave"]},
+            "created_at": at,
+        },
+        "users": {"id": 1, "name": "Ada", "museum": "tate", "role": "curator", "created_at": at},
+        "tokens": {"token_hash": token_hash("first-release-token"), "user_id": 1, "created_at": at},
+        "audit_log": {
+            "actor": "cli:ada",
+            "museum": "tate",
+            "record_id": "rec1",
+            "action": "create",
+            "revision": 3,
+            "changes": {},
+            "at": at,
+        },
+        "index_outbox": {"record_id": "rec1", "revision": 3, "op": "upsert", "enqueued_at": at},
+    }
+    with store.transaction() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+        for name, row in rows.items():
+            table = sa.Table(name, sa.MetaData(), autoload_with=conn)  # as the first release made it
+            conn.execute(table.insert().values(**row))
+    return rows
+
+
+def count_rows(store: Store) -> dict[str, int]:
+    with store.reading() as conn:
+        return {
+            name: conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar()
+            for name in t.metadata.tables
+        }
+
+
+def test_a_first_release_database_is_adopted_and_upgraded_with_its_rows(store):
+    rows = make_first_release_database(store)
+    assert store.schema_revision() is None
+
+    assert store.upgrade_schema() == (FIRST, HEAD)
+
+    assert differences(store) == []
+    assert count_rows(store) == {name: 1 if name in rows else 0 for name in t.metadata.tables}
+    record = store.get_record("rec1")
+    assert record is not None
+    assert (record.revision, record.body, record.warnings) == (3, rows["records"]["body"], [])
+    assert [image.id for image in record.images] == ["img1"]
+    [token] = store.list_tokens()
+    assert (token["name"], token["expires_at"], token["last_used_at"]) == ("Ada", None, None)
+    assert store.user_for_token("first-release-token", now())["museum"] == "tate"
+    assert [(e["record_id"], e["revision"]) for e in store.pending_outbox()] == [("rec1", 3)]
+
+
+def test_an_adopted_database_is_not_adopted_twice(store):
+    make_first_release_database(store)
+    store.upgrade_schema()
+    assert store.upgrade_schema() == (HEAD, HEAD)
+
+
+# (c) back to the first release and forward again ------------------------------------------------
+def test_downgrade_to_the_first_release_and_upgrade_again_keeps_the_rows(service, museum, token):
+    created = service.upsert(cli_actor(), museum.code, record_payload())
+    service.add_images(cli_actor(), museum.code, "T00001", [(image_bytes(), "wave.jpg")])
+    store = service.store
+    before = count_rows(store)
+
+    assert store.downgrade_schema(FIRST) == (HEAD, FIRST)
+    assert added_columns(differences(store)) == LATER_COLUMNS
+    assert count_rows(store) == before
+
+    assert store.upgrade_schema() == (FIRST, HEAD)
+    assert differences(store) == []
+    assert count_rows(store) == before
+    record = service.record(created.record_id)
+    assert (record.revision, len(record.images), record.warnings) == (2, 1, [])
+    assert service.actor_for_token(token) is not None
+    again = service.upsert(cli_actor(), museum.code, record_payload(title="The Great Wave off Kanagawa"))
+    assert (again.action, again.revision) == ("updated", 3)
+
+
+# (d) the commands --------------------------------------------------------------------------------
+def run(app, *args) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=["db", *args])
+    return result.exit_code, result.output.strip()
+
+
+def test_db_current_and_db_upgrade_say_where_the_schema_stands(empty_app):
+    assert run(empty_app, "current") == (1, "empty (needs `catalogue db upgrade`)")
+    assert run(empty_app, "upgrade", "--revision", FIRST) == (0, f"database schema upgraded from empty to {FIRST}")
+    assert run(empty_app, "current") == (1, f"{FIRST} (needs `catalogue db upgrade`)")
+    assert run(empty_app, "upgrade") == (0, f"database schema upgraded from {FIRST} to {HEAD}")
+    assert run(empty_app, "upgrade") == (0, f"database schema is current ({HEAD})")
+    assert run(empty_app, "current") == (0, f"{HEAD} (current)")
+
+
+# (e) the app never migrates by itself ------------------------------------------------------------
+def test_the_app_creates_no_tables_and_answers_503_until_the_schema_is_current(empty_app, store):
+    client = empty_app.test_client()
+    assert sa.inspect(store.engine).get_table_names() == []
+
+    for step in (None, FIRST):
+        if step:
+            store.upgrade_schema(step)  # a schema that is behind is refused the same way
+        api = client.get("/api/museums")
+        assert api.status_code == 503 and "catalogue db upgrade" in api.get_json()["message"]
+        page = client.get("/")
+        assert page.status_code == 503 and "catalogue db upgrade" in page.get_data(as_text=True)
+    assert store.schema_revision() == FIRST  # the requests migrated nothing
+
+    store.upgrade_schema()
+    assert client.get("/api/museums").status_code == 200
+    assert client.get("/").status_code == 200
