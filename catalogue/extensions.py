@@ -36,30 +36,36 @@ def init_app(app: Flask) -> None:
     if store.schema_is_current():
         _start_up(app, indexer)
     else:
-        log.info("the database schema is not current: run `catalogue db upgrade`, then restart")
-        app.before_request(_refuse_until_upgraded(store))
+        log.info("the database schema is not current: requests get a 503 until `catalogue db upgrade`")
+        app.before_request(_refuse_until_upgraded(store, lambda: _start_up(app, indexer)))
+    interval = app.config["INDEX_DRAIN_SECONDS"]
+    if app.config["INDEX_SYNC"] and interval > 0:
+        app.before_request(_once(lambda: _drain_every(store, indexer, interval)))
 
 
 def _start_up(app: Flask, indexer: Indexer) -> None:
     """An index from an older release is rebuilt; on one machine (no index worker), what a killed
-    import left in the outbox is indexed now, and then every INDEX_DRAIN_SECONDS."""
+    import left in the outbox is indexed now (and then every INDEX_DRAIN_SECONDS, see init_app)."""
     indexer.rebuild_if_outdated()
-    if not app.config["INDEX_SYNC"]:
-        return
-    _sync_drain(indexer)()
-    interval = app.config["INDEX_DRAIN_SECONDS"]
-    if interval > 0:
-        app.before_request(_once(lambda: _drain_every(indexer, interval)))
+    if app.config["INDEX_SYNC"]:
+        _sync_drain(indexer)()
 
 
-def _refuse_until_upgraded(store: Store):
-    """Until the schema is current, every request gets a clear 503 instead of a database error."""
+def _refuse_until_upgraded(store: Store, start_up):
+    """Until the schema is current, every request gets a clear 503 instead of a database error; the
+    first request after `catalogue db upgrade` runs the start-up steps that had to wait."""
     upgraded: list[bool] = []
+    lock = threading.Lock()
 
     def hook():
-        if not upgraded:
+        if upgraded:
+            return
+        with lock:
+            if upgraded:
+                return
             if not store.schema_is_current():
                 raise Unavailable("The database schema is not up to date; run `catalogue db upgrade`.")
+            start_up()
             upgraded.append(True)
 
     return hook
@@ -80,13 +86,14 @@ def _once(start):
     return hook
 
 
-def _drain_every(indexer: Indexer, interval: float) -> None:
+def _drain_every(store: Store, indexer: Indexer, interval: float) -> None:
     drain = _sync_drain(indexer)
     stop = threading.Event()
 
     def loop():
         while not stop.wait(interval):
-            drain()
+            if store.schema_is_current():
+                drain()
 
     threading.Thread(target=loop, name="outbox-drain", daemon=True).start()
 

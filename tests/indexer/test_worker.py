@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.store import tables as t
 from indexer.backends.embedded import EmbeddedBackend
@@ -185,3 +186,12 @@ def test_with_an_index_worker_the_app_leaves_the_outbox_alone(tmp_path):
     app.test_client().get("/api/museums")
     time.sleep(0.3)
     assert app.extensions["catalogue"].store.outbox_size() > 0
+
+
+def test_an_app_started_before_the_upgrade_starts_up_at_its_first_request_after_it(tmp_path):
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "INDEX_DRAIN_SECONDS": 0})
+    assert app.test_client().get("/api/museums").status_code == 503
+    leave_changes_in_the_outbox(tmp_path)  # another process runs `catalogue db upgrade` and imports
+    assert app.test_client().get("/api/museums").status_code == 200
+    assert app.extensions["catalogue"].store.outbox_size() == 0
+    assert search(app, text="temeraire").total == 1
