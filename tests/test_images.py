@@ -134,3 +134,66 @@ def test_an_uploaded_image_is_served_by_the_iiif_image_api_while_its_record_is_p
     client.delete("/api/museums/tate/objects/T00001", headers=auth)
     assert client.get(f"/iiif/3/{image['id']}/info.json").status_code == 404  # at once, in this process
     assert client.get(f"/iiif/3/{image['id']}/full/max/0/default.jpg").status_code == 404
+
+
+def cmyk_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("CMYK", (300, 200), (0, 255, 255, 0)).save(out, "JPEG")  # pure red in CMYK
+    return out.getvalue()
+
+
+def sixteen_bit_tiff() -> bytes:
+    out = io.BytesIO()
+    Image.new("I;16", (300, 200), 40000).save(out, "TIFF")
+    return out.getvalue()
+
+
+def one_by_a_hundred_thousand() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1, 100_000), (10, 200, 10)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [  # CMYK red comes out as the red a print profile makes of it, not the naive (255, 0, 0)
+        (cmyk_jpeg, (235, 30, 40)),
+        (sixteen_bit_tiff, (156, 156, 156)),
+        (one_by_a_hundred_thousand, (10, 200, 10)),
+    ],
+)
+def test_awkward_images_are_accepted_and_served_right_through_the_image_api(client, auth, record, make, expected):
+    response = upload(client, auth, (make(), "awkward"))
+    assert response.status_code == 201, response.get_json()
+    image = response.get_json()["images"][0]
+    info = client.get(f"/iiif/3/{image['id']}/info.json").get_json()
+    assert (info["width"], info["height"]) == (image["width"], image["height"])
+    served = client.get(f"/iiif/3/{image['id']}/full/max/0/default.jpg")
+    assert served.status_code == 200
+    pixel = Image.open(io.BytesIO(served.data)).convert("RGB").getpixel((0, 0))
+    assert all(abs(a - b) <= 25 for a, b in zip(pixel, expected)), pixel
+    thumbnail = client.get(f"/images/{image['id']}/thumbnail")
+    assert thumbnail.status_code == 200 and max(Image.open(io.BytesIO(thumbnail.data)).size) <= 400
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/full/100000,/0/default.jpg", 400),
+        ("/full/max/0/default.bmp", 400),
+        ("/full/max/0/default.jp2", 501),
+        ("/0,0,10,10/max/45x/default.jpg", 400),
+        ("/full/max/0/fancy.jpg", 400),
+    ],
+)
+def test_absurd_image_requests_are_clear_4xx_and_the_server_stays_up(client, auth, record, path, status):
+    image = upload(client, auth, (image_bytes("JPEG", size=(600, 400)), "a.jpg")).get_json()["images"][0]
+    response = client.get(f"/iiif/3/{image['id']}{path}")
+    assert response.status_code == status, response.get_data(as_text=True)[:200]
+    assert client.get(f"/iiif/3/{image['id']}/full/200,/0/default.jpg").status_code == 200
+
+
+def test_identifiers_cannot_walk_the_media_folder(client, auth, record):
+    upload(client, auth, (image_bytes("JPEG"), "a.jpg"))
+    for identifier in ("..%2F..%2Fetc%2Fpasswd", "%2e%2e", "a" * 200, "x%00y"):
+        assert client.get(f"/iiif/3/{identifier}/info.json").status_code in (400, 404), identifier
