@@ -50,6 +50,13 @@ def image_bytes(fmt="JPEG", size=(40, 30), color=(200, 40, 40), exif_orientation
     return out.getvalue()
 
 
+def gunicorn_settings() -> dict:
+    """The production server's settings, as gunicorn reads them from gunicorn.conf.py."""
+    settings: dict = {}
+    exec((REPO / "gunicorn.conf.py").read_text(), settings)
+    return settings
+
+
 def require(condition: bool, message: str) -> None:
     """Skip when something the test needs is missing; under CI that is a failure, never a skip."""
     if not condition:

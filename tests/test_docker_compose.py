@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import yaml
 
 from catalogue import config
+from tests.support import gunicorn_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT_VERSION = re.search(
@@ -90,12 +91,6 @@ def test_configuration_is_environment_only_and_names_real_settings():
         assert environment["CATALOGUE_INDEX_SYNC"] == "false"
         for key in environment:
             assert key.startswith(config.PREFIX) and key[len(config.PREFIX) :] in config.DEFAULTS
-
-
-def gunicorn_settings() -> dict:
-    settings = {}
-    exec((ROOT / "gunicorn.conf.py").read_text(), settings)
-    return settings
 
 
 def test_the_production_server_keeps_connections_alive_on_threaded_workers():

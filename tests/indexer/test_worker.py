@@ -14,8 +14,7 @@ from catalogue.store import tables as t
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.request import SearchRequest
 from indexer.worker import Indexer
-from tests.support import make_app, record_payload
-from tests.test_docker_compose import gunicorn_settings
+from tests.support import gunicorn_settings, make_app, record_payload
 
 
 @pytest.fixture
