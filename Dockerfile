@@ -1,4 +1,13 @@
 # The catalogue's application image (used by docker-compose.yml for `migrate`, `app` and `indexer`).
+
+# The image viewers' offline bundles (OpenSeadragon, Mirador, Universal Viewer), from npm at the
+# versions of viewers/package-lock.json: built here, served by the app as static files.
+FROM node:20-slim AS viewers
+WORKDIR /build
+COPY viewers ./viewers
+COPY scripts/viewers ./scripts/viewers
+RUN mkdir -p catalogue/static && CATALOGUE_VIEWERS_CACHE=/tmp/viewers-cache scripts/viewers
+
 FROM python:3.11-slim
 WORKDIR /srv/catalogue
 COPY pyproject.toml README.md gunicorn.conf.py ./
@@ -6,7 +15,9 @@ COPY catalogue ./catalogue
 COPY indexer ./indexer
 COPY iiif ./iiif
 COPY templates ./templates
-RUN pip install --no-cache-dir . gunicorn
+COPY --from=viewers /build/catalogue/static/vendor ./catalogue/static/vendor
+# editable: the app finds its templates and static files beside the code, in /srv/catalogue
+RUN pip install --no-cache-dir -e .
 # The processes run as an unprivileged user that owns only the data folder (media, search files).
 # The chown comes before VOLUME: a new named volume starts with the image's /data and its owner.
 RUN useradd --system --uid 10001 --user-group --shell /usr/sbin/nologin catalogue \

@@ -23,7 +23,9 @@ $(TESTS): pyproject.toml
 	touch $(TESTS) $(APP)
 
 install: $(APP)
+	scripts/viewers
 install-test: $(TESTS)
+	scripts/viewers
 
 # Safe to re-run: the schema migrates only when behind, museums and records are upserts, images are
 # stored by content.

@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # records read in schema order: identity first
 
     from catalogue import extensions, i18n
-    from catalogue.views import api, errors, openapi, public, search, security
+    from catalogue.views import api, errors, openapi, public, search, security, viewers
 
     extensions.init_app(app)
     i18n.init_app(app)
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(search.blueprint)
     app.register_blueprint(openapi.blueprint)
+    app.register_blueprint(viewers.blueprint)
     from iiif import image_views, presentation_views
 
     app.register_blueprint(presentation_views.blueprint)

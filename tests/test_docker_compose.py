@@ -123,3 +123,12 @@ def test_the_image_runs_as_an_unprivileged_user_that_owns_the_data_folder():
 def test_the_image_command_is_a_valid_exec_form():
     [command] = [arguments for instruction, arguments in dockerfile() if instruction == "CMD"]
     assert json.loads(command) == ["gunicorn", "catalogue:create_app()"]
+
+
+def test_the_image_carries_the_viewer_bundles_and_finds_its_templates():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM node:" in dockerfile and "scripts/viewers" in dockerfile
+    assert "COPY --from=viewers /build/catalogue/static/vendor ./catalogue/static/vendor" in dockerfile
+    assert "pip install --no-cache-dir -e ." in dockerfile  # templates and static stay beside the code
+    for folder in ("catalogue", "indexer", "iiif", "templates"):
+        assert f"COPY {folder} ./{folder}" in dockerfile

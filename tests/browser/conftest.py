@@ -3,6 +3,8 @@
 import json
 import shutil
 import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -28,18 +30,83 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The demo catalogue on a free port, served by a real HTTP server in a thread."""
-    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("browser")), "BASE_URL": "http://127.0.0.1"})
+def served(tmp_path_factory):
+    """The demo catalogue on a free port, served by a real HTTP server in a thread: (app, address).
+    BASE_URL is that address, so manifests and pages name URLs the browser can reach. The demo's 15
+    images come in through the upload path (`catalogue import-images`), which builds their pyramids."""
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
+    address = f"http://127.0.0.1:{server.server_port}"
+    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("browser")), "BASE_URL": address})
+    load_demo(app)
+    holder["app"] = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, address
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(served) -> str:
+    return served[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(served):
+    return served[0]
+
+
+def load_demo(app) -> None:
+    """What `make demo` loads: museums, records, and the images through `catalogue import-images`."""
     service = app.extensions["catalogue"]
     for museum in json.loads((DEMO / "museums.json").read_text()):
         service.register_museum(cli_actor(), museum)
     for name in ("records.jsonl", "image_records.jsonl"):
         Importer(service, cli_actor()).import_file(DEMO / name)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    result = app.test_cli_runner().invoke(args=["import-images", str(DEMO / "images.jsonl")])
+    assert result.exit_code == 0 and "rejected 0" in result.output, result.output
+
+
+@pytest.fixture(scope="session")
+def demo_image(live_server):
+    """A demo object with its image: ``demo_image("hokusai_great-wave")`` -> (record id, source file)."""
+    lines = [json.loads(line) for line in (DEMO / "images.jsonl").read_text().splitlines() if line.strip()]
+    files = {line["local_id"]: (line["museum"], DEMO / line["file"]) for line in lines}
+
+    def find(local_id: str) -> tuple[str, Path]:
+        museum, source = files[local_id]
+        with urllib.request.urlopen(f"{live_server}/api/museums/{museum}/objects/{local_id}") as response:
+            return json.load(response)["id"], source
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def other_origin():
+    """A second local web server (another origin than the catalogue): ``host(html)`` serves a page
+    there and returns its URL."""
+    pages: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"not found")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def host(html: str) -> str:
+        path = f"/page{len(pages)}.html"
+        pages[path] = html.encode()
+        return f"http://127.0.0.1:{server.server_port}{path}"
+
+    yield host
     server.shutdown()
 
 
