@@ -20,6 +20,7 @@ DEFAULT_SIZE = 24
 STATE_KEYS = ("q", *FACET_NAMES, "date_from", "date_to", "sort", "size", "lang")
 YEAR = re.compile(r"^\s*(-?\d{1,6})\s*(bce|bc|b\.c\.|ce|ad|a\.d\.)?\s*$", re.I)
 MAX_VALUES_PER_FACET = 50
+MAX_VALUE_LENGTH = 1000  # facet values are short record fields (500 characters); Elasticsearch refuses long terms
 
 
 def parse_year(text: str | None, name: str) -> int | None:
@@ -58,6 +59,8 @@ def request_from_args(args) -> SearchRequest:
         values = [v for v in args.getlist(name) if v.strip()]
         if len(values) > MAX_VALUES_PER_FACET:
             raise InvalidRequest(f"At most {MAX_VALUES_PER_FACET} values for {name}.")
+        if any(len(v) > MAX_VALUE_LENGTH for v in values):
+            raise InvalidRequest(f"A {name} value has at most {MAX_VALUE_LENGTH} characters.")
         if values:
             filters[name] = tuple(values)
     sort = args.get("sort") or "relevance"

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -83,7 +84,8 @@ class SearchRequest:
             raise InvalidRequest(f"Page size must be between 1 and {MAX_SIZE}.")
         if self.page < 1:
             raise InvalidRequest("Pages start at 1.")
-        if self.cursor is None and self.page * self.size > MAX_WINDOW:
+        # with a cursor the page number is only echoed back, but it must still be one (and fit in JSON)
+        if self.page > MAX_WINDOW or (self.cursor is None and self.page * self.size > MAX_WINDOW):
             raise InvalidRequest(f"Pages reach the first {MAX_WINDOW} results; use the cursor to go further.")
         if self.date_from is not None and self.date_to is not None and self.date_from > self.date_to:
             raise InvalidRequest("date_from is after date_to.")
@@ -132,15 +134,52 @@ def encode_cursor(backend: str, sort: str, values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# The sort values Elasticsearch writes per sort (queries.ES_SORTS: score, masterpiece as a keyword,
+# year, title, id); it answers anything else with an error. The embedded backend checks its own
+# shapes, which depend on whether the search has text (backends/columns.py CURSOR_SHAPES).
+CURSOR_SHAPES: dict[str, dict[str, tuple]] = {
+    "elasticsearch": {
+        "relevance": ((int, float), str, str),
+        "date_asc": (int, str),
+        "date_desc": (int, str),
+        "title": (str, str),
+    }
+}
+LONGEST = 2**63  # engines keep sort values as 64-bit numbers
+
+
 def decode_cursor(cursor: str, backend: str, sort: str) -> list:
+    """The sort values of a cursor this backend wrote for this sort. Visitors send cursors back, so
+    a forged one (JSON nested thousands deep, numbers beyond 64 bits, NaN, values of the wrong kind)
+    is refused here, before an engine fails on it and looks as if it were down."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if data["b"] != backend or data["s"] != sort or not isinstance(data["v"], list):
-            raise ValueError
-        return data["v"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError are ValueErrors
         raise InvalidRequest("The cursor is not valid for this search.") from None
+    if not isinstance(data, dict) or (data.get("b"), data.get("s")) != (backend, sort):
+        raise InvalidRequest("The cursor is not valid for this search.")
+    values = data.get("v")
+    if not isinstance(values, list) or not _are_sort_values(values, CURSOR_SHAPES.get(backend, {}).get(sort)):
+        raise InvalidRequest("The cursor is not valid for this search.")
+    return values
+
+
+def _are_sort_values(values: list, shape: tuple | None) -> bool:
+    if not 1 <= len(values) <= 3 or not all(map(_is_sort_value, values)):
+        return False
+    return shape is None or (len(values) == len(shape) and all(isinstance(v, t) for v, t in zip(values, shape)))
+
+
+def _is_sort_value(value) -> bool:
+    """Text that is valid Unicode, a 64-bit whole number, or a finite float."""
+    if isinstance(value, str):
+        return not any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -LONGEST <= value < LONGEST
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def merge_facet_values(

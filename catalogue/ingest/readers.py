@@ -54,6 +54,9 @@ def read_jsonl(path: Path):
             except json.JSONDecodeError as bad:
                 yield Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
                 continue
+            except RecursionError:  # the parser recurses once per level: thousands of [[[ exhaust it
+                yield Row(number, None, "Not valid JSON: nested too deeply.")
+                continue
             if not isinstance(data, dict):
                 yield Row(number, None, "Each line must be one JSON object.")
                 continue
@@ -74,7 +77,7 @@ class ColumnMapping:
             return None
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
             raise ValidationFailed(f"Cannot read the column mapping {path}: {error}") from None
         if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
             raise ValidationFailed('A column mapping is a JSON object with "columns": {"CSV column": "field"}.')

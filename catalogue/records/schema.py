@@ -11,6 +11,7 @@ before birth, an unknown country or rights statement, a broken URL) is dropped, 
 from the display text, and reported as a warning (field, value, reason) stored with the record.
 """
 
+import math
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,8 +37,17 @@ def warn(field: str, value, reason: str) -> None:
     """Note a value that was dropped or re-derived (outside ``load_record`` warnings are not kept)."""
     collected = _warnings.get()
     if collected is not None:
-        shown = value if isinstance(value, (int, float, bool)) or value is None else str(value)[:200]
+        shown = value if _storable_number(value) or value is None else str(value)[:200]
         collected.append({"field": _field_prefix.get() + field, "value": shown, "reason": reason})
+
+
+def _storable_number(value) -> bool:
+    """A number JSON can carry everywhere we store and send it: no NaN or infinity (PostgreSQL's
+    json refuses them), no integer beyond 64 bits (the JSON encoder refuses those); the others are
+    kept as text."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int) and -(2**63) <= value < 2**63
 
 
 @contextmanager
@@ -191,6 +201,9 @@ class RightsSchema(Schema):
     image_rights = RightsUri(allow_none=True, load_default=None)
 
 
+NO_RIGHTS = dict.fromkeys(RightsSchema._declared_fields)  # a record without rights has every key, empty
+
+
 class LenientUrl(Lenient, fields.Url):
     pass
 
@@ -298,7 +311,7 @@ class ObjectRecordSchema(Schema):
     inscription = Block(max_length=LONG)
     credit_line = Line(max_length=MEDIUM)
     department = Line()
-    rights = PathNested(RightsSchema, load_default=dict)
+    rights = PathNested(RightsSchema, load_default=lambda: dict(NO_RIGHTS))
     source_url = LenientUrl(
         allow_none=True, load_default=None, schemes={"http", "https"}, validate=validate.Length(max=2000)
     )

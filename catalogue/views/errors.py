@@ -3,6 +3,7 @@
 Every failure a request can cause is translated here, once: the catalogue's own errors carry their
 status; a search request that cannot be answered is a 400; a search engine or database that is
 down is a 503. Anything else is a bug, logged with its traceback and answered with a plain 500.
+A path no view could look up (a NUL byte) is refused here too, before any view runs.
 """
 
 import logging
@@ -10,7 +11,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from catalogue.errors import CatalogueError
+from catalogue.errors import CatalogueError, ValidationFailed
 from catalogue.i18n import gettext
 from catalogue.store import StoreUnavailable
 from catalogue.views.shapes import ErrorSchema, dump
@@ -42,7 +43,16 @@ def error_response(status: int, message: str, errors: list | None = None, **extr
     return render_template("error.html", status=status, message=message), status
 
 
+def refuse_nul_in_path(endpoint: str | None, values: dict | None) -> None:
+    """No code, id or local id holds a NUL byte (%00), and PostgreSQL refuses one even in a lookup:
+    a 400 before any view reaches the database."""
+    if values and any("\x00" in value for value in values.values() if isinstance(value, str)):
+        raise ValidationFailed(gettext("The address contains a NUL character (%00)."))
+
+
 def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(refuse_nul_in_path)
+
     @app.errorhandler(CatalogueError)
     def catalogue_error(error: CatalogueError):
         return error_response(

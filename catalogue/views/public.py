@@ -55,7 +55,7 @@ def museum_page(code):
 
 def page_number(args) -> int:
     raw = args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:  # "²" is a digit int() refuses
         raise ValidationFailed("page must be a whole number from 1.")
     return int(raw)
 
