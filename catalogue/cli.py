@@ -118,8 +118,8 @@ def museum_load(path):
         for entry in entries:
             museum = service().register_museum(cli_actor(), entry)
             click.echo(f"{museum.code}: {museum.status}")
-    except ValueError as error:
-        _fail(CatalogueError(f"{path} is not valid JSON: {error}"))
+    except (ValueError, RecursionError) as error:
+        _fail(CatalogueError(f"{path} is not valid JSON: {error or 'nested too deeply'}"))
     except CatalogueError as error:
         _fail(error)
 

@@ -102,3 +102,10 @@ def test_token_lifetimes_must_be_durations(runner, museum):
     for bad in ("90", "0d", "soon", "1y"):
         result = runner.invoke(args=["token", "create", "--museum", "tate", "--expires-in", bad])
         assert result.exit_code == 2 and "not a duration" in result.output, bad
+
+
+def test_museum_load_refuses_absurdly_nested_json_with_a_message(runner, tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = runner.invoke(args=["museum", "load", str(path)])
+    assert result.exit_code == 2 and "not valid JSON" in result.output

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
 from catalogue.models import PUBLIC, Actor, ObjectRecord, StoredImage, is_public
+from catalogue.records.schema import NO_RIGHTS
 from catalogue.views.shapes import (
     BatchResponseSchema,
     CuratorRecordSchema,
@@ -29,6 +30,7 @@ def record_json(record: ObjectRecord, curator: bool = False) -> dict:
         "museum": record.museum,
         "local_id": record.local_id,
         **record.body,
+        "rights": {**NO_RIGHTS, **(record.body.get("rights") or {})},  # records saved before both keys were kept
         "status": record.status,
         "revision": record.revision,
         "created_at": record.created_at.isoformat(),

@@ -19,7 +19,7 @@ from indexer.backends import BackendUnavailable
 from indexer.request import InvalidRequest
 
 log = logging.getLogger(__name__)
-JSON_PREFIXES = ("/api/", "/iiif/")
+JSON_PREFIXES = ("/api/", "/iiif/", "/oembed")
 MESSAGES = {
     400: "The request is not valid.",
     404: "Not found.",

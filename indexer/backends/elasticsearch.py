@@ -6,11 +6,11 @@ import secrets
 import time
 from collections.abc import Iterable
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from indexer import queries
 from indexer.backends import BackendUnavailable, BulkResult
-from indexer.request import SearchRequest, SearchResult
+from indexer.request import InvalidRequest, SearchRequest, SearchResult
 from indexer.schema import elasticsearch_index_body
 
 RETRYABLE = {429, 502, 503, 504}
@@ -138,6 +138,8 @@ class ElasticsearchBackend:
             response = self.client.search(index=self.alias, **body)
         except NotFoundError:
             return SearchResult(total=0, hits=[], facets={}, centuries=[])
+        except BadRequestError as error:  # the engine refused this search: the request, not the engine, is wrong
+            raise InvalidRequest(f"The search engine cannot answer this search: {error.message}") from error
         except (TransportError, ApiError) as error:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
         return queries.elasticsearch_result(request, response.body)

@@ -220,3 +220,13 @@ def test_more_values_of_one_facet_than_allowed_is_a_clear_400(client, museum):
     response = client.get(f"/api/objects?{query}")
     assert response.status_code == 400 and "At most 50 values for museum" in response.get_json()["message"]
     assert client.get(f"/api/objects?{query.rsplit('&', 1)[0]}").status_code == 200
+
+
+def test_a_record_saved_by_an_older_release_without_rights_keys_still_reads(client, auth, service):
+    record_id = client.post(OBJECTS, json=record_payload(), headers=auth).get_json()["id"]
+    with service.store.transaction() as conn:  # as the first release stored a record without rights
+        body = {**service.record(record_id).body, "rights": {}}
+        service.store.update_records(conn, [{"_id": record_id, "body": body}])
+    response = client.get(f"/api/objects/{record_id}")
+    assert response.status_code == 200
+    assert response.get_json()["rights"] == {"metadata_license": None, "image_rights": None}

@@ -262,3 +262,9 @@ def test_oembed_knows_no_drafts_or_withdrawn_objects(client, add_object, service
     assert oembed(client, f"{BASE}/objects/{draft_id}").status_code == 404
     assert oembed(client, f"{BASE}/objects/{gone_id}").status_code == 404
     assert client.get(f"/embed/{draft_id}").status_code == 404
+
+
+def test_oembed_errors_are_json_like_the_api(client, add_object):
+    page = f"{BASE}/objects/{add_object()['id']}"
+    for response in (oembed(client, page, format="xml"), oembed(client, "x"), oembed(client, f"{BASE}/objects/nope")):
+        assert response.mimetype == "application/json" and response.get_json()["message"], response.status_code
