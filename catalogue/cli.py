@@ -68,6 +68,12 @@ def import_command(path, museum, file_format, mapping, dry_run, register_museums
         click.echo(f"... and {len(report.warnings) - MAX_ERRORS_SHOWN} more warnings", err=True)
     for code in report.museums_registered:
         click.echo(f"registered museum {code}", err=True)
+    if report.images_queued:
+        click.echo(
+            f"image URLs queued {report.images_queued}: the server fetches them in the background, "
+            "`catalogue fetch-images` at once",
+            err=True,
+        )
     click.echo(report.summary())
     sys.exit(1 if report.rejected else 0)
 
@@ -102,6 +108,27 @@ def import_images_command(manifest, museum):
             click.echo(f"rejected row {row.number}: {error.message}", err=True)
     click.echo(f"images attached {added}, rejected {failed}")
     sys.exit(1 if failed else 0)
+
+
+@click.command("fetch-images")
+@click.option("--museum", help="Only this museum's records.")
+@click.option("--limit", type=click.IntRange(min=1), help="Fetch at most this many images.")
+@click.option("--retry-failed", is_flag=True, help="Try again the URLs that failed for good.")
+@with_appcontext
+def fetch_images_command(museum, limit, retry_failed):
+    """Fetch the images records name by URL that are due: one line per failure, then a summary.
+
+    A timeout, a lost connection or a 5xx/429 answer is tried again later (after 1, 5, 25...
+    minutes); a refused address, a 4xx or a file that is not an image fails at once. The exit code
+    is 1 when a URL failed for good in this run."""
+    try:
+        report = service().fetch_images(museum=museum, limit=limit, retry_failed=retry_failed)
+    except CatalogueError as error:
+        _fail(error)
+    for failure in report.failures:
+        click.echo(str(failure), err=True)
+    click.echo(report.summary())
+    sys.exit(1 if report.failed else 0)
 
 
 @click.group("museum", cls=AppGroup)
@@ -260,6 +287,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         import_command,
         import_images_command,
+        fetch_images_command,
         museum_group,
         token_group,
         db_group,

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from catalogue.url_guard import AllowList
 from iiif.image_views import SETTINGS as IIIF_SETTINGS
 
 PREFIX = "CATALOGUE_"
@@ -28,6 +29,10 @@ DEFAULTS = {
     "MAX_IMAGE_PIXELS": 150_000_000,
     "MAX_REQUEST_BYTES": 60 * 1024 * 1024,  # the largest request body Flask will read
     "MAX_RECORDS_PER_REQUEST": 1000,
+    "IMAGE_FETCH_SECONDS": 60,  # fetch the images records name by URL on this timer (0: never)
+    "IMAGE_FETCH_TIMEOUT": 10,  # seconds to connect, and for each read, of one download
+    "IMAGE_FETCH_ATTEMPTS": 5,  # tries of a URL that times out or answers 5xx/429 before it fails
+    "IMAGE_FETCH_ALLOW_HOSTS": "",  # host or host:port list exempt from the private-address guard
     **IIIF_SETTINGS,  # IIIF_MAX_WIDTH/HEIGHT/AREA (Image API limits), IIIF_CACHE_BYTES, IIIF_RENDER_SLOTS
 }
 INTEGER_SETTINGS = {
@@ -35,11 +40,12 @@ INTEGER_SETTINGS = {
     "MAX_IMAGE_PIXELS",
     "MAX_REQUEST_BYTES",
     "MAX_RECORDS_PER_REQUEST",
+    "IMAGE_FETCH_ATTEMPTS",
     "ELASTICSEARCH_SHARDS",
     "ELASTICSEARCH_REPLICAS",
     *IIIF_SETTINGS,
 }
-NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS"}
+NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS", "IMAGE_FETCH_SECONDS", "IMAGE_FETCH_TIMEOUT"}
 BOOLEAN_SETTINGS = {"INDEX_SYNC"}
 
 
@@ -76,12 +82,24 @@ def finish(settings: dict) -> dict:
     settings["SEARCH_DIR"] = settings.get("SEARCH_DIR") or str(data_dir / "search")
     settings["INDEX_SYNC"] = as_bool(settings["INDEX_SYNC"])
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
+    settings["IMAGE_FETCH_ALLOW_HOSTS"] = _allow_list(settings["IMAGE_FETCH_ALLOW_HOSTS"])
+    if not settings["IMAGE_FETCH_TIMEOUT"] > 0:
+        raise ConfigurationError(f"{PREFIX}IMAGE_FETCH_TIMEOUT must be more than 0 seconds.")
     # session cookies (curators' sign-in): never readable by scripts, not sent on cross-site
     # sub-requests, and only over HTTPS when the catalogue is served over HTTPS
     settings.setdefault("SESSION_COOKIE_HTTPONLY", True)
     settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     settings.setdefault("SESSION_COOKIE_SECURE", str(settings["BASE_URL"]).startswith("https://"))
     return settings
+
+
+def _allow_list(value) -> AllowList:
+    if isinstance(value, AllowList):
+        return value
+    try:
+        return AllowList.parse(value)
+    except ValueError as error:
+        raise ConfigurationError(f"{PREFIX}IMAGE_FETCH_ALLOW_HOSTS: {error}.") from None
 
 
 def _typed(name: str, value: str):

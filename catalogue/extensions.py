@@ -1,5 +1,5 @@
-"""The app's long-lived parts (store, media, service, search), created once per app, as in the
-Flask tutorial's `init_app`."""
+"""The app's long-lived parts (store, media, service, search) and its timers (outbox drain, image
+fetching), created once per app, as in the Flask tutorial's `init_app`."""
 
 import logging
 import threading
@@ -7,6 +7,7 @@ import threading
 from flask import Flask, current_app
 
 from catalogue.errors import Unavailable
+from catalogue.image_fetch import FetchPolicy
 from catalogue.media import MediaStore
 from catalogue.service import CatalogueService
 from catalogue.store import Store
@@ -16,6 +17,7 @@ from indexer.search import SearchService
 from indexer.worker import Indexer
 
 log = logging.getLogger(__name__)
+FETCH_BATCH = 100  # image sources one tick of the timer fetches at most; the next tick goes on
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +31,13 @@ def init_app(app: Flask) -> None:
         max_image_bytes=app.config["MAX_IMAGE_BYTES"],
         max_image_pixels=app.config["MAX_IMAGE_PIXELS"],
         after_write=after_write,
+        image_fetch=FetchPolicy(
+            max_bytes=app.config["MAX_IMAGE_BYTES"],
+            timeout=app.config["IMAGE_FETCH_TIMEOUT"],
+            attempts=app.config["IMAGE_FETCH_ATTEMPTS"],
+            allow=app.config["IMAGE_FETCH_ALLOW_HOSTS"],
+            user_agent=f"asem-catalogue image fetcher (+{app.config['BASE_URL']})",
+        ),
     )
     app.extensions["catalogue"] = service
     app.extensions["indexer"] = indexer
@@ -41,6 +50,10 @@ def init_app(app: Flask) -> None:
     interval = app.config["INDEX_DRAIN_SECONDS"]
     if app.config["INDEX_SYNC"] and interval > 0:
         app.before_request(_once(lambda: _drain_every(store, indexer, interval)))
+    if app.config["IMAGE_FETCH_SECONDS"] > 0:
+        job = Repeating("image-fetch", app.config["IMAGE_FETCH_SECONDS"], _fetch_due_images(service))
+        app.extensions["image_fetch_job"] = job
+        app.before_request(_once(job.start))
 
 
 def _start_up(app: Flask, indexer: Indexer) -> None:
@@ -96,6 +109,45 @@ def _drain_every(store: Store, indexer: Indexer, interval: float) -> None:
                 drain()
 
     threading.Thread(target=loop, name="outbox-drain", daemon=True).start()
+
+
+class Repeating:
+    """A daemon thread that does ``work`` every ``interval`` seconds until stopped."""
+
+    def __init__(self, name: str, interval: float, work):
+        self.name, self.interval, self.work = name, interval, work
+        self._stop = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._loop, name=self.name, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.work()
+
+
+def _fetch_due_images(service: CatalogueService):
+    """After an import (or an API write) names images by URL, the server fetches them in the
+    background: any process may, as each source is claimed before it is fetched. A failure is kept
+    on its source and logged; it never stops the timer."""
+
+    def fetch() -> None:
+        try:
+            if not service.store.schema_is_current():
+                return
+            report = service.fetch_images(limit=FETCH_BATCH)
+        except Exception:
+            log.exception("fetching images by URL failed; the sources stay queued")
+            return
+        for failure in report.failures:
+            log.warning("image by URL: %s", failure)
+        if report.fetched or report.failures:
+            log.info("image by URL: %s", report.summary())
+
+    return fetch
 
 
 def _sync_drain(indexer: Indexer):

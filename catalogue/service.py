@@ -11,13 +11,14 @@ import hashlib
 import json
 import secrets
 import time
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from marshmallow import ValidationError
 
-from catalogue.errors import Conflict, Forbidden, Gone, NotFound, PreconditionFailed, ValidationFailed
+from catalogue.errors import CatalogueError, Conflict, Forbidden, Gone, NotFound, PreconditionFailed, ValidationFailed
+from catalogue.image_fetch import FetchFailed, FetchPolicy, FetchReport, SourceFailure, download
 from catalogue.images import ALLOWED, check_image
 from catalogue.media import MediaStore
 from catalogue.models import (
@@ -34,8 +35,8 @@ from catalogue.models import (
 )
 from catalogue.museums import load_museum
 from catalogue.records.langmap import LanguageMap
-from catalogue.records.schema import WARNINGS_KEY, field_errors, load_record
-from catalogue.store import Store, now
+from catalogue.records.schema import IMAGE_SOURCES_KEY, WARNINGS_KEY, field_errors, load_record
+from catalogue.store import FAILED, FETCHED, PENDING, ImageSource, Store, now
 from iiif.pyramid import UnreadableImage
 
 
@@ -47,6 +48,7 @@ class Outcome:
     record_id: str
     local_id: str
     revision: int
+    images_queued: int = 0  # image URLs the record names that were queued for fetching
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class MuseumPage:
     total: int
 
 
+IMAGE_FETCHER = Actor(name="image fetcher", role="system")  # stores the images records name by URL
+FETCH_LEASE = timedelta(minutes=10)  # a source being fetched is not due elsewhere for this long
 PUBLIC_IMAGE_SECONDS = 10.0  # a record withdrawn stops serving new tiles after at most this long
 PUBLIC_IMAGE_CACHE = 10_000
 
@@ -87,8 +91,17 @@ def validate_record(payload) -> dict:
 
 
 class CatalogueService:
-    def __init__(self, store: Store, media: MediaStore, max_image_bytes: int, max_image_pixels: int, after_write=None):
+    def __init__(
+        self,
+        store: Store,
+        media: MediaStore,
+        max_image_bytes: int,
+        max_image_pixels: int,
+        after_write=None,
+        image_fetch: FetchPolicy | None = None,
+    ):
         self.store = store
+        self.image_fetch = image_fetch or FetchPolicy(max_bytes=max_image_bytes)
         self.after_write = after_write or (lambda: None)  # e.g. index right away on one machine
         self.media = media
         self.max_image_bytes = max_image_bytes
@@ -235,9 +248,12 @@ class CatalogueService:
             self.store.update_records(conn, plan.warning_updates)
             self.store.append_audit(conn, plan.audit)
             self.store.enqueue(conn, plan.outbox)
+            queued = self._queue_image_sources(conn, actor, museum_code, bodies, plan.outcomes)
         if plan.outbox:
             self._written()
-        return plan.outcomes
+        return [
+            replace(o, images_queued=len(queued[o.record_id])) if o.record_id in queued else o for o in plan.outcomes
+        ]
 
     def withdraw(self, actor: Actor, museum_code: str, local_id: str) -> Outcome:
         """Withdraw a record: it leaves the public catalogue, a tombstone stays for the index."""
@@ -397,6 +413,96 @@ class CatalogueService:
         except UnreadableImage as error:
             raise ValidationFailed(f"The image could not be prepared for viewing: {error}") from None
 
+    # images by URL -------------------------------------------------------------------------
+    def _queue_image_sources(
+        self, conn, actor: Actor, museum_code: str, bodies: list[dict], outcomes: list[Outcome]
+    ) -> dict[str, list[str]]:
+        """Queue the image URLs the records name, in the records' own transaction and audited with
+        them; a URL the record named before (fetched, failed or pending) is not queued again."""
+        wanted = [
+            {"record_id": outcome.record_id, "position": position, **source}
+            for body, outcome in zip(bodies, outcomes)
+            for position, source in enumerate(body.get(IMAGE_SOURCES_KEY, []))
+        ]
+        queued: dict[str, list[str]] = {}
+        for record_id, url in self.store.queue_image_sources(conn, wanted, now()):
+            queued.setdefault(record_id, []).append(url)
+        revisions = {outcome.record_id: outcome.revision for outcome in outcomes}
+        self.store.append_audit(
+            conn,
+            [
+                _audit(actor, museum_code, record_id, "image_urls_queued", revisions[record_id], {"urls": urls})
+                for record_id, urls in queued.items()
+            ],
+        )
+        return queued
+
+    def image_sources(self, record_id: str) -> list[ImageSource]:
+        """The images a record names by URL and how fetching them went (shown to its curators)."""
+        with self.store.reading() as conn:
+            return self.store.image_sources_of(conn, record_id)
+
+    def fetch_images(
+        self,
+        museum: str | None = None,
+        limit: int | None = None,
+        retry_failed: bool = False,
+        at: datetime | None = None,
+    ) -> FetchReport:
+        """Fetch the image sources that are due (``catalogue fetch-images``, and the app's timer).
+        Each download passes the address guard and its bytes the upload path, as IMAGE_FETCHER; a
+        failure is kept on its source, tried again later when that may help, and never stops the
+        others. ``at`` is the time to act at: tests move it instead of sleeping."""
+        at = at or now()
+        if museum:
+            self.museum(museum)
+        if retry_failed:
+            with self.store.transaction() as conn:
+                self.store.retry_failed_image_sources(conn, at, museum)
+        with self.store.reading() as conn:
+            due = self.store.due_image_sources(conn, at, museum, limit)
+        report = FetchReport()
+        for source in due:
+            with self.store.transaction() as conn:
+                claimed = self.store.claim_image_source(conn, source, at + FETCH_LEASE, at)
+            if claimed:  # else another process is fetching it
+                self._fetch_source(source, at, report)
+        with self.store.reading() as conn:
+            report.waiting = self.store.count_pending_image_sources(conn, museum)
+        return report
+
+    def _fetch_source(self, source: ImageSource, at: datetime, report: FetchReport) -> None:
+        try:
+            data = download(source.url, self.image_fetch)
+            files: list[tuple[bytes, str | None]] = [(data, source.url[:500])]  # the URL names the original
+            (image,) = self.add_images(IMAGE_FETCHER, source.museum, source.local_id, files, source.alt)
+        except FetchFailed as failure:
+            self._source_failed(source, at, failure.reason, failure.retry, report)
+        except CatalogueError as refused:  # not an image, too large, a suspended museum...
+            self._source_failed(source, at, refused.message, False, report)
+        else:
+            with self.store.transaction() as conn:
+                self.store.finish_image_source(conn, source.id, at, FETCHED, image_id=image.id)
+            report.fetched += 1
+
+    def _source_failed(self, source: ImageSource, at: datetime, reason: str, retry: bool, report: FetchReport) -> None:
+        """Try again after a growing delay while attempts remain; else the source has failed."""
+        attempts = source.attempts + 1
+        again = retry and attempts < self.image_fetch.attempts
+        if retry and not again:
+            reason = f"{reason} (gave up after {attempts} attempts)"
+        next_at = at + self.image_fetch.retry_delay(attempts) if again else None
+        with self.store.transaction() as conn:
+            self.store.finish_image_source(
+                conn, source.id, at, PENDING if again else FAILED, error=reason, next_attempt_at=next_at
+            )
+            if not again:
+                changes = {"url": source.url, "reason": reason}
+                self.store.append_audit(
+                    conn, [_audit(IMAGE_FETCHER, source.museum, source.record_id, "image_url_failed", None, changes)]
+                )
+        report.failures.append(SourceFailure(source.museum, source.local_id, source.url, reason, next_at))
+
     # curators ------------------------------------------------------------------------------
     def create_token(self, actor: Actor, museum_code: str, name: str, expires_in: timedelta | None = None) -> str:
         """A new curator of ``museum_code`` with an API token; only the token's hash is kept."""
@@ -464,7 +570,7 @@ class _Plan:
         local_id = body["local_id"]
         _check_preconditions(self.museum, local_id, existing, expected_revision, if_match)
         warnings = body.get(WARNINGS_KEY, [])
-        body = {key: value for key, value in body.items() if key != WARNINGS_KEY}
+        body = {key: value for key, value in body.items() if key not in (WARNINGS_KEY, IMAGE_SOURCES_KEY)}
         digest = content_hash(body)
         if existing is None:
             record_id, stamp = public_id(self.museum, local_id), now()

@@ -65,6 +65,7 @@ def app(tmp_path, app_settings, database_url):
             "MAX_IMAGE_PIXELS": 4_000_000,
             "SEARCH_BACKEND": "embedded",
             "INDEX_DRAIN_SECONDS": 0,
+            "IMAGE_FETCH_SECONDS": 0,  # tests fetch images by URL when they mean to
             **app_settings,
         }
     )

@@ -50,6 +50,31 @@ def image_bytes(fmt="JPEG", size=(40, 30), color=(200, 40, 40), exif_orientation
     return out.getvalue()
 
 
+def search_document(doc_id: str, museum: str = "tate", text: str = "wave", revision: int = 1, **fields) -> dict:
+    """A search document as indexer/schema.py builds one, for tests that feed a backend directly."""
+    document = {
+        "id": doc_id,
+        "revision": revision,
+        "museum": museum,
+        "country": ["GB"],
+        "region": ["europe"],
+        "object_type": [],
+        "maker": [],
+        "material": [],
+        "culture": [],
+        "rights": "open",
+        "has_image": "false",
+        "masterpiece": "false",
+        "date_begin": 1800,
+        "date_end": 1800,
+        "title_sort": doc_id,
+        "title_text": text,
+        "text": text,
+        "display": {"title": {"en": [doc_id]}},
+    }
+    return {**document, **fields}
+
+
 def gunicorn_settings() -> dict:
     """The production server's settings, as gunicorn reads them from gunicorn.conf.py."""
     settings: dict = {}
@@ -87,7 +112,7 @@ def shared_record_count() -> tuple[int, int]:
 def make_app(settings: dict):
     """An app on a migrated database: the given DATABASE_URL, else SQLite in DATA_DIR (as
     `make run` does it: `catalogue db upgrade`, then the app)."""
-    settings = {"TESTING": True, "INDEX_DRAIN_SECONDS": 0, **settings}
+    settings = {"TESTING": True, "INDEX_DRAIN_SECONDS": 0, "IMAGE_FETCH_SECONDS": 0, **settings}
     url = settings.get("DATABASE_URL") or f"sqlite:///{Path(settings['DATA_DIR']) / 'catalogue.sqlite3'}"
     Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     store = Store(url)

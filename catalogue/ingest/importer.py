@@ -40,6 +40,7 @@ class ImportReport:
     warnings: list[RowError] = field(default_factory=list)
     museums_registered: list[str] = field(default_factory=list)
     dry_run: bool = False
+    images_queued: int = 0  # image URLs queued for fetching (`catalogue fetch-images`)
 
     @property
     def rejected(self) -> int:
@@ -189,6 +190,7 @@ class Importer:
             self._save_one_by_one(museum, batch)  # find the row the database refuses; keep the others
             return
         self.report.counts.update(outcome.action for outcome in outcomes)
+        self.report.images_queued += sum(outcome.images_queued for outcome in outcomes)
 
     def _save_one_by_one(self, museum: str, batch: list[_Pending]) -> None:
         for pending in batch:
@@ -201,6 +203,7 @@ class Importer:
                 self._reject(pending.row, None, message, pending.body["local_id"])
                 continue
             self.report.counts[outcome.action] += 1
+            self.report.images_queued += outcome.images_queued
 
     def _reject(self, row: int, field_name: str | None, message: str, local_id: str | None = None) -> None:
         self.report.errors.append(RowError(row, field_name, message, local_id))

@@ -6,6 +6,10 @@ from catalogue.records.langmap import NO_LANGUAGE
 
 SHARED_KEYS = {"record_id", "source_museum_code", "source_id"}
 IMAGE_RIGHTS = {"not-CC0": "InC", "CC0-if-public-domain": "CC0", "CC0-1.0": "CC0"}
+# The file is a third party's collection of museum data, and we republish the images we fetch (IIIF):
+# so its image_url is taken only for openly licensed images. A museum naming its own images by URL
+# (in our format) decides for itself.
+OPEN_IMAGE_RIGHTS = {"CC0"}
 
 
 def is_shared_record(data: dict) -> bool:
@@ -29,6 +33,7 @@ def to_record(data: dict) -> dict:
     """Map one shared-format object onto our record fields (the schema validates it afterwards)."""
     language = data.get("language") or NO_LANGUAGE
     rights = data.get("rights") or {}
+    image_rights = _licence(rights.get("image_rights"))
     description = data.get("description")
     return {
         "local_id": data.get("source_id"),
@@ -62,9 +67,10 @@ def to_record(data: dict) -> dict:
         "department": data.get("department"),
         "rights": {
             "metadata_license": _licence(rights.get("metadata_license")),
-            "image_rights": _licence(rights.get("image_rights")),
+            "image_rights": image_rights,
         },
         "source_url": data.get("source_url"),
+        "image_url": data.get("image_url") if image_rights in OPEN_IMAGE_RIGHTS else None,
     }
 
 

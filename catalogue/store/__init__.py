@@ -2,6 +2,7 @@
 
 from sqlalchemy.exc import OperationalError as StoreUnavailable  # the database cannot be reached or is busy
 
+from catalogue.store.image_sources import FAILED, FETCHED, PENDING, ImageSource
 from catalogue.store.store import Store, now, token_hash
 
-__all__ = ["Store", "StoreUnavailable", "now", "token_hash"]
+__all__ = ["FAILED", "FETCHED", "PENDING", "ImageSource", "Store", "StoreUnavailable", "now", "token_hash"]

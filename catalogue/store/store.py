@@ -1,4 +1,5 @@
-"""The only code that touches the database: museums, records, images, users, audit, outbox."""
+"""The only code that touches the database: museums, records, images, users, audit, outbox (and, in
+``image_sources.py``, the queue of images named by URL)."""
 
 import hashlib
 import re
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Connection
 from catalogue.models import PUBLISHED, Museum, ObjectRecord, StoredImage
 from catalogue.store import migrate
 from catalogue.store import tables as t
+from catalogue.store.image_sources import ImageSourceQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -51,7 +53,7 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN DEFERRED")
 
 
-class Store:
+class Store(ImageSourceQueries):
     def __init__(self, url: str):
         self.url = url
         options: dict = {}
@@ -394,20 +396,7 @@ class Store:
         return dict(row)
 
     def list_tokens(self, museum: str | None = None) -> list[dict]:
-        query = (
-            sa.select(
-                t.tokens.c.token_hash,
-                t.tokens.c.created_at,
-                t.tokens.c.expires_at,
-                t.tokens.c.last_used_at,
-                t.tokens.c.revoked_at,
-                t.users.c.id.label("user_id"),
-                t.users.c.name,
-                t.users.c.museum,
-            )
-            .join(t.users, t.tokens.c.user_id == t.users.c.id)
-            .order_by(t.tokens.c.created_at)
-        )
+        query = _tokens_with_users().order_by(t.tokens.c.created_at)
         if museum:
             query = query.where(t.users.c.museum == museum)
         with self.reading() as c:
@@ -418,20 +407,7 @@ class Store:
         no such token or the id is ambiguous."""
         if not TOKEN_ID.fullmatch(token_id):
             return None
-        query = (
-            sa.select(
-                t.tokens.c.token_hash,
-                t.tokens.c.created_at,
-                t.tokens.c.expires_at,
-                t.tokens.c.last_used_at,
-                t.tokens.c.revoked_at,
-                t.users.c.id.label("user_id"),
-                t.users.c.name,
-                t.users.c.museum,
-            )
-            .join(t.users, t.tokens.c.user_id == t.users.c.id)
-            .where(t.tokens.c.token_hash.startswith(token_id), t.tokens.c.revoked_at.is_(None))
-        )
+        query = _tokens_with_users().where(t.tokens.c.token_hash.startswith(token_id), t.tokens.c.revoked_at.is_(None))
         rows = conn.execute(query).mappings().all()
         if len(rows) != 1:
             return None
@@ -527,6 +503,13 @@ class Store:
 def token_hash(token: str) -> str:
     # tokens are long random strings, so a plain hash is enough; only hashes are stored
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _tokens_with_users() -> sa.Select:
+    """Tokens with the user each belongs to: what listing and revoking show."""
+    token, user = t.tokens.c, t.users.c
+    columns = (token.token_hash, token.created_at, token.expires_at, token.last_used_at, token.revoked_at)
+    return sa.select(*columns, user.id.label("user_id"), user.name, user.museum).join(t.users, token.user_id == user.id)
 
 
 def _token(row) -> dict:

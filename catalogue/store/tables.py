@@ -113,3 +113,27 @@ index_dead_letters = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Images a record names by URL ("images": [{"url"}] or image_url), queued in the record's own
+# transaction and fetched later (`catalogue fetch-images`, or the app's timer); what a fetch stores
+# is an ordinary image (see ``images``), linked here. url_hash keeps the unique key short: a URL
+# may be 2,000 characters, longer than PostgreSQL indexes.
+image_sources = sa.Table(
+    "image_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.String(32), sa.ForeignKey("records.id"), nullable=False),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("url_hash", sa.String(64), nullable=False),
+    sa.Column("alt", sa.JSON, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # pending, fetched or failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),  # pending only: when it is due
+    sa.Column("image_id", sa.String(32), sa.ForeignKey("images.id")),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("record_id", "url_hash", name="uq_image_sources_record_url"),
+    sa.Index("ix_image_sources_due", "state", "next_attempt_at"),
+)

@@ -1,6 +1,7 @@
 """The JSON API: public reads, and curator reads and writes with bearer tokens."""
 
 import json
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -8,6 +9,7 @@ from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, Valida
 from catalogue.extensions import service
 from catalogue.models import PUBLIC, Actor, ObjectRecord, StoredImage, is_public
 from catalogue.records.schema import NO_RIGHTS
+from catalogue.store import ImageSource
 from catalogue.views.shapes import (
     BatchResponseSchema,
     CuratorRecordSchema,
@@ -23,7 +25,8 @@ blueprint = Blueprint("api", __name__)
 PUBLIC_MAX_AGE = 60
 
 
-def record_json(record: ObjectRecord, curator: bool = False) -> dict:
+def record_json(record: ObjectRecord, curator: bool = False, sources: Sequence[ImageSource] = ()) -> dict:
+    """The public shape, or for the museum's curators the curator shape (warnings, image sources)."""
     data = {
         "id": record.id,
         "url": object_url(record.id),
@@ -38,6 +41,7 @@ def record_json(record: ObjectRecord, curator: bool = False) -> dict:
         "images": [image_json(image) for image in record.images],
         "manifest": manifest_url(record.id) if record.images else None,
         "warnings": record.warnings,
+        "image_sources": [source.to_json() for source in sources],
     }
     return dump(CuratorRecordSchema if curator else StoredRecordSchema, data)
 
@@ -48,7 +52,9 @@ def image_json(image: StoredImage) -> dict:
 
 def _record_response(record: ObjectRecord, reader: Actor = PUBLIC, status: int = 200) -> Response:
     """Published records are public and cacheable; anything else is for its curators only."""
-    response = jsonify(record_json(record, curator=reader.may_read_unpublished(record.museum)))
+    curator = reader.may_read_unpublished(record.museum)
+    sources = service().image_sources(record.id) if curator else []
+    response = jsonify(record_json(record, curator, sources))
     response.status_code = status
     response.headers["ETag"] = record.etag
     response.vary.add("Authorization")

@@ -43,6 +43,18 @@ class ImageSchema(Schema):
     iiif = fields.Url(metadata={"description": "IIIF Image API 3 service (the id of its info.json)"})
 
 
+class ImageSourceOutSchema(Schema):
+    url = fields.Url()
+    alt = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    state = fields.String(metadata={"description": "pending (to be fetched), fetched or failed"})
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True, metadata={"description": "Why the last attempt failed"})
+    next_attempt_at = fields.String(
+        allow_none=True, metadata={"format": "date-time", "description": "When a pending source is fetched next"}
+    )
+    image = fields.String(allow_none=True, metadata={"description": "The id of the stored image, once fetched"})
+
+
 class WarningSchema(Schema):
     field = fields.String()
     value = fields.Raw(allow_none=True)
@@ -51,7 +63,11 @@ class WarningSchema(Schema):
 
 def _record_fields() -> dict:
     """Identity first, then the record schema's own fields in their order, then what the store adds."""
-    body = {name: field for name, field in ObjectRecordSchema._declared_fields.items() if name != "status"}
+    body = {
+        name: field
+        for name, field in ObjectRecordSchema._declared_fields.items()
+        if name != "status" and not field.load_only  # image URLs are kept apart, as image_sources
+    }
     return {
         "id": fields.String(),
         "url": fields.Url(),
@@ -75,6 +91,10 @@ CuratorRecordSchema = Schema.from_dict(
             metadata={
                 "description": "Data-quality warnings of the last save: values dropped or re-derived (curators only)"
             },
+        ),
+        "image_sources": fields.List(
+            fields.Nested(ImageSourceOutSchema),
+            metadata={"description": "Images the record names by URL and how fetching them went (curators only)"},
         ),
     },
     name="CuratorRecordSchema",

@@ -12,7 +12,7 @@ from catalogue.cli import cli_actor
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.request import SearchRequest
 from indexer.worker import Indexer
-from tests.support import make_app, record_payload, shared_record_count
+from tests.support import make_app, record_payload, search_document, shared_record_count
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "elasticsearch"
 
@@ -100,32 +100,19 @@ def test_a_rebuild_never_fails_a_search(loaded_backend):
 def test_a_stale_revision_never_wins(loaded_backend):
     _store, backend = loaded_backend
     doc = dict(backend.search(SearchRequest(size=1)).hits[0].display)
-    base = {
-        "id": "staletest",
-        "museum": "tate",
-        "country": ["GB"],
-        "region": ["europe"],
-        "object_type": [],
-        "maker": [],
-        "material": [],
-        "culture": [],
-        "rights": "open",
-        "has_image": "false",
-        "masterpiece": "false",
-        "date_begin": 1800,
-        "date_end": 1800,
-        "title_sort": "x",
-        "display": doc,
-    }
-    backend.bulk([{**base, "revision": 3, "title_text": "qqnewerqq", "text": "qqnewerqq"}])
-    result = backend.bulk([{**base, "revision": 2, "title_text": "qqolderqq", "text": "qqolderqq"}])
+
+    def version(revision: int, word: str) -> dict:
+        return search_document("staletest", revision=revision, text=word, title_sort="x", display=doc)
+
+    backend.bulk([version(3, "qqnewerqq")])
+    result = backend.bulk([version(2, "qqolderqq")])
     assert result.stale == 1
     assert backend.delete([("staletest", 1)]).stale == 1
     backend.refresh()
     assert backend.search(SearchRequest(text="qqnewerqq")).total == 1
     assert backend.search(SearchRequest(text="qqolderqq")).total == 0
     backend.delete([("staletest", 4)])
-    assert backend.bulk([{**base, "revision": 3, "title_text": "qqzombieqq", "text": "qqzombieqq"}]).stale == 1
+    assert backend.bulk([version(3, "qqzombieqq")]).stale == 1
     backend.refresh()
     assert backend.search(SearchRequest(text="qqzombieqq")).total == 0
 

@@ -3,6 +3,7 @@
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.request import SearchRequest
 from indexer.search import MAX_REMOVAL_PROBES, SearchService
+from tests.support import search_document
 
 
 class CountingBackend:
@@ -19,32 +20,11 @@ class CountingBackend:
         return getattr(self.backend, name)
 
 
-def document(doc_id: str, museum: str) -> dict:
-    return {
-        "id": doc_id,
-        "revision": 1,
-        "museum": museum,
-        "country": ["GB"],
-        "region": ["europe"],
-        "object_type": ["print"],
-        "maker": [],
-        "material": [],
-        "culture": [],
-        "rights": "open",
-        "has_image": "false",
-        "masterpiece": "false",
-        "date_begin": 1800,
-        "date_end": 1800,
-        "title_sort": doc_id,
-        "title_text": "wave",
-        "text": "wave",
-        "display": {"title": {"en": [doc_id]}},
-    }
-
-
 def test_filters_to_remove_runs_a_bounded_number_of_searches(tmp_path):
     backend = CountingBackend(EmbeddedBackend(tmp_path))
-    backend.bulk([document("a", "tate"), document("b", "walters")])
+    backend.bulk(
+        [search_document("a", "tate", object_type=["print"]), search_document("b", "walters", object_type=["print"])]
+    )
     fifty = tuple(f"museum-{n}" for n in range(50))
     request = SearchRequest(text="wave", filters={"museum": fifty, "object_type": ("painting",)})
     found = SearchService(backend).filters_to_remove(request)
@@ -54,6 +34,6 @@ def test_filters_to_remove_runs_a_bounded_number_of_searches(tmp_path):
 
 def test_filters_to_remove_names_the_value_that_empties_the_results(tmp_path):
     backend = CountingBackend(EmbeddedBackend(tmp_path))
-    backend.bulk([document("a", "tate")])
+    backend.bulk([search_document("a", "tate", object_type=["print"])])
     request = SearchRequest(text="wave", filters={"museum": ("tate",), "object_type": ("painting",)})
     assert SearchService(backend).filters_to_remove(request) == [("object_type", "painting", 1)]
