@@ -22,7 +22,7 @@ import pytest
 
 from catalogue.cli import cli_actor
 from catalogue.image_fetch import FetchFailed, FetchPolicy, download
-from catalogue.service import FETCH_LEASE
+from catalogue.service.image_sources import FETCH_LEASE
 from catalogue.store import now
 from catalogue.url_guard import AllowList
 from tests.remote_images import GOOD, RemoteImages

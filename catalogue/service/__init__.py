@@ -1,0 +1,21 @@
+"""The catalogue's rules: who may read and write what, upserts with revisions, withdrawal, images,
+museums and curator tokens.
+
+Every write names an ``Actor`` and a museum, runs in one transaction, and writes its audit entry
+and index outbox entry in that same transaction. Every read names who is reading, so drafts and
+withdrawn records stay private. Views, the CLI and the importer call these methods only; nothing
+above this module touches the store or the media folder.
+"""
+
+from catalogue.service.base import Outcome
+from catalogue.service.images import ImageFile, PublicImage
+from catalogue.service.museums import MuseumPage, MuseumRules
+from catalogue.service.records import RecordRules, content_hash, validate_record
+from catalogue.service.tokens import TokenRules
+
+__all__ = ["CatalogueService", "ImageFile", "MuseumPage", "Outcome", "PublicImage", "content_hash", "validate_record"]
+
+
+class CatalogueService(RecordRules, MuseumRules, TokenRules):
+    """The one service: records (with their images and images named by URL), museums and tokens,
+    each part in its own module of this package."""

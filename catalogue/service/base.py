@@ -1,0 +1,88 @@
+"""What every part of the service shares: the store and media it works on, the checks a write
+starts with, and what happens after a write has committed."""
+
+from dataclasses import dataclass
+
+from catalogue.errors import Forbidden, NotFound
+from catalogue.image_fetch import FetchPolicy
+from catalogue.media import MediaStore
+from catalogue.models import Actor, Museum
+from catalogue.store import Store
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one upsert did: ``created``, ``updated``, ``unchanged`` or ``withdrawn``."""
+
+    action: str
+    record_id: str
+    local_id: str
+    revision: int
+    images_queued: int = 0  # image URLs the record names that were queued for fetching
+
+
+class ServiceBase:
+    def __init__(
+        self,
+        store: Store,
+        media: MediaStore,
+        max_image_bytes: int,
+        max_image_pixels: int,
+        after_write=None,
+        image_fetch: FetchPolicy | None = None,
+    ):
+        self.store = store
+        self.image_fetch = image_fetch or FetchPolicy(max_bytes=max_image_bytes)
+        self.after_write = after_write or (lambda: None)  # e.g. index right away on one machine
+        self.media = media
+        self.max_image_bytes = max_image_bytes
+        self.max_image_pixels = max_image_pixels
+        self._public_images: dict = {}  # image id -> (expiry, PublicImage | None); see images.py
+
+    def upgrade_schema(self, revision: str = "head") -> tuple[str | None, str | None]:
+        """Bring the database to the current schema (``catalogue db upgrade``): (before, after)."""
+        return self.store.upgrade_schema(revision)
+
+    def schema_state(self) -> tuple[str | None, bool]:
+        """The database's schema revision, and whether it is the newest."""
+        return self.store.schema_revision(), self.store.schema_is_current()
+
+    def museum(self, code: str) -> Museum:
+        museum = self.store.get_museum(code)
+        if museum is None:
+            raise NotFound(f"No museum with code {code!r}.")
+        return museum
+
+    def _writable_museum(self, actor: Actor, code: str, conn) -> Museum:
+        museum = self.store.get_museum(code, conn)
+        if museum is None:
+            raise NotFound(f"No museum with code {code!r}.")
+        if not actor.may_write(code):
+            raise Forbidden(f"{actor.name} may not change records of {code!r}.")
+        if museum.status == "suspended":
+            raise Forbidden(f"The museum {code!r} is suspended; its records cannot be changed.")
+        self.store.lock_museum(conn, code)
+        return museum
+
+    def _existing(self, conn, museum_code: str, local_id: str) -> dict:
+        row = self.store.existing_rows(conn, museum_code, [local_id]).get(local_id)
+        if row is None:
+            raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+        return row
+
+    def _written(self) -> None:
+        """After a write has committed: what this process cached may be stale, and on one machine the
+        change is indexed now."""
+        self._public_images.clear()
+        self.after_write()
+
+
+def audit_entry(actor: Actor, museum: str | None, record_id, action: str, revision, changes: dict) -> dict:
+    return {
+        "actor": actor.name,
+        "museum": museum,
+        "record_id": record_id,
+        "action": action,
+        "revision": revision,
+        "changes": changes,
+    }
