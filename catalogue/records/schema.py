@@ -11,203 +11,40 @@ before birth, an unknown country or rights statement, a broken URL) is dropped, 
 from the display text, and reported as a warning (field, value, reason) stored with the record.
 """
 
-import json
-import math
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, missing, post_load, pre_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from catalogue import reference
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN
-from catalogue.records.dates import EARLIEST_YEAR, LATEST_YEAR, parse_date
+from catalogue.records.dates import parse_date
 from catalogue.records.dimensions import parse_dimensions
+from catalogue.records.fields import (
+    LONG,
+    MEDIUM,
+    SHORT,
+    WARNINGS_KEY,
+    Block,
+    Countries,
+    ImageUrl,
+    LenientUrl,
+    Line,
+    Makers,
+    PathNested,
+    RightsUri,
+    TextList,
+    Year,
+    collecting_warnings,
+    field_path,
+    reject_lone_surrogates,
+    warn,
+)
 from catalogue.records.langmap import NO_LANGUAGE, LanguageMap, canonical_tag, is_valid_tag
 from catalogue.text import clean_block, clean_line
 
 STATUSES = (DRAFT, PUBLISHED, WITHDRAWN)
 READ_ONLY = ("id", "url", "museum", "image_sources", "created_at", "updated_at", "revision")
-SHORT, MEDIUM, LONG = 500, 5000, 50000
-WARNINGS_KEY = "_warnings"  # where load_record puts the warnings; the service stores them apart
 IMAGE_SOURCES_KEY = "_image_sources"  # images to fetch by URL; the service queues them apart
 MAX_IMAGE_SOURCES = 50
-_warnings: ContextVar[list | None] = ContextVar("record_warnings", default=None)
-_field_prefix: ContextVar[str] = ContextVar("record_field_prefix", default="")
-
-
-def warn(field: str, value, reason: str) -> None:
-    """Note a value that was dropped or re-derived (outside ``load_record`` warnings are not kept)."""
-    collected = _warnings.get()
-    if collected is not None:
-        shown = value if _storable_number(value) or value is None else str(value)[:200]
-        collected.append({"field": _field_prefix.get() + field, "value": shown, "reason": reason})
-
-
-def _storable_number(value) -> bool:
-    """A number JSON can carry everywhere we store and send it: no NaN or infinity (PostgreSQL's
-    json refuses them), no integer beyond 64 bits (the JSON encoder refuses those); the others are
-    kept as text."""
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return isinstance(value, int) and -(2**63) <= value < 2**63
-
-
-@contextmanager
-def _field_path(prefix: str):
-    token = _field_prefix.set(_field_prefix.get() + prefix)
-    try:
-        yield
-    finally:
-        _field_prefix.reset(token)
-
-
-class Lenient:
-    """Mix-in for a field whose unusable value is dropped with a warning instead of rejecting the
-    whole record (for values, not for the record's shape or identity)."""
-
-    def deserialize(self, value, attr=None, data=None, **kwargs):
-        try:
-            return super().deserialize(value, attr, data, **kwargs)
-        except ValidationError as error:
-            warn(attr or "", value, _first_message(error.messages))
-            default = self.load_default
-            return default() if callable(default) else (None if default is missing else default)
-
-
-def _first_message(messages) -> str:
-    while isinstance(messages, (list, dict)) and messages:
-        messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
-    return str(messages) + " The value was dropped."
-
-
-def reject_lone_surrogates(value) -> None:
-    """Text with a lone surrogate (invalid Unicode, e.g. JSON "\\ud800") cannot be stored or shown.
-    One encode of the whole record answers for almost every record (it cost a fifth of an import
-    when each string was scanned in Python); only a record that fails is walked to name the field."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-        return
-    except UnicodeEncodeError:
-        _name_lone_surrogate(value)
-    except (TypeError, ValueError):
-        return  # not JSON at all: the fields say what is wrong with it
-    except RecursionError:
-        raise ValidationError("The record is nested too deeply.", "_schema") from None
-
-
-def _name_lone_surrogate(value, path: str = "") -> None:
-    if isinstance(value, str):
-        if any("\ud800" <= ch <= "\udfff" for ch in value):
-            raise ValidationError("Contains invalid Unicode (a lone surrogate).", path or "_schema")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _name_lone_surrogate(key, path)
-            _name_lone_surrogate(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for item in value:
-            _name_lone_surrogate(item, path)
-
-
-class Line(fields.String):
-    """One line of text: control characters and runs of spaces removed; empty becomes None."""
-
-    def __init__(self, max_length: int = SHORT, **kwargs):
-        kwargs.setdefault("allow_none", True)
-        if not kwargs.get("required"):
-            kwargs.setdefault("load_default", None)
-        super().__init__(**kwargs)
-        self.max_length = max_length
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if len(text) > self.max_length:
-            raise ValidationError(f"Longer than {self.max_length} characters.")
-        return clean_line(text) or None
-
-
-class Block(Line):
-    """Multi-line text (descriptions, inscriptions): newlines kept."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = fields.String._deserialize(self, value, attr, data, **kwargs)
-        if len(text) > self.max_length:
-            raise ValidationError(f"Longer than {self.max_length} characters.")
-        return clean_block(text) or None
-
-
-class Year(Lenient, fields.Integer):
-    """A signed year (BCE negative); one out of range or not a number is dropped with a warning."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            allow_none=True,
-            strict=False,
-            validate=validate.Range(
-                EARLIEST_YEAR, LATEST_YEAR, error=f"Not a year between {EARLIEST_YEAR} and {LATEST_YEAR}."
-            ),
-            **kwargs,
-        )
-
-
-class TextList(fields.List):
-    """A list of short strings; a single string is split on ";" (how spreadsheets write lists)."""
-
-    def __init__(self, max_items: int = 200, max_length: int = SHORT, **kwargs):
-        super().__init__(
-            Line(max_length=max_length), validate=validate.Length(max=max_items), load_default=list, **kwargs
-        )
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = value.split(";")
-        items = super()._deserialize(value, attr, data, **kwargs)
-        unique = []
-        for item in items:
-            if item and item not in unique:
-                unique.append(item)
-        return unique
-
-
-class Countries(fields.Field):
-    """ISO 3166-1 alpha-2 codes, from codes, English names or the vernacular names TGN uses; an
-    unknown name is dropped with a warning, the others are kept."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is None:
-            return []
-        names = value.split(";") if isinstance(value, str) else value
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValidationError("Expected a country code or name, or a list of them.")
-        codes = []
-        for name in (n.strip() for n in names if n.strip()):
-            code = reference.country_code(name)
-            if code is None:
-                warn(
-                    attr,
-                    name,
-                    "Unknown country: use an ISO 3166-1 alpha-2 code or an English name. The value was dropped.",
-                )
-            elif code not in codes:
-                codes.append(code)
-        return codes
-
-
-class RightsUri(Lenient, fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        uri = reference.rights_uri(text)
-        if uri is None:
-            raise ValidationError(
-                f"Unknown rights statement {text[:80]!r}; use one of "
-                + ", ".join(e["label"] for e in reference.rights_statements().values())
-                + "."
-            )
-        return uri
 
 
 class RightsSchema(Schema):
@@ -219,23 +56,6 @@ class RightsSchema(Schema):
 
 
 NO_RIGHTS = dict.fromkeys(RightsSchema._declared_fields)  # a record without rights has every key, empty
-
-
-class LenientUrl(Lenient, fields.Url):
-    pass
-
-
-class ImageUrl(LenientUrl):
-    """An http(s) image URL. Spaces, which museum exports leave in file names ("upper board.jpg"),
-    are percent-encoded: the URL works, and the museum cannot fix its export for us."""
-
-    def __init__(self, **kwargs):
-        super().__init__(schemes={"http", "https"}, validate=validate.Length(max=2000), **kwargs)
-
-    def deserialize(self, value, attr=None, data=None, **kwargs):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "%20") or None  # an empty cell names no image
-        return super().deserialize(value, attr, data, **kwargs)
 
 
 class ImageSourceSchema(Schema):
@@ -273,7 +93,7 @@ class ImageSources(fields.List):
         for index, item in enumerate(value):
             if isinstance(item, dict) and "id" in item:
                 continue
-            with _field_path(f"{attr}.{index}."):
+            with field_path(f"{attr}.{index}."):
                 try:
                     source = self.inner.deserialize({"url": item} if isinstance(item, str) else item, **kwargs)
                 except ValidationError as error:
@@ -281,32 +101,6 @@ class ImageSources(fields.List):
                     continue
             if source["url"] and all(known["url"] != source["url"] for known in result):
                 result.append(source)
-        if errors:
-            raise ValidationError(errors)
-        return result
-
-
-class PathNested(fields.Nested):
-    """A nested schema whose warnings name their full path ("rights.image_rights")."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        with _field_path(f"{attr}."):
-            return super()._deserialize(value, attr, data, **kwargs)
-
-
-class Makers(fields.List):
-    """The makers, each loaded under its own path ("makers.2.death_year") so warnings say which."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, list):
-            raise ValidationError("Expected a list of makers.")
-        result, errors = [], {}
-        for index, item in enumerate(value):
-            with _field_path(f"{attr}.{index}."):
-                try:
-                    result.append(self.inner.deserialize(item, **kwargs))
-                except ValidationError as error:
-                    errors[index] = error.messages
         if errors:
             raise ValidationError(errors)
         return result
@@ -495,12 +289,8 @@ _SCHEMA = ObjectRecordSchema()  # built once: schemas are stateless, and buildin
 def load_record(payload) -> dict:
     """Validate and normalise one record; raises ``marshmallow.ValidationError`` with field messages.
     Values that were dropped or re-derived are listed under ``WARNINGS_KEY`` (absent when none)."""
-    collected: list = []
-    token = _warnings.set(collected)
-    try:
+    with collecting_warnings() as collected:
         body = _SCHEMA.load(payload)
-    finally:
-        _warnings.reset(token)
     if collected:
         body[WARNINGS_KEY] = collected
     return body
