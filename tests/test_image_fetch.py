@@ -417,8 +417,9 @@ def test_the_server_fetches_queued_images_in_the_background(remote, tmp_path, da
         )
         service.upsert(cli_actor(), "tate", record_payload(images=[remote.url("/good.jpg")]))
         app.test_client().get("/api/museums")  # the first request of a server process starts its timers
-        deadline = time.monotonic() + 10
-        while not service.record_by_local_id("tate", "T00001").images and time.monotonic() < deadline:
+        record_id = service.record_by_local_id("tate", "T00001").id
+        deadline = time.monotonic() + 10  # the image is stored first, then its source is marked fetched
+        while service.image_sources(record_id)[0].state != "fetched" and time.monotonic() < deadline:
             time.sleep(0.05)
         record = service.record_by_local_id("tate", "T00001")
         assert [(s.state, s.image_id) for s in service.image_sources(record.id)] == [("fetched", record.images[0].id)]
