@@ -6,10 +6,15 @@ tests/store/conftest.py)."""
 import os
 
 import pytest
+from hypothesis import settings
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from tests.support import PostgresTemplates, SqliteTemplates, fresh_database, require
+
+# property tests check behaviour, not speed (the benchmarks do that): a loaded CI machine must not fail them
+settings.register_profile("catalogue", deadline=None)
+settings.load_profile("catalogue")
 
 
 @pytest.fixture(scope="session")
