@@ -49,7 +49,9 @@ def init_app(app: Flask) -> None:
         app.before_request(_refuse_until_upgraded(store, lambda: _start_up(app, indexer)))
     interval = app.config["INDEX_DRAIN_SECONDS"]
     if app.config["INDEX_SYNC"] and interval > 0:
-        app.before_request(_once(lambda: _drain_every(store, indexer, interval)))
+        drain = _sync_drain(indexer)
+        job = Repeating("outbox-drain", interval, lambda: store.schema_is_current() and drain())
+        app.before_request(_once(job.start))
     if app.config["IMAGE_FETCH_SECONDS"] > 0:
         job = Repeating("image-fetch", app.config["IMAGE_FETCH_SECONDS"], _fetch_due_images(service))
         app.extensions["image_fetch_job"] = job
@@ -97,18 +99,6 @@ def _once(start):
                     start()
 
     return hook
-
-
-def _drain_every(store: Store, indexer: Indexer, interval: float) -> None:
-    drain = _sync_drain(indexer)
-    stop = threading.Event()
-
-    def loop():
-        while not stop.wait(interval):
-            if store.schema_is_current():
-                drain()
-
-    threading.Thread(target=loop, name="outbox-drain", daemon=True).start()
 
 
 class Repeating:

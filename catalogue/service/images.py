@@ -86,7 +86,7 @@ class ImageRules(ServiceBase):
         """The stored file of a public image: ``original`` or ``thumbnail``. Images of unpublished
         records are not found, exactly like unknown ones. Nothing is decoded here: derivatives
         were made at upload (or by ``catalogue derive``)."""
-        found = self.store.image_and_record_status(image_id)
+        found = self.store.image_with_record(image_id)
         if found is None or not is_public(found[1]):
             raise NotFound(f"No image with id {image_id!r}.")
         image = found[0]
@@ -106,11 +106,10 @@ class ImageRules(ServiceBase):
         cached = self._public_images.get(image_id)
         if cached is not None and cached[0] > now_:
             return cached[1]
-        found = self.store.image_and_record(image_id)
+        found = self.store.image_with_record(image_id)
         answer = None
-        if found is not None and is_public(found[1].status):
-            rights = (found[1].body.get("rights") or {}).get("image_rights")
-            answer = PublicImage(self.media.pyramid_dir(found[0].sha256), rights)
+        if found is not None and is_public(found[1]):
+            answer = PublicImage(self.media.pyramid_dir(found[0].sha256), found[2])
         if len(self._public_images) >= PUBLIC_IMAGE_CACHE:
             self._public_images.clear()
         self._public_images[image_id] = (now_ + PUBLIC_IMAGE_SECONDS, answer)

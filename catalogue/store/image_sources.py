@@ -3,12 +3,13 @@ later. Every method runs on the caller's connection, so a queueing commits with 
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
+from catalogue.store.clock import aware_or_none
 
 PENDING, FETCHED, FAILED = "pending", "fetched", "failed"
 _s = t.image_sources
@@ -147,7 +148,6 @@ def _new_row(source: dict, digest: str, at: datetime) -> dict:
 
 
 def _source(row) -> ImageSource:
-    due = row["next_attempt_at"]
     return ImageSource(
         id=row["id"],
         record_id=row["record_id"],
@@ -159,6 +159,6 @@ def _source(row) -> ImageSource:
         state=row["state"],
         attempts=row["attempts"],
         last_error=row["last_error"],
-        next_attempt_at=(due if due.tzinfo else due.replace(tzinfo=UTC)) if due else None,
+        next_attempt_at=aware_or_none(row["next_attempt_at"]),
         image_id=row["image_id"],
     )

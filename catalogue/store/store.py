@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from catalogue.models import PUBLISHED, Museum, ObjectRecord, StoredImage
 from catalogue.store import migrate
 from catalogue.store import tables as t
+from catalogue.store.clock import aware, aware_or_none, now
 from catalogue.store.image_sources import ImageSourceQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
@@ -21,15 +22,6 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 TOKEN_ID_LENGTH = 12
 TOKEN_ID = re.compile(f"[0-9a-f]{{{TOKEN_ID_LENGTH}}}")
 WRITE_OPTION = "catalogue_writes"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _sqlite_setup(engine: sa.Engine) -> None:
@@ -216,13 +208,7 @@ class Store(ImageSourceQueries):
         limit: int = 50,
         offset: int = 0,
     ) -> list[ObjectRecord]:
-        query = sa.select(t.records)
-        if museum:
-            query = query.where(t.records.c.museum == museum)
-        if status:
-            query = query.where(t.records.c.status == status)
-        if masterpiece is not None:
-            query = query.where(t.records.c.masterpiece == masterpiece)
+        query = _records_where(sa.select(t.records), museum, status, masterpiece)
         query = query.order_by(t.records.c.museum, t.records.c.local_id).limit(limit).offset(offset)
         with self.reading() as c:
             return self._with_images(c, c.execute(query).mappings().all())
@@ -237,15 +223,10 @@ class Store(ImageSourceQueries):
     ) -> tuple[list[ObjectRecord], int]:
         """One page of the published records that have an image (those with an IIIF manifest),
         by museum, the museum's country or masterpiece; and how many there are in all."""
-        has_image = sa.exists().where(t.images.c.record_id == t.records.c.id)
-        query = sa.select(t.records).where(t.records.c.status == PUBLISHED, has_image)
-        if museum:
-            query = query.where(t.records.c.museum == museum)
+        query = _records_where(sa.select(t.records), museum, PUBLISHED, masterpiece).where(_HAS_IMAGE)
         if country:
             in_country = sa.select(t.museums.c.code).where(t.museums.c.country == country)
             query = query.where(t.records.c.museum.in_(in_country))
-        if masterpiece is not None:
-            query = query.where(t.records.c.masterpiece == masterpiece)
         total_query = sa.select(sa.func.count()).select_from(query.subquery())
         page = query.order_by(t.records.c.museum, t.records.c.local_id).limit(limit).offset(offset)
         with self.reading() as c:
@@ -253,22 +234,17 @@ class Store(ImageSourceQueries):
 
     def countries_with_images(self) -> dict[str, int]:
         """Museum country -> published records with an image there."""
-        has_image = sa.exists().where(t.images.c.record_id == t.records.c.id)
         query = (
             sa.select(t.museums.c.country, sa.func.count())
             .join(t.records, t.records.c.museum == t.museums.c.code)
-            .where(t.records.c.status == PUBLISHED, has_image, t.museums.c.country.is_not(None))
+            .where(t.records.c.status == PUBLISHED, _HAS_IMAGE, t.museums.c.country.is_not(None))
             .group_by(t.museums.c.country)
         )
         with self.reading() as c:
             return dict(c.execute(query).all())
 
     def count_records(self, museum: str | None = None, status: str | None = PUBLISHED) -> int:
-        query = sa.select(sa.func.count()).select_from(t.records)
-        if museum:
-            query = query.where(t.records.c.museum == museum)
-        if status:
-            query = query.where(t.records.c.status == status)
+        query = _records_where(sa.select(sa.func.count()).select_from(t.records), museum, status)
         with self.reading() as c:
             return c.execute(query).scalar_one()
 
@@ -336,20 +312,20 @@ class Store(ImageSourceQueries):
             row = c.execute(sa.select(t.images).where(t.images.c.id == image_id)).mappings().first()
         return _image(row) if row else None
 
-    def image_and_record_status(self, image_id: str) -> tuple[StoredImage, str] | None:
+    def image_with_record(self, image_id: str) -> tuple[StoredImage, str, str | None] | None:
+        """An image with its record's status and image rights, in one query: the public image routes
+        and the IIIF Image API ask this for every request they have not cached."""
         query = (
-            sa.select(t.images, t.records.c.status.label("record_status"))
+            sa.select(t.images, t.records.c.status.label("record_status"), t.records.c.body.label("record_body"))
             .join(t.records, t.records.c.id == t.images.c.record_id)
             .where(t.images.c.id == image_id)
         )
         with self.reading() as c:
             row = c.execute(query).mappings().first()
-        return (_image(row), row["record_status"]) if row else None
-
-    def image_and_record(self, image_id: str) -> tuple[StoredImage, ObjectRecord] | None:
-        image = self.image_by_id(image_id)
-        record = self.get_record(image.record_id) if image else None
-        return (image, record) if image and record else None
+        if row is None:
+            return None
+        rights = (row["record_body"].get("rights") or {}).get("image_rights")
+        return _image(row), row["record_status"], rights
 
     def all_images(self, chunk: int = 1000):
         """Every stored image, in id order, read in chunks."""
@@ -388,9 +364,9 @@ class Store(ImageSourceQueries):
         )
         with self.reading() as c:
             row = c.execute(query).mappings().first()
-        if row is None or (row["expires_at"] is not None and _aware(row["expires_at"]) <= at):
+        if row is None or (row["expires_at"] is not None and aware(row["expires_at"]) <= at):
             return None
-        if row["last_used_at"] is None or _aware(row["last_used_at"]) < at - LAST_USED_RESOLUTION:
+        if row["last_used_at"] is None or aware(row["last_used_at"]) < at - LAST_USED_RESOLUTION:
             with self.transaction() as c:
                 c.execute(t.tokens.update().where(t.tokens.c.token_hash == digest).values(last_used_at=at))
         return dict(row)
@@ -505,6 +481,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+_HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)
+
+
+def _records_where(query: sa.Select, museum: str | None, status: str | None, masterpiece: bool | None = None):
+    """``query`` narrowed to one museum, one status and masterpieces or not (None: any)."""
+    if museum:
+        query = query.where(t.records.c.museum == museum)
+    if status:
+        query = query.where(t.records.c.status == status)
+    if masterpiece is not None:
+        query = query.where(t.records.c.masterpiece == masterpiece)
+    return query
+
+
 def _tokens_with_users() -> sa.Select:
     """Tokens with the user each belongs to: what listing and revoking show."""
     token, user = t.tokens.c, t.users.c
@@ -518,15 +508,11 @@ def _token(row) -> dict:
         "user_id": row["user_id"],
         "name": row["name"],
         "museum": row["museum"],
-        "created_at": _aware_or_none(row["created_at"]),
-        "expires_at": _aware_or_none(row["expires_at"]),
-        "last_used_at": _aware_or_none(row["last_used_at"]),
-        "revoked_at": _aware_or_none(row["revoked_at"]),
+        "created_at": aware_or_none(row["created_at"]),
+        "expires_at": aware_or_none(row["expires_at"]),
+        "last_used_at": aware_or_none(row["last_used_at"]),
+        "revoked_at": aware_or_none(row["revoked_at"]),
     }
-
-
-def _aware_or_none(value: datetime | None) -> datetime | None:
-    return _aware(value) if value is not None else None
 
 
 def _museum(row) -> Museum:
@@ -563,8 +549,8 @@ def _record(row, images: list[StoredImage]) -> ObjectRecord:
         body=row["body"],
         revision=row["revision"],
         status=row["status"],
-        created_at=_aware(row["created_at"]),
-        updated_at=_aware(row["updated_at"]),
+        created_at=aware(row["created_at"]),
+        updated_at=aware(row["updated_at"]),
         images=images,
         warnings=row["warnings"] or [],
     )
