@@ -42,6 +42,16 @@ def parse_year(text: str | None, name: str) -> int | None:
     return year
 
 
+def counting_number(raw: str | None, name: str, most_digits: int = 9, unit: str = "") -> int | None:
+    """A query parameter that counts from 1 (a page, a width): None when absent or empty; else ASCII
+    digits only ("²" is a digit that int() refuses), bounded in length, or a 400."""
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > most_digits or int(raw) < 1:
+        raise InvalidRequest(f"{name} must be a whole number{unit} from 1.")
+    return int(raw)
+
+
 def _int(args, name: str, default: int) -> int:
     raw = args.get(name)
     if raw in (None, ""):

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, request
 
 from catalogue import reference
-from catalogue.errors import NotFound, ValidationFailed
+from catalogue.errors import NotFound
 from catalogue.extensions import search, service
 from catalogue.models import ObjectRecord
-from catalogue.search_params import request_from_args
+from catalogue.search_params import counting_number, request_from_args
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
 from iiif.presentation import ImageRef, Links, ManifestRef, language_map, manifest, manifest_ref, museum_label
 from indexer.request import MAX_WINDOW, SearchRequest
@@ -103,7 +103,7 @@ def search_collection():
 def paged(collection_id: str, label: dict, fetch: Fetch) -> dict:
     """The set whole when it fits one page; else its top (one sub-collection per page), or the
     page ``?page=n`` asks for."""
-    page = _page_number()
+    page = counting_number(request.args.get("page"), "page", 6)
     refs, total = fetch(page or 1)
 
     def page_url(number: int) -> str:
@@ -156,15 +156,6 @@ def _searched(base: SearchRequest) -> Fetch:
 def _hit_ref(hit) -> ManifestRef:
     label = language_map(hit.display.get("title")) or {"none": [hit.display.get("local_id") or hit.id]}
     return ManifestRef(links().manifest(hit.id), label, ImageRef(links().image_service(hit.display["thumbnail"])))
-
-
-def _page_number() -> int | None:
-    raw = request.args.get("page")
-    if raw is None:
-        return None
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        raise ValidationFailed("page must be a whole number from 1.")
-    return int(raw)
 
 
 def _country_name(code: str) -> str:

@@ -3,10 +3,10 @@
 from flask import Blueprint, make_response, render_template, request, send_file
 
 from catalogue import reference
-from catalogue.errors import ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import visitor_languages
 from catalogue.records.langmap import pick
+from catalogue.search_params import counting_number
 from catalogue.service import ImageFile
 
 blueprint = Blueprint("public", __name__)
@@ -41,7 +41,7 @@ def home():
 
 @blueprint.get("/museums/<code>")
 def museum_page(code):
-    page = page_number(request.args)
+    page = counting_number(request.args.get("page"), "page") or 1
     found = service().museum_page(code, page, PAGE_SIZE)
     return render_template(
         "museums/show.html",
@@ -53,19 +53,16 @@ def museum_page(code):
     )
 
 
-def page_number(args) -> int:
-    raw = args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:  # "²" is a digit int() refuses
-        raise ValidationFailed("page must be a whole number from 1.")
-    return int(raw)
-
-
 @blueprint.get("/objects/<record_id>")
 def object_page(record_id):
     record = service().record(record_id)
-    page = render_template("objects/show.html", record=record, museum=service().museum(record.museum))
-    response = make_response(page)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    return public_page(render_template("objects/show.html", record=record, museum=service().museum(record.museum)))
+
+
+def public_page(html: str, max_age: int = 300):
+    """A page of a published record: cacheable for a while (records change), per visitor language."""
+    response = make_response(html)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     response.vary.add("Accept-Language")
     return response
 

@@ -5,14 +5,16 @@ Every page loads the viewers' offline bundles from our own static folder (script
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
-from flask import Blueprint, jsonify, make_response, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from markupsafe import escape
 
 from catalogue.errors import CatalogueError, Gone, NotFound, ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import gettext, visitor_languages
 from catalogue.models import ObjectRecord, StoredImage
+from catalogue.search_params import counting_number
 from catalogue.views import urls
+from catalogue.views.public import public_page
 from catalogue.views.security import embeddable, relaxed_policy
 from iiif.sizes import THUMBNAIL_BOX, derivative_sizes
 
@@ -122,11 +124,7 @@ def embed(record_id):
 
 def _viewer_page(template: str, record_id: str):
     record = _with_images(service().record(record_id))
-    page = render_template(template, record=record, museum=service().museum(record.museum))
-    response = make_response(page)
-    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    response.vary.add("Accept-Language")
-    return response
+    return public_page(render_template(template, record=record, museum=service().museum(record.museum)), MAX_AGE)
 
 
 def _with_images(record: ObjectRecord) -> ObjectRecord:
@@ -144,7 +142,8 @@ def oembed():
     kind = request.args.get("type", "rich")
     if kind not in ("rich", "photo"):
         raise ValidationFailed(gettext("type must be rich or photo."))
-    max_width, max_height = _bound("maxwidth"), _bound("maxheight")
+    max_width = counting_number(request.args.get("maxwidth"), "maxwidth", 6, " of pixels")
+    max_height = counting_number(request.args.get("maxheight"), "maxheight", 6, " of pixels")
     record = _public_record(_record_id_in(request.args.get("url", "")))
     image = _with_images(record).images[0]
     answer = {
@@ -196,15 +195,6 @@ def photo_size(image: StoredImage, max_width: int, max_height: int) -> tuple[int
         return fitting[-1]
     scale = min(max_width / image.width, max_height / image.height)
     return max(1, int(image.width * scale)), max(1, int(image.height * scale))
-
-
-def _bound(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
-        raise ValidationFailed(gettext("%(name)s must be a whole number of pixels from 1.") % {"name": name})
-    return int(raw)
 
 
 def _record_id_in(url: str) -> str:

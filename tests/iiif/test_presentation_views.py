@@ -101,6 +101,7 @@ def test_large_sets_are_paged(client, auth, service, museum, validators):
     assert pages[1]["partOf"][0]["id"] == top["id"]
     assert client.get("/iiif/3/collections/museums/tate?page=3").status_code == 404
     assert client.get("/iiif/3/collections/museums/tate?page=x").status_code == 400
+    assert client.get("/iiif/3/collections/museums/tate?page=%C2%B2").status_code == 400  # "²" is a digit to isdigit
 
 
 def test_any_search_is_a_collection(client, auth, museum, validators):
