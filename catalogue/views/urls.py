@@ -1,5 +1,7 @@
 """Public URLs are built from BASE_URL, so ids stay stable behind proxies and in IIIF documents."""
 
+from urllib.parse import quote, urlencode
+
 from flask import current_app
 
 from iiif.presentation import Links
@@ -38,3 +40,18 @@ def image_service_url(image_id: str) -> str:
 def image_size_url(image_id: str, width: int, height: int) -> str:
     """The whole image at one of its fixed sizes (a file read, see iiif.sizes)."""
     return f"{image_service_url(image_id)}/full/{width},{height}/0/default.jpg"
+
+
+def embed_url(record_id: str) -> str:
+    return f"{base_url()}/embed/{quote(record_id, safe='')}"
+
+
+def oembed_url(record_id: str) -> str:
+    """Where oEmbed consumers learn how to embed an object page (its discovery link)."""
+    return f"{base_url()}/oembed?" + urlencode({"url": object_url(record_id), "format": "json"})
+
+
+def drag_and_drop_url(record_id: str) -> str:
+    """The IIIF drag-and-drop convention: a link to the manifest that names it in ``?manifest=``."""
+    manifest = manifest_url(record_id)
+    return f"{manifest}?manifest={quote(manifest, safe='')}"

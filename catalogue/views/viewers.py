@@ -3,7 +3,7 @@ manifest, an embeddable viewer other sites may frame, and oEmbed so that those s
 Every page loads the viewers' offline bundles from our own static folder (scripts/viewers)."""
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, render_template, request
 from markupsafe import escape
@@ -64,28 +64,13 @@ def web_image(image: StoredImage) -> WebImage:
     )
 
 
-def embed_url(record_id: str) -> str:
-    return f"{urls.base_url()}/embed/{quote(record_id, safe='')}"
-
-
 def embed_html(record: ObjectRecord, width: int = FRAME[0], height: int = FRAME[1]) -> str:
     """The <iframe> other sites paste (shown on the object page, and oEmbed's ``html``)."""
     title = escape(record.title(visitor_languages()))
     return (
-        f'<iframe src="{escape(embed_url(record.id))}" width="{width}" height="{height}" title="{title}" '
+        f'<iframe src="{escape(urls.embed_url(record.id))}" width="{width}" height="{height}" title="{title}" '
         'allowfullscreen loading="lazy"></iframe>'
     )
-
-
-def oembed_url(record_id: str) -> str:
-    """Where oEmbed consumers learn how to embed an object page (its discovery link)."""
-    return f"{urls.base_url()}/oembed?" + urlencode({"url": urls.object_url(record_id), "format": "json"})
-
-
-def drag_and_drop_url(record_id: str) -> str:
-    """The IIIF drag-and-drop convention: a link to the manifest that names it in ``?manifest=``."""
-    manifest = urls.manifest_url(record_id)
-    return f"{manifest}?manifest={quote(manifest, safe='')}"
 
 
 @blueprint.app_context_processor
@@ -93,9 +78,9 @@ def viewer_helpers():
     return {
         "web_image": web_image,
         "embed_html": embed_html,
-        "oembed_url": oembed_url,
+        "oembed_url": urls.oembed_url,
         "manifest_url": urls.manifest_url,
-        "drag_and_drop_url": drag_and_drop_url,
+        "drag_and_drop_url": urls.drag_and_drop_url,
     }
 
 
