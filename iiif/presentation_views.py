@@ -2,6 +2,7 @@
 of them (all masterpieces, each museum, each country, any search), paged for large sets."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, request
@@ -135,18 +136,7 @@ def _searched(base: SearchRequest) -> Fetch:
         filters = {**base.filters, "has_image": ("true",)}
         if page * PAGE_SIZE > MAX_WINDOW:
             raise NotFound(f"Search collections reach the first {MAX_WINDOW} results.")
-        result = search().search(
-            SearchRequest(
-                text=base.text,
-                filters=filters,
-                date_from=base.date_from,
-                date_to=base.date_to,
-                sort=base.sort,
-                page=page,
-                size=PAGE_SIZE,
-                facet_size=1,
-            )
-        )
+        result = search().search(replace(base, filters=filters, page=page, size=PAGE_SIZE, facet_size=1))
         refs = [_hit_ref(hit) for hit in result.hits if hit.display.get("thumbnail")]
         return refs, min(result.total, MAX_WINDOW)
 
