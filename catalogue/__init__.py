@@ -22,17 +22,35 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # records read in schema order: identity first
 
     from catalogue import extensions, i18n
-    from catalogue.views import api, errors, openapi, public, search, security, viewers
+    from catalogue.views import (
+        account,
+        api,
+        auth,
+        curate,
+        errors,
+        membership,
+        openapi,
+        public,
+        search,
+        security,
+        viewers,
+    )
 
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
+    auth.exempt_from_csrf(api.blueprint)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(search.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(viewers.blueprint)
+    app.register_blueprint(account.blueprint, url_prefix="/account")
+    app.register_blueprint(curate.blueprint, url_prefix="/curate")
+    app.register_blueprint(membership.blueprint)
+    app.register_blueprint(membership.admin_blueprint, url_prefix="/admin")
     from iiif import image_views, presentation_views
 
     app.register_blueprint(presentation_views.blueprint)

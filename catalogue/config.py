@@ -1,6 +1,7 @@
 """Settings: defaults here, overridden by CATALOGUE_* environment variables, then by test config."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from catalogue.url_guard import AllowList
@@ -33,6 +34,14 @@ DEFAULTS = {
     "IMAGE_FETCH_TIMEOUT": 10,  # seconds to connect, and for each read, of one download
     "IMAGE_FETCH_ATTEMPTS": 5,  # tries of a URL that times out or answers 5xx/429 before it fails
     "IMAGE_FETCH_ALLOW_HOSTS": "",  # host or host:port list exempt from the private-address guard
+    # mail (invitations, password resets, membership decisions); no server: mail goes to the log
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": "false",
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "catalogue@localhost",
+    "SESSION_HOURS": 12,  # a curator's sign-in lasts this long
     **IIIF_SETTINGS,  # IIIF_MAX_WIDTH/HEIGHT/AREA (Image API limits), IIIF_CACHE_BYTES, IIIF_RENDER_SLOTS
 }
 INTEGER_SETTINGS = {
@@ -43,10 +52,11 @@ INTEGER_SETTINGS = {
     "IMAGE_FETCH_ATTEMPTS",
     "ELASTICSEARCH_SHARDS",
     "ELASTICSEARCH_REPLICAS",
+    "MAIL_PORT",
     *IIIF_SETTINGS,
 }
-NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS", "IMAGE_FETCH_SECONDS", "IMAGE_FETCH_TIMEOUT"}
-BOOLEAN_SETTINGS = {"INDEX_SYNC"}
+NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS", "IMAGE_FETCH_SECONDS", "IMAGE_FETCH_TIMEOUT", "SESSION_HOURS"}
+BOOLEAN_SETTINGS = {"INDEX_SYNC", "MAIL_USE_TLS"}
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -90,6 +100,10 @@ def finish(settings: dict) -> dict:
     settings.setdefault("SESSION_COOKIE_HTTPONLY", True)
     settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     settings.setdefault("SESSION_COOKIE_SECURE", str(settings["BASE_URL"]).startswith("https://"))
+    settings.setdefault("SESSION_COOKIE_NAME", "catalogue_session")
+    settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(settings["SESSION_HOURS"]))
+    settings["MAIL_USE_TLS"] = as_bool(settings["MAIL_USE_TLS"])
+    settings.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form's token lives as long as its session
     return settings
 
 

@@ -57,6 +57,12 @@ class TooLarge(CatalogueError):
     status = 413
 
 
+class TooManyRequests(CatalogueError):
+    """A rate limit: too many attempts (sign-ins, reset requests, applications) in a short time."""
+
+    status = 429
+
+
 class UnsupportedType(CatalogueError):
     status = 415
 

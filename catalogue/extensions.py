@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from catalogue.errors import Unavailable
 from catalogue.image_fetch import FetchPolicy
+from catalogue.mail import Mailer
 from catalogue.media import MediaStore
 from catalogue.service import CatalogueService
 from catalogue.store import Store
@@ -38,6 +39,8 @@ def init_app(app: Flask) -> None:
             allow=app.config["IMAGE_FETCH_ALLOW_HOSTS"],
             user_agent=f"asem-catalogue image fetcher (+{app.config['BASE_URL']})",
         ),
+        mailer=Mailer.from_config(app.config),
+        base_url=app.config["BASE_URL"],
     )
     app.extensions["catalogue"] = service
     app.extensions["indexer"] = indexer

@@ -126,21 +126,38 @@ class ObjectRecord:
         }
 
 
+ADMIN, MUSEUM_ADMIN, CURATOR = "admin", "museum_admin", "curator"
+ROLES = (ADMIN, MUSEUM_ADMIN, CURATOR)  # "admin" is the network's secretariat
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: every write names one, so audit history and per-museum rights have a seam."""
+    """Who is acting: every write names one, so audit history and per-museum rights have a seam.
+
+    Roles: the secretariat's ``admin`` (every museum, membership), a ``museum_admin`` (one museum's
+    records and curators), a ``curator`` (one museum's records); ``system`` for the command line and
+    background jobs, ``public`` for an anonymous visitor."""
 
     name: str
-    role: str  # "curator" (one museum), "admin" or "system" (any museum)
+    role: str
     museum: str | None = None
     user_id: int | None = None
+    email: str | None = None
 
     def may_write(self, museum_code: str) -> bool:
-        return self.role in ("admin", "system") or (self.role == "curator" and self.museum == museum_code)
+        return self.role in (ADMIN, "system") or (self.role in (CURATOR, MUSEUM_ADMIN) and self.museum == museum_code)
 
     def may_read_unpublished(self, museum_code: str) -> bool:
         """A museum's own curators and the administrators see its drafts and withdrawn records."""
         return self.may_write(museum_code)
+
+    def may_manage_users(self, museum_code: str | None) -> bool:
+        """The secretariat manages every account; a museum admin, the accounts of their museum."""
+        return self.role in (ADMIN, "system") or (self.role == MUSEUM_ADMIN and self.museum == museum_code)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role in (ADMIN, "system")
 
 
 SYSTEM = Actor(name="system", role="system")

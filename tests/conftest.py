@@ -4,13 +4,14 @@ Pillow. A test folder that must pass on both databases overrides ``database_kind
 tests/store/conftest.py)."""
 
 import os
+import secrets
 
 import pytest
 from hypothesis import settings
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
-from tests.support import PostgresTemplates, SqliteTemplates, fresh_database, require
+from tests.support import PASSWORD, PostgresTemplates, SqliteTemplates, fresh_database, require, sign_in
 
 # property tests check behaviour, not speed (the benchmarks do that): a loaded CI machine must not fail them
 settings.register_profile("catalogue", deadline=None)
@@ -115,6 +116,28 @@ def token(service, museum):
 @pytest.fixture
 def auth(token):
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_account(service, app):
+    """An account that can sign in at once: make_account("curator", "tate") -> its email."""
+
+    def make(role="curator", museum=None, email=None, name=None, password=PASSWORD):
+        email = email or f"{role}-{museum or 'network'}-{secrets.token_hex(3)}@example.org"
+        service.create_account(
+            cli_actor(), email, name or f"{role.title()} of {museum or 'the network'}", role, museum, password
+        )
+        return email
+
+    return make
+
+
+@pytest.fixture
+def curator_client(app, museum, make_account):
+    """A client signed in as a curator of the ``museum`` fixture."""
+    client = app.test_client()
+    assert sign_in(client, make_account("curator", museum.code)).status_code == 302
+    return client
 
 
 @pytest.fixture

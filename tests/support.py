@@ -1,8 +1,10 @@
 """Helpers the tests share: paths, valid payloads, images, and databases that are already migrated
 (SQLite files or PostgreSQL databases copied from a template migrated once per run)."""
 
+import html
 import io
 import os
+import re
 import secrets
 import shutil
 import time
@@ -73,6 +75,29 @@ def search_document(doc_id: str, museum: str = "tate", text: str = "wave", revis
         "display": {"title": {"en": [doc_id]}},
     }
     return {**document, **fields}
+
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, page: str) -> str:
+    """The CSRF token of the form on ``page``, as a browser would send it back."""
+    response = client.get(page)
+    assert response.status_code == 200, (page, response.status_code)
+    found = _CSRF.search(response.get_data(as_text=True))
+    assert found, f"no CSRF token on {page}"
+    return html.unescape(found.group(1))
+
+
+def post_form(client, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+    """Send a form as a browser does: read the CSRF token from ``page`` (default: ``url``), then POST."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, page or url)}, **kwargs)
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    """Sign ``client`` in through the sign-in form; returns the response (a redirect when it worked)."""
+    return post_form(client, "/account/sign-in", {"email": email, "password": password})
 
 
 def gunicorn_settings() -> dict:

@@ -7,6 +7,7 @@ withdrawn records stay private. Views, the CLI and the importer call these metho
 above this module touches the store or the media folder.
 """
 
+from catalogue.service.accounts import AccountRules
 from catalogue.service.base import Outcome
 from catalogue.service.images import ImageFile, PublicImage
 from catalogue.service.museums import MuseumPage, MuseumRules
@@ -16,6 +17,6 @@ from catalogue.service.tokens import TokenRules
 __all__ = ["CatalogueService", "ImageFile", "MuseumPage", "Outcome", "PublicImage", "content_hash", "validate_record"]
 
 
-class CatalogueService(RecordRules, MuseumRules, TokenRules):
-    """The one service: records (with their images and images named by URL), museums and tokens,
-    each part in its own module of this package."""
+class CatalogueService(RecordRules, MuseumRules, TokenRules, AccountRules):
+    """The one service: records (with their images and images named by URL), museums, tokens and
+    accounts, each part in its own module of this package."""

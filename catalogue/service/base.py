@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from catalogue.errors import Forbidden, NotFound
 from catalogue.image_fetch import FetchPolicy
+from catalogue.mail import Mailer
 from catalogue.media import MediaStore
 from catalogue.models import Actor, Museum
 from catalogue.store import Store
@@ -30,11 +31,15 @@ class ServiceBase:
         max_image_pixels: int,
         after_write=None,
         image_fetch: FetchPolicy | None = None,
+        mailer: Mailer | None = None,
+        base_url: str = "http://127.0.0.1:5000",
     ):
         self.store = store
         self.image_fetch = image_fetch or FetchPolicy(max_bytes=max_image_bytes)
         self.after_write = after_write or (lambda: None)  # e.g. index right away on one machine
         self.media = media
+        self.mailer = mailer or Mailer(server=None)  # no server: mail goes to the log
+        self.base_url = base_url.rstrip("/")  # links in mail (invitations, password resets)
         self.max_image_bytes = max_image_bytes
         self.max_image_pixels = max_image_pixels
         self._public_images: dict = {}  # image id -> (expiry, PublicImage | None); see images.py

@@ -1,9 +1,10 @@
-"""Curator tokens: created, listed and revoked by administrators; only their hashes are stored."""
+"""API tokens: each account makes, lists and revokes its own; the secretariat (and the command
+line) makes token-only curators for a museum. Only hashes are stored; a token is shown once."""
 
 import secrets
 from datetime import timedelta
 
-from catalogue.errors import Forbidden, NotFound
+from catalogue.errors import Forbidden, NotFound, ValidationFailed
 from catalogue.models import Actor
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import now
@@ -12,7 +13,7 @@ from catalogue.store import now
 class TokenRules(ServiceBase):
     def create_token(self, actor: Actor, museum_code: str, name: str, expires_in: timedelta | None = None) -> str:
         """A new curator of ``museum_code`` with an API token; only the token's hash is kept."""
-        if actor.role not in ("admin", "system"):
+        if not actor.is_secretariat:
             raise Forbidden("Only administrators create curator tokens.")
         self.museum(museum_code)
         token = secrets.token_urlsafe(32)
@@ -27,12 +28,12 @@ class TokenRules(ServiceBase):
 
     def tokens(self, actor: Actor, museum_code: str | None = None) -> list[dict]:
         """The tokens an administrator may see: id (a prefix of the hash), user, museum, dates."""
-        if actor.role not in ("admin", "system"):
+        if not actor.is_secretariat:
             raise Forbidden("Only administrators list tokens.")
         return self.store.list_tokens(museum_code)
 
     def revoke_token(self, actor: Actor, token_id: str) -> dict:
-        if actor.role not in ("admin", "system"):
+        if not actor.is_secretariat:
             raise Forbidden("Only administrators revoke tokens.")
         with self.store.transaction() as conn:
             token = self.store.revoke_token(conn, token_id)
@@ -57,4 +58,39 @@ class TokenRules(ServiceBase):
         user = self.store.user_for_token(token, now())
         if user is None:
             return None
-        return Actor(name=user["name"], role=user["role"], museum=user["museum"], user_id=user["id"])
+        return Actor(
+            name=user["name"], role=user["role"], museum=user["museum"], user_id=user["id"], email=user["email"]
+        )
+
+    # an account's own tokens ----------------------------------------------------------------
+    def create_own_token(self, actor: Actor, label: str, expires_in: timedelta | None = None) -> tuple[str, str]:
+        """A new API token for the signed-in account: (token, id). The token is shown once."""
+        if actor.user_id is None or actor.role == "system":
+            raise Forbidden("Sign in to make an API token.")
+        label = " ".join(str(label or "").split())[:200]
+        if not label:
+            raise ValidationFailed("Name the token (what will use it).", [{"field": "label", "message": "Required."}])
+        token = secrets.token_urlsafe(32)
+        expires_at = now() + expires_in if expires_in else None
+        with self.store.transaction() as conn:
+            token_id = self.store.add_token(conn, actor.user_id, token, expires_at, label)
+            self.store.append_audit(
+                conn,
+                [audit_entry(actor, actor.museum, None, "token_created", None, {"token": token_id, "label": label})],
+            )
+        return token, token_id
+
+    def own_tokens(self, actor: Actor) -> list[dict]:
+        if actor.user_id is None:
+            return []
+        return self.store.list_tokens(user_id=actor.user_id)
+
+    def revoke_own_token(self, actor: Actor, token_id: str) -> dict:
+        with self.store.transaction() as conn:
+            token = self.store.revoke_token(conn, str(token_id), user_id=actor.user_id)
+            if token is None or actor.user_id is None:
+                raise NotFound(f"You have no active token with id {token_id!r}.")
+            self.store.append_audit(
+                conn, [audit_entry(actor, actor.museum, None, "token_revoked", None, {"token": token["id"]})]
+            )
+        return token

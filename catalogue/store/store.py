@@ -1,12 +1,10 @@
 """The only code that touches the database: museums, records, images, users, audit, outbox (and, in
 ``image_sources.py``, the queue of images named by URL)."""
 
-import hashlib
-import re
 import threading
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -14,13 +12,11 @@ from sqlalchemy.engine import Connection
 from catalogue.models import PUBLISHED, Museum, ObjectRecord, StoredImage
 from catalogue.store import migrate
 from catalogue.store import tables as t
-from catalogue.store.clock import aware, aware_or_none, now
+from catalogue.store.accounts import AccountQueries
+from catalogue.store.clock import aware, now
 from catalogue.store.image_sources import ImageSourceQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
-LAST_USED_RESOLUTION = timedelta(minutes=1)
-TOKEN_ID_LENGTH = 12
-TOKEN_ID = re.compile(f"[0-9a-f]{{{TOKEN_ID_LENGTH}}}")
 WRITE_OPTION = "catalogue_writes"
 
 
@@ -45,7 +41,7 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN DEFERRED")
 
 
-class Store(ImageSourceQueries):
+class Store(AccountQueries, ImageSourceQueries):
     def __init__(self, url: str):
         self.url = url
         options: dict = {}
@@ -339,58 +335,6 @@ class Store(ImageSourceQueries):
             yield from batch
             last = batch[-1].id
 
-    # users and tokens ----------------------------------------------------------------------
-    def create_user(self, conn: Connection, name: str, role: str, museum: str | None) -> int:
-        result = conn.execute(t.users.insert().values(name=name, role=role, museum=museum, created_at=now()))
-        key = result.inserted_primary_key
-        assert key is not None
-        return key[0]
-
-    def add_token(self, conn: Connection, user_id: int, token: str, expires_at: datetime | None = None) -> None:
-        conn.execute(
-            t.tokens.insert().values(
-                token_hash=token_hash(token), user_id=user_id, created_at=now(), expires_at=expires_at
-            )
-        )
-
-    def user_for_token(self, token: str, at: datetime) -> dict | None:
-        """The user of a live token (not revoked, not expired); notes when it was last used, at most
-        once a minute so that a busy client does not turn every read into a write."""
-        digest = token_hash(token)
-        query = (
-            sa.select(t.users, t.tokens.c.expires_at, t.tokens.c.last_used_at)
-            .join(t.tokens, t.tokens.c.user_id == t.users.c.id)
-            .where(t.tokens.c.token_hash == digest, t.tokens.c.revoked_at.is_(None))
-        )
-        with self.reading() as c:
-            row = c.execute(query).mappings().first()
-        if row is None or (row["expires_at"] is not None and aware(row["expires_at"]) <= at):
-            return None
-        if row["last_used_at"] is None or aware(row["last_used_at"]) < at - LAST_USED_RESOLUTION:
-            with self.transaction() as c:
-                c.execute(t.tokens.update().where(t.tokens.c.token_hash == digest).values(last_used_at=at))
-        return dict(row)
-
-    def list_tokens(self, museum: str | None = None) -> list[dict]:
-        query = _tokens_with_users().order_by(t.tokens.c.created_at)
-        if museum:
-            query = query.where(t.users.c.museum == museum)
-        with self.reading() as c:
-            return [_token(row) for row in c.execute(query).mappings()]
-
-    def revoke_token(self, conn: Connection, token_id: str) -> dict | None:
-        """Revoke the live token whose id (the start of its hash) is ``token_id``; None when there is
-        no such token or the id is ambiguous."""
-        if not TOKEN_ID.fullmatch(token_id):
-            return None
-        query = _tokens_with_users().where(t.tokens.c.token_hash.startswith(token_id), t.tokens.c.revoked_at.is_(None))
-        rows = conn.execute(query).mappings().all()
-        if len(rows) != 1:
-            return None
-        stamp = now()
-        conn.execute(t.tokens.update().where(t.tokens.c.token_hash == rows[0]["token_hash"]).values(revoked_at=stamp))
-        return {**_token(rows[0]), "revoked_at": stamp}
-
     # audit and outbox ----------------------------------------------------------------------
     def append_audit(self, conn: Connection, entries: list[dict]) -> None:
         if entries:
@@ -476,11 +420,6 @@ class Store(ImageSourceQueries):
                 yield c
 
 
-def token_hash(token: str) -> str:
-    # tokens are long random strings, so a plain hash is enough; only hashes are stored
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 _HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)
 
 
@@ -493,26 +432,6 @@ def _records_where(query: sa.Select, museum: str | None, status: str | None, mas
     if masterpiece is not None:
         query = query.where(t.records.c.masterpiece == masterpiece)
     return query
-
-
-def _tokens_with_users() -> sa.Select:
-    """Tokens with the user each belongs to: what listing and revoking show."""
-    token, user = t.tokens.c, t.users.c
-    columns = (token.token_hash, token.created_at, token.expires_at, token.last_used_at, token.revoked_at)
-    return sa.select(*columns, user.id.label("user_id"), user.name, user.museum).join(t.users, token.user_id == user.id)
-
-
-def _token(row) -> dict:
-    return {
-        "id": row["token_hash"][:TOKEN_ID_LENGTH],
-        "user_id": row["user_id"],
-        "name": row["name"],
-        "museum": row["museum"],
-        "created_at": aware_or_none(row["created_at"]),
-        "expires_at": aware_or_none(row["expires_at"]),
-        "last_used_at": aware_or_none(row["last_used_at"]),
-        "revoked_at": aware_or_none(row["revoked_at"]),
-    }
 
 
 def _museum(row) -> Museum:

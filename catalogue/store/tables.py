@@ -57,6 +57,10 @@ images = sa.Table(
     sa.UniqueConstraint("record_id", "sha256", name="uq_images_record_sha"),
 )
 
+# Roles: "admin" (the network's secretariat, every museum), "museum_admin" (one museum: its records
+# and its curators) and "curator" (one museum's records). A user with an email and a password signs
+# in to the web pages; a user may also hold API tokens. Users made by `catalogue token create`
+# have tokens only.
 users = sa.Table(
     "users",
     metadata,
@@ -65,6 +69,13 @@ users = sa.Table(
     sa.Column("museum", sa.String(40), sa.ForeignKey("museums.code")),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("email", sa.String(320)),  # stored lower-cased; unique (uq_users_email)
+    sa.Column("password_hash", sa.String(300)),  # werkzeug's scrypt; None until the invitation is accepted
+    sa.Column("active", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
+    # part of every session cookie: a new password or "sign out everywhere" bumps it, ending the old sessions
+    sa.Column("session_version", sa.Integer, nullable=False, default=0, server_default="0"),
+    sa.Column("last_login_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("email", name="uq_users_email"),
 )
 
 tokens = sa.Table(
@@ -76,6 +87,68 @@ tokens = sa.Table(
     sa.Column("expires_at", sa.DateTime(timezone=True)),
     sa.Column("last_used_at", sa.DateTime(timezone=True)),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("label", sa.String(200)),  # what its owner named it ("collection system sync")
+)
+
+# Single-use links sent by mail: an invitation to set a first password, or a password reset. Only
+# the hash of the secret is kept; a link works once and until it expires.
+action_tokens = sa.Table(
+    "action_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("purpose", sa.String(20), nullable=False),  # "invite" or "reset"
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+)
+
+# Membership applications from the public "Join us" form, reviewed by the secretariat.
+applications = sa.Table(
+    "applications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("names", sa.JSON, nullable=False),  # language map, as museums.names
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("city", sa.String(200), nullable=False),
+    sa.Column("website", sa.String(2000)),
+    sa.Column("contact_name", sa.String(200), nullable=False),
+    sa.Column("contact_email", sa.String(320), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("ethics_agreed", sa.Boolean, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),  # pending, approved or rejected
+    sa.Column("decision_note", sa.Text),  # the approval note or the reason for a rejection
+    sa.Column("decided_by", sa.String(200)),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("museum_code", sa.String(40), sa.ForeignKey("museums.code")),  # set on approval
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_applications_state", "state", "created_at"),
+)
+
+# Events counted by rate limits (failed sign-ins per account and per address, reset requests,
+# applications): a key and a time; old rows are pruned as new ones are counted.
+rate_events = sa.Table(
+    "rate_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_rate_events_key_at", "key", "at"),
+)
+
+# Mail written in the same transaction as the change that causes it (an invitation with its user),
+# sent after the commit and retried until the SMTP server takes it; the body is cleared once sent.
+mail_outbox = sa.Table(
+    "mail_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("subject", sa.String(500), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0, server_default="0"),
+    sa.Column("last_error", sa.Text),
 )
 
 audit_log = sa.Table(
@@ -89,6 +162,46 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("revision", sa.Integer),
     sa.Column("changes", sa.JSON, nullable=False),
+)
+
+# Every revision of every record, written with the change: a record's history page diffs them, and
+# "revert to revision N" saves revision N's body as a new revision.
+record_revisions = sa.Table(
+    "record_revisions",
+    metadata,
+    sa.Column("record_id", sa.String(32), sa.ForeignKey("records.id"), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Bulk uploads from the curator pages: the file (kept in DATA_DIR/imports), its column mapping,
+# the dry run's report, then the background run's progress and final report.
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("museum", sa.String(40), sa.ForeignKey("museums.code"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("format", sa.String(10), nullable=False),  # csv, jsonl (lido once interop lands)
+    sa.Column("filename", sa.String(500), nullable=False),
+    sa.Column("file_path", sa.String(500), nullable=False),
+    sa.Column("mapping", sa.JSON),  # CSV column -> record field
+    sa.Column("state", sa.String(20), nullable=False),  # uploaded, checked, queued, running, done, failed
+    sa.Column("total_rows", sa.Integer),
+    sa.Column("processed_rows", sa.Integer, nullable=False, default=0, server_default="0"),
+    sa.Column("counts", sa.JSON, nullable=False, default=dict, server_default="{}"),
+    sa.Column("dry_run_report", sa.JSON),  # [{"row", "field", "message", "local_id"}]
+    sa.Column("report", sa.JSON),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_imports_museum_created", "museum", "created_at"),
 )
 
 # Written in the same transaction as the record change, so a search outage never loses an update.

@@ -9,6 +9,7 @@ A path no view could look up (a NUL byte) is refused here too, before any view r
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import CatalogueError, ValidationFailed
@@ -79,6 +80,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RecursionError)
     def too_deep(error: RecursionError):
         return error_response(400, "The request is nested too deeply.")
+
+    @app.errorhandler(CSRFError)
+    def forged_or_stale_form(error: CSRFError):
+        return error_response(
+            400, gettext("This form has expired or did not come from this site; reload the page and send it again.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,0 +1,49 @@
+"""Sending mail: through the SMTP server the settings name (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS,
+MAIL_USERNAME, MAIL_PASSWORD, MAIL_SENDER), or, on a development machine with no server set,
+into the log so that the invitation and reset links can still be followed."""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Mailer:
+    server: str | None
+    port: int = 25
+    use_tls: bool = False
+    username: str | None = None
+    password: str | None = None
+    sender: str = "catalogue@localhost"
+    timeout: float = 10.0
+
+    @classmethod
+    def from_config(cls, config) -> "Mailer":
+        return cls(
+            server=config.get("MAIL_SERVER") or None,
+            port=int(config.get("MAIL_PORT") or 25),
+            use_tls=bool(config.get("MAIL_USE_TLS")),
+            username=config.get("MAIL_USERNAME") or None,
+            password=config.get("MAIL_PASSWORD") or None,
+            sender=config.get("MAIL_SENDER") or "catalogue@localhost",
+        )
+
+    def send(self, recipient: str, subject: str, body: str) -> None:
+        """Deliver one message; raises OSError/SMTPException when the server does not take it."""
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = recipient
+        message["Subject"] = subject
+        message.set_content(body)
+        if not self.server:
+            log.warning("no MAIL_SERVER set; mail to %s not sent:\n%s\n\n%s", recipient, subject, body)
+            return
+        with smtplib.SMTP(self.server, self.port, timeout=self.timeout) as smtp:
+            if self.use_tls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)

@@ -1,0 +1,304 @@
+"""Accounts: signing in (passwords hashed with werkzeug's scrypt, failed attempts rate-limited),
+sessions that end when the password changes, invitations and password resets by single-use
+links sent by mail, and who may manage whose account."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from catalogue.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, ROLES, Actor
+from catalogue.service.base import ServiceBase, audit_entry
+from catalogue.store import now
+
+INVITE, RESET = "invite", "reset"
+INVITATION_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=2)
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+# a hash to check against when the email is unknown, so that a wrong email takes as long as a wrong password
+_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``limit`` events of one key within ``window``."""
+
+    name: str
+    limit: int
+    window: timedelta
+
+
+SIGN_IN_PER_ACCOUNT = RateLimit("sign-in-account", 5, timedelta(minutes=15))
+SIGN_IN_PER_ADDRESS = RateLimit("sign-in-address", 30, timedelta(minutes=15))
+RESET_PER_ACCOUNT = RateLimit("reset-account", 3, timedelta(hours=1))
+RESET_PER_ADDRESS = RateLimit("reset-address", 10, timedelta(hours=1))
+
+
+def normal_email(email) -> str:
+    """Emails are compared and stored lower-cased; a value without one '@' is refused."""
+    text = str(email or "").strip().lower()
+    local, at, domain = text.partition("@")
+    if not at or not local or "." not in domain or len(text) > 320 or any(c.isspace() for c in text):
+        raise ValidationFailed("Enter a valid email address.", [{"field": "email", "message": "Not an email address."}])
+    return text
+
+
+def check_password_rules(password, email: str | None = None) -> str:
+    if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Choose a password of {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.",
+            [{"field": "password", "message": f"At least {MIN_PASSWORD_LENGTH} characters."}],
+        )
+    if email and password.strip().lower() == email:
+        raise ValidationFailed(
+            "The password must not be your email address.",
+            [{"field": "password", "message": "Must not be your email address."}],
+        )
+    return password
+
+
+def actor_of(user: dict) -> Actor:
+    return Actor(name=user["name"], role=user["role"], museum=user["museum"], user_id=user["id"], email=user["email"])
+
+
+class AccountRules(ServiceBase):
+    # accounts ------------------------------------------------------------------------------
+    def create_account(
+        self, actor: Actor, email, name: str, role: str, museum: str | None = None, password: str | None = None
+    ) -> int:
+        """A new account. With a password it can sign in at once (the command line makes the first
+        secretariat admin so); without one, an invitation mail asks its owner to choose one."""
+        email, role, museum = normal_email(email), self._valid_role(role, museum), museum or None
+        if not actor.may_manage_users(museum) or (role == ADMIN and not actor.is_secretariat):
+            raise Forbidden(f"{actor.name} may not create accounts for {museum or 'the secretariat'}.")
+        if museum is not None:
+            self.museum(museum)
+        hashed = generate_password_hash(check_password_rules(password, email)) if password is not None else None
+        with self.store.transaction() as conn:
+            if self.store.user_by_email(email, conn) is not None:
+                raise Conflict(f"There is already an account for {email}.")
+            user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed)
+            if hashed is None:
+                self._send_link(conn, user_id, email, INVITE)
+            self.store.append_audit(
+                conn, [audit_entry(actor, museum, None, "user_created", None, {"user": user_id, "role": role})]
+            )
+        self._mail_written()
+        return user_id
+
+    def invite(self, actor: Actor, museum: str, email, name: str, role: str = CURATOR) -> int:
+        """A museum admin (or the secretariat) invites a colleague to one museum."""
+        if role not in (CURATOR, MUSEUM_ADMIN):
+            raise ValidationFailed("Invite a curator or a museum admin.", [{"field": "role", "message": "Unknown."}])
+        return self.create_account(actor, email, name, role, museum)
+
+    def _valid_role(self, role: str, museum: str | None) -> str:
+        if role not in ROLES:
+            raise ValidationFailed(f"Unknown role {role!r}.", [{"field": "role", "message": "Unknown role."}])
+        if (role == ADMIN) != (not museum):
+            raise ValidationFailed(
+                "Secretariat admins belong to no museum; curators and museum admins to one.",
+                [{"field": "museum", "message": "Required for this role." if museum is None else "Not for this role."}],
+            )
+        return role
+
+    def users(self, actor: Actor, museum: str | None = None) -> list[dict]:
+        """The accounts ``actor`` manages: one museum's, or (secretariat) every account."""
+        if museum is None and not actor.is_secretariat:
+            museum = actor.museum
+        if not actor.may_manage_users(museum):
+            raise Forbidden(f"{actor.name} may not see the accounts of {museum!r}.")
+        return self.store.list_users(museum)
+
+    def set_active(self, actor: Actor, user_id: int, active: bool) -> dict:
+        """Deactivating ends the account's sessions and revokes its tokens; reactivating does not
+        bring the tokens back."""
+        with self.store.transaction() as conn:
+            user = self._managed_user(conn, actor, user_id)
+            if user["id"] == actor.user_id:
+                raise Conflict("You cannot deactivate your own account.")
+            self.store.update_user(conn, user_id, active=active)
+            if not active:
+                self.store.end_sessions(conn, user_id)
+                self.store.revoke_tokens_of(conn, user_id)
+            action = "user_activated" if active else "user_deactivated"
+            self.store.append_audit(conn, [audit_entry(actor, user["museum"], None, action, None, {"user": user_id})])
+        return {**user, "active": active}
+
+    def _managed_user(self, conn, actor: Actor, user_id: int) -> dict:
+        user = self.store.user(user_id, conn)
+        if user is None:
+            raise NotFound(f"No account with id {user_id}.")
+        if not actor.may_manage_users(user["museum"]) or (user["role"] == ADMIN and not actor.is_secretariat):
+            raise Forbidden(f"{actor.name} may not manage this account.")
+        return user
+
+    # signing in ----------------------------------------------------------------------------
+    def authenticate(self, email, password, address: str) -> tuple[Actor, int]:
+        """The actor and session version for a right email and password. Failures are counted per
+        account and per address; past the limit even a right password is refused for a while. The
+        password check (deliberately slow) runs outside any transaction."""
+        email = str(email or "").strip().lower()
+        account_key, address_key = f"{SIGN_IN_PER_ACCOUNT.name}:{email}", f"{SIGN_IN_PER_ADDRESS.name}:{address}"
+        with self.store.reading() as conn:
+            self._refuse_over(conn, SIGN_IN_PER_ACCOUNT, account_key)
+            self._refuse_over(conn, SIGN_IN_PER_ADDRESS, address_key)
+        user = self.store.user_by_email(email) if email else None
+        stored = self.store.password_hash_of(user["id"]) if user else None
+        right = check_password_hash(stored or _UNKNOWN_USER_HASH, str(password or ""))
+        with self.store.transaction() as conn:
+            if not (right and user and stored and user["active"]):
+                self._count(conn, SIGN_IN_PER_ACCOUNT, account_key)
+                self._count(conn, SIGN_IN_PER_ADDRESS, address_key)
+                user = None
+            else:
+                self.store.clear_events(conn, account_key)
+                self.store.update_user(conn, user["id"], last_login_at=now())
+        if user is None:  # raised after the commit, so that the failure is counted
+            raise NotAuthenticated("The email or password is not right, or the account is not active.")
+        return actor_of(user), user["session_version"]
+
+    def actor_for_session(self, user_id, session_version) -> Actor | None:
+        """The actor of a session cookie, while the account is active and its password unchanged."""
+        if not isinstance(user_id, int) or not isinstance(session_version, int):
+            return None
+        user = self.store.user(user_id)
+        if user is None or not user["active"] or user["session_version"] != session_version:
+            return None
+        return actor_of(user)
+
+    def session_version(self, user_id: int) -> int:
+        user = self.store.user(user_id)
+        if user is None:
+            raise NotFound("No such account.")
+        return user["session_version"]
+
+    def end_all_sessions(self, actor: Actor) -> None:
+        """Sign out everywhere: every session cookie of this account stops working."""
+        assert actor.user_id is not None
+        with self.store.transaction() as conn:
+            self.store.end_sessions(conn, actor.user_id)
+
+    def change_password(self, actor: Actor, current: str, new: str) -> int:
+        """Returns the new session version (this session stays signed in, the others end)."""
+        if actor.user_id is None or actor.email is None:
+            raise Forbidden("Only a signed-in account changes its password.")
+        stored = self.store.password_hash_of(actor.user_id)
+        if not stored or not check_password_hash(stored, str(current or "")):
+            raise ValidationFailed(
+                "The current password is not right.", [{"field": "current", "message": "Not right."}]
+            )
+        hashed = generate_password_hash(check_password_rules(new, actor.email))
+        with self.store.transaction() as conn:
+            self.store.set_password(conn, actor.user_id, hashed)
+        return self.session_version(actor.user_id)
+
+    def _refuse_over(self, conn, limit: RateLimit, key: str) -> None:
+        if self.store.count_events(conn, key, now() - limit.window) >= limit.limit:
+            minutes = int(limit.window.total_seconds() // 60)
+            raise TooManyRequests(f"Too many attempts; wait {minutes} minutes and try again.")
+
+    def _count(self, conn, limit: RateLimit, key: str) -> None:
+        self.store.add_event(conn, key, prune_before=now() - limit.window)
+
+    def rate_limited(self, limit: RateLimit, key: str) -> None:
+        """Count one event of ``key`` and refuse it when ``limit`` is already reached (forms that
+        anyone may send: applications, reset requests)."""
+        with self.store.transaction() as conn:
+            self._refuse_over(conn, limit, f"{limit.name}:{key}")
+            self._count(conn, limit, f"{limit.name}:{key}")
+
+    # single-use links ----------------------------------------------------------------------
+    def request_password_reset(self, email, address: str) -> None:
+        """Mails a reset link when the account exists and is active; says nothing either way, so
+        that the form does not tell who has an account."""
+        try:
+            email = normal_email(email)
+        except ValidationFailed:
+            return
+        self.rate_limited(RESET_PER_ADDRESS, address)
+        self.rate_limited(RESET_PER_ACCOUNT, email)
+        with self.store.transaction() as conn:
+            user = self.store.user_by_email(email, conn)
+            if user is None or not user["active"]:
+                return
+            self._send_link(conn, user["id"], email, RESET)
+        self._mail_written()
+
+    def link_owner(self, purpose: str, secret: str) -> dict:
+        """The account a live invitation or reset link belongs to (for the page that uses it)."""
+        user_id = self.store.action_token_user(purpose, str(secret), now())
+        user = self.store.user(user_id) if user_id is not None else None
+        if user is None or not user["active"]:
+            raise NotFound("This link is not valid: it has expired or has been used. Ask for a new one.")
+        return user
+
+    def use_link(self, purpose: str, secret: str, password: str) -> tuple[Actor, int]:
+        """Set the password an invitation or reset link asks for; the link then stops working and
+        the account is signed in (actor and session version)."""
+        with self.store.transaction() as conn:
+            user_id = self.store.action_token_user(purpose, str(secret), now(), conn)
+            user = self.store.user(user_id, conn) if user_id is not None else None
+            if user is None or not user["active"]:
+                raise NotFound("This link is not valid: it has expired or has been used. Ask for a new one.")
+            self.store.set_password(
+                conn, user["id"], generate_password_hash(check_password_rules(password, user["email"]))
+            )
+            self.store.use_action_token(conn, str(secret))
+            self.store.update_user(conn, user["id"], last_login_at=now())
+            action = "invitation_accepted" if purpose == INVITE else "password_reset"
+            self.store.append_audit(
+                conn, [audit_entry(actor_of(user), user["museum"], None, action, None, {"user": user["id"]})]
+            )
+        return actor_of(user), self.session_version(user["id"])
+
+    def _send_link(self, conn, user_id: int, email: str, purpose: str) -> None:
+        secret = secrets.token_urlsafe(32)
+        lifetime = INVITATION_LIFETIME if purpose == INVITE else RESET_LIFETIME
+        self.store.add_action_token(conn, user_id, purpose, secret, now() + lifetime)
+        path = "invitation" if purpose == INVITE else "reset"
+        link = f"{self.base_url}/account/{path}/{secret}"
+        if purpose == INVITE:
+            subject = "Your invitation to the Virtual Collection of Masterpieces"
+            body = (
+                "You have been invited to curate records in the Virtual Collection of Masterpieces.\n\n"
+                f"Choose your password here (the link works once, for {INVITATION_LIFETIME.days} days):\n{link}\n"
+            )
+        else:
+            subject = "Reset your password: Virtual Collection of Masterpieces"
+            hours = int(RESET_LIFETIME.total_seconds() // 3600)
+            body = (
+                "Someone (we hope you) asked to reset the password of this account.\n\n"
+                f"Choose a new password here (the link works once, for {hours} hours):\n{link}\n\n"
+                "If it was not you, ignore this mail: your password stays as it is.\n"
+            )
+        self.store.queue_mail(conn, email, subject, body)
+
+    # mail ----------------------------------------------------------------------------------
+    def _mail_written(self) -> None:
+        """After a commit that queued mail: send it now; what the server refuses is retried later."""
+        self.send_mail()
+
+    def send_mail(self, limit: int = 50) -> tuple[int, int]:
+        """Send queued mail: (sent, failed). A failure stays queued for the next try."""
+        sent = failed = 0
+        for mail in self.store.pending_mail(limit):
+            try:
+                self.mailer.send(mail["recipient"], mail["subject"], mail["body"])
+            except Exception as error:  # smtplib raises OSError and SMTPException; the mail stays queued
+                self.store.mail_failed(mail["id"], f"{type(error).__name__}: {error}")
+                failed += 1
+            else:
+                self.store.mail_sent(mail["id"])
+                sent += 1
+        return sent, failed
+
+
+def _name(name) -> str:
+    text = " ".join(str(name or "").split())
+    if not 1 <= len(text) <= 200:
+        raise ValidationFailed("Give the person's name.", [{"field": "name", "message": "Required."}])
+    return text
