@@ -11,6 +11,7 @@ from hypothesis import settings
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
+from tests.mail_sink import MailSink
 from tests.support import PASSWORD, PostgresTemplates, SqliteTemplates, fresh_database, require, sign_in
 
 # property tests check behaviour, not speed (the benchmarks do that): a loaded CI machine must not fail them
@@ -51,6 +52,15 @@ def database_url(request, database_kind, tmp_path, sqlite_templates):
     postgres = request.getfixturevalue("postgres_templates") if database_kind == "postgresql" else None
     with fresh_database(database_kind, tmp_path / "data", sqlite_templates, postgres) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def mail_sink():
+    """An SMTP server the app under test sends to when a test folder's ``app_settings`` include
+    ``mail_sink.settings()``; each test reads only the mail to its own addresses."""
+    sink = MailSink().start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ above this module touches the store or the media folder.
 
 from catalogue.service.accounts import AccountRules
 from catalogue.service.base import Outcome
+from catalogue.service.bulk import BulkUploadRules
+from catalogue.service.curation import CurationRules
 from catalogue.service.images import ImageFile, PublicImage
+from catalogue.service.membership import MembershipRules
 from catalogue.service.museums import MuseumPage, MuseumRules
 from catalogue.service.records import RecordRules, content_hash, validate_record
 from catalogue.service.tokens import TokenRules
@@ -17,6 +20,8 @@ from catalogue.service.tokens import TokenRules
 __all__ = ["CatalogueService", "ImageFile", "MuseumPage", "Outcome", "PublicImage", "content_hash", "validate_record"]
 
 
-class CatalogueService(RecordRules, MuseumRules, TokenRules, AccountRules):
+class CatalogueService(
+    RecordRules, MuseumRules, TokenRules, AccountRules, MembershipRules, CurationRules, BulkUploadRules
+):
     """The one service: records (with their images and images named by URL), museums, tokens and
     accounts, each part in its own module of this package."""

@@ -78,15 +78,24 @@ class AccountRules(ServiceBase):
             self.museum(museum)
         hashed = generate_password_hash(check_password_rules(password, email)) if password is not None else None
         with self.store.transaction() as conn:
-            if self.store.user_by_email(email, conn) is not None:
-                raise Conflict(f"There is already an account for {email}.")
-            user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed)
-            if hashed is None:
-                self._send_link(conn, user_id, email, INVITE)
-            self.store.append_audit(
-                conn, [audit_entry(actor, museum, None, "user_created", None, {"user": user_id, "role": role})]
-            )
+            user_id = self._add_account(conn, actor, email, name, role, museum, hashed)
         self._mail_written()
+        return user_id
+
+    def _add_account(
+        self, conn, actor: Actor, email: str, name: str, role: str, museum: str | None, hashed: str | None
+    ) -> int:
+        """The account's row, its audit entry and (without a password) its invitation mail, in the
+        caller's transaction (membership approval creates the museum in the same one). The caller
+        has checked the rights and calls ``_mail_written()`` after the commit."""
+        if self.store.user_by_email(email, conn) is not None:
+            raise Conflict(f"There is already an account for {email}.")
+        user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed)
+        if hashed is None:
+            self._send_link(conn, user_id, email, INVITE)
+        self.store.append_audit(
+            conn, [audit_entry(actor, museum, None, "user_created", None, {"user": user_id, "role": role})]
+        )
         return user_id
 
     def invite(self, actor: Actor, museum: str, email, name: str, role: str = CURATOR) -> int:

@@ -14,7 +14,11 @@ from catalogue.store import migrate
 from catalogue.store import tables as t
 from catalogue.store.accounts import AccountQueries
 from catalogue.store.clock import aware, now
+from catalogue.store.curation import CurationQueries
 from catalogue.store.image_sources import ImageSourceQueries
+from catalogue.store.imports import ImportQueries
+from catalogue.store.membership import MembershipQueries
+from catalogue.store.revisions import RevisionQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
 WRITE_OPTION = "catalogue_writes"
@@ -41,7 +45,7 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN DEFERRED")
 
 
-class Store(AccountQueries, ImageSourceQueries):
+class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueries, ImportQueries, RevisionQueries):
     def __init__(self, url: str):
         self.url = url
         options: dict = {}

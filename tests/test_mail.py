@@ -1,0 +1,31 @@
+"""Mail leaves through SMTP after the change that causes it has committed; a server that refuses
+it leaves the mail queued for the next try, and a sent mail keeps no body (it may hold a link)."""
+
+import pytest
+
+from catalogue.cli import cli_actor
+
+
+@pytest.fixture
+def app_settings(mail_sink):
+    return mail_sink.settings()
+
+
+def test_an_invitation_arrives_with_a_link_to_choose_a_password(service, museum, mail_sink):
+    service.create_account(cli_actor(), "ada@tate.example", "Ada", "curator", museum.code)
+    mail = mail_sink.wait_for("ada@tate.example")
+    assert "invitation" in mail.subject.lower()
+    assert mail.path_of_link().startswith("/account/invitation/")
+    assert service.store.pending_mail() == []
+
+
+def test_mail_the_server_refuses_stays_queued(app, service, museum, mail_sink):
+    from catalogue.mail import Mailer
+
+    service.mailer = Mailer(server="127.0.0.1", port=1)  # nothing listens there
+    service.create_account(cli_actor(), "grace@tate.example", "Grace", "curator", museum.code)
+    [queued] = service.store.pending_mail()
+    assert queued["attempts"] == 1 and queued["last_error"]
+    service.mailer = Mailer.from_config(app.config)
+    assert service.send_mail() == (1, 0)
+    assert mail_sink.wait_for("grace@tate.example").links
