@@ -41,7 +41,9 @@ DEFAULTS = {
     "MAIL_USERNAME": "",
     "MAIL_PASSWORD": "",
     "MAIL_SENDER": "catalogue@localhost",
+    "MAIL_SEND_SECONDS": 60,  # retry queued mail on this timer (0: never)
     "SESSION_HOURS": 12,  # a curator's sign-in lasts this long
+    "BULK_IMPORT_SECONDS": 10,  # pick up bulk uploads waiting or left unfinished on this timer (0: never)
     **IIIF_SETTINGS,  # IIIF_MAX_WIDTH/HEIGHT/AREA (Image API limits), IIIF_CACHE_BYTES, IIIF_RENDER_SLOTS
 }
 INTEGER_SETTINGS = {
@@ -56,6 +58,7 @@ INTEGER_SETTINGS = {
     *IIIF_SETTINGS,
 }
 NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS", "IMAGE_FETCH_SECONDS", "IMAGE_FETCH_TIMEOUT", "SESSION_HOURS"}
+NUMBER_SETTINGS |= {"MAIL_SEND_SECONDS", "BULK_IMPORT_SECONDS"}
 BOOLEAN_SETTINGS = {"INDEX_SYNC", "MAIL_USE_TLS"}
 
 

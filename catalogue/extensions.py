@@ -55,6 +55,13 @@ def init_app(app: Flask) -> None:
         drain = _sync_drain(indexer)
         job = Repeating("outbox-drain", interval, lambda: store.schema_is_current() and drain())
         app.before_request(_once(job.start))
+    if app.config["MAIL_SEND_SECONDS"] > 0:  # mail the SMTP server refused at first is retried
+        job = Repeating("mail", app.config["MAIL_SEND_SECONDS"], _guarded(service, "sending mail", service.send_mail))
+        app.before_request(_once(job.start))
+    if app.config["BULK_IMPORT_SECONDS"] > 0:  # bulk uploads a process left unfinished are picked up
+        work = _guarded(service, "running bulk uploads", service.run_pending_imports)
+        job = Repeating("bulk-imports", app.config["BULK_IMPORT_SECONDS"], work)
+        app.before_request(_once(job.start))
     if app.config["IMAGE_FETCH_SECONDS"] > 0:
         job = Repeating("image-fetch", app.config["IMAGE_FETCH_SECONDS"], _fetch_due_images(service))
         app.extensions["image_fetch_job"] = job
@@ -120,6 +127,19 @@ class Repeating:
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             self.work()
+
+
+def _guarded(service: CatalogueService, what: str, work):
+    """A timer's work: only on a current schema, and a failure is logged, never the end of the timer."""
+
+    def run() -> None:
+        try:
+            if service.store.schema_is_current():
+                work()
+        except Exception:
+            log.exception("%s failed; it is tried again on the next tick", what)
+
+    return run
 
 
 def _fetch_due_images(service: CatalogueService):

@@ -82,6 +82,8 @@ def app(tmp_path, app_settings, database_url):
             "SEARCH_BACKEND": "embedded",
             "INDEX_DRAIN_SECONDS": 0,
             "IMAGE_FETCH_SECONDS": 0,  # tests fetch images by URL when they mean to
+            "MAIL_SEND_SECONDS": 0,  # mail is sent right after each change; tests retry it themselves
+            "BULK_IMPORT_SECONDS": 0,  # tests run pending bulk uploads themselves
             **app_settings,
         }
     )
