@@ -1,0 +1,225 @@
+"""Who may change what: every write endpoint of the catalogue (HTML forms and the JSON API) is tried
+by every kind of person (anonymous, a curator of museum A, a museum admin of A, a curator of B, a
+secretariat admin) against things of museum A and of museum B. Exactly the allowed combinations
+succeed; every other one is refused with 401 or 403 and leaves the database and the media folder
+exactly as they were.
+
+A new write endpoint fails ``test_every_write_endpoint_is_in_the_matrix`` until it is added here, so
+the matrix stays complete. The world (museums, records, images, accounts with their sessions and
+tokens) is built once; each case runs on a fresh copy of it."""
+
+import hashlib
+import io
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from catalogue import create_app
+from catalogue.cli import cli_actor
+from catalogue.store import tables as t
+from tests.support import PASSWORD, csrf_token, image_bytes, make_app, record_payload, sign_in
+
+ACTORS = ("anonymous", "curator_a", "museum_admin_a", "curator_b", "secretariat")
+MUSEUMS = {"A": "tate", "B": "tnm"}
+ROLES = {"curator_a": ("curator", "A"), "museum_admin_a": ("museum_admin", "A"), "curator_b": ("curator", "B")}
+SESSION_COOKIE = "catalogue_session"
+# rows whose change is not a change of what is stored: a token's last use, a sign-in's time
+VOLATILE = {("tokens", "last_used_at"), ("users", "last_login_at")}
+SKIPPED_TABLES = {"rate_events"}
+
+
+# the world ----------------------------------------------------------------------------------
+@dataclass
+class Person:
+    role: str
+    museum: str | None
+    email: str | None = None
+    user_id: int | None = None
+    cookie: str | None = None
+    csrf: str | None = None
+    token: str | None = None
+
+
+@dataclass
+class World:
+    folder: Path
+    people: dict[str, Person] = field(default_factory=dict)
+    records: dict[str, dict] = field(default_factory=dict)  # "A"/"B" -> {"id", "local_id", "image"}
+    extra: dict = field(default_factory=dict)  # what endpoints of later parts need (accounts to manage, ...)
+
+
+def _settings(folder: Path) -> dict:
+    return {"DATA_DIR": str(folder), "BASE_URL": "http://catalogue.test", "MAX_IMAGE_BYTES": 2_000_000}
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory) -> World:
+    folder = tmp_path_factory.mktemp("matrix-world")
+    app = make_app(_settings(folder))
+    service = app.extensions["catalogue"]
+    built = World(folder)
+    for side, code in MUSEUMS.items():
+        country = "GB" if side == "A" else "JP"
+        service.register_museum(
+            cli_actor(), {"code": code, "names": {"en": [code.upper()]}, "country": country, "status": "member"}
+        )
+        outcome = service.upsert(cli_actor(), code, record_payload(f"{side}-1"))
+        [image] = service.add_images(cli_actor(), code, f"{side}-1", [(image_bytes(), "a.jpg")])
+        service.upsert(cli_actor(), code, record_payload(f"{side}-draft", status="draft"))
+        built.records[side] = {"id": outcome.record_id, "local_id": f"{side}-1", "image": image.id, "code": code}
+    for name in ACTORS:
+        built.people[name] = _person(app, service, name)
+    app.extensions["catalogue"].store.dispose()
+    return built
+
+
+def _person(app, service, name: str) -> Person:
+    client = app.test_client()
+    if name == "anonymous":
+        token = csrf_token(client, "/account/sign-in")
+        return Person("public", None, cookie=_cookie(client), csrf=token)
+    role, side = ROLES.get(name, ("admin", None))
+    museum = MUSEUMS[side] if side else None
+    email = f"{name}@example.org"
+    user_id = service.create_account(cli_actor(), email, name.replace("_", " ").title(), role, museum, PASSWORD)
+    assert sign_in(client, email).status_code == 302
+    actor, _version = service.authenticate(email, PASSWORD, "matrix")
+    token, _token_id = service.create_own_token(actor, "matrix")
+    return Person(role, museum, email, user_id, _cookie(client), csrf_token(client, "/curate/"), token)
+
+
+def _cookie(client) -> str:
+    cookie = client.get_cookie(SESSION_COOKIE)
+    assert cookie is not None
+    return cookie.value
+
+
+@pytest.fixture
+def fresh(world, tmp_path):
+    """A copy of the world for one case: its database and media, and an app on them."""
+    folder = tmp_path / "world"
+    shutil.copytree(world.folder, folder)
+    app = create_app(
+        {
+            **_settings(folder),
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{folder / 'catalogue.sqlite3'}",
+            "INDEX_DRAIN_SECONDS": 0,
+            "IMAGE_FETCH_SECONDS": 0,
+            "MAIL_SEND_SECONDS": 0,
+            "BULK_IMPORT_SECONDS": 0,
+        }
+    )
+    yield app
+    app.extensions["catalogue"].store.dispose()
+
+
+def fingerprint(app) -> str:
+    """Everything stored: every row of every table (but the volatile columns) and every media file."""
+    digest = hashlib.sha256()
+    store = app.extensions["catalogue"].store
+    with store.engine.connect() as conn:
+        for name, table in sorted(t.metadata.tables.items()):
+            if name in SKIPPED_TABLES:
+                continue
+            columns = [c for c in table.columns if (name, c.name) not in VOLATILE]
+            rows = conn.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
+            digest.update(f"{name}:{rows!r}".encode())
+    data_dir = Path(app.config["DATA_DIR"])
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and "search" not in path.parts and not path.name.startswith("catalogue.sqlite3"):
+            digest.update(f"{path.relative_to(data_dir)}:{path.stat().st_size}".encode())
+    return digest.hexdigest()
+
+
+# the endpoints ------------------------------------------------------------------------------
+def may_write(person: Person, side: str) -> bool:
+    return person.role == "admin" or (person.role in ("curator", "museum_admin") and person.museum == MUSEUMS[side])
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write endpoint: how to call it on things of museum A or B, and who may."""
+
+    endpoint: str
+    method: str
+    call: Callable  # (client, world, person, side) -> response
+    allowed: Callable = may_write  # (person, side) -> bool
+    json_api: bool = False
+
+
+def api(method: str, path: Callable, body: Callable | None = None, files: bool = False):
+    def call(client, world, person, side):
+        headers = {"Authorization": f"Bearer {person.token}"} if person.token else {}
+        record = world.records[side]
+        if files:
+            data = {"file": [(io.BytesIO(image_bytes(color=(1, 2, 3))), "new.jpg")]}
+            return client.open(path(record), method=method, headers=headers, data=data)
+        return client.open(path(record), method=method, headers=headers, json=body(record) if body else None)
+
+    return call
+
+
+def objects_of(record) -> str:
+    return f"/api/museums/{record['code']}/objects"
+
+
+def one_object(record) -> str:
+    return f"{objects_of(record)}/{record['local_id']}"
+
+
+WRITES = [
+    Write(
+        "api.create_objects",
+        "POST",
+        api("POST", objects_of, lambda r: record_payload(r["local_id"], title="Changed")),
+        json_api=True,
+    ),
+    Write(
+        "api.put_object",
+        "PUT",
+        api("PUT", one_object, lambda r: record_payload(r["local_id"], title="Changed")),
+        json_api=True,
+    ),
+    Write("api.delete_object", "DELETE", api("DELETE", one_object), json_api=True),
+    Write("api.add_images", "POST", api("POST", lambda r: f"{one_object(r)}/images", files=True), json_api=True),
+]
+# forms anyone may send (they change nothing of a museum's, or only the sender's own session)
+OPEN_FORMS = {("account.sign_in", "POST"), ("account.sign_out", "POST")}
+
+
+def test_every_write_endpoint_is_in_the_matrix(app):
+    writes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method in ("POST", "PUT", "PATCH", "DELETE")
+    }
+    assert writes - OPEN_FORMS == {(w.endpoint, w.method) for w in WRITES}
+
+
+CASES = [(w, actor, side) for w in WRITES for actor in ACTORS for side in MUSEUMS]
+
+
+@pytest.mark.parametrize(
+    ("write", "actor", "side"), CASES, ids=[f"{w.endpoint}-{w.method}-{a}-{s}" for w, a, s in CASES]
+)
+def test_only_the_allowed_combinations_change_anything(fresh, world, write, actor, side):
+    person = world.people[actor]
+    client = fresh.test_client()
+    if person.cookie and not write.json_api:
+        client.set_cookie(SESSION_COOKIE, person.cookie, domain="localhost")
+    before = fingerprint(fresh)
+    response = write.call(client, world, person, side)
+    after = fingerprint(fresh)
+    if write.allowed(person, side):
+        assert response.status_code < 400, (response.status_code, response.get_data(as_text=True)[:300])
+        assert after != before, "an allowed write changed nothing"
+    else:
+        expected = 401 if person.role == "public" else 403
+        assert response.status_code == expected, (response.status_code, response.get_data(as_text=True)[:300])
+        assert after == before, "a refused write changed what is stored"
