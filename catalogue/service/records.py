@@ -1,18 +1,32 @@
-"""Records: who may read which (drafts and withdrawn records stay private), and upserts by (museum,
-local id) with revisions, optimistic locking, audit and index outbox entries in one transaction."""
+"""Records: who may read which (drafts and withdrawn records stay private), upserts by (museum,
+local id), status changes and reverts, each a new revision written with its audit entry (a field
+diff), its kept body (the history) and its index outbox entry in one transaction."""
 
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from marshmallow import ValidationError
 
-from catalogue.errors import Conflict, Gone, NotFound, PreconditionFailed, ValidationFailed
-from catalogue.models import PUBLIC, WITHDRAWN, Actor, ObjectRecord, index_operation, is_public, public_id, record_etag
-from catalogue.records.schema import IMAGE_SOURCES_KEY, WARNINGS_KEY, field_errors, load_record
+from catalogue.errors import Conflict, Forbidden, Gone, NotFound, PreconditionFailed, ValidationFailed
+from catalogue.models import (
+    DRAFT,
+    PUBLIC,
+    PUBLISHED,
+    WITHDRAWN,
+    Actor,
+    ObjectRecord,
+    index_operation,
+    is_public,
+    public_id,
+    record_etag,
+)
+from catalogue.records.schema import IMAGE_SOURCES_KEY, STATUSES, WARNINGS_KEY, field_errors, load_record
 from catalogue.service.base import Outcome, audit_entry
 from catalogue.service.image_sources import ImageSourceRules
 from catalogue.store import now
+from catalogue.store.clock import aware
 
 
 def content_hash(body: dict) -> str:
@@ -78,7 +92,7 @@ class RecordRules(ImageSourceRules):
         dry_run: bool = False,
         if_match: str | None = None,
     ) -> list[Outcome]:
-        """Write validated records in one transaction with their audit and outbox entries.
+        """Write validated records in one transaction with their kept revisions, audit and outbox entries.
 
         With ``dry_run`` the outcomes are worked out against the stored rows and nothing is written.
         """
@@ -94,6 +108,7 @@ class RecordRules(ImageSourceRules):
             self.store.insert_records(conn, plan.inserts)
             self.store.update_records(conn, plan.updates)
             self.store.update_records(conn, plan.warning_updates)
+            self.store.add_revisions(conn, plan.revisions)
             self.store.append_audit(conn, plan.audit)
             self.store.enqueue(conn, plan.outbox)
             queued = self._queue_image_sources(conn, actor, museum_code, bodies, plan.outcomes)
@@ -105,37 +120,194 @@ class RecordRules(ImageSourceRules):
 
     def withdraw(self, actor: Actor, museum_code: str, local_id: str) -> Outcome:
         """Withdraw a record: it leaves the public catalogue, a tombstone stays for the index."""
+        return self.change_status(actor, museum_code, local_id, WITHDRAWN)
+
+    def check_may_write(self, actor: Actor, museum_code: str) -> None:
+        """Refuse at once an actor who may not write this museum's records: the API asks this before
+        it reads the body, so a token of one museum learns nothing about another from its answers."""
+        if not actor.may_write(museum_code):
+            raise Forbidden(f"{actor.name} may not change records of {museum_code!r}.")
+
+    def curated_record(self, actor: Actor, record_id: str) -> ObjectRecord:
+        """A record in any status, for the curator pages of its museum (Forbidden to anyone else)."""
+        record = self.store.get_record(record_id)
+        if record is None:
+            raise NotFound(f"No object with id {record_id!r}.")
+        self.check_may_write(actor, record.museum)
+        return record
+
+    def change_status(
+        self, actor: Actor, museum_code: str, local_id: str, status: str, expected_revision: int | None = None
+    ) -> Outcome:
+        """Publish, unpublish (back to draft) or withdraw a record: a new revision with only its
+        status changed. The outcome's action is ``published``, ``unpublished`` or ``withdrawn``
+        (``unchanged`` when it already had that status)."""
+        if status not in STATUSES:
+            raise ValidationFailed(
+                f"Unknown status {status!r}.",
+                [{"field": "status", "message": f"One of {', '.join(STATUSES)}."}],
+            )
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
             row = self._existing(conn, museum_code, local_id)
-            if row["status"] == WITHDRAWN:
+            _check_preconditions(museum_code, local_id, row, expected_revision, None)
+            if row["status"] == status:
                 return Outcome("unchanged", row["id"], local_id, row["revision"])
-            revision = row["revision"] + 1
-            body = {**row["body"], "status": WITHDRAWN}
-            self.store.update_records(
-                conn,
-                [
-                    {
-                        "_id": row["id"],
-                        "body": body,
-                        "content_hash": content_hash(body),
-                        "revision": revision,
-                        "status": WITHDRAWN,
-                        "updated_at": now(),
-                    }
-                ],
-            )
-            self.store.append_audit(
-                conn,
-                [
-                    audit_entry(
-                        actor, museum_code, row["id"], "withdraw", revision, {"status": [row["status"], WITHDRAWN]}
-                    )
-                ],
-            )
-            self.store.enqueue(conn, [(row["id"], revision, index_operation(WITHDRAWN))])
+            body = {**row["body"], "status": status}
+            revision = self._save_revision(conn, actor, museum_code, row, body, _STATUS_ACTIONS[status])
         self._written()
-        return Outcome("withdrawn", row["id"], local_id, revision)
+        return Outcome(_STATUS_OUTCOMES[status], row["id"], local_id, revision)
+
+    def revert(
+        self, actor: Actor, museum_code: str, local_id: str, revision: int, expected_revision: int | None = None
+    ) -> Outcome:
+        """Save revision ``revision``'s content as a new revision (history is never rewritten).
+
+        The status is part of the content: reverting to a revision that was published publishes the
+        record again, as reverting to a draft one unpublishes it, so the record is exactly what it
+        was then. Images are not part of the content and stay as they are. Reverting to what the
+        record holds now is ``unchanged``."""
+        with self.store.transaction() as conn:
+            self._writable_museum(actor, museum_code, conn)
+            row = self._existing(conn, museum_code, local_id)
+            _check_preconditions(museum_code, local_id, row, expected_revision, None)
+            kept = self.store.revision(row["id"], revision, conn)
+            if kept is None:
+                raise NotFound(f"Object {local_id!r} has no kept revision {revision}.")
+            if content_hash(kept["body"]) == row["content_hash"]:
+                return Outcome("unchanged", row["id"], local_id, row["revision"])
+            new = self._save_revision(conn, actor, museum_code, row, kept["body"], "revert", {"reverted_to": revision})
+        self._written()
+        return Outcome("reverted", row["id"], local_id, new)
+
+    def _save_revision(
+        self, conn, actor: Actor, museum_code: str, row: dict, body: dict, action: str, extra: dict | None = None
+    ) -> int:
+        """Write ``body`` as the record's next revision with its kept copy, audit entry and outbox entry."""
+        revision, stamp = row["revision"] + 1, now()
+        self.store.update_records(
+            conn,
+            [
+                {
+                    "_id": row["id"],
+                    "body": body,
+                    "content_hash": content_hash(body),
+                    "revision": revision,
+                    **_columns(body),
+                    "updated_at": stamp,
+                }
+            ],
+        )
+        self.store.add_revisions(conn, [revision_row(actor, row["id"], revision, body, stamp)])
+        changes = {**(extra or {}), "fields": field_diff(row["body"], body)}
+        self.store.append_audit(conn, [audit_entry(actor, museum_code, row["id"], action, revision, changes)])
+        self.store.enqueue(conn, [(row["id"], revision, index_operation(body["status"]))])
+        return revision
+
+    def record_history(self, actor: Actor, museum_code: str, local_id: str) -> list["HistoryEntry"]:
+        """What happened to a record, newest first: each kept revision with who, when, its status and
+        the field diff against the revision before it, and the other events of its audit log
+        (images added, removed, reordered, their alt text; image URLs that failed). Only the
+        museum's curators and admins and the secretariat may read it."""
+        self.check_may_write(actor, museum_code)
+        record = self.store.find_record(museum_code, local_id)
+        if record is None:
+            raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+        return history(self.store.revisions(record.id), self.store.audit_entries(record.id))
+
+
+def revision_row(actor: Actor, record_id: str, revision: int, body: dict, at: datetime) -> dict:
+    """The kept copy of one revision of a record (table record_revisions)."""
+    return {
+        "record_id": record_id,
+        "revision": revision,
+        "body": body,
+        "status": body["status"],
+        "actor": actor.name,
+        "at": at,
+    }
+
+
+def field_diff(old: dict | None, new: dict) -> dict[str, list]:
+    """Field name -> [old value, new value] for the fields that differ; on creation (``old`` None)
+    every field that holds something, with None as its old value. Values are kept whole."""
+    if old is None:
+        return {name: [None, value] for name, value in new.items() if value not in (None, "", [], {})}
+    names = sorted(set(old) | set(new))
+    return {name: [old.get(name), new.get(name)] for name in names if old.get(name) != new.get(name)}
+
+
+_STATUS_ACTIONS = {PUBLISHED: "publish", DRAFT: "unpublish", WITHDRAWN: "withdraw"}
+_STATUS_OUTCOMES = {PUBLISHED: "published", DRAFT: "unpublished", WITHDRAWN: "withdrawn"}
+BEFORE_HISTORY = "migration"  # the actor of revisions kept when history began (migration 0004)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a record's history: a kept revision of its content, or another audited event."""
+
+    at: datetime
+    actor: str
+    action: str  # create, update, publish, unpublish, withdraw, revert, images_added, ...
+    revision: int | None
+    status: str | None = None  # the record's status at this revision; None for other events
+    fields: dict[str, list] = field(default_factory=dict)  # name -> [old, new] against the revision before
+    details: dict = field(default_factory=dict)  # the audit entry's other changes (images, reverted_to)
+    kept: bool = False  # its content is kept, so the record can be reverted to it
+    first_kept: bool = False  # history began here: earlier contents were never kept, so no diff
+
+
+def history(revisions: list[dict], audit: list[dict]) -> list[HistoryEntry]:
+    """Kept revisions (oldest first) and audit entries, merged into one story, newest first. A
+    revision takes its action and details from the audit entry of the same revision; audit entries
+    that match no kept revision (older ones, image events) are told as they were logged."""
+    by_revision: dict[int, dict] = {}
+    events: list[dict] = []
+    for entry in audit:
+        if entry["revision"] is not None and entry["revision"] not in by_revision:
+            by_revision[entry["revision"]] = entry
+        else:
+            events.append(entry)
+    entries, previous = [], None
+    for kept in revisions:
+        logged = by_revision.pop(kept["revision"], None)
+        entries.append(_revision_entry(kept, logged, previous))
+        previous = kept
+    entries.extend(_event_entry(entry) for entry in [*by_revision.values(), *events])
+    return sorted(entries, key=lambda e: (e.at, e.revision or 0), reverse=True)
+
+
+def _revision_entry(kept: dict, logged: dict | None, previous: dict | None) -> HistoryEntry:
+    first_kept = previous is None and kept["actor"] == BEFORE_HISTORY and kept["revision"] > 1
+    details = {k: v for k, v in (logged or {}).get("changes", {}).items() if k != "fields"}
+    return HistoryEntry(
+        at=kept["at"],
+        actor=logged["actor"] if logged else kept["actor"],
+        action=logged["action"] if logged else ("create" if kept["revision"] == 1 else "update"),
+        revision=kept["revision"],
+        status=kept["status"],
+        fields={} if first_kept else field_diff(previous["body"] if previous else None, kept["body"]),
+        details=details,
+        kept=True,
+        first_kept=first_kept,
+    )
+
+
+def _event_entry(entry: dict) -> HistoryEntry:
+    changes = entry["changes"] or {}
+    fields = changes.get("fields")
+    if isinstance(fields, dict):  # a field diff whose revision's content was not kept
+        details = {k: v for k, v in changes.items() if k != "fields"}
+    else:  # an image event, or an audit entry from before field diffs (its "fields" names only)
+        fields, details = {}, changes
+    return HistoryEntry(
+        at=aware(entry["at"]),
+        actor=entry["actor"],
+        action=entry["action"],
+        revision=entry["revision"],
+        fields=fields,
+        details=details,
+    )
 
 
 class _Plan:
@@ -146,6 +318,7 @@ class _Plan:
         self.inserts: list[dict] = []
         self.updates: list[dict] = []
         self.audit: list[dict] = []
+        self.revisions: list[dict] = []
         self.outbox: list[tuple[str, int, str]] = []
         self.outcomes: list[Outcome] = []
         self.warning_updates: list[dict] = []
@@ -172,16 +345,14 @@ class _Plan:
                     "updated_at": stamp,
                 }
             )
-            self._done(
-                "created", record_id, local_id, 1, body["status"], {"fields": sorted(k for k, v in body.items() if v)}
-            )
+            self._done("created", record_id, local_id, 1, body, field_diff(None, body), stamp)
             return
         if existing["content_hash"] == digest:
             self.outcomes.append(Outcome("unchanged", existing["id"], local_id, existing["revision"]))
             if warnings != (existing["warnings"] or []):  # the warnings describe the last input
                 self.warning_updates.append({"_id": existing["id"], "warnings": warnings})
             return
-        revision = existing["revision"] + 1
+        revision, stamp = existing["revision"] + 1, now()
         self.updates.append(
             {
                 "_id": existing["id"],
@@ -190,26 +361,20 @@ class _Plan:
                 "revision": revision,
                 **_columns(body),
                 "warnings": warnings,
-                "updated_at": now(),
+                "updated_at": stamp,
             }
         )
-        changed = sorted(k for k in set(body) | set(existing["body"]) if body.get(k) != existing["body"].get(k))
         action = "withdraw" if body["status"] == WITHDRAWN and existing["status"] != WITHDRAWN else "update"
-        self._done("updated", existing["id"], local_id, revision, body["status"], {"fields": changed}, action)
-
-    def _done(self, outcome, record_id, local_id, revision, status, changes, action=None) -> None:
-        self.outcomes.append(Outcome(outcome, record_id, local_id, revision))
-        self.audit.append(
-            audit_entry(
-                self.actor,
-                self.museum,
-                record_id,
-                action or ("create" if outcome == "created" else "update"),
-                revision,
-                changes,
-            )
+        self._done(
+            "updated", existing["id"], local_id, revision, body, field_diff(existing["body"], body), stamp, action
         )
-        self.outbox.append((record_id, revision, index_operation(status)))
+
+    def _done(self, outcome, record_id, local_id, revision, body, diff, stamp, action=None) -> None:
+        self.outcomes.append(Outcome(outcome, record_id, local_id, revision))
+        action = action or ("create" if outcome == "created" else "update")
+        self.audit.append(audit_entry(self.actor, self.museum, record_id, action, revision, {"fields": diff}))
+        self.revisions.append(revision_row(self.actor, record_id, revision, body, stamp))
+        self.outbox.append((record_id, revision, index_operation(body["status"])))
 
 
 def _check_preconditions(

@@ -87,6 +87,14 @@ def token_actor() -> Actor | None:
     return actor
 
 
+def writer(code: str) -> Actor:
+    """The token's actor, once it is known to may write museum ``code``: authorization comes
+    before the body is read or validated, so another museum's token gets a 403 whatever it sends."""
+    actor = current_actor()
+    service().check_may_write(actor, code)
+    return actor
+
+
 def json_body():
     """The request's JSON; malformed or absurdly nested JSON (the parser recurses once per level, so
     10,000 nested arrays exhaust its stack) is a 400."""
@@ -154,7 +162,7 @@ def object_by_local_id(code, local_id):
 # curator writes ----------------------------------------------------------------------------
 @blueprint.post("/museums/<code>/objects")
 def create_objects(code):
-    actor, data = current_actor(), json_body()
+    actor, data = writer(code), json_body()
     if isinstance(data, list):
         limit = current_app.config["MAX_RECORDS_PER_REQUEST"]
         if len(data) > limit:
@@ -178,7 +186,7 @@ def create_objects(code):
 
 @blueprint.put("/museums/<code>/objects/<path:local_id>")
 def put_object(code, local_id):
-    actor, data = current_actor(), json_body()
+    actor, data = writer(code), json_body()
     if not isinstance(data, dict):
         raise ValidationFailed("Send one record as a JSON object.")
     if data.get("local_id", local_id) != local_id:
@@ -198,13 +206,13 @@ def _saved(actor: Actor, outcome) -> Response:
 
 @blueprint.delete("/museums/<code>/objects/<path:local_id>")
 def delete_object(code, local_id):
-    service().withdraw(current_actor(), code, local_id)
+    service().withdraw(writer(code), code, local_id)
     return "", 204
 
 
 @blueprint.post("/museums/<code>/objects/<path:local_id>/images")
 def add_images(code, local_id):
-    actor = current_actor()
+    actor = writer(code)
     if not request.mimetype == "multipart/form-data":
         raise UnsupportedType("Upload images as multipart/form-data with one or more 'file' parts.")
     files = request.files.getlist("file")

@@ -45,7 +45,7 @@ def test_every_change_is_audited_with_actor_and_changed_fields(service, museum):
     entries = service.store.audit_entries(first.record_id)
     assert [(e["action"], e["revision"]) for e in entries] == [("create", 1), ("update", 2)]
     assert entries[1]["actor"] == cli_actor().name
-    assert entries[1]["changes"] == {"fields": ["object_type"]}
+    assert entries[1]["changes"] == {"fields": {"object_type": ["print", "woodcut"]}}
 
 
 def test_every_change_is_queued_for_the_index(service, museum):

@@ -1,1 +1,123 @@
-"""(being written)"""
+"""A record's history on the curator pages: every revision newest first, who made it and when, a
+readable diff per field, and a form to revert to any older revision (itself a new revision).
+
+The page works without scripts: the revert form posts, and the history comes back (a redirect, so
+reloading it sends nothing twice) with a notice saying what happened."""
+
+from flask import redirect, render_template, request, url_for
+
+from catalogue.errors import Conflict, NotAuthenticated
+from catalogue.extensions import service
+from catalogue.i18n import N_, gettext
+from catalogue.models import Actor
+from catalogue.views.auth import signed_in, signed_in_actor
+from catalogue.views.curate import blueprint
+
+TRUNCATE_AT = 160  # characters of a value shown before the rest folds into a <details>
+ACTIONS = {
+    "create": N_("Created"),
+    "update": N_("Edited"),
+    "publish": N_("Published"),
+    "unpublish": N_("Unpublished (back to draft)"),
+    "withdraw": N_("Withdrawn"),
+    "revert": N_("Reverted"),
+    "images_added": N_("Images added"),
+    "image_removed": N_("Image removed"),
+    "images_reordered": N_("Images reordered"),
+    "image_alt_changed": N_("Alt text changed"),
+    "image_urls_queued": N_("Image addresses queued for fetching"),
+    "image_url_failed": N_("An image address could not be fetched"),
+}
+STATUSES = {"published": N_("published"), "draft": N_("draft"), "withdrawn": N_("withdrawn")}
+DETAILS = {
+    "reverted_to": N_("Reverted to revision"),
+    "images": N_("Images"),
+    "image": N_("Image"),
+    "fields": N_("Fields changed"),
+    "sha256": N_("File fingerprint (SHA-256)"),
+    "order": N_("Order"),
+    "alt": N_("Alt text"),
+    "url": N_("Address"),
+    "urls": N_("Addresses"),
+    "reason": N_("Reason"),
+}
+CHANGED_DETAILS = ("order", "alt")  # details logged as [before, after]
+
+
+@blueprint.get("/records/<record_id>/history")
+@signed_in
+def record_history(record_id):
+    return history_page(record_id)
+
+
+@blueprint.post("/records/<record_id>/revert/<int:revision>")
+@signed_in
+def revert_record(record_id, revision):
+    actor = _signed_in()
+    record = service().curated_record(actor, record_id)
+    try:
+        outcome = service().revert(actor, record.museum, record.local_id, revision, _expected_revision())
+    except Conflict as stale:
+        return history_page(record_id, 409, conflict=stale.message)
+    done = "reverted" if outcome.action == "reverted" else "unchanged"
+    return redirect(url_for(".record_history", record_id=record_id, done=done, to=revision), 303)
+
+
+def history_page(record_id: str, status: int = 200, conflict: str | None = None):
+    actor = _signed_in()
+    record = service().curated_record(actor, record_id)
+    entries = service().record_history(actor, record.museum, record.local_id)
+    page = render_template(
+        "curate/history.html",
+        record=record,
+        entries=entries,
+        notice=_notice(),
+        conflict=conflict,
+        plain=plain,
+        truncate_at=TRUNCATE_AT,
+        action_label=lambda action: gettext(ACTIONS[action]) if action in ACTIONS else action,
+        status_label=lambda value: gettext(STATUSES[value]) if value in STATUSES else value,
+        detail_label=lambda key: gettext(DETAILS[key]) if key in DETAILS else key,
+        changed_details=CHANGED_DETAILS,
+    )
+    return page, status
+
+
+def plain(value) -> str:
+    """A stored value as a person reads it: language maps as "en: …; ja: …", lists joined by commas,
+    nested objects as "key: value"; nothing at all as an empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dict):
+        parts = (f"{key}: {plain(item)}" for key, item in value.items() if item not in (None, "", [], {}))
+        return "; ".join(parts)
+    if isinstance(value, list):
+        items = [plain(item) for item in value]
+        return ", ".join(items) if not any(isinstance(item, dict) for item in value) else " | ".join(items)
+    return str(value)
+
+
+def _signed_in() -> Actor:
+    actor = signed_in_actor()
+    if actor is None:  # @signed_in lets nobody else in; this says so to the type checker too
+        raise NotAuthenticated("Sign in first.")
+    return actor
+
+
+def _expected_revision() -> int | None:
+    """The revision the page showed as current: reverting from a page that is out of date is a conflict."""
+    value = request.form.get("expected_revision", "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _notice() -> str | None:
+    done, to = request.args.get("done"), request.args.get("to", "")
+    if not (to.isascii() and to.isdigit()):
+        return None
+    if done == "reverted":
+        return gettext("The record was reverted to revision %(n)s; that is now its newest revision.") % {"n": to}
+    if done == "unchanged":
+        return gettext("Revision %(n)s holds what the record holds now: nothing changed.") % {"n": to}
+    return None
