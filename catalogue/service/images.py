@@ -1,5 +1,6 @@
-"""Images: uploads checked and stored once by content with their IIIF pyramid, and the public files
-and pyramids the pages and the Image API serve."""
+"""Images: uploads checked and stored once by content with their IIIF pyramid; a record's curators
+remove, reorder and describe them (alt text per language); and the public files and pyramids the
+pages and the Image API serve."""
 
 import time
 from dataclasses import dataclass
@@ -7,10 +8,10 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
-from catalogue.errors import NotFound, ValidationFailed
+from catalogue.errors import Forbidden, NotFound, ValidationFailed
 from catalogue.images import ALLOWED, check_image
-from catalogue.models import Actor, StoredImage, index_operation, is_public, public_id
-from catalogue.records.langmap import LanguageMap
+from catalogue.models import Actor, ObjectRecord, StoredImage, index_operation, is_public, public_id
+from catalogue.records.langmap import LanguageMap, is_valid_tag
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import now
 from iiif.pyramid import UnreadableImage
@@ -30,6 +31,14 @@ class ImageFile:
     path: Path
     mime: str
     etag: str
+
+
+@dataclass(frozen=True)
+class CuratedImage:
+    """An image as its curators see it: the stored image and the name of the file it came from."""
+
+    image: StoredImage
+    original_name: str | None
 
 
 class ImageRules(ServiceBase):
@@ -67,20 +76,108 @@ class ImageRules(ServiceBase):
                     added.append(entry)
                 stored.append(entry)
             if added:
-                revision = row["revision"] + 1
-                self.store.update_records(conn, [{"_id": row["id"], "revision": revision, "updated_at": now()}])
-                self.store.append_audit(
-                    conn,
-                    [
-                        audit_entry(
-                            actor, museum_code, row["id"], "images_added", revision, {"images": [i.id for i in added]}
-                        )
-                    ],
-                )
-                self.store.enqueue(conn, [(row["id"], revision, index_operation(row["status"]))])
+                self._image_revision(conn, actor, museum_code, row, "images_added", {"images": [i.id for i in added]})
         if added:
             self._written()
         return [self.store.image_by_id(entry.id) or entry for entry in stored]
+
+    def images_to_curate(self, actor: Actor, record_id: str) -> tuple[ObjectRecord, list[CuratedImage]]:
+        """A record (in any status) and its images in order, for the curator pages of its museum;
+        Forbidden to anyone who may not change its records."""
+        record = self.store.get_record(record_id)
+        if record is None:
+            raise NotFound(f"No object with id {record_id!r}.")
+        if not actor.may_write(record.museum):
+            raise Forbidden(f"{actor.name} may not change records of {record.museum!r}.")
+        return record, [CuratedImage(image, name) for image, name in self.store.record_images(record_id)]
+
+    def remove_image(self, actor: Actor, museum_code: str, local_id: str, image_id: str) -> list[StoredImage]:
+        """Detach one image from the record; the others close up (positions stay 0..n-1). The file
+        stays in the media store, which keeps each content once for every record that holds it.
+        Returns the record's images after the change."""
+
+        def remove(conn, row: dict, images: list[StoredImage]) -> dict:
+            gone = _one_of(images, image_id, local_id)
+            self.store.remove_image(conn, image_id)
+            rest = [image for image in images if image.id != image_id]
+            self.store.update_images(conn, _moved(rest))
+            return {"image": gone.id, "sha256": gone.sha256}
+
+        return self._change_images(actor, museum_code, local_id, "image_removed", remove)
+
+    def reorder_images(self, actor: Actor, museum_code: str, local_id: str, image_ids: list[str]) -> list[StoredImage]:
+        """Put the record's images in this order: ``image_ids`` names each of them exactly once. The
+        same order again is no change (no new revision)."""
+
+        def reorder(conn, row: dict, images: list[StoredImage]) -> dict | None:
+            current = [image.id for image in images]
+            if len(image_ids) != len(current) or set(image_ids) != set(current):
+                raise ValidationFailed(
+                    "The new order must name each of the object's images exactly once.",
+                    [{"field": "order", "message": f"Expected these images: {', '.join(current) or 'none'}."}],
+                )
+            if list(image_ids) == current:
+                return None
+            by_id = {image.id: image for image in images}
+            self.store.update_images(conn, _moved([by_id[image_id] for image_id in image_ids]))
+            return {"order": [current, list(image_ids)]}
+
+        return self._change_images(actor, museum_code, local_id, "images_reordered", reorder)
+
+    def set_image_alt(
+        self, actor: Actor, museum_code: str, local_id: str, image_id: str, alt: dict
+    ) -> list[StoredImage]:
+        """Replace an image's alt text: a map of language tag -> text (or texts), as records write
+        language maps. Empty texts are dropped; each tag must be a language tag (BCP 47, or
+        ``none``). The same text again is no change."""
+        alt_map = _alt_text(_checked_languages(alt))
+
+        def describe(conn, row: dict, images: list[StoredImage]) -> dict | None:
+            image = _one_of(images, image_id, local_id)
+            if image.alt == alt_map:
+                return None
+            self.store.update_images(conn, [{"_id": image.id, "alt": alt_map}])
+            return {"image": image.id, "alt": [image.alt, alt_map]}
+
+        return self._change_images(actor, museum_code, local_id, "image_alt_changed", describe)
+
+    def curated_image_file(self, actor: Actor, image_id: str) -> ImageFile:
+        """An image's thumbnail for the curator pages: also of drafts and withdrawn records, but
+        only for those who may change the record's museum."""
+        found = self.store.image_museum(image_id)
+        if found is None:
+            raise NotFound(f"No image with id {image_id!r}.")
+        image, museum = found
+        if not actor.may_write(museum):
+            raise Forbidden(f"{actor.name} may not change records of {museum!r}.")
+        return self._thumbnail_file(image)
+
+    def _change_images(self, actor: Actor, museum_code: str, local_id: str, action: str, change) -> list[StoredImage]:
+        """One change to a record's images, in one transaction: ``change(conn, row, images)`` writes
+        it and returns what the audit entry says, or None when nothing changed; then the record's
+        revision goes up once, with its kept copy, audit entry and outbox entry."""
+        with self.store.transaction() as conn:
+            self._writable_museum(actor, museum_code, conn)
+            row = self._existing(conn, museum_code, local_id)
+            images = [image for image, _name in self.store.record_images(row["id"], conn)]
+            changes = change(conn, row, images)
+            if changes is not None:
+                self._image_revision(conn, actor, museum_code, row, action, changes)
+            after = [image for image, _name in self.store.record_images(row["id"], conn)]
+        if changes is not None:
+            self._written()
+        return after
+
+    def _image_revision(self, conn, actor: Actor, museum_code: str, row: dict, action: str, changes: dict) -> int:
+        """The record's next revision for a change to its images: its content is unchanged (images
+        are not part of the body), but the manifest and the search document change with them."""
+        revision, stamp = row["revision"] + 1, now()
+        self.store.update_records(conn, [{"_id": row["id"], "revision": revision, "updated_at": stamp}])
+        kept = {"body": row["body"], "status": row["status"], "actor": actor.name, "at": stamp}
+        self.store.add_revisions(conn, [{"record_id": row["id"], "revision": revision, **kept}])
+        self.store.append_audit(conn, [audit_entry(actor, museum_code, row["id"], action, revision, changes)])
+        self.store.enqueue(conn, [(row["id"], revision, index_operation(row["status"]))])
+        return revision
 
     def image_file(self, image_id: str, variant: str) -> ImageFile:
         """The stored file of a public image: ``original`` or ``thumbnail``. Images of unpublished
@@ -93,6 +190,9 @@ class ImageRules(ServiceBase):
         extension, mime = ALLOWED[image.format]
         if variant == "original":
             return ImageFile(self.media.original_path(image.sha256, extension), mime, image.sha256)
+        return self._thumbnail_file(image)
+
+    def _thumbnail_file(self, image: StoredImage) -> ImageFile:
         path = self.media.fixed_size_path(image.sha256)
         if path is None or not path.exists():
             raise NotFound("This image's thumbnail has not been made yet (`catalogue derive` makes it).")
@@ -143,6 +243,39 @@ def _alt_text(alt) -> dict:
     try:
         return LanguageMap(max_length=2000).deserialize(alt)
     except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, list) else [str(error.messages)]
         raise ValidationFailed(
-            "The alt text is not valid.", [{"field": "alt", "message": str(error.messages)}]
+            "The alt text is not valid.", [{"field": "alt", "message": " ".join(map(str, messages))}]
         ) from None
+
+
+def _checked_languages(alt) -> dict:
+    """The alt text without its empty entries, every language of the rest named by a tag, with one
+    message per bad tag (a curator may type several languages at once)."""
+    if not isinstance(alt, dict):
+        raise ValidationFailed("The alt text is not valid.", [{"field": "alt", "message": "Expected a language map."}])
+    kept, errors = {}, []
+    for tag, texts in alt.items():
+        values = [texts] if isinstance(texts, str) else texts
+        if isinstance(values, list) and not any(isinstance(text, str) and text.strip() for text in values):
+            continue  # an empty text is dropped, whatever its language
+        if not isinstance(tag, str) or not tag.strip():
+            errors.append({"field": "alt", "message": "Say which language each alt text is in."})
+        elif not is_valid_tag(tag):
+            errors.append({"field": "alt", "message": f"{tag[:40]!r} is not a language tag (such as en, ja, zh-Hant)."})
+        kept[tag] = texts
+    if errors:
+        raise ValidationFailed("The alt text is not valid.", errors)
+    return kept
+
+
+def _one_of(images: list[StoredImage], image_id: str, local_id: str) -> StoredImage:
+    for image in images:
+        if image.id == image_id:
+            return image
+    raise NotFound(f"Object {local_id!r} has no image {image_id!r}.")
+
+
+def _moved(images: list[StoredImage]) -> list[dict]:
+    """Position updates that make ``images`` 0..n-1 in this order (only the rows that move)."""
+    return [{"_id": image.id, "position": n} for n, image in enumerate(images) if image.position != n]

@@ -327,6 +327,44 @@ class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueri
         rights = (row["record_body"].get("rights") or {}).get("image_rights")
         return _image(row), row["record_status"], rights
 
+    def image_museum(self, image_id: str) -> tuple[StoredImage, str] | None:
+        """An image with its record's museum: whose curators may see it before it is public."""
+        query = (
+            sa.select(t.images, t.records.c.museum.label("record_museum"))
+            .join(t.records, t.records.c.id == t.images.c.record_id)
+            .where(t.images.c.id == image_id)
+        )
+        with self.reading() as c:
+            row = c.execute(query).mappings().first()
+        return (_image(row), row["record_museum"]) if row else None
+
+    def record_images(self, record_id: str, conn: Connection | None = None) -> list[tuple[StoredImage, str | None]]:
+        """A record's images in order, each with the name of the file it was uploaded as. Pass
+        ``conn`` to read inside a write transaction."""
+        query = (
+            sa.select(t.images).where(t.images.c.record_id == record_id).order_by(t.images.c.position, t.images.c.id)
+        )
+        with self._conn(conn) as c:
+            return [(_image(row), row["original_name"]) for row in c.execute(query).mappings()]
+
+    def update_images(self, conn: Connection, rows: list[dict]) -> None:
+        """Rows of {"_id", and the columns to set (all rows the same ones)}: positions, alt text."""
+        if not rows:
+            return
+        statement = (
+            t.images.update()
+            .where(t.images.c.id == sa.bindparam("_id"))
+            .values({k: sa.bindparam(k) for k in rows[0] if k != "_id"})
+        )
+        conn.execute(statement, rows)
+
+    def remove_image(self, conn: Connection, image_id: str) -> None:
+        """Detach an image from its record. Its files stay in the media store: they are stored once by
+        content and another record may hold the same bytes. An image source that fetched it keeps
+        its state (the URL is not fetched again) but no longer names it."""
+        conn.execute(t.image_sources.update().where(t.image_sources.c.image_id == image_id).values(image_id=None))
+        conn.execute(t.images.delete().where(t.images.c.id == image_id))
+
     def all_images(self, chunk: int = 1000):
         """Every stored image, in id order, read in chunks."""
         last = ""

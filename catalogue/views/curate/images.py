@@ -1,1 +1,198 @@
-"""(being written)"""
+"""A record's images on the curator pages: upload several at once (with a progress bar when scripts
+run), alt text per language, reorder, remove, and the thumbnails of images not public yet.
+
+Every form works without scripts: it posts and the page comes back. The upload script sends the
+same form with ``Accept: application/json`` and gets JSON back, success or failure."""
+
+from flask import current_app, jsonify, redirect, render_template, request, send_file, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from catalogue.errors import CatalogueError, NotAuthenticated, NotFound, ValidationFailed
+from catalogue.extensions import service
+from catalogue.i18n import SUPPORTED, gettext
+from catalogue.models import Actor, ObjectRecord
+from catalogue.views.auth import signed_in, signed_in_actor
+from catalogue.views.curate import blueprint
+from catalogue.views.errors import MESSAGES, error_response
+
+NOTICES = ("uploaded", "removed", "alt", "order")  # what the page says after a form was sent
+ALT_LANGUAGES = (*SUPPORTED, "es", "it", "pt", "ru", "ar", "hi", "th", "vi", "id", "ms", "tr", "pl", "none")
+
+
+@blueprint.get("/records/<record_id>/images")
+@signed_in
+def record_images(record_id):
+    return images_page(record_id)
+
+
+@blueprint.post("/records/<record_id>/images")
+@signed_in
+def upload_images(record_id):
+    files = [part for part in request.files.getlist("file") if part.filename]
+    try:
+        record = _curated(record_id)  # inside: the upload script gets a refusal in JSON too
+        if not files:
+            raise ValidationFailed(gettext("Choose one or more image files to upload."))
+        uploads = [(part.read(), part.filename) for part in files]
+        stored = service().add_images(_me(), record.museum, record.local_id, uploads)
+    except CatalogueError as refused:
+        return upload_refused(record_id, refused.message, refused.status, refused.errors)
+    if asks_for_json():
+        message = uploaded_message(len(stored))
+        return jsonify({"message": message, "images": [image.id for image in stored]}), 201
+    return _back(record_id, "uploaded", count=len(stored))
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def request_too_large(error):
+    """A body over MAX_CONTENT_LENGTH is refused before any view runs (the CSRF check is the first
+    to read the form). For the image upload that is said on its own page, or in JSON to the upload
+    script; any other curator page answers as the app does everywhere else."""
+    if request.endpoint != "curate.upload_images" or signed_in_actor() is None:
+        return error_response(413, MESSAGES[413])
+    limit = _megabytes(request.max_content_length or 0)
+    message = gettext("These files are too large to send at once (the limit is %(limit)s MB).") % {"limit": limit}
+    try:
+        return upload_refused((request.view_args or {}).get("record_id", ""), message, 413)
+    except CatalogueError as refused:  # the record is gone, or not theirs: no page to show it on
+        return error_response(refused.status, refused.message)
+
+
+def upload_refused(record_id: str, message: str, status: int, errors: list | None = None):
+    if asks_for_json():
+        body = {"status": status, "message": message, **({"errors": errors} if errors else {})}
+        return jsonify(body), status
+    return images_page(record_id, status, upload_error=message)
+
+
+@blueprint.post("/records/<record_id>/images/<image_id>/remove")
+@signed_in
+def remove_image(record_id, image_id):
+    record = _curated(record_id)
+    service().remove_image(_me(), record.museum, record.local_id, image_id)
+    return _back(record_id, "removed")
+
+
+@blueprint.post("/records/<record_id>/images/order")
+@signed_in
+def order_images(record_id):
+    """Either the whole order (``order``: the image ids, in one field each or separated by commas)
+    or one step (``move`` = up or down, with ``image_id``), as the buttons beside each image send."""
+    record, images = service().images_to_curate(_me(), record_id)
+    current = [entry.image.id for entry in images]
+    try:
+        if request.form.get("move"):
+            order = moved(current, request.form.get("image_id", ""), request.form["move"])
+        else:
+            order = [part for field in request.form.getlist("order") for part in field.replace(",", " ").split()]
+        service().reorder_images(_me(), record.museum, record.local_id, order)
+    except ValidationFailed as refused:
+        return images_page(record_id, 400, order_error=refused.message)
+    moved_id = request.form.get("image_id")
+    return _back(record_id, "order", anchor=f"image-{moved_id}" if moved_id else "image-list")
+
+
+def moved(order: list[str], image_id: str, direction: str) -> list[str]:
+    """``order`` with one image a step up (earlier) or down; at either end it stays where it is."""
+    if image_id not in order:
+        raise NotFound(gettext("This object has no such image."))
+    if direction not in ("up", "down"):
+        raise ValidationFailed(gettext("Move an image up or down."))
+    index = order.index(image_id)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(order):
+        return order
+    order = list(order)
+    order[index], order[other] = order[other], order[index]
+    return order
+
+
+@blueprint.post("/records/<record_id>/images/<image_id>/alt")
+@signed_in
+def image_alt(record_id, image_id):
+    """The alt text form sends rows of (alt_lang, alt_text); rows in one language add up."""
+    record = _curated(record_id)
+    rows = list(zip(request.form.getlist("alt_lang"), request.form.getlist("alt_text")))
+    alt: dict[str, list[str]] = {}
+    for language, text in rows:
+        alt.setdefault(language.strip(), []).append(text)
+    try:
+        service().set_image_alt(_me(), record.museum, record.local_id, image_id, alt)
+    except ValidationFailed as refused:
+        messages = [error["message"] for error in refused.errors] or [refused.message]
+        alt_form = {"image_id": image_id, "rows": [row for row in rows if any(part.strip() for part in row)]}
+        return images_page(record_id, 400, alt_form={**alt_form, "errors": messages})
+    return _back(record_id, "alt", anchor=f"image-{image_id}")
+
+
+@blueprint.get("/images/<image_id>/thumbnail")
+@signed_in
+def image_thumbnail(image_id):
+    """Drafts' images are not public: their curators see them through this route."""
+    image = service().curated_image_file(_me(), image_id)
+    return send_file(image.path, mimetype=image.mime, etag=image.etag, conditional=True, max_age=0)
+
+
+def images_page(record_id: str, status: int = 200, **form):
+    record, images = service().images_to_curate(_me(), record_id)
+    page = render_template(
+        "curate/images.html",
+        record=record,
+        images=images,
+        notice=_notice(),
+        alt_languages=ALT_LANGUAGES,
+        alt_rows=alt_rows,
+        max_image_mb=_megabytes(service().max_image_bytes),
+        **form,
+    )
+    return page, status
+
+
+def alt_rows(alt: dict | None) -> list[tuple[str, str]]:
+    """A language map as the form's rows: (language, text), a row per text."""
+    return [(tag, text) for tag, texts in (alt or {}).items() for text in texts]
+
+
+def asks_for_json() -> bool:
+    """The upload script asks for JSON; a browser posting the form asks for HTML."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _me() -> Actor:
+    """The signed-in actor (``@signed_in`` made sure there is one)."""
+    actor = signed_in_actor()
+    if actor is None:
+        raise NotAuthenticated("Sign in first.")
+    return actor
+
+
+def _curated(record_id: str) -> ObjectRecord:
+    return service().images_to_curate(_me(), record_id)[0]
+
+
+def _back(record_id: str, done: str, anchor: str = "image-list", **args):
+    """After a change, the page again (a GET, so reloading it sends nothing twice)."""
+    return redirect(url_for(".record_images", record_id=record_id, done=done, _anchor=anchor, **args), 303)
+
+
+def uploaded_message(count: int) -> str:
+    translations = current_app.extensions["translations"]
+    return translations.ngettext("%(num)d image uploaded.", "%(num)d images uploaded.", count) % {"num": count}
+
+
+def _notice() -> str | None:
+    done = request.args.get("done")
+    if done not in NOTICES:
+        return None
+    if done == "uploaded":
+        count = request.args.get("count", "")
+        return uploaded_message(int(count)) if count.isascii() and count.isdigit() and len(count) < 7 else None
+    return {
+        "removed": gettext("The image was removed."),
+        "alt": gettext("The alt text was saved."),
+        "order": gettext("The new order was saved."),
+    }[done]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.0f}" if size >= 1_000_000 else f"{size / 1_000_000:.2f}"
