@@ -1,7 +1,213 @@
-"""Membership: the public application form, and the secretariat's review (approve: the museum and its first admin's invitation; reject: a reason)."""
+"""Membership: the public application form, and the secretariat's review (approve: the museum and
+its first admin's invitation; reject: a reason)."""
 
-from catalogue.service.base import ServiceBase
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy.engine import Connection
+
+from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from catalogue.membership import (
+    APPROVED,
+    MAX_DECISION_NOTE,
+    PENDING,
+    REJECTED,
+    STATES,
+    code_from_name,
+    load_application,
+)
+from catalogue.models import ADMIN, MUSEUM_ADMIN, Actor, Museum
+from catalogue.museums import load_museum
+from catalogue.records.langmap import pick
+from catalogue.service.accounts import RateLimit
+from catalogue.service.base import ServiceBase, audit_entry
+from catalogue.text import clean_block
+
+APPLICATIONS_PER_ADDRESS = RateLimit("application-address", 5, timedelta(hours=1))
+NETWORK = "Virtual Collection of Masterpieces"
 
 
 class MembershipRules(ServiceBase):
-    pass
+    # from AccountRules, a sibling part of the one service class
+    rate_limited: Callable[[RateLimit, str], None]
+    _add_account: Callable[[Connection, Actor, str, str, str, str | None, str | None], int]
+    _mail_written: Callable[[], None]
+
+    # the public form -----------------------------------------------------------------------
+    def apply_for_membership(self, form: dict, address: str, honeypot: str = "") -> int | None:
+        """Keep a valid application and write to its contact and to the secretariat. Anyone may
+        send the form, so each address may send a few an hour; a form whose hidden trap field is
+        filled (robots fill every field) is counted, thanked and dropped: None."""
+        application = load_application(form)
+        self.rate_limited(APPLICATIONS_PER_ADDRESS, address)
+        if honeypot.strip():
+            return None
+        with self.store.transaction() as conn:
+            application_id = self.store.add_application(conn, application)
+            self.store.queue_mail(conn, application["contact_email"], *_received_mail(application_id))
+            for admin in self._secretariat():
+                mail = _review_mail(application_id, application, f"{self.base_url}/admin/applications/{application_id}")
+                self.store.queue_mail(conn, admin["email"], *mail)
+        self._mail_written()
+        return application_id
+
+    def _secretariat(self) -> list[dict]:
+        return [user for user in self.store.list_users(None) if user["role"] == ADMIN and user["active"]]
+
+    # the secretariat's review --------------------------------------------------------------
+    def applications(self, actor: Actor, state: str | None = None) -> list[dict]:
+        """Every application (or those in ``state``): pending first, newest first."""
+        _secretariat_only(actor)
+        if state is not None and state not in STATES:
+            raise ValidationFailed(f"Unknown state {state!r}.", [{"field": "state", "message": "Unknown state."}])
+        return self.store.list_applications(state)
+
+    def application_counts(self, actor: Actor) -> dict[str, int]:
+        _secretariat_only(actor)
+        counts = self.store.count_applications()
+        return {state: counts.get(state, 0) for state in STATES}
+
+    def application(self, actor: Actor, application_id: int) -> dict:
+        _secretariat_only(actor)
+        application = self.store.application(application_id)
+        if application is None:
+            raise NotFound(f"No application with number {application_id}.")
+        return application
+
+    def suggested_code(self, application: dict) -> str:
+        """A free museum code made from the English name ("rijksmuseum", else "rijksmuseum-2" ...)."""
+        base = code_from_name(pick(application["names"], ("en",)) or "") or f"museum-{application['id']}"
+        code, number = base, 1
+        while self.store.get_museum(code) is not None:
+            number += 1
+            code = f"{base[: 40 - len(str(number)) - 1]}-{number}"
+        return code
+
+    def approve_application(self, actor: Actor, application_id: int, code: str, note: str | None = None) -> Museum:
+        """The museum (a member) and its first admin, the contact, whose invitation mail goes out
+        after the commit; all or nothing, and only once."""
+        _secretariat_only(actor)
+        note = _decision_note(note, "note", required=False)
+        with self.store.transaction() as conn:
+            application = self._pending(conn, application_id)
+            museum = self._member_museum(application, str(code or "").strip())
+            self.store.lock_museum(conn, museum.code)
+            if self.store.get_museum(museum.code, conn) is not None:
+                raise Conflict(
+                    f"The code {museum.code!r} belongs to another museum.",
+                    [{"field": "code", "message": "Taken by another museum; choose another code."}],
+                )
+            email = application["contact_email"]
+            if self.store.user_by_email(email, conn) is not None:
+                raise Conflict(
+                    f"There is already an account for {email}, so the contact cannot be invited as this "
+                    "museum's admin. Ask the contact for another address, or reject the application with a reason."
+                )
+            self.store.save_museum(conn, museum)
+            self.store.enqueue_museum(conn, museum.code)
+            self.store.queue_mail(conn, email, *_approved_mail(museum, note))
+            self._add_account(conn, actor, email, application["contact_name"], MUSEUM_ADMIN, museum.code, None)
+            self.store.decide_application(conn, application_id, APPROVED, note, actor.name, museum.code)
+            self.store.append_audit(
+                conn,
+                [
+                    audit_entry(actor, museum.code, None, "museum_saved", None, museum.to_json()),
+                    audit_entry(
+                        actor, museum.code, None, "application_approved", None, {"application": application_id}
+                    ),
+                ],
+            )
+        self._written()
+        self._mail_written()
+        return museum
+
+    def reject_application(self, actor: Actor, application_id: int, reason) -> None:
+        """The contact is told why; the application stays, rejected."""
+        _secretariat_only(actor)
+        reason = _decision_note(reason, "reason", required=True) or ""
+        with self.store.transaction() as conn:
+            application = self._pending(conn, application_id)
+            self.store.decide_application(conn, application_id, REJECTED, reason, actor.name)
+            self.store.queue_mail(conn, application["contact_email"], *_rejected_mail(application_id, reason))
+            self.store.append_audit(
+                conn, [audit_entry(actor, None, None, "application_rejected", None, {"application": application_id})]
+            )
+        self._mail_written()
+
+    def _pending(self, conn, application_id: int) -> dict:
+        """The application, locked until the decision commits (a second decision waits, then finds
+        it decided): deciding twice is a conflict."""
+        application = self.store.application(application_id, conn, for_update=True)
+        if application is None:
+            raise NotFound(f"No application with number {application_id}.")
+        if application["state"] != PENDING:
+            raise Conflict(f"This application has already been decided: {application['state']}.")
+        return application
+
+    def _member_museum(self, application: dict, code: str) -> Museum:
+        data = {
+            "code": code,
+            "names": application["names"],
+            "country": application["country"],
+            "city": application["city"],
+            "website": application["website"],
+            "status": "member",
+        }
+        return load_museum(data)
+
+
+def _secretariat_only(actor: Actor) -> None:
+    if not actor.is_secretariat:
+        raise Forbidden("Only the secretariat reviews membership applications.")
+
+
+def _decision_note(text, field: str, required: bool) -> str | None:
+    cleaned = clean_block(str(text or ""))
+    if required and not cleaned:
+        raise ValidationFailed("Give the reason.", [{"field": field, "message": "Required."}])
+    if len(cleaned) > MAX_DECISION_NOTE:
+        message = f"At most {MAX_DECISION_NOTE} characters."
+        raise ValidationFailed(message, [{"field": field, "message": message}])
+    return cleaned or None
+
+
+# mail ------------------------------------------------------------------------------------------
+# Plain text with no user input in the subjects. The mail to the contact repeats nothing the form
+# said: anyone may name any address on a public form, and this is no way to send them text.
+def _received_mail(application_id: int) -> tuple[str, str]:
+    return (
+        f"Your membership application: {NETWORK}",
+        f"Thank you for applying to join the {NETWORK}, the network of museums of Asia and Europe.\n\n"
+        f"Your application has the number {application_id}. The secretariat reviews every application "
+        "and will write to you at this address with its decision.\n\n"
+        "If you did not apply, you can ignore this mail.\n",
+    )
+
+
+def _review_mail(application_id: int, application: dict, link: str) -> tuple[str, str]:
+    name = pick(application["names"], ("en",)) or ""
+    return (
+        f"A membership application to review (number {application_id})",
+        f"A museum has applied to join the {NETWORK}:\n\n"
+        f"  {name}\n  {application['city']}, {application['country']}\n\n"
+        f"Review it here:\n{link}\n",
+    )
+
+
+def _approved_mail(museum: Museum, note: str | None) -> tuple[str, str]:
+    words = f"\n\nA note from the secretariat:\n\n{note}" if note else ""
+    return (
+        f"Welcome to the {NETWORK}",
+        f"The secretariat has approved the membership of {museum.name()} (museum code: {museum.code}).{words}\n\n"
+        "A separate mail brings your invitation: its link lets you choose a password and become this "
+        "museum's administrator in the catalogue.\n",
+    )
+
+
+def _rejected_mail(application_id: int, reason: str) -> tuple[str, str]:
+    return (
+        f"Your membership application: {NETWORK}",
+        f"The secretariat has reviewed your application number {application_id} and cannot accept it "
+        f"at this time, for this reason:\n\n{reason}\n\n"
+        "You are welcome to reply to this mail if you have questions.\n",
+    )
