@@ -16,6 +16,7 @@ from catalogue.extensions import service
 from catalogue.ingest import Importer
 from catalogue.ingest.readers import read_jsonl
 from catalogue.models import Actor
+from catalogue.service.tokens import token_state
 from catalogue.store import now
 
 MAX_ERRORS_SHOWN = 200
@@ -223,12 +224,54 @@ def token_revoke(token_id):
     click.echo(f"revoked token {token['id']} of {token['name']} ({token['museum']})")
 
 
-def token_state(token: dict, at) -> str:
-    if token["revoked_at"] is not None:
-        return "revoked"
-    if token["expires_at"] is not None and token["expires_at"] <= at:
-        return "expired"
-    return "active"
+@click.group("user", cls=AppGroup)
+def user_group():
+    """Accounts of people who sign in to the curator pages."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True, help="The address they sign in with (and get mail at).")
+@click.option("--name", required=True, help="Their name, as colleagues and the audit log show it.")
+@click.option("--role", required=True, type=click.Choice(["admin", "museum_admin", "curator"]))
+@click.option("--museum", default=None, help="Their museum (not for a secretariat admin).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def user_create(email, name, role, museum, password_stdin):
+    """Create an account. Without --password-stdin its owner gets an invitation mail to choose a
+    password (with no MAIL_SERVER set, the mail goes to the log)."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        user_id = service().create_account(cli_actor(), email, name, role, museum, password)
+    except CatalogueError as error:
+        _fail(error)
+    click.echo(f"created account {user_id}: {email.strip().lower()} ({role}{f' of {museum}' if museum else ''})")
+    if password is None:
+        unsent = service().unsent_mail()
+        click.echo(f"invitation queued; unsent mail {unsent}: `catalogue mail send`" if unsent else "invitation mailed")
+
+
+@user_group.command("list")
+@click.option("--museum", default=None, help="Only this museum's accounts.")
+def user_list(museum):
+    """Accounts, by museum and name: id, email, name, role, museum, state, last sign-in."""
+    click.echo("id\temail\tname\trole\tmuseum\tstate\tlast signed in")
+    for user in service().users(cli_actor(), museum):
+        state = "deactivated" if not user["active"] else "invited" if user["invited"] else "active"
+        fields = [str(user["id"]), user["email"], user["name"], user["role"], user["museum"] or "-", state]
+        click.echo("\t".join([*fields, _when(user["last_login_at"])]))
+
+
+@click.group("mail", cls=AppGroup)
+def mail_group():
+    """The queue of outgoing mail (invitations, password resets)."""
+
+
+@mail_group.command("send")
+@click.option("--limit", type=click.IntRange(min=1), default=500, show_default=True, help="Send at most this many.")
+def mail_send(limit):
+    """Send queued mail now (what the server refused before is tried again); exit 1 if some failed."""
+    sent, failed = service().send_mail(limit)
+    click.echo(f"mail sent {sent}, failed {failed}")
+    sys.exit(1 if failed else 0)
 
 
 def _when(value) -> str:
@@ -290,6 +333,8 @@ def register_commands(app: Flask) -> None:
         fetch_images_command,
         museum_group,
         token_group,
+        user_group,
+        mail_group,
         db_group,
         derive_command,
         *INDEX_COMMANDS,

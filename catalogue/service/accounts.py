@@ -2,14 +2,17 @@
 sessions that end when the password changes, invitations and password resets by single-use
 links sent by mail, and who may manage whose account."""
 
+import hashlib
 import secrets
+import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
-from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, ROLES, Actor
+from catalogue.models import ADMIN, CURATOR, ROLES, Actor
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import now
 
@@ -41,7 +44,7 @@ def normal_email(email) -> str:
     """Emails are compared and stored lower-cased; a value without one '@' is refused."""
     text = str(email or "").strip().lower()
     local, at, domain = text.partition("@")
-    if not at or not local or "." not in domain or len(text) > 320 or any(c.isspace() for c in text):
+    if not at or not local or "." not in domain or len(text) > 320 or any(c.isspace() for c in text) or _controls(text):
         raise ValidationFailed("Enter a valid email address.", [{"field": "email", "message": "Not an email address."}])
     return text
 
@@ -71,11 +74,12 @@ class AccountRules(ServiceBase):
     ) -> int:
         """A new account. With a password it can sign in at once (the command line makes the first
         secretariat admin so); without one, an invitation mail asks its owner to choose one."""
-        email, role, museum = normal_email(email), self._valid_role(role, museum), museum or None
-        if not actor.may_manage_users(museum) or (role == ADMIN and not actor.is_secretariat):
+        museum = museum or None
+        if not actor.is_secretariat and (role == ADMIN or not actor.may_manage_users(museum)):
             raise Forbidden(f"{actor.name} may not create accounts for {museum or 'the secretariat'}.")
-        if museum is not None:
-            self.museum(museum)
+        email, role = normal_email(email), self._valid_role(role, museum)
+        if museum is not None and (len(museum) > 40 or _controls(museum) or self.store.get_museum(museum) is None):
+            raise ValidationFailed(f"No museum with code {museum!r}.", [{"field": "museum", "message": "Unknown."}])
         hashed = generate_password_hash(check_password_rules(password, email)) if password is not None else None
         with self.store.transaction() as conn:
             user_id = self._add_account(conn, actor, email, name, role, museum, hashed)
@@ -89,7 +93,10 @@ class AccountRules(ServiceBase):
         caller's transaction (membership approval creates the museum in the same one). The caller
         has checked the rights and calls ``_mail_written()`` after the commit."""
         if self.store.user_by_email(email, conn) is not None:
-            raise Conflict(f"There is already an account for {email}.")
+            raise Conflict(
+                f"There is already an account for {email}.",
+                [{"field": "email", "message": "Already has an account."}],
+            )
         user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed)
         if hashed is None:
             self._send_link(conn, user_id, email, INVITE)
@@ -98,10 +105,10 @@ class AccountRules(ServiceBase):
         )
         return user_id
 
-    def invite(self, actor: Actor, museum: str, email, name: str, role: str = CURATOR) -> int:
-        """A museum admin (or the secretariat) invites a colleague to one museum."""
-        if role not in (CURATOR, MUSEUM_ADMIN):
-            raise ValidationFailed("Invite a curator or a museum admin.", [{"field": "role", "message": "Unknown."}])
+    def invite(self, actor: Actor, museum: str | None, email, name: str, role: str = CURATOR) -> int:
+        """A museum admin invites a curator or another museum admin to their museum; the secretariat
+        invites to any museum, and invites secretariat admins (no museum) too. The invited person
+        chooses a password through the link in the invitation mail."""
         return self.create_account(actor, email, name, role, museum)
 
     def _valid_role(self, role: str, museum: str | None) -> str:
@@ -118,6 +125,8 @@ class AccountRules(ServiceBase):
         """The accounts ``actor`` manages: one museum's, or (secretariat) every account."""
         if museum is None and not actor.is_secretariat:
             museum = actor.museum
+        if museum is not None and (len(museum) > 40 or _controls(museum)):
+            raise ValidationFailed(f"No museum with code {museum!r}.", [{"field": "museum", "message": "Unknown."}])
         if not actor.may_manage_users(museum):
             raise Forbidden(f"{actor.name} may not see the accounts of {museum!r}.")
         return self.store.list_users(museum)
@@ -138,7 +147,7 @@ class AccountRules(ServiceBase):
         return {**user, "active": active}
 
     def _managed_user(self, conn, actor: Actor, user_id: int) -> dict:
-        user = self.store.user(user_id, conn)
+        user = self.store.user(user_id, conn) if 0 < user_id < 2**31 else None  # ids are 32-bit in the database
         if user is None:
             raise NotFound(f"No account with id {user_id}.")
         if not actor.may_manage_users(user["museum"]) or (user["role"] == ADMIN and not actor.is_secretariat):
@@ -150,7 +159,7 @@ class AccountRules(ServiceBase):
         """The actor and session version for a right email and password. Failures are counted per
         account and per address; past the limit even a right password is refused for a while. The
         password check (deliberately slow) runs outside any transaction."""
-        email = str(email or "").strip().lower()
+        email = "".join(c for c in str(email or "").strip().lower() if not _controls(c))
         account_key, address_key = f"{SIGN_IN_PER_ACCOUNT.name}:{email}", f"{SIGN_IN_PER_ADDRESS.name}:{address}"
         with self.store.reading() as conn:
             self._refuse_over(conn, SIGN_IN_PER_ACCOUNT, account_key)
@@ -164,7 +173,7 @@ class AccountRules(ServiceBase):
                 self._count(conn, SIGN_IN_PER_ADDRESS, address_key)
                 user = None
             else:
-                self.store.clear_events(conn, account_key)
+                self.store.clear_events(conn, _bounded(account_key))
                 self.store.update_user(conn, user["id"], last_login_at=now())
         if user is None:  # raised after the commit, so that the failure is counted
             raise NotAuthenticated("The email or password is not right, or the account is not active.")
@@ -187,31 +196,44 @@ class AccountRules(ServiceBase):
 
     def end_all_sessions(self, actor: Actor) -> None:
         """Sign out everywhere: every session cookie of this account stops working."""
-        assert actor.user_id is not None
+        if actor.user_id is None:
+            raise Forbidden("Only a signed-in account ends its sessions.")
         with self.store.transaction() as conn:
             self.store.end_sessions(conn, actor.user_id)
+            self.store.append_audit(
+                conn, [audit_entry(actor, actor.museum, None, "sessions_ended", None, {"user": actor.user_id})]
+            )
 
     def change_password(self, actor: Actor, current: str, new: str) -> int:
         """Returns the new session version (this session stays signed in, the others end)."""
         if actor.user_id is None or actor.email is None:
             raise Forbidden("Only a signed-in account changes its password.")
+        # wrong current passwords count as failed sign-ins: a borrowed session cannot guess the password
+        account_key = f"{SIGN_IN_PER_ACCOUNT.name}:{actor.email}"
+        with self.store.reading() as conn:
+            self._refuse_over(conn, SIGN_IN_PER_ACCOUNT, account_key)
         stored = self.store.password_hash_of(actor.user_id)
         if not stored or not check_password_hash(stored, str(current or "")):
+            with self.store.transaction() as conn:
+                self._count(conn, SIGN_IN_PER_ACCOUNT, account_key)
             raise ValidationFailed(
                 "The current password is not right.", [{"field": "current", "message": "Not right."}]
             )
         hashed = generate_password_hash(check_password_rules(new, actor.email))
         with self.store.transaction() as conn:
             self.store.set_password(conn, actor.user_id, hashed)
+            self.store.append_audit(
+                conn, [audit_entry(actor, actor.museum, None, "password_changed", None, {"user": actor.user_id})]
+            )
         return self.session_version(actor.user_id)
 
     def _refuse_over(self, conn, limit: RateLimit, key: str) -> None:
-        if self.store.count_events(conn, key, now() - limit.window) >= limit.limit:
+        if self.store.count_events(conn, _bounded(key), now() - limit.window) >= limit.limit:
             minutes = int(limit.window.total_seconds() // 60)
             raise TooManyRequests(f"Too many attempts; wait {minutes} minutes and try again.")
 
     def _count(self, conn, limit: RateLimit, key: str) -> None:
-        self.store.add_event(conn, key, prune_before=now() - limit.window)
+        self.store.add_event(conn, _bounded(key), prune_before=now() - limit.window)
 
     def rate_limited(self, limit: RateLimit, key: str) -> None:
         """Count one event of ``key`` and refuse it when ``limit`` is already reached (forms that
@@ -235,7 +257,8 @@ class AccountRules(ServiceBase):
             if user is None or not user["active"]:
                 return
             self._send_link(conn, user["id"], email, RESET)
-        self._mail_written()
+        # sent after the answer, so that how long the form takes does not tell who has an account
+        threading.Thread(target=self._mail_written, name="reset-mail", daemon=True).start()
 
     def link_owner(self, purpose: str, secret: str) -> dict:
         """The account a live invitation or reset link belongs to (for the page that uses it)."""
@@ -291,8 +314,17 @@ class AccountRules(ServiceBase):
         """After a commit that queued mail: send it now; what the server refuses is retried later."""
         self.send_mail()
 
+    def unsent_mail(self) -> int:
+        """How many mails wait in the queue (the server refused them so far)."""
+        return self.store.count_pending_mail()
+
     def send_mail(self, limit: int = 50) -> tuple[int, int]:
-        """Send queued mail: (sent, failed). A failure stays queued for the next try."""
+        """Send queued mail: (sent, failed). A failure stays queued for the next try. One sender
+        at a time in this process, so that no mail goes out twice from here."""
+        with self._mail_lock:
+            return self._send_pending(limit)
+
+    def _send_pending(self, limit: int) -> tuple[int, int]:
         sent = failed = 0
         for mail in self.store.pending_mail(limit):
             try:
@@ -310,4 +342,16 @@ def _name(name) -> str:
     text = " ".join(str(name or "").split())
     if not 1 <= len(text) <= 200:
         raise ValidationFailed("Give the person's name.", [{"field": "name", "message": "Required."}])
+    if _controls(text):
+        raise ValidationFailed("Give the person's name.", [{"field": "name", "message": "No control characters."}])
     return text
+
+
+def _controls(text: str) -> bool:
+    """Control characters (NUL among them, which PostgreSQL refuses) belong in no name or address."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
+def _bounded(key: str) -> str:
+    """A rate limit key that fits its column however long the email or address in it."""
+    return key if len(key) <= 200 else f"{key[:100]}#{hashlib.sha256(key.encode()).hexdigest()}"

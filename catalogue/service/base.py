@@ -1,6 +1,7 @@
 """What every part of the service shares: the store and media it works on, the checks a write
 starts with, and what happens after a write has committed."""
 
+import threading
 from dataclasses import dataclass
 
 from catalogue.errors import Forbidden, NotFound
@@ -39,6 +40,7 @@ class ServiceBase:
         self.after_write = after_write or (lambda: None)  # e.g. index right away on one machine
         self.media = media
         self.mailer = mailer or Mailer(server=None)  # no server: mail goes to the log
+        self._mail_lock = threading.Lock()
         self.base_url = base_url.rstrip("/")  # links in mail (invitations, password resets)
         self.max_image_bytes = max_image_bytes
         self.max_image_pixels = max_image_pixels

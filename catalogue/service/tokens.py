@@ -2,7 +2,8 @@
 line) makes token-only curators for a museum. Only hashes are stored; a token is shown once."""
 
 import secrets
-from datetime import timedelta
+import unicodedata
+from datetime import datetime, timedelta
 
 from catalogue.errors import Forbidden, NotFound, ValidationFailed
 from catalogue.models import Actor
@@ -67,9 +68,11 @@ class TokenRules(ServiceBase):
         """A new API token for the signed-in account: (token, id). The token is shown once."""
         if actor.user_id is None or actor.role == "system":
             raise Forbidden("Sign in to make an API token.")
-        label = " ".join(str(label or "").split())[:200]
+        label = "".join(c for c in " ".join(str(label or "").split()) if unicodedata.category(c) != "Cc")[:200]
         if not label:
             raise ValidationFailed("Name the token (what will use it).", [{"field": "label", "message": "Required."}])
+        if expires_in is not None and expires_in <= timedelta(0):
+            raise ValidationFailed("A token lasts a while.", [{"field": "expires_in", "message": "Must be positive."}])
         token = secrets.token_urlsafe(32)
         expires_at = now() + expires_in if expires_in else None
         with self.store.transaction() as conn:
@@ -81,16 +84,32 @@ class TokenRules(ServiceBase):
         return token, token_id
 
     def own_tokens(self, actor: Actor) -> list[dict]:
+        """The account's tokens, revoked and expired ones too (with their ``state``), never the
+        tokens themselves: only their hashes are stored."""
         if actor.user_id is None:
             return []
-        return self.store.list_tokens(user_id=actor.user_id)
+        stamp = now()
+        return [
+            {**token, "state": token_state(token, stamp)} for token in self.store.list_tokens(user_id=actor.user_id)
+        ]
 
     def revoke_own_token(self, actor: Actor, token_id: str) -> dict:
+        if actor.user_id is None:
+            raise NotFound(f"You have no active token with id {token_id!r}.")
         with self.store.transaction() as conn:
             token = self.store.revoke_token(conn, str(token_id), user_id=actor.user_id)
-            if token is None or actor.user_id is None:
+            if token is None:
                 raise NotFound(f"You have no active token with id {token_id!r}.")
             self.store.append_audit(
                 conn, [audit_entry(actor, actor.museum, None, "token_revoked", None, {"token": token["id"]})]
             )
         return token
+
+
+def token_state(token: dict, at: datetime) -> str:
+    """``active``, ``revoked`` or ``expired`` at the moment ``at``."""
+    if token["revoked_at"] is not None:
+        return "revoked"
+    if token["expires_at"] is not None and token["expires_at"] <= at:
+        return "expired"
+    return "active"

@@ -69,14 +69,16 @@ class AccountQueries:
 
     def list_users(self, museum: str | None = None, with_email_only: bool = True) -> list[dict]:
         """People with accounts (by museum, then name); token-only users of `catalogue token create` too
-        when ``with_email_only`` is False."""
-        query = sa.select(*(t.users.c[name] for name in USER_COLUMNS)).order_by(t.users.c.museum, t.users.c.name)
+        when ``with_email_only`` is False. ``invited`` marks those who have not chosen a password yet."""
+        invited = t.users.c.password_hash.is_(None).label("invited")
+        columns = (*(t.users.c[name] for name in USER_COLUMNS), invited)
+        query = sa.select(*columns).order_by(t.users.c.museum, t.users.c.name, t.users.c.id)
         if museum is not None:
             query = query.where(t.users.c.museum == museum)
         if with_email_only:
             query = query.where(t.users.c.email.is_not(None))
         with self.reading() as c:
-            return [_user(row) for row in c.execute(query).mappings()]
+            return [{**_user(row), "invited": bool(row["invited"])} for row in c.execute(query).mappings()]
 
     def update_user(self, conn: Connection, user_id: int, **values) -> None:
         conn.execute(t.users.update().where(t.users.c.id == user_id).values(**values))
@@ -223,6 +225,11 @@ class AccountQueries:
         query = sa.select(t.mail_outbox).where(t.mail_outbox.c.sent_at.is_(None)).order_by(t.mail_outbox.c.id)
         with self.reading() as c:
             return [dict(row) for row in c.execute(query.limit(limit)).mappings()]
+
+    def count_pending_mail(self) -> int:
+        query = sa.select(sa.func.count()).where(t.mail_outbox.c.sent_at.is_(None))
+        with self.reading() as c:
+            return c.execute(query).scalar_one()
 
     def mail_sent(self, mail_id: int) -> None:
         """Sent: the body (which may hold a link's secret) is not kept."""

@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import CatalogueError, ValidationFailed
@@ -76,6 +77,15 @@ def init_app(app: Flask) -> None:
     def database_down(error: Exception):
         log.error("database unavailable: %s", error)
         return error_response(503, gettext("The catalogue is unavailable right now; please try again shortly."))
+
+    @app.errorhandler(IntegrityError)
+    def lost_a_race(error: IntegrityError):
+        """Two requests that each checked before writing (the same email invited twice at once) can
+        still collide on a unique key; the second one is a conflict, and its transaction is undone."""
+        log.warning("a write collided with another: %s", error.orig)
+        return error_response(
+            409, gettext("This conflicts with a change saved at the same moment; reload and try again.")
+        )
 
     @app.errorhandler(RecursionError)
     def too_deep(error: RecursionError):
