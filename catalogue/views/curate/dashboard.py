@@ -1,12 +1,76 @@
-"""(being written)"""
+"""The curator dashboard: a museum's records in every status with counts, filters (text, status,
+images, warnings), paging and its recent changes. The secretariat, which has no museum of its
+own, picks one with ``?museum=``."""
 
-from flask import render_template
+from urllib.parse import urlencode
 
-from catalogue.views.auth import signed_in
+from flask import render_template, request, url_for
+
+from catalogue.errors import NotAuthenticated
+from catalogue.extensions import service
+from catalogue.i18n import N_
+from catalogue.models import Actor
+from catalogue.records.form import STATUS_LABELS
+from catalogue.search_params import counting_number
+from catalogue.service.curation import RecordFilter
+from catalogue.views.auth import signed_in, signed_in_actor
 from catalogue.views.curate import blueprint
+
+PAGE_SIZE = 25
+FILTER_KEYS = ("q", "status", "images", "warnings")
+ACTION_LABELS = {
+    "create": N_("Created"),
+    "update": N_("Edited"),
+    "publish": N_("Published"),
+    "unpublish": N_("Unpublished"),
+    "withdraw": N_("Withdrawn"),
+    "revert": N_("Reverted"),
+    "images_added": N_("Images added"),
+    "image_removed": N_("Image removed"),
+    "images_reordered": N_("Images reordered"),
+    "image_alt_changed": N_("Alt text changed"),
+    "image_url_failed": N_("An image address could not be fetched"),
+}
+
+
+def curator() -> Actor:
+    """The signed-in actor of a view under ``@signed_in``."""
+    actor = signed_in_actor()
+    if actor is None:
+        raise NotAuthenticated("Sign in first.")
+    return actor
 
 
 @blueprint.get("/")
 @signed_in
 def dashboard():
-    return render_template("curate/layout.html")
+    actor = curator()
+    code = request.args.get("museum") or actor.museum
+    if not code:
+        return render_template("curate/dashboard.html", board=None, museums=service().museums())
+    wanted = RecordFilter(
+        text=request.args.get("q", ""),
+        status=request.args.get("status") or None,
+        images=request.args.get("images") or None,
+        warnings=request.args.get("warnings") == "1",
+    )
+    page = counting_number(request.args.get("page"), "page") or 1
+    board = service().dashboard(actor, code, wanted, page, PAGE_SIZE)
+    return render_template(
+        "curate/dashboard.html",
+        board=board,
+        museum_choice=code if actor.museum != code else None,
+        args={key: request.args.get(key, "") for key in FILTER_KEYS},
+        page_url=lambda number: _page_url(code if actor.museum != code else None, number),
+        status_labels=STATUS_LABELS,
+        action_labels=ACTION_LABELS,
+    )
+
+
+def _page_url(museum: str | None, number: int) -> str:
+    """This dashboard with the same filters, at page ``number``."""
+    query = {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)}
+    if museum:
+        query["museum"] = museum
+    query["page"] = str(number)
+    return url_for("curate.dashboard") + "?" + urlencode(query)
