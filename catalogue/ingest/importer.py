@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalogue.errors import CatalogueError, ValidationFailed
 from catalogue.ingest import shared_format
@@ -10,8 +11,11 @@ from catalogue.ingest.readers import ColumnMapping, Row, detect_format, read_csv
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
 from catalogue.records.schema import WARNINGS_KEY
-from catalogue.service import CatalogueService, validate_record
+from catalogue.service.records import validate_record
 from catalogue.store import StoreUnavailable
+
+if TYPE_CHECKING:  # the package imports the service's bulk uploads, which use this importer
+    from catalogue.service import CatalogueService
 
 BATCH_SIZE = 500
 
@@ -70,14 +74,21 @@ class Importer:
 
     def __init__(
         self,
-        service: CatalogueService,
+        service: "CatalogueService",
         actor: Actor,
         museum: str | None = None,
         dry_run: bool = False,
         register_museums: bool = False,
+        only_museum: bool = False,
+        batch_size: int = BATCH_SIZE,
+        on_batch=None,
     ):
+        """``only_museum``: every row is for ``museum``, and a row naming another museum is rejected
+        (an upload from the curator pages), where otherwise ``museum`` overrides the rows' own.
+        ``on_batch(report)`` is called after each batch is saved, for progress that survives a stop."""
         self.service, self.actor, self.museum = service, actor, museum
         self.dry_run, self.register_museums = dry_run, register_museums
+        self.only_museum, self.batch_size, self.on_batch = only_museum, batch_size, on_batch
         self.report = ImportReport(dry_run=dry_run)
         self._pending: dict[str, list[_Pending]] = {}
         self._seen: dict[tuple[str, str], int] = {}
@@ -114,17 +125,14 @@ class Importer:
         museum = self._museum_for(row.number, data)
         if museum is None:
             return
-        payload = (
-            shared_format.to_record(data)
-            if shared_format.is_shared_record(data)
-            else {k: v for k, v in data.items() if k != "museum"}
-        )
+        payload = _payload(data)
         try:
             body = validate_record(payload)
         except ValidationFailed as failure:
             local_id = payload.get("local_id") if isinstance(payload.get("local_id"), str) else None
             for error in failure.errors:
-                self._reject(row.number, error["field"], error["message"], local_id)
+                value = _value_at(payload, error["field"])
+                self._reject(row.number, error["field"], error["message"], local_id, value)
             return
         key = (museum, body["local_id"])
         if key in self._seen:
@@ -138,15 +146,30 @@ class Importer:
             self.report.warnings.append(
                 RowError(row.number, warning["field"], warning["reason"], body["local_id"], warning["value"])
             )
-        if len(self._pending[museum]) >= BATCH_SIZE:
+        if len(self._pending[museum]) >= self.batch_size:
             self._flush(museum)
+
+    def remember(self, row: Row) -> None:
+        """A row that an earlier, stopped run of the same file already took: nothing is saved or
+        reported again, but its local id is known, so a later row repeating it is still refused."""
+        data = row.data or {}
+        if row.error or (self.only_museum and _own_museum(data) not in (None, "", self.museum)):
+            return
+        museum = self.museum or _own_museum(data)
+        try:
+            body = validate_record(_payload(data))
+        except ValidationFailed:
+            return
+        if isinstance(museum, str):
+            self._seen.setdefault((museum, body["local_id"]), row.number)
 
     def _museum_for(self, number: int, data: dict) -> str | None:
         """The museum a row belongs to: the --museum option, the row's own, or the shared format's."""
-        if shared_format.is_shared_record(data):
-            code = self.museum or data.get("source_museum_code")
-        else:
-            code = self.museum or data.get("museum")
+        own = _own_museum(data)
+        if self.only_museum and own not in (None, "", self.museum):
+            self._reject(number, "museum", f"This row is for museum {own!r}; this upload is for {self.museum!r}.")
+            return None
+        code = self.museum or own
         if not isinstance(code, str) or not code:
             self._reject(number, "museum", "No museum: pass --museum CODE or give one in the row.")
             return None
@@ -191,6 +214,11 @@ class Importer:
             return
         self.report.counts.update(outcome.action for outcome in outcomes)
         self.report.images_queued += sum(outcome.images_queued for outcome in outcomes)
+        self._batch_done()
+
+    def _batch_done(self) -> None:
+        if self.on_batch:
+            self.on_batch(self.report)
 
     def _save_one_by_one(self, museum: str, batch: list[_Pending]) -> None:
         for pending in batch:
@@ -204,6 +232,44 @@ class Importer:
                 continue
             self.report.counts[outcome.action] += 1
             self.report.images_queued += outcome.images_queued
+        self._batch_done()
 
-    def _reject(self, row: int, field_name: str | None, message: str, local_id: str | None = None) -> None:
-        self.report.errors.append(RowError(row, field_name, message, local_id))
+    def _reject(
+        self, row: int, field_name: str | None, message: str, local_id: str | None = None, value: object = None
+    ) -> None:
+        self.report.errors.append(RowError(row, field_name, message, local_id, value))
+
+
+def _own_museum(data: dict):
+    """The museum a row names itself (None when it names none)."""
+    return data.get("source_museum_code") if shared_format.is_shared_record(data) else data.get("museum")
+
+
+def _payload(data: dict) -> dict:
+    """The record a row holds, without the museum (which is not part of a record)."""
+    if shared_format.is_shared_record(data):
+        return shared_format.to_record(data)
+    return {k: v for k, v in data.items() if k != "museum"}
+
+
+SHOWN_VALUE_CHARACTERS = 200
+
+
+def _value_at(payload: dict, path: str | None):
+    """The value a field error is about ("makers.0.name"), for the report: None when there is none
+    to show, and a long one cut short (a report line must not carry a 10 MB cell)."""
+    if not path:
+        return None
+    value: object = payload
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    if not isinstance(value, (str, int, float, bool)):
+        value = None if value is None else repr(value)
+    if isinstance(value, str) and len(value) > SHOWN_VALUE_CHARACTERS:
+        value = value[:SHOWN_VALUE_CHARACTERS] + "…"
+    return value

@@ -93,12 +93,32 @@ class ColumnMapping:
 REQUIRED_FIELDS = ("local_id", "title")
 
 
+def _csv_dialect(path: Path) -> str:
+    return "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+
+
+def read_csv_header(path: Path, samples: int = 3) -> tuple[list[str], list[list[str]]]:
+    """The header of a CSV file and its first ``samples`` non-empty rows, as the column mapping
+    step shows them."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, dialect=_csv_dialect(path))
+        header = next(reader, None)
+        if header is None:
+            raise ValidationFailed("The CSV file is empty.")
+        rows: list[list[str]] = []
+        for cells in reader:
+            if len(rows) >= samples:
+                break
+            if any(cell.strip() for cell in cells):
+                rows.append(cells)
+    return header, rows
+
+
 def read_csv(path: Path, mapping: ColumnMapping | None):
     with open(path, "rb") as handle:
         raw = handle.read()
     text = raw.decode("utf-8-sig", errors="surrogateescape")
-    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_csv_dialect(path))
     try:
         header = next(reader)
     except StopIteration:

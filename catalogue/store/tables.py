@@ -190,13 +190,17 @@ imports = sa.Table(
     sa.Column("filename", sa.String(500), nullable=False),
     sa.Column("file_path", sa.String(500), nullable=False),
     sa.Column("mapping", sa.JSON),  # CSV column -> record field
-    sa.Column("state", sa.String(20), nullable=False),  # uploaded, checked, queued, running, done, failed
+    sa.Column("state", sa.String(20), nullable=False),  # uploaded, checking, checked, queued, running, done, failed
     sa.Column("total_rows", sa.Integer),
     sa.Column("processed_rows", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Column("counts", sa.JSON, nullable=False, default=dict, server_default="{}"),
-    sa.Column("dry_run_report", sa.JSON),  # [{"row", "field", "message", "local_id"}]
-    sa.Column("report", sa.JSON),
+    # {"counts", "lines": [{"kind", "row", "local_id", "field", "message", "value"}], "lines_total"}
+    sa.Column("dry_run_report", sa.JSON),
+    sa.Column("report", sa.JSON),  # the same, and (while running) "last_row": where a resumed run goes on
     sa.Column("error", sa.Text),
+    # the background job (dry run or import) that holds the upload, a random token per claim: a job
+    # whose claim was taken over, after its heartbeat (updated_at) went stale, stops at its next save
+    sa.Column("claimed_by", sa.String(32)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),

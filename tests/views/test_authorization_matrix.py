@@ -73,6 +73,7 @@ def world(tmp_path_factory) -> World:
         built.records[side] = {"id": outcome.record_id, "local_id": f"{side}-1", "image": image.id, "code": code}
     for name in ACTORS:
         built.people[name] = _person(app, service, name)
+    built.extra["applications"] = {side: _membership_application(service, side) for side in MUSEUMS}
     app.extensions["catalogue"].store.dispose()
     return built
 
@@ -89,7 +90,25 @@ def _person(app, service, name: str) -> Person:
     assert sign_in(client, email).status_code == 302
     actor, _version = service.authenticate(email, PASSWORD, "matrix")
     token, _token_id = service.create_own_token(actor, "matrix")
-    return Person(role, museum, email, user_id, _cookie(client), csrf_token(client, "/curate/"), token)
+    csrf = csrf_token(client, "/curate/")  # first: the page puts the token's secret into the session cookie
+    return Person(role, museum, email, user_id, _cookie(client), csrf, token)
+
+
+def _membership_application(service, side: str) -> int:
+    """A pending membership application for the secretariat to decide on."""
+    form = {
+        "names": [{"language": "en", "name": f"Applicant {side}"}],
+        "country": "NL",
+        "city": "Leiden",
+        "website": None,
+        "contact_name": f"Contact {side}",
+        "contact_email": f"applicant-{side.lower()}@example.org",
+        "description": "Prints and drawings.",
+        "ethics_agreed": True,
+    }
+    application_id = service.apply_for_membership(form, "matrix")
+    assert application_id is not None
+    return application_id
 
 
 def _cookie(client) -> str:
@@ -164,6 +183,35 @@ def api(method: str, path: Callable, body: Callable | None = None, files: bool =
     return call
 
 
+def secretariat_only(person: Person, side: str) -> bool:
+    return person.role == "admin"
+
+
+def decide(action: str, form: Callable):
+    """A decision on the membership application made for ``side`` (applications belong to no museum)."""
+
+    def call(client, world, person, side):
+        path = f"/admin/applications/{world.extra['applications'][side]}/{action}"
+        return client.post(path, data={**form(side), "csrf_token": person.csrf})
+
+    return call
+
+
+def record_form(path: Callable, data: Callable):
+    """A form of the curator's record pages about ``side``'s published record, at its current revision."""
+
+    def call(client, world, person, side):
+        record = world.records[side]
+        revision = client.application.extensions["catalogue"].store.get_record(record["id"]).revision
+        return client.post(path(record), data={**data(record), "revision": str(revision), "csrf_token": person.csrf})
+
+    return call
+
+
+def titled(local_id: str) -> dict:
+    return {"local_id": local_id, "title.0.lang": "en", "title.0.value": "Changed", "status": "published"}
+
+
 def objects_of(record) -> str:
     return f"/api/museums/{record['code']}/objects"
 
@@ -187,9 +235,26 @@ WRITES = [
     ),
     Write("api.delete_object", "DELETE", api("DELETE", one_object), json_api=True),
     Write("api.add_images", "POST", api("POST", lambda r: f"{one_object(r)}/images", files=True), json_api=True),
+    Write("admin.approve", "POST", decide("approve", lambda side: {"code": f"new-{side.lower()}"}), secretariat_only),
+    Write("admin.reject", "POST", decide("reject", lambda side: {"reason": "Not now."}), secretariat_only),
+    Write(
+        "curate.new_record",
+        "POST",
+        record_form(lambda r: f"/curate/records/new?museum={r['code']}", lambda r: titled("new-1")),
+    ),
+    Write(
+        "curate.edit_record",
+        "POST",
+        record_form(lambda r: f"/curate/records/{r['id']}/edit", lambda r: titled(r["local_id"])),
+    ),
+    Write(
+        "curate.change_record_status",
+        "POST",
+        record_form(lambda r: f"/curate/records/{r['id']}/status", lambda r: {"status": "draft"}),
+    ),
 ]
 # forms anyone may send (they change nothing of a museum's, or only the sender's own session)
-OPEN_FORMS = {("account.sign_in", "POST"), ("account.sign_out", "POST")}
+OPEN_FORMS = {("account.sign_in", "POST"), ("account.sign_out", "POST"), ("membership.apply", "POST")}
 
 
 def test_every_write_endpoint_is_in_the_matrix(app):

@@ -129,6 +129,7 @@ def _create_imports() -> None:
         sa.Column("dry_run_report", sa.JSON),
         sa.Column("report", sa.JSON),
         sa.Column("error", sa.Text),
+        sa.Column("claimed_by", sa.String(32)),
         _when("created_at"),
         _when("started_at", nullable=True),
         _when("finished_at", nullable=True),
