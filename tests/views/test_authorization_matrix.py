@@ -10,9 +10,10 @@ tokens) is built once; each case runs on a fresh copy of it."""
 
 import hashlib
 import io
+import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -68,12 +69,20 @@ def world(tmp_path_factory) -> World:
             cli_actor(), {"code": code, "names": {"en": [code.upper()]}, "country": country, "status": "member"}
         )
         outcome = service.upsert(cli_actor(), code, record_payload(f"{side}-1"))
-        [image] = service.add_images(cli_actor(), code, f"{side}-1", [(image_bytes(), "a.jpg")])
+        images = [(image_bytes(color=(200 * n - 200, 40, 40)), f"{n}.jpg") for n in (1, 2)]
+        first, _second = service.add_images(cli_actor(), code, f"{side}-1", images)
+        service.upsert(
+            cli_actor(), code, record_payload(f"{side}-1", title="Retitled")
+        )  # revision 1 can be reverted to
         service.upsert(cli_actor(), code, record_payload(f"{side}-draft", status="draft"))
-        built.records[side] = {"id": outcome.record_id, "local_id": f"{side}-1", "image": image.id, "code": code}
+        built.records[side] = {"id": outcome.record_id, "local_id": f"{side}-1", "image": first.id, "code": code}
     for name in ACTORS:
         built.people[name] = _person(app, service, name)
     built.extra["applications"] = {side: _membership_application(service, side) for side in MUSEUMS}
+    built.extra["colleagues"] = {side: _colleague(service, side, active=True) for side in MUSEUMS}
+    built.extra["former"] = {side: _colleague(service, side, active=False) for side in MUSEUMS}
+    admin, _version = service.authenticate("secretariat@example.org", PASSWORD, "matrix")  # uploads need an account
+    built.extra["imports"] = {side: _uploads(service, admin, folder, side) for side in MUSEUMS}
     app.extensions["catalogue"].store.dispose()
     return built
 
@@ -109,6 +118,32 @@ def _membership_application(service, side: str) -> int:
     application_id = service.apply_for_membership(form, "matrix")
     assert application_id is not None
     return application_id
+
+
+def _colleague(service, side: str, active: bool) -> int:
+    """An account of ``side``'s museum for the people pages to act on (an active or a former one)."""
+    name = f"{'colleague' if active else 'former'}-{side.lower()}"
+    user_id = service.create_account(cli_actor(), f"{name}@example.org", name, "curator", MUSEUMS[side], PASSWORD)
+    if not active:
+        service.set_active(cli_actor(), user_id, False)
+    return user_id
+
+
+def _uploads(service, curator, folder: Path, side: str) -> dict[str, int]:
+    """Bulk uploads of ``side``'s museum at each step: a CSV to map, JSON Lines to check, and a
+    checked one to import."""
+    code = MUSEUMS[side]
+    line = json.dumps(record_payload(f"{side}-bulk")).encode()
+    csv_file = b"local_id,title\n" + f"{side}-csv,Bulk\n".encode()
+    made = {
+        "csv": service.upload_import(curator, code, "a.csv", io.BytesIO(csv_file), folder / "imports"),
+        "jsonl": service.upload_import(curator, code, "a.jsonl", io.BytesIO(line), folder / "imports"),
+        "checked": service.upload_import(curator, code, "b.jsonl", io.BytesIO(line), folder / "imports"),
+    }
+    service.request_check(curator, made["checked"].id)
+    assert service.run_import(made["checked"].id)
+    assert service.bulk_upload(curator, made["checked"].id).state == "checked"
+    return {step: upload.id for step, upload in made.items()}
 
 
 def _cookie(client) -> str:
@@ -208,6 +243,55 @@ def record_form(path: Callable, data: Callable):
     return call
 
 
+def form_post(path: Callable, data: Callable = lambda world, side: {}, files: bool = False):
+    """A form of the curator pages about ``side``'s things: ``path(world, side)``, ``data(world, side)``."""
+
+    def call(client, world, person, side):
+        fields = {**data(world, side), "csrf_token": person.csrf}
+        if files:
+            fields["file"] = [(io.BytesIO(image_bytes(color=(1, 2, 3))), "new.jpg")]
+        return client.post(path(world, side), data=fields)
+
+    return call
+
+
+def own(path: str, data: dict | Callable):
+    """A form about the signer's own account (its password, sessions, tokens): the same for A and B."""
+
+    def call(client, world, person, side):
+        fields = data(world, person) if callable(data) else data
+        return client.post(path(world, person) if callable(path) else path, data={**fields, "csrf_token": person.csrf})
+
+    return call
+
+
+def signed_in_anyone(person: Person, side: str) -> bool:
+    return person.role != "public"
+
+
+def manages_people(person: Person, side: str) -> bool:
+    return person.role == "admin" or (person.role == "museum_admin" and person.museum == MUSEUMS[side])
+
+
+def own_token_id(world, person) -> str:
+    """The person's own token's id (the start of its hash), which only its owner may revoke."""
+    return hashlib.sha256((person.token or "none").encode()).hexdigest()[:12]
+
+
+def record_path(tail: str) -> Callable:
+    return lambda world, side: f"/curate/records/{world.records[side]['id']}{tail}"
+
+
+def image_path(tail: str) -> Callable:
+    return lambda world, side: (
+        f"/curate/records/{world.records[side]['id']}/images/{world.records[side]['image']}{tail}"
+    )
+
+
+def upload_path(step: str, tail: str) -> Callable:
+    return lambda world, side: f"/curate/imports/{world.extra['imports'][side][step]}{tail}"
+
+
 def titled(local_id: str) -> dict:
     return {"local_id": local_id, "title.0.lang": "en", "title.0.value": "Changed", "status": "published"}
 
@@ -252,9 +336,79 @@ WRITES = [
         "POST",
         record_form(lambda r: f"/curate/records/{r['id']}/status", lambda r: {"status": "draft"}),
     ),
+    Write("curate.revert_record", "POST", form_post(record_path("/revert/1"))),
+    Write("curate.upload_images", "POST", form_post(record_path("/images"), files=True)),
+    Write("curate.remove_image", "POST", form_post(image_path("/remove"))),
+    Write("curate.image_alt", "POST", form_post(image_path("/alt"), lambda w, s: {"alt_lang": "en", "alt_text": "A"})),
+    Write(
+        "curate.order_images",
+        "POST",
+        form_post(record_path("/images/order"), lambda w, s: {"move": "down", "image_id": w.records[s]["image"]}),
+    ),
+    Write(
+        "curate.upload_import",
+        "POST",
+        lambda client, world, person, side: client.post(
+            f"/curate/imports?museum={MUSEUMS[side]}",
+            data={"file": [(io.BytesIO(b"local_id,title\nX-1,T\n"), "n.csv")], "csrf_token": person.csrf},
+        ),
+    ),
+    Write(
+        "curate.import_mapping",
+        "POST",
+        form_post(upload_path("csv", "/mapping"), lambda w, s: {"column-0": "local_id", "column-1": "title.en"}),
+    ),
+    Write("curate.check_import", "POST", form_post(upload_path("jsonl", "/check"))),
+    Write("curate.run_import", "POST", form_post(upload_path("checked", "/run"))),
+    Write(
+        "account.invite",
+        "POST",
+        form_post(
+            lambda w, s: "/account/people/invite",
+            lambda w, s: {"email": f"new-{s}@example.org", "name": "New", "role": "curator", "museum": MUSEUMS[s]},
+        ),
+        manages_people,
+    ),
+    Write(
+        "account.deactivate",
+        "POST",
+        form_post(lambda w, s: f"/account/people/{w.extra['colleagues'][s]}/deactivate"),
+        manages_people,
+    ),
+    Write(
+        "account.activate",
+        "POST",
+        form_post(lambda w, s: f"/account/people/{w.extra['former'][s]}/activate"),
+        manages_people,
+    ),
+    Write(
+        "account.change_password",
+        "POST",
+        own(
+            "/account/password",
+            {"current": PASSWORD, "new": "another long passphrase", "confirm": "another long passphrase"},
+        ),
+        signed_in_anyone,
+    ),
+    Write("account.end_sessions", "POST", own("/account/sessions/end", {}), signed_in_anyone),
+    Write("account.create_token", "POST", own("/account/tokens", {"label": "sync"}), signed_in_anyone),
+    Write(
+        "account.revoke_token",
+        "POST",
+        own(lambda world, person: f"/account/tokens/{own_token_id(world, person)}/revoke", {}),
+        signed_in_anyone,
+    ),
 ]
-# forms anyone may send (they change nothing of a museum's, or only the sender's own session)
-OPEN_FORMS = {("account.sign_in", "POST"), ("account.sign_out", "POST"), ("membership.apply", "POST")}
+# forms anyone may send: signing in and out, applying for membership, and the password links (whose
+# secret, sent by mail, is the authorization; tests/views/test_account.py covers them)
+OPEN_FORMS = {
+    ("account.sign_in", "POST"),
+    ("account.sign_out", "POST"),
+    ("membership.apply", "POST"),
+    ("account.reset_request", "POST"),
+    ("account.reset_password", "POST"),
+    ("account.invitation", "POST"),
+}
 
 
 def test_every_write_endpoint_is_in_the_matrix(app):
@@ -288,3 +442,18 @@ def test_only_the_allowed_combinations_change_anything(fresh, world, write, acto
         expected = 401 if person.role == "public" else 403
         assert response.status_code == expected, (response.status_code, response.get_data(as_text=True)[:300])
         assert after == before, "a refused write changed what is stored"
+
+
+FORMS = [w for w in WRITES if not w.json_api]
+
+
+@pytest.mark.parametrize("write", FORMS, ids=[w.endpoint for w in FORMS])
+def test_every_form_needs_its_csrf_token(fresh, world, write):
+    """Even the secretariat, who may do everything here, cannot be made to by another site's page."""
+    person = replace(world.people["secretariat"], csrf="")
+    client = fresh.test_client()
+    client.set_cookie(SESSION_COOKIE, person.cookie or "", domain="localhost")
+    before = fingerprint(fresh)
+    response = write.call(client, world, person, "A")
+    assert response.status_code == 400 and "reload the page" in response.get_data(as_text=True)
+    assert fingerprint(fresh) == before
