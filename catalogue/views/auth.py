@@ -89,7 +89,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def account_helpers():
-        return {"signed_in_actor": signed_in_actor, "url_exists": lambda endpoint: endpoint in app.view_functions}
+        return {"signed_in_actor": signed_in_actor}
 
 
 def exempt_from_csrf(blueprint) -> None:

@@ -4,6 +4,7 @@ import json
 import shutil
 import threading
 import urllib.request
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
-from tests.support import make_app
+from tests.support import PASSWORD, make_app
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,21 +30,42 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory):
-    """The demo catalogue on a free port, served by a real HTTP server in a thread: (app, address).
-    BASE_URL is that address, so manifests and pages name URLs the browser can reach. The demo's 15
-    images come in through the upload path (`catalogue import-images`), which builds their pyramids."""
+@contextmanager
+def serving(folder: Path, **settings):
+    """A catalogue on a free port, served by a real HTTP server in a thread: (app, address). BASE_URL
+    is that address, so manifests, pages and mailed links name URLs the browser can reach."""
     holder = {}
     server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
     address = f"http://127.0.0.1:{server.server_port}"
-    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("browser")), "BASE_URL": address})
-    load_demo(app)
+    app = make_app({"DATA_DIR": str(folder), "BASE_URL": address, **settings})
     holder["app"] = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, address
-    server.shutdown()
+    try:
+        yield app, address
+    finally:
+        server.shutdown()
+        app.extensions["catalogue"].store.dispose()
+
+
+def sign_in_page(page, address: str, email: str, target: str | None = None) -> None:
+    """Sign in through the form, as a person would; lands on ``target`` (a path) when given."""
+    page.goto(f"{address}/account/sign-in" + (f"?next={target}" if target else ""))
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
+    if target:
+        assert page.url == address + target
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The demo catalogue on a free port: (app, address). The demo's 15 images come in through the
+    upload path (`catalogue import-images`), which builds their pyramids."""
+    with serving(tmp_path_factory.mktemp("browser")) as (app, address):
+        load_demo(app)
+        yield app, address
 
 
 @pytest.fixture(scope="session")
