@@ -3,8 +3,6 @@ resets), the events rate limits count, and the mail outbox. A mix-in of ``Store`
 
 import hashlib
 import re
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware, aware_or_none, now
+from catalogue.store.queries import Queries
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 TOKEN_ID_LENGTH = 12
@@ -24,12 +23,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class AccountQueries:
+class AccountQueries(Queries):
     """The account methods of ``Store``; reads open their own snapshot, writes take the caller's
     connection so that they commit with the change they belong to."""
-
-    reading: Callable[[], AbstractContextManager[Connection]]
-    transaction: Callable[[], AbstractContextManager[Connection]]
 
     # users ---------------------------------------------------------------------------------
     def create_user(
@@ -60,11 +56,8 @@ class AccountQueries:
 
     def _one_user(self, condition, conn: Connection | None) -> dict | None:
         query = sa.select(*(t.users.c[name] for name in USER_COLUMNS)).where(condition)
-        if conn is not None:
-            row = conn.execute(query).mappings().first()
-        else:
-            with self.reading() as c:
-                row = c.execute(query).mappings().first()
+        with self._conn(conn) as c:
+            row = c.execute(query).mappings().first()
         return _user(row) if row else None
 
     def list_users(self, museum: str | None = None, with_email_only: bool = True) -> list[dict]:
@@ -190,11 +183,8 @@ class AccountQueries:
             t.action_tokens.c.purpose == purpose,
             t.action_tokens.c.used_at.is_(None),
         )
-        if conn is not None:
-            row = conn.execute(query).first()
-        else:
-            with self.reading() as c:
-                row = c.execute(query).first()
+        with self._conn(conn) as c:
+            row = c.execute(query).first()
         if row is None or aware(row.expires_at) <= at:
             return None
         return row.user_id

@@ -2,14 +2,12 @@
 counts, recent changes. A mix-in of ``Store``."""
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware
+from catalogue.store.queries import Queries
 
 _HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)
 _HAS_WARNINGS = sa.func.json_array_length(t.records.c.warnings) > 0
@@ -19,9 +17,7 @@ _IMAGE_COUNT = (
 _WARNING_COUNT = sa.func.json_array_length(t.records.c.warnings).label("warning_count")
 
 
-class CurationQueries:
-    reading: Callable[[], AbstractContextManager[Connection]]
-
+class CurationQueries(Queries):
     def curation_counts(self, museum: str) -> dict[str, int]:
         """One museum's records: how many per status, and how many with images, without, and with
         data-quality warnings (every status together)."""

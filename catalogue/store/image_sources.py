@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware_or_none
+from catalogue.store.queries import Queries
 
 PENDING, FETCHED, FAILED = "pending", "fetched", "failed"
 _s = t.image_sources
@@ -46,7 +47,7 @@ def url_hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-class ImageSourceQueries:
+class ImageSourceQueries(Queries):
     """The image source methods of ``Store`` (a mix-in, to keep store.py readable)."""
 
     def queue_image_sources(self, conn: Connection, sources: list[dict], at: datetime) -> list[tuple[str, str]]:

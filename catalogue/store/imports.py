@@ -1,8 +1,7 @@
 """Bulk uploads from the curator pages: their files, mappings, dry-run reports, progress and
 reports. A mix-in of ``Store``."""
 
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware, aware_or_none, now
+from catalogue.store.queries import Queries
 
 UPLOADED, CHECKING, CHECKED = "uploaded", "checking", "checked"
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -55,12 +55,9 @@ class BulkUpload:
         return self.state in (DONE, FAILED)
 
 
-class ImportQueries:
+class ImportQueries(Queries):
     """The bulk upload methods of ``Store``: reads open their own snapshot; writes take the caller's
     connection, except the claim and the progress of a background run, which are their own unit."""
-
-    reading: Callable[[], AbstractContextManager[Connection]]
-    transaction: Callable[[], AbstractContextManager[Connection]]
 
     def add_import(self, conn: Connection, values: dict) -> int:
         stamp = now()
@@ -71,11 +68,8 @@ class ImportQueries:
 
     def get_import(self, import_id: int, conn: Connection | None = None) -> BulkUpload | None:
         query = sa.select(_i).where(_i.c.id == import_id)
-        if conn is not None:
-            row = conn.execute(query).mappings().first()
-        else:
-            with self.reading() as c:
-                row = c.execute(query).mappings().first()
+        with self._conn(conn) as c:
+            row = c.execute(query).mappings().first()
         return _upload(row) if row else None
 
     def list_imports(self, museum: str, limit: int = 100) -> list[BulkUpload]:

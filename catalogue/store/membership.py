@@ -1,7 +1,5 @@
 """Membership applications from the public form, and the secretariat's decisions on them. A mix-in of ``Store``."""
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,16 +7,14 @@ from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware_or_none, now
+from catalogue.store.queries import Queries
 
 # the review list shows what waits for a decision first
 _STATE_ORDER = sa.case({"pending": 0, "approved": 1, "rejected": 2}, value=t.applications.c.state, else_=3)
 
 
-class MembershipQueries:
+class MembershipQueries(Queries):
     """Applications are never deleted: a decision changes an application's state, once."""
-
-    reading: Callable[[], AbstractContextManager[Connection]]
-    transaction: Callable[[], AbstractContextManager[Connection]]
 
     def add_application(self, conn: Connection, values: dict) -> int:
         """A new pending application; ``values`` as ``catalogue.membership.load_application`` gives them."""
@@ -35,11 +31,8 @@ class MembershipQueries:
         query = sa.select(t.applications).where(t.applications.c.id == application_id)
         if for_update:
             query = query.with_for_update()
-        if conn is not None:
-            row = conn.execute(query).mappings().first()
-        else:
-            with self.reading() as c:
-                row = c.execute(query).mappings().first()
+        with self._conn(conn) as c:
+            row = c.execute(query).mappings().first()
         return _application(row) if row else None
 
     def list_applications(self, state: str | None = None) -> list[dict]:

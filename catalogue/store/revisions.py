@@ -1,21 +1,17 @@
 """Every revision of every record: written with each change, read by the history page and revert.
 A mix-in of ``Store``."""
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware
+from catalogue.store.queries import Queries
 
 
-class RevisionQueries:
+class RevisionQueries(Queries):
     """Revisions are written on the caller's connection, so each commits with the change it records;
     reads open their own snapshot."""
-
-    reading: Callable[[], AbstractContextManager[Connection]]
 
     def add_revisions(self, conn: Connection, rows: list[dict]) -> None:
         """Rows of {record_id, revision, body, status, actor, at}: one per record revision written."""
@@ -38,11 +34,8 @@ class RevisionQueries:
         query = sa.select(t.record_revisions).where(
             t.record_revisions.c.record_id == record_id, t.record_revisions.c.revision == revision
         )
-        if conn is not None:
-            row = conn.execute(query).mappings().first()
-        else:
-            with self.reading() as c:
-                row = c.execute(query).mappings().first()
+        with self._conn(conn) as c:
+            row = c.execute(query).mappings().first()
         return _revision(row) if row else None
 
 

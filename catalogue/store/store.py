@@ -453,14 +453,6 @@ class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueri
             yield from batch
             last = batch[-1].id
 
-    @contextmanager
-    def _conn(self, conn: Connection | None):
-        if conn is not None:
-            yield conn
-        else:
-            with self.reading() as c:
-                yield c
-
 
 _HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)
 

@@ -3,16 +3,15 @@ reads the dry run's report with its one bad row, confirms, watches the progress 
 the records in the catalogue."""
 
 import json
-import threading
 import time
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
-from tests.support import PASSWORD, make_app
+from tests.browser.conftest import serving, sign_in_page
+from tests.support import PASSWORD
 
 EMAIL = "hana@tate.example.org"
 ROWS = 400  # enough rows, in small batches, for the run to take a few seconds
@@ -21,29 +20,12 @@ ROWS = 400  # enough rows, in small batches, for the run to take a few seconds
 @pytest.fixture(scope="module")
 def curator_site(tmp_path_factory):
     """A catalogue on a free port with one museum and one of its curators: (address, app)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
-    address = f"http://127.0.0.1:{server.server_port}"
-    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("bulk-upload")), "BASE_URL": address})
-    service = app.extensions["catalogue"]
-    service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB"})
-    service.create_account(cli_actor(), EMAIL, "Hana Curator", "curator", "tate", PASSWORD)
-    service.import_batch_size = 10
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield address, app
-    server.shutdown()
-    app.extensions["catalogue"].store.dispose()
-
-
-def sign_in(page, address, path):
-    page.goto(f"{address}/account/sign-in?next={path}")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form.stacked button[type=submit]")
-    assert page.url == f"{address}{path}"
+    with serving(tmp_path_factory.mktemp("bulk-upload")) as (app, address):
+        service = app.extensions["catalogue"]
+        service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB"})
+        service.create_account(cli_actor(), EMAIL, "Hana Curator", "curator", "tate", PASSWORD)
+        service.import_batch_size = 10
+        yield address, app
 
 
 def objects_csv() -> bytes:
@@ -64,7 +46,7 @@ def test_upload_map_dry_run_confirm_and_watch_the_progress(page, curator_site, a
     page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else None)
     polls: list[str] = []
     page.on("request", lambda request: polls.append(request.url) if "progress.json" in request.url else None)
-    sign_in(page, address, "/curate/imports")
+    sign_in_page(page, address, EMAIL, "/curate/imports")
 
     page.set_input_files("#file", {"name": "prints.csv", "mimeType": "text/csv", "buffer": objects_csv()})
     with page.expect_navigation():

@@ -2,14 +2,12 @@
 in a row added with "Add a language"), sees an error next to its field, fixes it, saves, previews
 the draft as the public would see it, publishes it; then the public object page shows it."""
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
-from tests.support import PASSWORD, make_app
+from tests.browser.conftest import serving, sign_in_page
+from tests.support import PASSWORD
 
 EMAIL = "hana@tate.example.org"
 
@@ -17,19 +15,11 @@ EMAIL = "hana@tate.example.org"
 @pytest.fixture(scope="module")
 def curator_site(tmp_path_factory):
     """A catalogue on a free port with one museum and one of its curators: (address, app)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
-    address = f"http://127.0.0.1:{server.server_port}"
-    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("curate-form")), "BASE_URL": address})
-    service = app.extensions["catalogue"]
-    service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB"})
-    service.create_account(cli_actor(), EMAIL, "Hana Curator", "curator", "tate", PASSWORD)
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield address, app
-    server.shutdown()
-    app.extensions["catalogue"].store.dispose()
+    with serving(tmp_path_factory.mktemp("curate-form")) as (app, address):
+        service = app.extensions["catalogue"]
+        service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB"})
+        service.create_account(cli_actor(), EMAIL, "Hana Curator", "curator", "tate", PASSWORD)
+        yield address, app
 
 
 def test_write_fix_preview_publish(page, browser, curator_site, artifacts):
@@ -37,12 +27,7 @@ def test_write_fix_preview_publish(page, browser, curator_site, artifacts):
     refused: list[str] = []  # the strict CSP refuses inline scripts and styles: none may be there
     page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
 
-    page.goto(f"{address}/account/sign-in?next=/curate/records/new")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form.stacked button[type=submit]")
-    assert page.url == f"{address}/curate/records/new"
+    sign_in_page(page, address, EMAIL, "/curate/records/new")
 
     page.fill("#f-local_id", "BW-1")
     page.fill("#f-title-0-lang", "en")

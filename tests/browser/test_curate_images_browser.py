@@ -1,15 +1,14 @@
 """A curator in a real browser: signs in, uploads two images at once and watches the progress bar
 fill, sees both thumbnails, writes alt text in a second language, reorders, and removes one."""
 
-import threading
 import time
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
-from tests.support import PASSWORD, image_bytes, make_app, record_payload
+from tests.browser.conftest import serving, sign_in_page
+from tests.support import PASSWORD, image_bytes, record_payload
 
 EMAIL = "ada@tate.example.org"
 
@@ -18,29 +17,16 @@ EMAIL = "ada@tate.example.org"
 def curator_site(tmp_path_factory):
     """A catalogue on a free port with one museum, one of its curators and a draft with no
     images: (address, app, the draft's images page)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
-    address = f"http://127.0.0.1:{server.server_port}"
-    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("curate-images")), "BASE_URL": address})
-    service = app.extensions["catalogue"]
-    service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB"})
-    service.create_account(cli_actor(), EMAIL, "Ada Curator", "curator", "tate", PASSWORD)
-    record_id = service.upsert(cli_actor(), "tate", record_payload(status="draft")).record_id
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield address, app, f"{address}/curate/records/{record_id}/images"
-    server.shutdown()
-    app.extensions["catalogue"].store.dispose()
+    with serving(tmp_path_factory.mktemp("curate-images")) as (app, address):
+        service = app.extensions["catalogue"]
+        service.register_museum(cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB"})
+        service.create_account(cli_actor(), EMAIL, "Ada Curator", "curator", "tate", PASSWORD)
+        record_id = service.upsert(cli_actor(), "tate", record_payload(status="draft")).record_id
+        yield address, app, f"{address}/curate/records/{record_id}/images"
 
 
 def sign_in(page, address, target):
-    page.goto(f"{address}/account/sign-in?next={target.removeprefix(address)}")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form.stacked button[type=submit]")
-    assert page.url == target
+    sign_in_page(page, address, EMAIL, target.removeprefix(address))
 
 
 def eventually(check, seconds: float = 10.0):

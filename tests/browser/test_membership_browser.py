@@ -2,13 +2,10 @@
 page's own script, under the strict Content Security Policy), the browser's own checks ask for
 the required fields, and the application arrives with every name that was typed."""
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from catalogue.models import Actor
-from tests.support import make_app
+from tests.browser.conftest import serving
 
 SECRETARIAT = Actor(name="Sam Secretariat", role="admin")
 
@@ -16,15 +13,8 @@ SECRETARIAT = Actor(name="Sam Secretariat", role="admin")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """An empty catalogue on a free port: (address, app)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
-    address = f"http://127.0.0.1:{server.server_port}"
-    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("membership")), "BASE_URL": address})
-    holder["app"] = app
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield address, app
-    server.shutdown()
-    app.extensions["catalogue"].store.dispose()
+    with serving(tmp_path_factory.mktemp("membership")) as (app, address):
+        yield address, app
 
 
 def test_a_museum_applies_with_names_in_four_languages(page, site, artifacts):

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("curate", __name__)
 
-from catalogue.views.curate import dashboard, history, images, imports, records  # noqa: E402, F401  (routes)
+from catalogue.views.curate import actions, dashboard, history, images, imports, records  # noqa: E402, F401  (routes)

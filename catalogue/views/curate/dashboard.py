@@ -8,7 +8,6 @@ from flask import render_template, request, url_for
 
 from catalogue.errors import NotAuthenticated
 from catalogue.extensions import service
-from catalogue.i18n import N_
 from catalogue.models import Actor
 from catalogue.records.form import STATUS_LABELS
 from catalogue.search_params import counting_number
@@ -18,19 +17,6 @@ from catalogue.views.curate import blueprint
 
 PAGE_SIZE = 25
 FILTER_KEYS = ("q", "status", "images", "warnings")
-ACTION_LABELS = {
-    "create": N_("Created"),
-    "update": N_("Edited"),
-    "publish": N_("Published"),
-    "unpublish": N_("Unpublished"),
-    "withdraw": N_("Withdrawn"),
-    "revert": N_("Reverted"),
-    "images_added": N_("Images added"),
-    "image_removed": N_("Image removed"),
-    "images_reordered": N_("Images reordered"),
-    "image_alt_changed": N_("Alt text changed"),
-    "image_url_failed": N_("An image address could not be fetched"),
-}
 
 
 def curator() -> Actor:
@@ -63,7 +49,6 @@ def dashboard():
         args={key: request.args.get(key, "") for key in FILTER_KEYS},
         page_url=lambda number: _page_url(code if actor.museum != code else None, number),
         status_labels=STATUS_LABELS,
-        action_labels=ACTION_LABELS,
     )
 
 

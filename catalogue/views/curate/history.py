@@ -14,20 +14,6 @@ from catalogue.views.auth import signed_in, signed_in_actor
 from catalogue.views.curate import blueprint
 
 TRUNCATE_AT = 160  # characters of a value shown before the rest folds into a <details>
-ACTIONS = {
-    "create": N_("Created"),
-    "update": N_("Edited"),
-    "publish": N_("Published"),
-    "unpublish": N_("Unpublished (back to draft)"),
-    "withdraw": N_("Withdrawn"),
-    "revert": N_("Reverted"),
-    "images_added": N_("Images added"),
-    "image_removed": N_("Image removed"),
-    "images_reordered": N_("Images reordered"),
-    "image_alt_changed": N_("Alt text changed"),
-    "image_urls_queued": N_("Image addresses queued for fetching"),
-    "image_url_failed": N_("An image address could not be fetched"),
-}
 STATUSES = {"published": N_("published"), "draft": N_("draft"), "withdrawn": N_("withdrawn")}
 DETAILS = {
     "reverted_to": N_("Reverted to revision"),
@@ -75,7 +61,6 @@ def history_page(record_id: str, status: int = 200, conflict: str | None = None)
         conflict=conflict,
         plain=plain,
         truncate_at=TRUNCATE_AT,
-        action_label=lambda action: gettext(ACTIONS[action]) if action in ACTIONS else action,
         status_label=lambda value: gettext(STATUSES[value]) if value in STATUSES else value,
         detail_label=lambda key: gettext(DETAILS[key]) if key in DETAILS else key,
         changed_details=CHANGED_DETAILS,

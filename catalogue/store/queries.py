@@ -1,0 +1,22 @@
+"""What every part of the store shares: its read and write transactions, and "the caller's
+connection, or a read of its own" for queries that run both inside a write and on their own."""
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from sqlalchemy.engine import Connection
+
+
+class Queries:
+    """The base of ``Store`` and of its mix-ins (accounts, imports, membership, revisions, ...)."""
+
+    reading: Callable[[], AbstractContextManager[Connection]]
+    transaction: Callable[[], AbstractContextManager[Connection]]
+
+    @contextmanager
+    def _conn(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with self.reading() as c:
+                yield c
