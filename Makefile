@@ -28,13 +28,15 @@ install-test: $(TESTS)
 	scripts/viewers
 
 # Safe to re-run: the schema migrates only when behind, museums and records are upserts, images are
-# stored by content.
+# stored by content, the demo's secretariat admin is made once. With no mail server set, its
+# invitation (a link to choose a password) is printed here instead of mailed.
 demo: install
 	$(BIN)/catalogue db upgrade
 	$(BIN)/catalogue museum load demo/museums.json
 	$(BIN)/catalogue import demo/records.jsonl
 	$(BIN)/catalogue import demo/image_records.jsonl
 	$(BIN)/catalogue import-images demo/images.jsonl
+	$(BIN)/catalogue user create --if-missing --email admin@example.org --name "Demo secretariat" --role admin
 
 # Links in the API and pages point at this server unless CATALOGUE_BASE_URL says otherwise.
 run: demo

@@ -235,10 +235,14 @@ def user_group():
 @click.option("--role", required=True, type=click.Choice(["admin", "museum_admin", "curator"]))
 @click.option("--museum", default=None, help="Their museum (not for a secretariat admin).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-def user_create(email, name, role, museum, password_stdin):
+@click.option("--if-missing", is_flag=True, help="Do nothing when the email has an account already.")
+def user_create(email, name, role, museum, password_stdin, if_missing):
     """Create an account. Without --password-stdin its owner gets an invitation mail to choose a
     password (with no MAIL_SERVER set, the mail goes to the log)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    if if_missing and service().account_exists(email):
+        click.echo(f"{email.strip().lower()} has an account already (a forgotten password: /account/reset)")
+        return
     try:
         user_id = service().create_account(cli_actor(), email, name, role, museum, password)
     except CatalogueError as error:

@@ -6,6 +6,7 @@ import secrets
 
 import pytest
 
+from catalogue.cli import cli_actor
 from catalogue.mail import Mailer
 from tests.support import post_form, sign_in
 
@@ -112,3 +113,14 @@ def test_mail_send_sends_what_the_server_refused_before(app, runner, service, mu
     assert sent.exit_code == 0 and "mail sent 1, failed 0" in sent.output
     assert mail_sink.wait_for(email).path_of_link().startswith("/account/invitation/")
     assert runner.invoke(args=["mail", "send"]).output.strip() == "mail sent 0, failed 0"
+
+
+def test_if_missing_leaves_an_existing_account_alone(runner, service, mail_sink):
+    """`make demo` creates its secretariat admin with --if-missing, so running it again is safe."""
+    email = fresh_email("demo")
+    args = ["--email", email, "--name", "Demo", "--role", "admin", "--if-missing"]
+    first, again = create(runner, *args), create(runner, *args)
+    assert first.exit_code == 0 and "created account" in first.output
+    assert again.exit_code == 0 and "has an account already" in again.output
+    assert [user["email"] for user in service.users(cli_actor())].count(email) == 1
+    assert len(mail_sink.wait_for(email).links) == 1 and len(mail_sink.to(email)) == 1

@@ -105,6 +105,9 @@ class AccountRules(ServiceBase):
         )
         return user_id
 
+    def account_exists(self, email) -> bool:
+        return self.store.user_by_email(str(email or "")) is not None
+
     def invite(self, actor: Actor, museum: str | None, email, name: str, role: str = CURATOR) -> int:
         """A museum admin invites a curator or another museum admin to their museum; the secretariat
         invites to any museum, and invites secretariat admins (no museum) too. The invited person

@@ -4,8 +4,7 @@ diff), its kept body (the history) and its index outbox entry in one transaction
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 
 from marshmallow import ValidationError
 
@@ -22,11 +21,11 @@ from catalogue.models import (
     public_id,
     record_etag,
 )
+from catalogue.records.history import HistoryEntry, field_diff, history, revision_row
 from catalogue.records.schema import IMAGE_SOURCES_KEY, STATUSES, WARNINGS_KEY, field_errors, load_record
 from catalogue.service.base import Outcome, audit_entry
 from catalogue.service.image_sources import ImageSourceRules
 from catalogue.store import now
-from catalogue.store.clock import aware
 
 
 def content_hash(body: dict) -> str:
@@ -204,7 +203,7 @@ class RecordRules(ImageSourceRules):
         self.store.enqueue(conn, [(row["id"], revision, index_operation(body["status"]))])
         return revision
 
-    def record_history(self, actor: Actor, museum_code: str, local_id: str) -> list["HistoryEntry"]:
+    def record_history(self, actor: Actor, museum_code: str, local_id: str) -> list[HistoryEntry]:
         """What happened to a record, newest first: each kept revision with who, when, its status and
         the field diff against the revision before it, and the other events of its audit log
         (images added, removed, reordered, their alt text; image URLs that failed). Only the
@@ -216,98 +215,8 @@ class RecordRules(ImageSourceRules):
         return history(self.store.revisions(record.id), self.store.audit_entries(record.id))
 
 
-def revision_row(actor: Actor, record_id: str, revision: int, body: dict, at: datetime) -> dict:
-    """The kept copy of one revision of a record (table record_revisions)."""
-    return {
-        "record_id": record_id,
-        "revision": revision,
-        "body": body,
-        "status": body["status"],
-        "actor": actor.name,
-        "at": at,
-    }
-
-
-def field_diff(old: dict | None, new: dict) -> dict[str, list]:
-    """Field name -> [old value, new value] for the fields that differ; on creation (``old`` None)
-    every field that holds something, with None as its old value. Values are kept whole."""
-    if old is None:
-        return {name: [None, value] for name, value in new.items() if value not in (None, "", [], {})}
-    names = sorted(set(old) | set(new))
-    return {name: [old.get(name), new.get(name)] for name in names if old.get(name) != new.get(name)}
-
-
 _STATUS_ACTIONS = {PUBLISHED: "publish", DRAFT: "unpublish", WITHDRAWN: "withdraw"}
 _STATUS_OUTCOMES = {PUBLISHED: "published", DRAFT: "unpublished", WITHDRAWN: "withdrawn"}
-BEFORE_HISTORY = "migration"  # the actor of revisions kept when history began (migration 0004)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One line of a record's history: a kept revision of its content, or another audited event."""
-
-    at: datetime
-    actor: str
-    action: str  # create, update, publish, unpublish, withdraw, revert, images_added, ...
-    revision: int | None
-    status: str | None = None  # the record's status at this revision; None for other events
-    fields: dict[str, list] = field(default_factory=dict)  # name -> [old, new] against the revision before
-    details: dict = field(default_factory=dict)  # the audit entry's other changes (images, reverted_to)
-    kept: bool = False  # its content is kept, so the record can be reverted to it
-    first_kept: bool = False  # history began here: earlier contents were never kept, so no diff
-
-
-def history(revisions: list[dict], audit: list[dict]) -> list[HistoryEntry]:
-    """Kept revisions (oldest first) and audit entries, merged into one story, newest first. A
-    revision takes its action and details from the audit entry of the same revision; audit entries
-    that match no kept revision (older ones, image events) are told as they were logged."""
-    by_revision: dict[int, dict] = {}
-    events: list[dict] = []
-    for entry in audit:
-        if entry["revision"] is not None and entry["revision"] not in by_revision:
-            by_revision[entry["revision"]] = entry
-        else:
-            events.append(entry)
-    entries, previous = [], None
-    for kept in revisions:
-        logged = by_revision.pop(kept["revision"], None)
-        entries.append(_revision_entry(kept, logged, previous))
-        previous = kept
-    entries.extend(_event_entry(entry) for entry in [*by_revision.values(), *events])
-    return sorted(entries, key=lambda e: (e.at, e.revision or 0), reverse=True)
-
-
-def _revision_entry(kept: dict, logged: dict | None, previous: dict | None) -> HistoryEntry:
-    first_kept = previous is None and kept["actor"] == BEFORE_HISTORY and kept["revision"] > 1
-    details = {k: v for k, v in (logged or {}).get("changes", {}).items() if k != "fields"}
-    return HistoryEntry(
-        at=kept["at"],
-        actor=logged["actor"] if logged else kept["actor"],
-        action=logged["action"] if logged else ("create" if kept["revision"] == 1 else "update"),
-        revision=kept["revision"],
-        status=kept["status"],
-        fields={} if first_kept else field_diff(previous["body"] if previous else None, kept["body"]),
-        details=details,
-        kept=True,
-        first_kept=first_kept,
-    )
-
-
-def _event_entry(entry: dict) -> HistoryEntry:
-    changes = entry["changes"] or {}
-    fields = changes.get("fields")
-    if isinstance(fields, dict):  # a field diff whose revision's content was not kept
-        details = {k: v for k, v in changes.items() if k != "fields"}
-    else:  # an image event, or an audit entry from before field diffs (its "fields" names only)
-        fields, details = {}, changes
-    return HistoryEntry(
-        at=aware(entry["at"]),
-        actor=entry["actor"],
-        action=entry["action"],
-        revision=entry["revision"],
-        fields=fields,
-        details=details,
-    )
 
 
 class _Plan:

@@ -10,7 +10,7 @@ import pytest
 from catalogue.cli import cli_actor
 from catalogue.i18n import use_translations
 from catalogue.records import form
-from tests.support import post_form, record_payload, sign_in
+from tests.support import image_bytes, post_form, record_payload, sign_in
 
 
 class Shouting(NullTranslations):
@@ -359,3 +359,15 @@ def test_the_secretariat_creates_a_record_for_the_museum_it_picks(app, make_acco
     picks_first = admin.get("/curate/records/new")  # no museum of its own: it picks one on the dashboard
     assert picks_first.status_code == 302 and picks_first.headers["Location"] == "/curate/"
     assert admin.get("/curate/records/new?museum=nowhere").status_code == 404
+
+
+def test_the_preview_of_a_draft_shows_its_images_to_the_curator_only(curator_client, client, service, museum):
+    """The public image routes answer 404 for a draft, so the preview shows the curator thumbnails."""
+    record_id = service.upsert(cli_actor(), museum.code, record_payload("D1", status="draft")).record_id
+    [image] = service.add_images(cli_actor(), museum.code, "D1", [(image_bytes(size=(300, 200)), "d.jpg")])
+    text = curator_client.get(f"/curate/records/{record_id}/preview").get_data(as_text=True)
+    thumbnail = f"/curate/images/{image.id}/thumbnail"
+    assert f'src="{thumbnail}"' in text
+    assert curator_client.get(thumbnail).status_code == 200
+    assert client.get(thumbnail).status_code == 302  # to sign in
+    assert client.get(f"/images/{image.id}/thumbnail").status_code == 404

@@ -6,16 +6,19 @@ A save that the schema refuses comes back as the form with the curator's input a
 next to its field (400); a save over someone else's newer revision comes back the same way with a
 clear message (409). Everything works without scripts; record-form.js only adds rows in place."""
 
+from dataclasses import replace
+
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from catalogue.errors import Conflict, ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import N_, gettext
-from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, ObjectRecord
+from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, ObjectRecord, StoredImage
 from catalogue.records import form
 from catalogue.views.auth import signed_in
 from catalogue.views.curate import blueprint
 from catalogue.views.curate.dashboard import curator
+from catalogue.views.viewers import WebImage, web_image
 
 
 @blueprint.route("/records/new", methods=["GET", "POST"])
@@ -89,16 +92,36 @@ def preview_record(record_id):
     """The public object page for the record in whatever status, marked as a preview, never cached
     by anyone and never indexed by search engines."""
     record = service().curated_record(curator(), record_id)
+    shown = {} if record.status == PUBLISHED else {"web_image": unpublished_image}
     html = render_template(
         "curate/preview.html",
         record=record,
         museum=service().museum(record.museum),
         status_label=gettext(STATUS_WORDS[record.status]),
+        **shown,
     )
     response = make_response(html)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def unpublished_image(image: StoredImage) -> WebImage:
+    """An image of a record the public cannot see yet, as the preview shows it: the curator-only
+    thumbnail (the public sizes and tiles answer 404 until the record is published, so deep zoom
+    gives up and the thumbnail stays)."""
+    public = web_image(image)
+    thumbnail = url_for("curate.image_thumbnail", image_id=image.id)
+    width, height = public.thumbnail_width, public.thumbnail_height
+    return replace(
+        public,
+        src=thumbnail,
+        srcset=f"{thumbnail} {width}w",
+        width=width,
+        height=height,
+        largest=thumbnail,
+        thumbnail=thumbnail,
+    )
 
 
 def submitted_revision() -> int:
