@@ -250,7 +250,12 @@ def user_create(email, name, role, museum, password_stdin, if_missing):
     click.echo(f"created account {user_id}: {email.strip().lower()} ({role}{f' of {museum}' if museum else ''})")
     if password is None:
         unsent = service().unsent_mail()
-        click.echo(f"invitation queued; unsent mail {unsent}: `catalogue mail send`" if unsent else "invitation mailed")
+        if unsent:
+            click.echo(f"invitation queued; unsent mail {unsent}: `catalogue mail send`")
+        elif not service().mailer.server:
+            click.echo("no mail server is set (CATALOGUE_MAIL_SERVER): the invitation link is in the log above")
+        else:
+            click.echo("invitation mailed")
 
 
 @user_group.command("list")

@@ -43,6 +43,9 @@ DEFAULTS = {
     "MAIL_SENDER": "catalogue@localhost",
     "MAIL_SEND_SECONDS": 60,  # retry queued mail on this timer (0: never)
     "SESSION_HOURS": 12,  # a curator's sign-in lasts this long
+    # werkzeug's password hash; production refuses anything weaker than its scrypt default (the tests
+    # use a fast one: each scrypt hash costs 0.1 s, and they sign in hundreds of times)
+    "PASSWORD_HASH_METHOD": "scrypt",
     "BULK_IMPORT_SECONDS": 10,  # pick up bulk uploads waiting or left unfinished on this timer (0: never)
     **IIIF_SETTINGS,  # IIIF_MAX_WIDTH/HEIGHT/AREA (Image API limits), IIIF_CACHE_BYTES, IIIF_RENDER_SLOTS
 }
@@ -88,6 +91,8 @@ def finish(settings: dict) -> dict:
             f"Set {PREFIX}SECRET_KEY to a long random value: production refuses the "
             "development default (sessions and tokens would be forgeable)."
         )
+    if settings["ENV"] == "production" and not str(settings["PASSWORD_HASH_METHOD"]).startswith("scrypt"):
+        raise ConfigurationError(f"{PREFIX}PASSWORD_HASH_METHOD must be scrypt in production.")
     data_dir = Path(settings["DATA_DIR"])
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"

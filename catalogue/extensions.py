@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
         ),
         mailer=Mailer.from_config(app.config),
         base_url=app.config["BASE_URL"],
+        password_hash_method=app.config["PASSWORD_HASH_METHOD"],
     )
     app.extensions["catalogue"] = service
     app.extensions["indexer"] = indexer

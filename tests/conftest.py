@@ -12,7 +12,15 @@ from hypothesis import settings
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from tests.mail_sink import MailSink
-from tests.support import PASSWORD, PostgresTemplates, SqliteTemplates, fresh_database, require, sign_in
+from tests.support import (
+    FAST_PASSWORD_HASH,
+    PASSWORD,
+    PostgresTemplates,
+    SqliteTemplates,
+    fresh_database,
+    require,
+    sign_in,
+)
 
 # property tests check behaviour, not speed (the benchmarks do that): a loaded CI machine must not fail them
 settings.register_profile("catalogue", deadline=None)
@@ -84,6 +92,7 @@ def app(tmp_path, app_settings, database_url):
             "IMAGE_FETCH_SECONDS": 0,  # tests fetch images by URL when they mean to
             "MAIL_SEND_SECONDS": 0,  # mail is sent right after each change; tests retry it themselves
             "BULK_IMPORT_SECONDS": 0,  # tests run pending bulk uploads themselves
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
             **app_settings,
         }
     )

@@ -78,6 +78,8 @@ def search_document(doc_id: str, museum: str = "tate", text: str = "wave", revis
 
 
 PASSWORD = "correct horse battery staple"
+# scrypt (the production hash) takes 0.1 s a hash; the tests sign in hundreds of times
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

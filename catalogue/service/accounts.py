@@ -21,8 +21,6 @@ INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
-# a hash to check against when the email is unknown, so that a wrong email takes as long as a wrong password
-_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ class AccountRules(ServiceBase):
         email, role = normal_email(email), self._valid_role(role, museum)
         if museum is not None and (len(museum) > 40 or _controls(museum) or self.store.get_museum(museum) is None):
             raise ValidationFailed(f"No museum with code {museum!r}.", [{"field": "museum", "message": "Unknown."}])
-        hashed = generate_password_hash(check_password_rules(password, email)) if password is not None else None
+        hashed = self._hash(check_password_rules(password, email)) if password is not None else None
         with self.store.transaction() as conn:
             user_id = self._add_account(conn, actor, email, name, role, museum, hashed)
         self._mail_written()
@@ -104,6 +102,16 @@ class AccountRules(ServiceBase):
             conn, [audit_entry(actor, museum, None, "user_created", None, {"user": user_id, "role": role})]
         )
         return user_id
+
+    def _hash(self, password: str) -> str:
+        return generate_password_hash(password, method=self.password_hash_method)
+
+    def _unknown_user_hash(self) -> str:
+        """A hash to check against when the email is unknown, made the same way as the real ones, so
+        that a wrong email takes as long as a wrong password."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hash(secrets.token_urlsafe(16))
+        return self._dummy_hash
 
     def account_exists(self, email) -> bool:
         return self.store.user_by_email(str(email or "")) is not None
@@ -169,7 +177,7 @@ class AccountRules(ServiceBase):
             self._refuse_over(conn, SIGN_IN_PER_ADDRESS, address_key)
         user = self.store.user_by_email(email) if email else None
         stored = self.store.password_hash_of(user["id"]) if user else None
-        right = check_password_hash(stored or _UNKNOWN_USER_HASH, str(password or ""))
+        right = check_password_hash(stored or self._unknown_user_hash(), str(password or ""))
         with self.store.transaction() as conn:
             if not (right and user and stored and user["active"]):
                 self._count(conn, SIGN_IN_PER_ACCOUNT, account_key)
@@ -222,7 +230,7 @@ class AccountRules(ServiceBase):
             raise ValidationFailed(
                 "The current password is not right.", [{"field": "current", "message": "Not right."}]
             )
-        hashed = generate_password_hash(check_password_rules(new, actor.email))
+        hashed = self._hash(check_password_rules(new, actor.email))
         with self.store.transaction() as conn:
             self.store.set_password(conn, actor.user_id, hashed)
             self.store.append_audit(
@@ -279,9 +287,7 @@ class AccountRules(ServiceBase):
             user = self.store.user(user_id, conn) if user_id is not None else None
             if user is None or not user["active"]:
                 raise NotFound("This link is not valid: it has expired or has been used. Ask for a new one.")
-            self.store.set_password(
-                conn, user["id"], generate_password_hash(check_password_rules(password, user["email"]))
-            )
+            self.store.set_password(conn, user["id"], self._hash(check_password_rules(password, user["email"])))
             self.store.use_action_token(conn, str(secret))
             self.store.update_user(conn, user["id"], last_login_at=now())
             action = "invitation_accepted" if purpose == INVITE else "password_reset"

@@ -34,6 +34,7 @@ class ServiceBase:
         image_fetch: FetchPolicy | None = None,
         mailer: Mailer | None = None,
         base_url: str = "http://127.0.0.1:5000",
+        password_hash_method: str = "scrypt",
     ):
         self.store = store
         self.image_fetch = image_fetch or FetchPolicy(max_bytes=max_image_bytes)
@@ -41,6 +42,8 @@ class ServiceBase:
         self.media = media
         self.mailer = mailer or Mailer(server=None)  # no server: mail goes to the log
         self._mail_lock = threading.Lock()
+        self.password_hash_method = password_hash_method  # werkzeug's: "scrypt" (its default) in production
+        self._dummy_hash: str | None = None
         self.base_url = base_url.rstrip("/")  # links in mail (invitations, password resets)
         self.max_image_bytes = max_image_bytes
         self.max_image_pixels = max_image_pixels

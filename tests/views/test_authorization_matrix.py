@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.store import tables as t
-from tests.support import PASSWORD, csrf_token, image_bytes, make_app, record_payload, sign_in
+from tests.support import FAST_PASSWORD_HASH, PASSWORD, csrf_token, image_bytes, make_app, record_payload, sign_in
 
 ACTORS = ("anonymous", "curator_a", "museum_admin_a", "curator_b", "secretariat")
 MUSEUMS = {"A": "tate", "B": "tnm"}
@@ -166,6 +166,7 @@ def fresh(world, tmp_path):
             "IMAGE_FETCH_SECONDS": 0,
             "MAIL_SEND_SECONDS": 0,
             "BULK_IMPORT_SECONDS": 0,
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         }
     )
     yield app

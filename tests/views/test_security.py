@@ -64,6 +64,16 @@ def test_production_refuses_the_default_secret_key(tmp_path):
     assert app.config["ENV"] == "production"
 
 
+def test_passwords_are_hashed_with_scrypt_and_production_accepts_nothing_weaker(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    assert app.extensions["catalogue"]._hash("a long passphrase").startswith("scrypt:")
+    with pytest.raises(config.ConfigurationError, match="PASSWORD_HASH_METHOD"):
+        create_app(
+            {"ENV": "production", "SECRET_KEY": "x" * 40, "DATA_DIR": str(tmp_path), "PASSWORD_HASH_METHOD": "pbkdf2"}
+        )
+
+
 def test_unknown_environments_and_bad_numbers_are_refused_by_name(tmp_path):
     with pytest.raises(config.ConfigurationError, match="CATALOGUE_ENV"):
         config.finish({**config.DEFAULTS, "ENV": "staging", "DATA_DIR": str(tmp_path)})
