@@ -82,13 +82,16 @@ class Importer:
         only_museum: bool = False,
         batch_size: int = BATCH_SIZE,
         on_batch=None,
+        default_status: str | None = None,
     ):
         """``only_museum``: every row is for ``museum``, and a row naming another museum is rejected
         (an upload from the curator pages), where otherwise ``museum`` overrides the rows' own.
-        ``on_batch(report)`` is called after each batch is saved, for progress that survives a stop."""
+        ``on_batch(report)`` is called after each batch is saved, for progress that survives a stop.
+        ``default_status``: the status of rows that name none (else the schema's: published)."""
         self.service, self.actor, self.museum = service, actor, museum
         self.dry_run, self.register_museums = dry_run, register_museums
         self.only_museum, self.batch_size, self.on_batch = only_museum, batch_size, on_batch
+        self.default_status = default_status
         self.report = ImportReport(dry_run=dry_run)
         self._pending: dict[str, list[_Pending]] = {}
         self._seen: dict[tuple[str, str], int] = {}
@@ -126,6 +129,8 @@ class Importer:
         if museum is None:
             return
         payload = _payload(data)
+        if self.default_status and payload.get("status") in (None, ""):
+            payload["status"] = self.default_status
         try:
             body = validate_record(payload)
         except ValidationFailed as failure:

@@ -24,7 +24,7 @@ from catalogue.errors import CatalogueError, Conflict, Forbidden, NotFound, Vali
 from catalogue.ingest import column_choices, upload_file
 from catalogue.ingest.readers import ColumnMapping, read_csv, read_csv_header, read_jsonl
 from catalogue.ingest.report import empty_report, merged, report_counts, report_json
-from catalogue.models import Actor, Museum
+from catalogue.models import DRAFT, PUBLISHED, Actor, Museum
 from catalogue.service.accounts import actor_of
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import StoreUnavailable, now
@@ -157,9 +157,13 @@ class BulkUploadRules(ServiceBase):
                 raise Conflict("This upload changed meanwhile; reload the page.")
         return self.bulk_upload(actor, import_id)
 
-    def confirm_import(self, actor: Actor, import_id: int) -> BulkUpload:
+    def confirm_import(self, actor: Actor, import_id: int, default_status: str = PUBLISHED) -> BulkUpload:
         """Queue a checked upload for its import, in the name of ``actor`` (whom the audit log of
-        every record it writes names)."""
+        every record it writes names). Rows that name no status get ``default_status``: published
+        (as the API and the command line do) or draft (to publish them later, one by one)."""
+        if default_status not in (PUBLISHED, DRAFT):
+            message = "Choose whether the records are published or kept as drafts."
+            raise ValidationFailed(message, [{"field": "default_status", "message": message}])
         upload = self.bulk_upload(actor, import_id)
         if upload.state != CHECKED:
             raise Conflict(f"Only a checked upload can be imported; this one is {upload.state}.")
@@ -170,6 +174,7 @@ class BulkUploadRules(ServiceBase):
         self._uploading_museum(actor, upload.museum)
         values: dict = {
             "state": QUEUED,
+            "default_status": default_status,
             "user_id": actor.user_id,
             "actor": actor.name,
             "claimed_by": None,
@@ -310,6 +315,7 @@ class _Job:
             only_museum=True,
             batch_size=self.service.import_batch_size,
             on_batch=on_batch,
+            default_status=self.upload.default_status,
         )
         return self.importer
 

@@ -38,6 +38,7 @@ class BulkUpload:
     updated_at: datetime
     total_rows: int | None = None
     mapping: dict | None = None
+    default_status: str | None = None  # of rows that name none (chosen when the import is confirmed)
     dry_run_report: dict | None = None
     report: dict | None = None
     error: str | None = None

@@ -190,6 +190,7 @@ imports = sa.Table(
     sa.Column("filename", sa.String(500), nullable=False),
     sa.Column("file_path", sa.String(500), nullable=False),
     sa.Column("mapping", sa.JSON),  # CSV column -> record field
+    sa.Column("default_status", sa.String(20)),  # for rows naming none: published or draft (chosen at confirm)
     sa.Column("state", sa.String(20), nullable=False),  # uploaded, checking, checked, queued, running, done, failed
     sa.Column("total_rows", sa.Integer),
     sa.Column("processed_rows", sa.Integer, nullable=False, default=0, server_default="0"),

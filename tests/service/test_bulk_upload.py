@@ -332,3 +332,14 @@ def test_an_import_whose_file_is_gone_fails_with_the_reason(service, curator, up
     failed = service.bulk_upload(curator, checked.id)
     assert (failed.state, failed.error) == ("failed", "The uploaded file is no longer kept; upload it again.")
     assert [e["action"] for e in service.audit_entries()][-1] == "import_failed"
+
+
+def test_rows_that_name_no_status_take_the_one_chosen_at_confirmation(service, curator, upload):
+    rows = [record_payload("S1"), record_payload("S2", status="published")]  # S1 names no status
+    checked = checked_jsonl(service, curator, upload, *rows)
+    with pytest.raises(ValidationFailed):
+        service.confirm_import(curator, checked.id, "withdrawn")
+    service.confirm_import(curator, checked.id, "draft")
+    assert service.run_import(checked.id) is True
+    statuses = {record.local_id: record.status for record in service.store.list_records("tate", status=None)}
+    assert statuses == {"S1": "draft", "S2": "published"}

@@ -75,6 +75,7 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
 
     dry_run = page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert "Dry run" in dry_run and "Nothing has been written yet" in dry_run
+    assert 'name="default_status" value="published" checked' in dry_run and 'value="draft"' in dry_run
     assert '<dd data-count="created">2</dd>' in dry_run and '<dd data-count="rejected">1</dd>' in dry_run
     assert "Missing data for required field." in dry_run
     assert client.get("/api/museums/tate/objects/T1").status_code == 404
@@ -218,3 +219,15 @@ def test_the_secretariat_picks_the_museum(app, museum, make_account):
     assert "objects.csv" in page_text(admin.get("/curate/imports?museum=tate"))
     for unknown in ("nowhere", "tate\x00", "x" * 500, "Tate"):
         assert admin.get("/curate/imports", query_string={"museum": unknown}).status_code == 404
+
+
+def test_the_curator_may_keep_the_imported_records_as_drafts(curator_client, client, service):
+    import_id = import_id_of(send_file(curator_client, CSV.encode()))
+    choices = {"column-0": "local_id", "column-1": "title", "column-2": "makers", "column-3": "", "language": "en"}
+    post_form(curator_client, f"/curate/imports/{import_id}/mapping", choices)
+    wait_for(curator_client, import_id, ("checked",))
+    page = f"/curate/imports/{import_id}"
+    assert post_form(curator_client, f"{page}/run", {"default_status": "draft"}, page=page).status_code == 302
+    assert wait_for(curator_client, import_id)["state"] == "done"
+    assert client.get("/api/museums/tate/objects/T1").status_code == 404  # a draft: not public
+    assert service.store.find_record("tate", "T1").status == "draft"

@@ -98,7 +98,7 @@ def _start_dry_run(actor: Actor, import_id: int):
 def run_import(import_id: int):
     actor = _actor()
     try:
-        upload = service().confirm_import(actor, import_id)
+        upload = service().confirm_import(actor, import_id, request.form.get("default_status", "published"))
     except ValidationFailed as failure:
         return _upload_page(service().bulk_upload(actor, import_id), failure)
     service().run_import_in_background(upload.id)

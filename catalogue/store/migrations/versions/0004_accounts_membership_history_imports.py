@@ -122,6 +122,7 @@ def _create_imports() -> None:
         sa.Column("filename", sa.String(500), nullable=False),
         sa.Column("file_path", sa.String(500), nullable=False),
         sa.Column("mapping", sa.JSON),
+        sa.Column("default_status", sa.String(20)),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("total_rows", sa.Integer),
         sa.Column("processed_rows", sa.Integer, nullable=False, server_default="0"),
