@@ -32,6 +32,12 @@ def gettext(message: str) -> str:
     return current_app.extensions["translations"].gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, as the visitor's language counts (templates have
+    ``ngettext`` too)."""
+    return current_app.extensions["translations"].ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; `gettext` translates it where it is shown."""
     return message

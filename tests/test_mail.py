@@ -15,6 +15,7 @@ def test_an_invitation_arrives_with_a_link_to_choose_a_password(service, museum,
     service.create_account(cli_actor(), "ada@tate.example", "Ada", "curator", museum.code)
     mail = mail_sink.wait_for("ada@tate.example")
     assert "invitation" in mail.subject.lower()
+    assert "Dear Ada" in mail.body and "to curate the records of Tate (tate)" in mail.body
     assert mail.path_of_link().startswith("/account/invitation/")
     assert service.store.pending_mail() == []
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
-from catalogue.models import ADMIN, CURATOR, ROLES, Actor
+from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, ROLES, Actor
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import now
 
@@ -305,7 +305,7 @@ class AccountRules(ServiceBase):
         if purpose == INVITE:
             subject = "Your invitation to the Virtual Collection of Masterpieces"
             body = (
-                "You have been invited to curate records in the Virtual Collection of Masterpieces.\n\n"
+                f"{self._invited_as(conn, user_id)}\n\n"
                 f"Choose your password here (the link works once, for {INVITATION_LIFETIME.days} days):\n{link}\n"
             )
         else:
@@ -317,6 +317,19 @@ class AccountRules(ServiceBase):
                 "If it was not you, ignore this mail: your password stays as it is.\n"
             )
         self.store.queue_mail(conn, email, subject, body)
+
+    def _invited_as(self, conn, user_id: int) -> str:
+        """What an invitation says the person is invited to do, and for which museum."""
+        user = self.store.user(user_id, conn)
+        assert user is not None
+        museum = self.store.get_museum(user["museum"], conn) if user["museum"] else None
+        where = f"{museum.name()} ({museum.code})" if museum else ""
+        doing = {
+            ADMIN: "to join the network's secretariat",
+            MUSEUM_ADMIN: f"to administer {where}: its records and the people who curate them",
+            CURATOR: f"to curate the records of {where}",
+        }[user["role"]]
+        return f"Dear {user['name']},\n\nyou have been invited {doing} in the Virtual Collection of Masterpieces."
 
     # mail ----------------------------------------------------------------------------------
     def _mail_written(self) -> None:

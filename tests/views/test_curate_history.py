@@ -39,7 +39,7 @@ def test_the_page_lists_revisions_newest_first_with_each_fields_change(curator_c
     assert response.status_code == 200
     assert page.index('id="revision-2"') < page.index('id="revision-1"')
     assert "by Ada Curator" in page and re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+">\d{4}-', page)
-    assert "<code>object_type</code>" in page and "print" in page and "woodcut" in page
+    assert '<th scope="row">Object type</th>' in page and "print" in page and "woodcut" in page
     assert "en: The Great Wave" in page  # a language map, shown plainly
     assert "Katsushika Hokusai" in page  # the creation lists what it filled
 

@@ -332,7 +332,7 @@ def test_image_addresses_on_the_form_are_queued_for_fetching(curator_client, ser
     response = create(curator_client, data)
     assert response.status_code == 303
     edit = curator_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 image address(es) will be fetched shortly." in edit
+    assert "1 image address will be fetched shortly." in edit
 
 
 def test_another_museums_curator_may_not_touch_the_record(app, make_museum, make_account, stored):

@@ -1,7 +1,8 @@
-"""How the audit log's actions read on the curator pages (the dashboard's recent changes and a
-record's history), in one table."""
+"""How the audit log reads on the curator pages (the dashboard's recent changes and a record's
+history): its actions, and record fields by the labels the record form gives them."""
 
 from catalogue.i18n import N_, gettext
+from catalogue.records.form import BY_NAME
 from catalogue.views.curate import blueprint
 
 ACTIONS = {
@@ -25,6 +26,11 @@ def action_label(action: str) -> str:
     return gettext(ACTIONS[action]) if action in ACTIONS else action.replace("_", " ")
 
 
+def field_label(name: str) -> str:
+    """A record field as the form labels it ("Earliest year" for date_begin); others by their name."""
+    return gettext(BY_NAME[name].label) if name in BY_NAME else name.replace("_", " ")
+
+
 @blueprint.app_context_processor
 def labels():
-    return {"action_label": action_label}
+    return {"action_label": action_label, "field_label": field_label}

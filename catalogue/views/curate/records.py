@@ -12,7 +12,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from catalogue.errors import Conflict, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import N_, gettext
+from catalogue.i18n import N_, gettext, ngettext
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, ObjectRecord, StoredImage
 from catalogue.records import form
 from catalogue.views.auth import signed_in
@@ -170,7 +170,12 @@ def form_page(
 def _saved_message(revision: int, images_queued: int) -> str:
     message = gettext("Saved as revision %(n)s.") % {"n": revision}
     if images_queued:
-        message += " " + gettext("%(n)s image address(es) will be fetched shortly.") % {"n": images_queued}
+        fetched = ngettext(
+            "%(n)s image address will be fetched shortly.",
+            "%(n)s image addresses will be fetched shortly.",
+            images_queued,
+        )
+        message += " " + fetched % {"n": images_queued}
     return message
 
 
