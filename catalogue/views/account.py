@@ -174,6 +174,7 @@ def profile_page(status: int = 200, failed: str | None = None, error: CatalogueE
         errors=field_errors(error) if error else {},
         form=form or {},
         max_days=MAX_TOKEN_DAYS,
+        pending=service().application_counts(actor)["pending"] if actor.role == "admin" else 0,
     )
     return page, status
 

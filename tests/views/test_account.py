@@ -178,6 +178,23 @@ def test_a_secretariat_admin_without_a_museum_signs_in_to_the_account_page(clien
     assert client.get("/account/sign-in").headers["Location"] == "/account"
 
 
+def test_the_secretariat_lands_where_pending_applications_are_counted(client, service, make_account):
+    sign_in(client, make_account("admin", None))
+    assert "membership application" not in page_text(client.get("/account"))
+    form = {
+        "names": [{"language": "en", "name": "Museum of Leiden"}],
+        "country": "NL",
+        "city": "Leiden",
+        "website": None,
+        "contact_name": "Contact",
+        "contact_email": "contact@leiden.example",
+        "description": "Prints.",
+        "ethics_agreed": True,
+    }
+    service.apply_for_membership(form, "test")
+    assert "1 membership application waits for review" in page_text(client.get("/account"))
+
+
 def test_the_account_page_shows_who_is_signed_in(curator_client):
     page = page_text(curator_client.get("/account"))
     assert "Curator of tate" in page and "Curator" in page and "Tate (tate)" in page
