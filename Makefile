@@ -36,7 +36,8 @@ demo: install
 	$(BIN)/catalogue import demo/records.jsonl
 	$(BIN)/catalogue import demo/image_records.jsonl
 	$(BIN)/catalogue import-images demo/images.jsonl
-	$(BIN)/catalogue user create --if-missing --email admin@example.org --name "Demo secretariat" --role admin
+	CATALOGUE_BASE_URL="$${CATALOGUE_BASE_URL:-http://$(HOST):$(PORT)}" \
+	  $(BIN)/catalogue user create --if-missing --email admin@example.org --name "Demo secretariat" --role admin
 
 # Links in the API and pages point at this server unless CATALOGUE_BASE_URL says otherwise.
 run: demo

@@ -297,7 +297,7 @@ def test_a_record_read_from_the_api_can_be_sent_back_with_its_images_and_new_url
 def test_an_image_entry_takes_a_url_and_alt_text_only(client, auth, remote):
     response = put(client, auth, record_payload(images=[{"url": remote.url("/good.jpg"), "width": 40}]))
     assert response.status_code == 400
-    assert response.get_json()["errors"] == [{"field": "images.0.width", "message": "Unknown field."}]
+    assert response.get_json()["errors"] == [{"field": "images.0.width", "message": "Not a field of a record."}]
     too_many = put(client, auth, record_payload(images=[f"https://example.org/{n}.jpg" for n in range(51)]))
     assert too_many.status_code == 400 and too_many.get_json()["errors"][0]["field"] == "images"
 

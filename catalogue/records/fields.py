@@ -70,10 +70,30 @@ class Lenient:
             return default() if callable(default) else (None if default is missing else default)
 
 
+# marshmallow's stock messages, as a curator reads them next to a field or in an import report
+PLAIN_MESSAGES = {
+    "Missing data for required field.": "Required: fill this in.",
+    "Field may not be null.": "Required: fill this in.",
+    "Not a valid string.": "Must be text.",
+    "Not a valid integer.": "Must be a whole number (a year such as 1830).",
+    "Not a valid boolean.": "Must be true or false.",
+    "Not a valid list.": "Must be a list of values.",
+    "Not a valid mapping type.": "Must be a set of named values (a JSON object).",
+    "Unknown field.": "Not a field of a record.",
+}
+
+
+DROPPED = " The value was dropped."  # what a warning adds: the record was saved without the value
+
+
+def plain(message) -> str:
+    return PLAIN_MESSAGES.get(str(message), str(message))
+
+
 def _first_message(messages) -> str:
     while isinstance(messages, (list, dict)) and messages:
         messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
-    return str(messages) + " The value was dropped."
+    return plain(messages) + DROPPED
 
 
 def reject_lone_surrogates(value) -> None:

@@ -35,6 +35,7 @@ from catalogue.records.fields import (
     Year,
     collecting_warnings,
     field_path,
+    plain,
     reject_lone_surrogates,
     warn,
 )
@@ -308,7 +309,7 @@ def field_errors(error: ValidationError) -> list[dict]:
             for message in messages:
                 walk(message, path)
         else:
-            out.append({"field": ".".join(path) or None, "message": str(messages)})
+            out.append({"field": ".".join(path) or None, "message": plain(messages)})
 
     walk(error.messages, [])
     return out

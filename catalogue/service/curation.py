@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from catalogue.errors import Forbidden, ValidationFailed
 from catalogue.models import Actor, Museum
-from catalogue.records.fields import collecting_warnings
+from catalogue.records.fields import DROPPED, collecting_warnings
 from catalogue.records.langmap import pick
 from catalogue.records.schema import STATUSES, ObjectRecordSchema, field_errors
 from catalogue.service.base import Outcome, ServiceBase
@@ -158,7 +158,8 @@ def checked_form_record(payload: dict) -> tuple[dict, list[dict]]:
             body, problems = _SCHEMA.load(payload), []
         except ValidationError as error:
             body, problems = {}, field_errors(error)
-    return body, problems + [{"field": w["field"], "message": w["reason"]} for w in dropped]
+    # on the form nothing is saved, so nothing was dropped: the message says only what is wrong
+    return body, problems + [{"field": w["field"], "message": w["reason"].removesuffix(DROPPED)} for w in dropped]
 
 
 def _recent(entry: dict) -> RecentChange:

@@ -77,7 +77,7 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
     assert "Dry run" in dry_run and "Nothing has been written yet" in dry_run
     assert 'name="default_status" value="published" checked' in dry_run and 'value="draft"' in dry_run
     assert '<dd data-count="created">2</dd>' in dry_run and '<dd data-count="rejected">1</dd>' in dry_run
-    assert "Missing data for required field." in dry_run
+    assert "Required: fill this in." in dry_run
     assert client.get("/api/museums/tate/objects/T1").status_code == 404
 
     report = curator_client.get(f"/curate/imports/{import_id}/report.csv")
@@ -99,7 +99,7 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
     finished = page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert (
         "Report" in finished
-        and "Missing data for required field." in finished
+        and "Required: fill this in." in finished
         and 'http-equiv="refresh"' not in finished
     )
     wave = client.get("/api/museums/tate/objects/T1").get_json()

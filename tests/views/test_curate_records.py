@@ -153,8 +153,8 @@ def test_errors_come_back_next_to_their_fields_with_the_input_kept(curator_clien
         "Death year 1700 is before birth year 1760; both years were dropped."
     ]
     assert page.inputs["makers.0.death_year"]["aria-invalid"] == "true"
-    assert page.errors_of("makers.1.name") == ["Missing data for required field."]
-    assert page.texts["f-title"].count("Missing data for required field.") == 1
+    assert page.errors_of("makers.1.name") == ["Required: fill this in."]
+    assert page.texts["f-title"].count("Required: fill this in.") == 1
     assert page.value("makers.0.death_year") == "1700" and page.value("makers.1.role") == "publisher"
     assert page.value("description.0.value") == "Une vague" and page.value("local_id") == "W1"
     assert page.value("rights.metadata_license") == "http://creativecommons.org/publicdomain/zero/1.0/"
@@ -167,7 +167,7 @@ def test_values_an_import_would_drop_are_errors_on_the_form(curator_client, serv
     assert response.status_code == 400
     page = Page(response.get_data(as_text=True))
     assert page.errors_of("country")[0].startswith("Unknown country")
-    assert page.errors_of("date_begin") == ["Not a valid integer. The value was dropped."]
+    assert page.errors_of("date_begin") == ["Must be a whole number (a year such as 1830)."]
     assert page.value("country") == "Atlantis\nJP"
     assert service.store.find_record(museum.code, "W1") is None
 
