@@ -142,6 +142,20 @@ class AccountRules(ServiceBase):
             raise Forbidden(f"{actor.name} may not see the accounts of {museum!r}.")
         return self.store.list_users(museum)
 
+    def invite_again(self, actor: Actor, user_id: int) -> dict:
+        """A new invitation for someone who has not chosen a password yet (the first one expired or
+        got lost); the earlier link stops working."""
+        with self.store.transaction() as conn:
+            user = self._managed_user(conn, actor, user_id)
+            if not user["active"] or self.store.password_hash_of(user_id, conn):
+                raise Conflict(f"{user['name']} has accepted the invitation already, or is deactivated.")
+            self._send_link(conn, user_id, user["email"], INVITE)
+            self.store.append_audit(
+                conn, [audit_entry(actor, user["museum"], None, "user_invited_again", None, {"user": user_id})]
+            )
+        self._mail_written()
+        return user
+
     def set_active(self, actor: Actor, user_id: int, active: bool) -> dict:
         """Deactivating ends the account's sessions and revokes its tokens; reactivating does not
         bring the tokens back."""

@@ -50,8 +50,8 @@ class AccountQueries(Queries):
     def user_by_email(self, email: str, conn: Connection | None = None) -> dict | None:
         return self._one_user(t.users.c.email == email.strip().lower(), conn)
 
-    def password_hash_of(self, user_id: int) -> str | None:
-        with self.reading() as c:
+    def password_hash_of(self, user_id: int, conn: Connection | None = None) -> str | None:
+        with self._conn(conn) as c:
             return c.execute(sa.select(t.users.c.password_hash).where(t.users.c.id == user_id)).scalar()
 
     def _one_user(self, condition, conn: Connection | None) -> dict | None:

@@ -293,6 +293,14 @@ def deactivate(user_id):
     return redirect(url_for("account.users", museum=request.form.get("shown") or None))
 
 
+@blueprint.post("/people/<int:user_id>/invite-again")
+@signed_in(roles=MANAGERS)
+def invite_again(user_id):
+    person = service().invite_again(me(), user_id)
+    flash(gettext("A new invitation is on its way to %(email)s; the earlier link no longer works.") % person)
+    return redirect(url_for("account.users", museum=request.form.get("shown") or None))
+
+
 @blueprint.post("/people/<int:user_id>/activate")
 @signed_in(roles=MANAGERS)
 def activate(user_id):

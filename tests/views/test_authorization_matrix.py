@@ -81,6 +81,7 @@ def world(tmp_path_factory) -> World:
     built.extra["applications"] = {side: _membership_application(service, side) for side in MUSEUMS}
     built.extra["colleagues"] = {side: _colleague(service, side, active=True) for side in MUSEUMS}
     built.extra["former"] = {side: _colleague(service, side, active=False) for side in MUSEUMS}
+    built.extra["invited"] = {side: _invited(service, side) for side in MUSEUMS}
     admin, _version = service.authenticate("secretariat@example.org", PASSWORD, "matrix")  # uploads need an account
     built.extra["imports"] = {side: _uploads(service, admin, folder, side) for side in MUSEUMS}
     app.extensions["catalogue"].store.dispose()
@@ -127,6 +128,13 @@ def _colleague(service, side: str, active: bool) -> int:
     if not active:
         service.set_active(cli_actor(), user_id, False)
     return user_id
+
+
+def _invited(service, side: str) -> int:
+    """An account of ``side``'s museum whose owner has not chosen a password yet."""
+    return service.create_account(
+        cli_actor(), f"invited-{side.lower()}@example.org", "Invited", "curator", MUSEUMS[side]
+    )
 
 
 def _uploads(service, curator, folder: Path, side: str) -> dict[str, int]:
@@ -374,6 +382,12 @@ WRITES = [
         "account.deactivate",
         "POST",
         form_post(lambda w, s: f"/account/people/{w.extra['colleagues'][s]}/deactivate"),
+        manages_people,
+    ),
+    Write(
+        "account.invite_again",
+        "POST",
+        form_post(lambda w, s: f"/account/people/{w.extra['invited'][s]}/invite-again"),
         manages_people,
     ),
     Write(

@@ -186,3 +186,25 @@ def test_hostile_values_are_clear_4xx_answers_on_both_databases(client, admin_cl
     for email in ("ada\x00@tate.example", "a" * 400 + "@tate.example"):
         assert post_form(client, "/account/sign-in", {"email": email, "password": "x"}).status_code == 401
         assert post_form(client, "/account/reset", {"email": email}).status_code == 200
+
+
+def test_someone_whose_invitation_got_lost_is_invited_again(admin_client, app, service, mail_sink):
+    email = fresh_email("lost")
+    invite = {"email": email, "name": "Lost Invite", "role": "curator"}
+    assert post_form(admin_client, "/account/people/invite", invite, page="/account/people").status_code == 302
+    first = mail_sink.wait_for(email).path_of_link()
+    [person] = [p for p in service.store.list_users("tate") if p["email"] == email]
+    page = admin_client.get("/account/people").get_data(as_text=True)
+    assert f"/account/people/{person['id']}/invite-again" in page
+
+    again = post_form(admin_client, f"/account/people/{person['id']}/invite-again", page="/account/people")
+    assert again.status_code == 302
+    second = mail_sink.wait_for(email, count=2).path_of_link()
+    visitor = app.test_client()
+    assert visitor.get(first).status_code == 404  # the earlier link stops working
+    assert visitor.get(second).status_code == 200
+    chosen = post_form(visitor, second, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert chosen.status_code == 302
+
+    refused = post_form(admin_client, f"/account/people/{person['id']}/invite-again", page="/account/people")
+    assert refused.status_code == 409  # accepted already: nothing to invite to
