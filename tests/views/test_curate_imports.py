@@ -97,11 +97,7 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
         "counts": {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1, "warned": 0},
     }
     finished = page_text(curator_client.get(f"/curate/imports/{import_id}"))
-    assert (
-        "Report" in finished
-        and "Required: fill this in." in finished
-        and 'http-equiv="refresh"' not in finished
-    )
+    assert "Report" in finished and "Required: fill this in." in finished and 'http-equiv="refresh"' not in finished
     wave = client.get("/api/museums/tate/objects/T1").get_json()
     assert wave["title"] == {"en": ["The Great Wave"]} and [m["name"] for m in wave["makers"]] == ["Katsushika Hokusai"]
     assert client.get("/api/museums/tate/objects/T3").status_code == 200
