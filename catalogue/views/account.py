@@ -12,9 +12,9 @@ from catalogue.extensions import service
 from catalogue.i18n import N_, gettext, visitor_languages
 from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, Actor
 from catalogue.service.accounts import INVITE, RESET
+from catalogue.views.auth import current_actor, signed_in, signed_in_actor
 from catalogue.views.auth import sign_in as start_session
 from catalogue.views.auth import sign_out as end_session
-from catalogue.views.auth import signed_in, signed_in_actor
 
 blueprint = Blueprint("account", __name__)
 MANAGERS = (ADMIN, MUSEUM_ADMIN)
@@ -45,13 +45,6 @@ def landing(actor: Actor) -> str:
     """Where an account starts after choosing its password: its museum's dashboard; a secretariat
     admin, who belongs to no museum, on the account page."""
     return url_for("curate.dashboard") if actor.museum else url_for("account.profile")
-
-
-def me() -> Actor:
-    """The signed-in account, in a view that ``@signed_in`` guards."""
-    actor = signed_in_actor()
-    assert actor is not None
-    return actor
 
 
 def field_errors(error: CatalogueError) -> dict[str, str]:
@@ -162,7 +155,7 @@ def profile():
 
 def profile_page(status: int = 200, failed: str | None = None, error: CatalogueError | None = None, form=None):
     """The account page; after a failed form (``failed`` names it), with its errors and input."""
-    actor = me()
+    actor = current_actor()
     museum = service().museum_labels().get(actor.museum) if actor.museum else None
     page = render_template(
         "account/profile.html",
@@ -182,7 +175,7 @@ def profile_page(status: int = 200, failed: str | None = None, error: CatalogueE
 @blueprint.post("/password")
 @signed_in
 def change_password():
-    actor = me()
+    actor = current_actor()
     try:
         version = service().change_password(actor, request.form.get("current", ""), new_password("new"))
     except ValidationFailed as error:
@@ -199,7 +192,7 @@ def change_password():
 @blueprint.post("/sessions/end")
 @signed_in
 def end_sessions():
-    service().end_all_sessions(me())
+    service().end_all_sessions(current_actor())
     end_session()
     flash(gettext("You are signed out everywhere, in this browser too."))
     return redirect(url_for("account.sign_in"))
@@ -211,7 +204,7 @@ def create_token():
     """The new token is shown once, in this answer (never in an address or a cookie)."""
     form = {"label": request.form.get("label", ""), "expires_in": request.form.get("expires_in", "").strip()}
     try:
-        token, token_id = service().create_own_token(me(), form["label"], token_lifetime(form["expires_in"]))
+        token, token_id = service().create_own_token(current_actor(), form["label"], token_lifetime(form["expires_in"]))
     except ValidationFailed as error:
         return profile_page(400, "token", error, form)
     page = render_template("account/token_created.html", token=token, token_id=token_id, label=form["label"])
@@ -234,7 +227,7 @@ def token_lifetime(days: str) -> timedelta | None:
 @blueprint.post("/tokens/<token_id>/revoke")
 @signed_in
 def revoke_token(token_id):
-    token = service().revoke_own_token(me(), token_id)
+    token = service().revoke_own_token(current_actor(), token_id)
     flash(gettext("The token %(id)s is revoked: it no longer works.") % {"id": token["id"]})
     return redirect(url_for("account.profile"))
 
@@ -249,7 +242,7 @@ def users():
 def people_page(status: int = 200, error: CatalogueError | None = None, form=None):
     """The accounts the signed-in admin manages (the secretariat: all, or one museum's), and the
     invitation form."""
-    actor = me()
+    actor = current_actor()
     shown = (request.args.get("museum") or None) if actor.is_secretariat else actor.museum
     roles = [CURATOR, MUSEUM_ADMIN] + ([ADMIN] if actor.is_secretariat else [])
     museums = (
@@ -274,7 +267,7 @@ def people_page(status: int = 200, error: CatalogueError | None = None, form=Non
 @blueprint.post("/people/invite")
 @signed_in(roles=MANAGERS)
 def invite():
-    actor = me()
+    actor = current_actor()
     form = {name: request.form.get(name, "").strip() for name in ("email", "name", "role", "museum")}
     museum = form["museum"] if "museum" in request.form else actor.museum  # a museum admin's form has none
     try:
@@ -288,7 +281,7 @@ def invite():
 @blueprint.post("/people/<int:user_id>/deactivate")
 @signed_in(roles=MANAGERS)
 def deactivate(user_id):
-    person = service().set_active(me(), user_id, False)
+    person = service().set_active(current_actor(), user_id, False)
     flash(gettext("%(name)s can no longer sign in; their sessions and tokens have ended.") % person)
     return redirect(url_for("account.users", museum=request.form.get("shown") or None))
 
@@ -296,7 +289,7 @@ def deactivate(user_id):
 @blueprint.post("/people/<int:user_id>/invite-again")
 @signed_in(roles=MANAGERS)
 def invite_again(user_id):
-    person = service().invite_again(me(), user_id)
+    person = service().invite_again(current_actor(), user_id)
     flash(gettext("A new invitation is on its way to %(email)s; the earlier link no longer works.") % person)
     return redirect(url_for("account.users", museum=request.form.get("shown") or None))
 
@@ -304,6 +297,6 @@ def invite_again(user_id):
 @blueprint.post("/people/<int:user_id>/activate")
 @signed_in(roles=MANAGERS)
 def activate(user_id):
-    person = service().set_active(me(), user_id, True)
+    person = service().set_active(current_actor(), user_id, True)
     flash(gettext("%(name)s can sign in again (their old API tokens stay revoked).") % person)
     return redirect(url_for("account.users", museum=request.form.get("shown") or None))

@@ -53,6 +53,15 @@ def signed_in_actor() -> Actor | None:
     return g.signed_in_actor
 
 
+def current_actor() -> Actor:
+    """The signed-in account, in a view that ``@signed_in`` guards (which let nobody else in; the
+    401 is for the type checker, and for a view that forgot the guard)."""
+    actor = signed_in_actor()
+    if actor is None:
+        raise NotAuthenticated("Sign in first.")
+    return actor
+
+
 def signed_in(view=None, *, roles: tuple[str, ...] | None = None):
     """Only for signed-in accounts (of ``roles``, when given). Someone not signed in is sent to the
     sign-in page from a GET, and gets a 401 for anything else; a wrong role is a 403."""

@@ -10,7 +10,7 @@ from catalogue.extensions import service
 from catalogue.i18n import gettext
 from catalogue.membership import ICOM_CODE_OF_ETHICS, MAX_DESCRIPTION, STATES, partner_countries
 from catalogue.views.account import client_address
-from catalogue.views.auth import signed_in, signed_in_actor
+from catalogue.views.auth import current_actor, signed_in
 
 blueprint = Blueprint("membership", __name__)
 admin_blueprint = Blueprint("admin", __name__)
@@ -80,7 +80,7 @@ def _application_page(form: dict, error: CatalogueError | None = None) -> Respon
 @admin_blueprint.get("/applications")
 @signed_in(roles=SECRETARIAT)
 def applications():
-    actor = _actor()
+    actor = current_actor()
     state = request.args.get("state") or None
     return render_template(
         "admin/applications.html",
@@ -102,7 +102,7 @@ def application(application_id: int):
 def approve(application_id: int):
     code, note = request.form.get("code", ""), request.form.get("note", "")
     try:
-        service().approve_application(_actor(), application_id, code, note)
+        service().approve_application(current_actor(), application_id, code, note)
     except (ValidationFailed, Conflict) as error:
         return _review_page(application_id, "approve", error, {"code": code, "note": note}), error.status
     return redirect(url_for(".application", application_id=application_id))
@@ -113,7 +113,7 @@ def approve(application_id: int):
 def reject(application_id: int):
     reason = request.form.get("reason", "")
     try:
-        service().reject_application(_actor(), application_id, reason)
+        service().reject_application(current_actor(), application_id, reason)
     except (ValidationFailed, Conflict) as error:
         return _review_page(application_id, "reject", error, {"reason": reason}), error.status
     return redirect(url_for(".application", application_id=application_id))
@@ -122,7 +122,7 @@ def reject(application_id: int):
 def _review_page(application_id: int, failed: str | None = None, error=None, sent: dict | None = None) -> str:
     """An application with, while it is pending, the two decision forms; a decision that failed
     shows again with what was typed and the message next to its field."""
-    found = service().application(_actor(), application_id)
+    found = service().application(current_actor(), application_id)
     errors, sent = _by_field(error), sent or {}
     code = sent.get("code", "")
     if found["state"] == "pending" and "code" not in sent:
@@ -138,12 +138,6 @@ def _review_page(application_id: int, failed: str | None = None, error=None, sen
         note=sent.get("note", ""),
         reason=sent.get("reason", ""),
     )
-
-
-def _actor():
-    actor = signed_in_actor()
-    assert actor is not None  # @signed_in let the request through
-    return actor
 
 
 def _by_field(error: CatalogueError | None) -> dict[str, str]:

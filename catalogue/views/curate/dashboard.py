@@ -6,31 +6,21 @@ from urllib.parse import urlencode
 
 from flask import render_template, request, url_for
 
-from catalogue.errors import NotAuthenticated
 from catalogue.extensions import service
-from catalogue.models import Actor
 from catalogue.records.form import STATUS_LABELS
 from catalogue.search_params import counting_number
 from catalogue.service.curation import RecordFilter
-from catalogue.views.auth import signed_in, signed_in_actor
+from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
 
 PAGE_SIZE = 25
 FILTER_KEYS = ("q", "status", "images", "warnings")
 
 
-def curator() -> Actor:
-    """The signed-in actor of a view under ``@signed_in``."""
-    actor = signed_in_actor()
-    if actor is None:
-        raise NotAuthenticated("Sign in first.")
-    return actor
-
-
 @blueprint.get("/")
 @signed_in
 def dashboard():
-    actor = curator()
+    actor = current_actor()
     code = request.args.get("museum") or actor.museum
     if not code:
         return render_template("curate/dashboard.html", board=None, museums=service().museums())

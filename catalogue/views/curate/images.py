@@ -7,11 +7,11 @@ same form with ``Accept: application/json`` and gets JSON back, success or failu
 from flask import current_app, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from catalogue.errors import CatalogueError, NotAuthenticated, NotFound, ValidationFailed
+from catalogue.errors import CatalogueError, NotFound, ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import SUPPORTED, gettext
-from catalogue.models import Actor, ObjectRecord
-from catalogue.views.auth import signed_in, signed_in_actor
+from catalogue.models import ObjectRecord
+from catalogue.views.auth import current_actor, signed_in, signed_in_actor
 from catalogue.views.curate import blueprint
 from catalogue.views.errors import MESSAGES, error_response
 
@@ -34,7 +34,7 @@ def upload_images(record_id):
         if not files:
             raise ValidationFailed(gettext("Choose one or more image files to upload."))
         uploads = [(part.read(), part.filename) for part in files]
-        stored = service().add_images(_me(), record.museum, record.local_id, uploads)
+        stored = service().add_images(current_actor(), record.museum, record.local_id, uploads)
     except CatalogueError as refused:
         return upload_refused(record_id, refused.message, refused.status, refused.errors)
     if asks_for_json():
@@ -69,7 +69,7 @@ def upload_refused(record_id: str, message: str, status: int, errors: list | Non
 @signed_in
 def remove_image(record_id, image_id):
     record = _curated(record_id)
-    service().remove_image(_me(), record.museum, record.local_id, image_id)
+    service().remove_image(current_actor(), record.museum, record.local_id, image_id)
     return _back(record_id, "removed")
 
 
@@ -78,14 +78,14 @@ def remove_image(record_id, image_id):
 def order_images(record_id):
     """Either the whole order (``order``: the image ids, in one field each or separated by commas)
     or one step (``move`` = up or down, with ``image_id``), as the buttons beside each image send."""
-    record, images = service().images_to_curate(_me(), record_id)
+    record, images = service().images_to_curate(current_actor(), record_id)
     current = [entry.image.id for entry in images]
     try:
         if request.form.get("move"):
             order = moved(current, request.form.get("image_id", ""), request.form["move"])
         else:
             order = [part for field in request.form.getlist("order") for part in field.replace(",", " ").split()]
-        service().reorder_images(_me(), record.museum, record.local_id, order)
+        service().reorder_images(current_actor(), record.museum, record.local_id, order)
     except ValidationFailed as refused:
         return images_page(record_id, 400, order_error=refused.message)
     moved_id = request.form.get("image_id")
@@ -117,7 +117,7 @@ def image_alt(record_id, image_id):
     for language, text in rows:
         alt.setdefault(language.strip(), []).append(text)
     try:
-        service().set_image_alt(_me(), record.museum, record.local_id, image_id, alt)
+        service().set_image_alt(current_actor(), record.museum, record.local_id, image_id, alt)
     except ValidationFailed as refused:
         messages = [error["message"] for error in refused.errors] or [refused.message]
         alt_form = {"image_id": image_id, "rows": [row for row in rows if any(part.strip() for part in row)]}
@@ -129,12 +129,12 @@ def image_alt(record_id, image_id):
 @signed_in
 def image_thumbnail(image_id):
     """Drafts' images are not public: their curators see them through this route."""
-    image = service().curated_image_file(_me(), image_id)
+    image = service().curated_image_file(current_actor(), image_id)
     return send_file(image.path, mimetype=image.mime, etag=image.etag, conditional=True, max_age=0)
 
 
 def images_page(record_id: str, status: int = 200, **form):
-    record, images = service().images_to_curate(_me(), record_id)
+    record, images = service().images_to_curate(current_actor(), record_id)
     page = render_template(
         "curate/images.html",
         record=record,
@@ -158,16 +158,8 @@ def asks_for_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
-def _me() -> Actor:
-    """The signed-in actor (``@signed_in`` made sure there is one)."""
-    actor = signed_in_actor()
-    if actor is None:
-        raise NotAuthenticated("Sign in first.")
-    return actor
-
-
 def _curated(record_id: str) -> ObjectRecord:
-    return service().images_to_curate(_me(), record_id)[0]
+    return service().images_to_curate(current_actor(), record_id)[0]
 
 
 def _back(record_id: str, done: str, anchor: str = "image-list", **args):

@@ -13,7 +13,7 @@ from catalogue.i18n import gettext
 from catalogue.ingest.column_choices import FIELDS, LANGUAGES
 from catalogue.ingest.report import report_csv
 from catalogue.models import Actor
-from catalogue.views.auth import signed_in, signed_in_actor
+from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
 
 SHOWN_LINES = 1000  # report lines on the page; the CSV download has all that are kept
@@ -23,7 +23,7 @@ FORMAT_CHOICES = ("auto", "csv", "jsonl")
 @blueprint.get("/imports")
 @signed_in
 def imports():
-    actor = _actor()
+    actor = current_actor()
     code = _museum_code()
     if code is None:  # the secretariat belongs to no museum: it picks one first
         return render_template("curate/imports.html", museum=None, museums=service().museums())
@@ -33,7 +33,7 @@ def imports():
 @blueprint.post("/imports")
 @signed_in
 def upload_import():
-    actor = _actor()
+    actor = current_actor()
     code = _museum_code()
     file_format = request.form.get("format", "auto")
     upload = request.files.get("file")
@@ -54,7 +54,7 @@ def upload_import():
 @blueprint.route("/imports/<int:import_id>/mapping", methods=["GET", "POST"])
 @signed_in
 def import_mapping(import_id: int):
-    actor = _actor()
+    actor = current_actor()
     upload = service().bulk_upload(actor, import_id)
     columns = service().csv_columns(actor, import_id)
     language = (upload.mapping or {}).get("language") or ""
@@ -73,13 +73,13 @@ def import_mapping(import_id: int):
 @blueprint.get("/imports/<int:import_id>")
 @signed_in
 def show_import(import_id: int):
-    return _upload_page(service().bulk_upload(_actor(), import_id))
+    return _upload_page(service().bulk_upload(current_actor(), import_id))
 
 
 @blueprint.post("/imports/<int:import_id>/check")
 @signed_in
 def check_import(import_id: int):
-    actor = _actor()
+    actor = current_actor()
     try:
         return _start_dry_run(actor, import_id)
     except ValidationFailed as failure:
@@ -96,7 +96,7 @@ def _start_dry_run(actor: Actor, import_id: int):
 @blueprint.post("/imports/<int:import_id>/run")
 @signed_in
 def run_import(import_id: int):
-    actor = _actor()
+    actor = current_actor()
     try:
         upload = service().confirm_import(actor, import_id, request.form.get("default_status", "published"))
     except ValidationFailed as failure:
@@ -108,7 +108,7 @@ def run_import(import_id: int):
 @blueprint.get("/imports/<int:import_id>/progress.json")
 @signed_in
 def import_progress(import_id: int):
-    upload = service().bulk_upload(_actor(), import_id)
+    upload = service().bulk_upload(current_actor(), import_id)
     return jsonify(
         {"state": upload.state, "processed": upload.processed_rows, "total": upload.total_rows, "counts": upload.counts}
     )
@@ -117,7 +117,7 @@ def import_progress(import_id: int):
 @blueprint.get("/imports/<int:import_id>/report.csv")
 @signed_in
 def import_report(import_id: int):
-    upload = service().bulk_upload(_actor(), import_id)
+    upload = service().bulk_upload(current_actor(), import_id)
     report = _report_of(upload)
     if report is None:
         raise NotFound(gettext("This upload has no report yet."))
@@ -128,16 +128,10 @@ def import_report(import_id: int):
     )
 
 
-def _actor() -> Actor:
-    actor = signed_in_actor()
-    assert actor is not None  # @signed_in let the request through
-    return actor
-
-
 def _museum_code() -> str | None:
     """The museum whose uploads these are: the signed-in curator's own, or (for the secretariat)
     ?museum=CODE. A curator naming another museum is refused by the service (403)."""
-    return request.args.get("museum") or _actor().museum
+    return request.args.get("museum") or current_actor().museum
 
 
 def _folder() -> Path:

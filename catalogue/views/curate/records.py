@@ -15,16 +15,15 @@ from catalogue.extensions import service
 from catalogue.i18n import N_, gettext, ngettext
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, ObjectRecord, StoredImage
 from catalogue.records import form
-from catalogue.views.auth import signed_in
+from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
-from catalogue.views.curate.dashboard import curator
 from catalogue.views.viewers import WebImage, web_image
 
 
 @blueprint.route("/records/new", methods=["GET", "POST"])
 @signed_in
 def new_record():
-    actor = curator()
+    actor = current_actor()
     code = request.values.get("museum") or actor.museum
     if not code:  # the secretariat has no museum of its own: it picks one on the dashboard first
         return redirect(url_for(".dashboard"))
@@ -47,7 +46,7 @@ def new_record():
 @blueprint.route("/records/<record_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_record(record_id):
-    actor = curator()
+    actor = current_actor()
     record = service().curated_record(actor, record_id)
     if request.method == "GET":
         return form_page(record.museum, form.body_to_values(record.body), record.revision, record)
@@ -71,7 +70,7 @@ def edit_record(record_id):
 @signed_in
 def change_record_status(record_id):
     """Publish, unpublish (back to draft) or withdraw; withdrawing needs its confirmation box."""
-    actor = curator()
+    actor = current_actor()
     record = service().curated_record(actor, record_id)
     status = request.form.get("status", "")
     values = form.body_to_values(record.body)
@@ -91,7 +90,7 @@ def change_record_status(record_id):
 def preview_record(record_id):
     """The public object page for the record in whatever status, marked as a preview, never cached
     by anyone and never indexed by search engines."""
-    record = service().curated_record(curator(), record_id)
+    record = service().curated_record(current_actor(), record_id)
     shown = {} if record.status == PUBLISHED else {"web_image": unpublished_image}
     html = render_template(
         "curate/preview.html",
