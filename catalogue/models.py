@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from catalogue import reference
 from catalogue.records.langmap import pick
 
 MUSEUM_STATUSES = ("applicant", "member", "suspended", "guest")
+MUSEUM_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")  # 2-40 lower-case letters, digits and hyphens
 PUBLISHED, DRAFT, WITHDRAWN = "published", "draft", "withdrawn"
 
 

@@ -4,7 +4,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from catalogue import reference
 from catalogue.errors import ValidationFailed
-from catalogue.models import MUSEUM_STATUSES, Museum
+from catalogue.models import MUSEUM_CODE, MUSEUM_STATUSES, Museum
 from catalogue.records.langmap import LanguageMap
 from catalogue.records.schema import field_errors
 
@@ -15,9 +15,7 @@ class MuseumSchema(Schema):
 
     code = fields.String(
         required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9][a-z0-9-]{1,39}$", error="Codes are 2-40 lower-case letters, digits and hyphens."
-        ),
+        validate=validate.Regexp(MUSEUM_CODE, error="Codes are 2-40 lower-case letters, digits and hyphens."),
     )
     names = LanguageMap(required=True, max_length=300)
     country = fields.String(allow_none=True, load_default=None)

@@ -8,7 +8,7 @@ from catalogue.errors import Forbidden, NotFound
 from catalogue.image_fetch import FetchPolicy
 from catalogue.mail import Mailer
 from catalogue.media import MediaStore
-from catalogue.models import Actor, Museum
+from catalogue.models import MUSEUM_CODE, Actor, Museum
 from catalogue.store import Store
 
 
@@ -57,16 +57,16 @@ class ServiceBase:
         """The database's schema revision, and whether it is the newest."""
         return self.store.schema_revision(), self.store.schema_is_current()
 
-    def museum(self, code: str) -> Museum:
-        museum = self.store.get_museum(code)
+    def museum(self, code: str, conn=None) -> Museum:
+        """The museum ``code`` names; text that cannot be a code (from a URL or a form) is not even
+        looked up, so no odd character reaches the database."""
+        museum = self.store.get_museum(code, conn) if isinstance(code, str) and MUSEUM_CODE.fullmatch(code) else None
         if museum is None:
             raise NotFound(f"No museum with code {code!r}.")
         return museum
 
     def _writable_museum(self, actor: Actor, code: str, conn) -> Museum:
-        museum = self.store.get_museum(code, conn)
-        if museum is None:
-            raise NotFound(f"No museum with code {code!r}.")
+        museum = self.museum(code, conn)
         if not actor.may_write(code):
             raise Forbidden(f"{actor.name} may not change records of {code!r}.")
         if museum.status == "suspended":

@@ -11,7 +11,6 @@ batch written twice is harmless, as upserts are idempotent."""
 
 import logging
 import os
-import re
 import secrets
 import threading
 import time
@@ -24,7 +23,7 @@ from catalogue.errors import CatalogueError, Conflict, Forbidden, NotFound, Vali
 from catalogue.ingest import column_choices, upload_file
 from catalogue.ingest.readers import ColumnMapping, read_csv, read_csv_header, read_jsonl
 from catalogue.ingest.report import empty_report, merged, report_counts, report_json
-from catalogue.models import DRAFT, PUBLISHED, Actor, Museum
+from catalogue.models import DRAFT, PUBLISHED, Actor
 from catalogue.service.accounts import actor_of
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import StoreUnavailable, now
@@ -39,7 +38,6 @@ STALE_AFTER = timedelta(minutes=5)  # a job this long without a heartbeat was le
 HEARTBEAT_SECONDS = 1.0  # a job saves its progress at least this often while rows go by
 BATCH_ROWS = 500  # records per transaction of an import
 SAMPLE_ROWS = 3  # rows the mapping step shows under each column
-MUSEUM_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")  # as catalogue.museums.MuseumSchema
 CHANGEABLE = (UPLOADED, CHECKED)  # states in which the mapping may change and the dry run be made again
 
 
@@ -96,7 +94,7 @@ class BulkUploadRules(ServiceBase):
 
     def bulk_uploads(self, actor: Actor, museum_code: str) -> list[BulkUpload]:
         """A museum's uploads, newest first (without their reports)."""
-        self._known_museum(museum_code)
+        self.museum(museum_code)
         if not actor.may_write(museum_code):
             raise Forbidden(f"{actor.name} may not upload records of {museum_code!r}.")
         return self.store.list_imports(museum_code)
@@ -221,14 +219,8 @@ class BulkUploadRules(ServiceBase):
             log.exception("bulk upload %s could not start; the timer tries again", import_id)
 
     # helpers --------------------------------------------------------------------------------
-    def _known_museum(self, code: str) -> Museum:
-        """The museum a page names (?museum=CODE): text that cannot be a code is not looked up."""
-        if not isinstance(code, str) or not MUSEUM_CODE.fullmatch(code):
-            raise NotFound(f"No museum with code {code!r}.")
-        return self.museum(code)
-
     def _uploading_museum(self, actor: Actor, museum_code: str) -> None:
-        museum = self._known_museum(museum_code)
+        museum = self.museum(museum_code)
         if not actor.may_write(museum_code):
             raise Forbidden(f"{actor.name} may not upload records of {museum_code!r}.")
         if museum.status == "suspended":
