@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware
-from catalogue.store.queries import Queries
+from catalogue.store.queries import HAS_IMAGE, Queries
 
-_HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)
 _HAS_WARNINGS = sa.func.json_array_length(t.records.c.warnings) > 0
 _IMAGE_COUNT = (
     sa.select(sa.func.count()).where(t.images.c.record_id == t.records.c.id).scalar_subquery().label("image_count")
@@ -25,7 +24,7 @@ class CurationQueries(Queries):
             sa.select(
                 t.records.c.status,
                 sa.func.count(),
-                sa.func.sum(sa.case((_HAS_IMAGE, 1), else_=0)),
+                sa.func.sum(sa.case((HAS_IMAGE, 1), else_=0)),
                 sa.func.sum(sa.case((_HAS_WARNINGS, 1), else_=0)),
             )
             .where(t.records.c.museum == museum)
@@ -69,9 +68,9 @@ class CurationQueries(Queries):
         if status:
             query = query.where(t.records.c.status == status)
         if images == "missing":
-            query = query.where(~_HAS_IMAGE)
+            query = query.where(~HAS_IMAGE)
         elif images == "present":
-            query = query.where(_HAS_IMAGE)
+            query = query.where(HAS_IMAGE)
         if warnings:
             query = query.where(_HAS_WARNINGS)
         total_query = sa.select(sa.func.count()).select_from(query.subquery())

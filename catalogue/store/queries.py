@@ -1,10 +1,16 @@
-"""What every part of the store shares: its read and write transactions, and "the caller's
-connection, or a read of its own" for queries that run both inside a write and on their own."""
+"""What every part of the store shares: its read and write transactions, "the caller's connection,
+or a read of its own" for queries that run both inside a write and on their own, and the filters
+more than one part uses."""
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from catalogue.store import tables as t
+
+HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)  # a record with at least one image
 
 
 class Queries:

@@ -18,6 +18,7 @@ from catalogue.store.curation import CurationQueries
 from catalogue.store.image_sources import ImageSourceQueries
 from catalogue.store.imports import ImportQueries
 from catalogue.store.membership import MembershipQueries
+from catalogue.store.queries import HAS_IMAGE
 from catalogue.store.revisions import RevisionQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
@@ -223,7 +224,7 @@ class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueri
     ) -> tuple[list[ObjectRecord], int]:
         """One page of the published records that have an image (those with an IIIF manifest),
         by museum, the museum's country or masterpiece; and how many there are in all."""
-        query = _records_where(sa.select(t.records), museum, PUBLISHED, masterpiece).where(_HAS_IMAGE)
+        query = _records_where(sa.select(t.records), museum, PUBLISHED, masterpiece).where(HAS_IMAGE)
         if country:
             in_country = sa.select(t.museums.c.code).where(t.museums.c.country == country)
             query = query.where(t.records.c.museum.in_(in_country))
@@ -237,7 +238,7 @@ class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueri
         query = (
             sa.select(t.museums.c.country, sa.func.count())
             .join(t.records, t.records.c.museum == t.museums.c.code)
-            .where(t.records.c.status == PUBLISHED, _HAS_IMAGE, t.museums.c.country.is_not(None))
+            .where(t.records.c.status == PUBLISHED, HAS_IMAGE, t.museums.c.country.is_not(None))
             .group_by(t.museums.c.country)
         )
         with self.reading() as c:
@@ -452,9 +453,6 @@ class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueri
                 return
             yield from batch
             last = batch[-1].id
-
-
-_HAS_IMAGE = sa.exists().where(t.images.c.record_id == t.records.c.id)
 
 
 def _records_where(query: sa.Select, museum: str | None, status: str | None, masterpiece: bool | None = None):
