@@ -28,10 +28,11 @@ NETWORK = "Virtual Collection of Masterpieces"
 
 
 class MembershipRules(ServiceBase):
-    # from AccountRules, a sibling part of the one service class
+    # from AccountRules and MuseumRules, sibling parts of the one service class
     rate_limited: Callable[[RateLimit, str], None]
     _add_account: Callable[[Connection, Actor, str, str, str, str | None, str | None], int]
     _mail_written: Callable[[], None]
+    _save_museum: Callable[[Connection, Actor, Museum], bool]
 
     # the public form -----------------------------------------------------------------------
     def apply_for_membership(self, form: dict, address: str, honeypot: str = "") -> int | None:
@@ -45,9 +46,9 @@ class MembershipRules(ServiceBase):
         with self.store.transaction() as conn:
             application_id = self.store.add_application(conn, application)
             self.store.queue_mail(conn, application["contact_email"], *_received_mail(application_id))
+            review = _review_mail(application_id, application, f"{self.base_url}/admin/applications/{application_id}")
             for admin in self._secretariat():
-                mail = _review_mail(application_id, application, f"{self.base_url}/admin/applications/{application_id}")
-                self.store.queue_mail(conn, admin["email"], *mail)
+                self.store.queue_mail(conn, admin["email"], *review)
         self._mail_written()
         return application_id
 
@@ -103,20 +104,14 @@ class MembershipRules(ServiceBase):
                     f"There is already an account for {email}, so the contact cannot be invited as this "
                     "museum's admin. Ask the contact for another address, or reject the application with a reason."
                 )
-            self.store.save_museum(conn, museum)
-            self.store.enqueue_museum(conn, museum.code)
+            self._save_museum(conn, actor, museum)
             self.store.queue_mail(conn, email, *_approved_mail(museum, note))
             self._add_account(conn, actor, email, application["contact_name"], MUSEUM_ADMIN, museum.code, None)
             self.store.decide_application(conn, application_id, APPROVED, note, actor.name, museum.code)
-            self.store.append_audit(
-                conn,
-                [
-                    audit_entry(actor, museum.code, None, "museum_saved", None, museum.to_json()),
-                    audit_entry(
-                        actor, museum.code, None, "application_approved", None, {"application": application_id}
-                    ),
-                ],
+            approved = audit_entry(
+                actor, museum.code, None, "application_approved", None, {"application": application_id}
             )
+            self.store.append_audit(conn, [approved])
         self._written()
         self._mail_written()
         return museum

@@ -24,15 +24,22 @@ class MuseumRules(ServiceBase):
         museum = load_museum(data)
         with self.store.transaction() as conn:
             self.store.lock_museum(conn, museum.code)
-            changed = self.store.save_museum(conn, museum)
-            if changed:
-                self.store.append_audit(
-                    conn, [audit_entry(actor, museum.code, None, "museum_saved", None, museum.to_json())]
-                )
-                self.store.enqueue_museum(conn, museum.code)
+            changed = self._save_museum(conn, actor, museum)
         if changed:
             self._written()
         return museum
+
+    def _save_museum(self, conn, actor: Actor, museum: Museum) -> bool:
+        """Insert or update a museum in the caller's transaction (which holds its lock), with its
+        audit entry and every record of it queued for the index (names and country are on each
+        document); False when nothing changed."""
+        changed = self.store.save_museum(conn, museum)
+        if changed:
+            self.store.append_audit(
+                conn, [audit_entry(actor, museum.code, None, "museum_saved", None, museum.to_json())]
+            )
+            self.store.enqueue_museum(conn, museum.code)
+        return changed
 
     def museums(self) -> list[Museum]:
         return self.store.list_museums()
