@@ -8,7 +8,7 @@ from catalogue.errors import Forbidden, NotFound
 from catalogue.image_fetch import FetchPolicy
 from catalogue.mail import Mailer
 from catalogue.media import MediaStore
-from catalogue.models import MUSEUM_CODE, Actor, Museum
+from catalogue.models import MUSEUM_CODE, Actor, Museum, ObjectRecord
 from catalogue.store import Store
 
 
@@ -65,10 +65,23 @@ class ServiceBase:
             raise NotFound(f"No museum with code {code!r}.")
         return museum
 
+    def check_may_write(self, actor: Actor, museum_code: str) -> None:
+        """Refuse at once an actor who may not write this museum's records: the API asks this before
+        it reads the body, so a token of one museum learns nothing about another from its answers."""
+        if not actor.may_write(museum_code):
+            raise Forbidden(f"{actor.name} may not change records of {museum_code!r}.")
+
+    def curated_record(self, actor: Actor, record_id: str) -> ObjectRecord:
+        """A record in any status, for the curator pages of its museum (Forbidden to anyone else)."""
+        record = self.store.get_record(record_id)
+        if record is None:
+            raise NotFound(f"No object with id {record_id!r}.")
+        self.check_may_write(actor, record.museum)
+        return record
+
     def _writable_museum(self, actor: Actor, code: str, conn) -> Museum:
         museum = self.museum(code, conn)
-        if not actor.may_write(code):
-            raise Forbidden(f"{actor.name} may not change records of {code!r}.")
+        self.check_may_write(actor, code)
         if museum.status == "suspended":
             raise Forbidden(f"The museum {code!r} is suspended; its records cannot be changed.")
         self.store.lock_museum(conn, code)

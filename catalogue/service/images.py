@@ -8,7 +8,7 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
-from catalogue.errors import Forbidden, NotFound, ValidationFailed
+from catalogue.errors import NotFound, ValidationFailed
 from catalogue.images import ALLOWED, check_image
 from catalogue.models import Actor, ObjectRecord, StoredImage, index_operation, is_public, public_id
 from catalogue.records.langmap import LanguageMap, is_valid_tag
@@ -84,11 +84,7 @@ class ImageRules(ServiceBase):
     def images_to_curate(self, actor: Actor, record_id: str) -> tuple[ObjectRecord, list[CuratedImage]]:
         """A record (in any status) and its images in order, for the curator pages of its museum;
         Forbidden to anyone who may not change its records."""
-        record = self.store.get_record(record_id)
-        if record is None:
-            raise NotFound(f"No object with id {record_id!r}.")
-        if not actor.may_write(record.museum):
-            raise Forbidden(f"{actor.name} may not change records of {record.museum!r}.")
+        record = self.curated_record(actor, record_id)
         return record, [CuratedImage(image, name) for image, name in self.store.record_images(record_id)]
 
     def remove_image(self, actor: Actor, museum_code: str, local_id: str, image_id: str) -> list[StoredImage]:
@@ -148,8 +144,7 @@ class ImageRules(ServiceBase):
         if found is None:
             raise NotFound(f"No image with id {image_id!r}.")
         image, museum = found
-        if not actor.may_write(museum):
-            raise Forbidden(f"{actor.name} may not change records of {museum!r}.")
+        self.check_may_write(actor, museum)
         return self._thumbnail_file(image)
 
     def _change_images(self, actor: Actor, museum_code: str, local_id: str, action: str, change) -> list[StoredImage]:

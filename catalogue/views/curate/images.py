@@ -4,12 +4,12 @@ run), alt text per language, reorder, remove, and the thumbnails of images not p
 Every form works without scripts: it posts and the page comes back. The upload script sends the
 same form with ``Accept: application/json`` and gets JSON back, success or failure."""
 
-from flask import current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.errors import CatalogueError, NotFound, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import SUPPORTED, gettext
+from catalogue.i18n import SUPPORTED, gettext, ngettext
 from catalogue.models import ObjectRecord
 from catalogue.views.auth import current_actor, signed_in, signed_in_actor
 from catalogue.views.curate import blueprint
@@ -159,7 +159,7 @@ def asks_for_json() -> bool:
 
 
 def _curated(record_id: str) -> ObjectRecord:
-    return service().images_to_curate(current_actor(), record_id)[0]
+    return service().curated_record(current_actor(), record_id)
 
 
 def _back(record_id: str, done: str, anchor: str = "image-list", **args):
@@ -168,8 +168,7 @@ def _back(record_id: str, done: str, anchor: str = "image-list", **args):
 
 
 def uploaded_message(count: int) -> str:
-    translations = current_app.extensions["translations"]
-    return translations.ngettext("%(num)d image uploaded.", "%(num)d images uploaded.", count) % {"num": count}
+    return ngettext("%(num)d image uploaded.", "%(num)d images uploaded.", count) % {"num": count}
 
 
 def _notice() -> str | None:
