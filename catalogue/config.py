@@ -110,6 +110,9 @@ def finish(settings: dict) -> dict:
     settings.setdefault("SESSION_COOKIE_SECURE", str(settings["BASE_URL"]).startswith("https://"))
     settings.setdefault("SESSION_COOKIE_NAME", "catalogue_session")
     settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(settings["SESSION_HOURS"]))
+    # a sign-in lasts SESSION_HOURS from the sign-in; the cookie is not sent again on every response,
+    # which would put a Set-Cookie (the session itself) on public pages that caches may keep
+    settings.setdefault("SESSION_REFRESH_EACH_REQUEST", False)
     settings["MAIL_USE_TLS"] = as_bool(settings["MAIL_USE_TLS"])
     settings.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form's token lives as long as its session
     return settings

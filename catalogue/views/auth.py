@@ -84,8 +84,10 @@ def signed_in(view=None, *, roles: tuple[str, ...] | None = None):
 
 
 def private_pages(response):
-    """Whatever a signed-in page shows stays out of shared caches and browser history caches."""
-    if USER in session or request.blueprint in ("account", "curate", "admin"):
+    """Whatever a signed-in page shows stays out of shared caches and browser history caches. Public
+    pages never read the session (touching it would add ``Vary: Cookie`` and spoil their caching),
+    and show nothing of the person signed in."""
+    if request.blueprint in ("account", "curate", "admin"):
         response.headers["Cache-Control"] = "private, no-store"
         response.vary.add("Cookie")
     return response

@@ -39,6 +39,14 @@ def test_curator_pages_carry_the_strict_headers(admin_client, client, path):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
+def test_public_pages_stay_cacheable_for_a_signed_in_curator_too(admin_client, client, museum):
+    """Signing in must not make the public pages vary by cookie: they show nothing of the person."""
+    for visitor in (client, admin_client):
+        response = visitor.get("/museums/tate")
+        assert response.status_code == 200
+        assert "Cookie" not in response.headers.get("Vary", "") and "Set-Cookie" not in response.headers
+
+
 def test_only_embed_pages_may_be_framed(app):
     framable = {
         rule.rule for rule in app.url_map.iter_rules() if app.view_functions[rule.endpoint] in security._embeddable
