@@ -207,10 +207,8 @@ def create_token():
         token, token_id = service().create_own_token(current_actor(), form["label"], token_lifetime(form["expires_in"]))
     except ValidationFailed as error:
         return profile_page(400, "token", error, form)
-    page = render_template("account/token_created.html", token=token, token_id=token_id, label=form["label"])
-    response = make_response(page)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    # shown once; like every account page it is private and no-store (views/auth.py)
+    return render_template("account/token_created.html", token=token, token_id=token_id, label=form["label"])
 
 
 def token_lifetime(days: str) -> timedelta | None:

@@ -99,8 +99,7 @@ def preview_record(record_id):
         status_label=gettext(STATUS_WORDS[record.status]),
         **shown,
     )
-    response = make_response(html)
-    response.headers["Cache-Control"] = "private, no-store"
+    response = make_response(html)  # private and no-store, as every curator page (views/auth.py)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
