@@ -189,8 +189,8 @@ class AccountRules(ServiceBase):
         with self.store.reading() as conn:
             self._refuse_over(conn, SIGN_IN_PER_ACCOUNT, account_key)
             self._refuse_over(conn, SIGN_IN_PER_ADDRESS, address_key)
-        user = self.store.user_by_email(email) if email else None
-        stored = self.store.password_hash_of(user["id"]) if user else None
+            user = self.store.user_by_email(email, conn) if email else None
+            stored = self.store.password_hash_of(user["id"], conn) if user else None
         right = check_password_hash(stored or self._unknown_user_hash(), str(password or ""))
         with self.store.transaction() as conn:
             if not (right and user and stored and user["active"]):
