@@ -1,0 +1,105 @@
+"""Snowball stemming, so "portraits" finds "Portrait" and "tekeningen" finds "tekening".
+
+The Elasticsearch we run has no stemmer modules, so stems are made here (PyStemmer, the Snowball C
+stemmers) and both engines index them as plain tokens in a field of their own. A value is stemmed
+in its own language (the language map's key, else the record's language, else English); a query
+word's language is unknown, so it is stemmed in every supported language and may match any of them.
+Stems rank below exact words (see `indexer/expansion.py`).
+"""
+
+import functools
+
+import Stemmer
+
+# language tag -> Snowball algorithm: the network's European languages, and English for the rest
+ALGORITHMS = {
+    "en": "english",
+    "nl": "dutch",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norwegian",
+}
+ALIASES = {"nb": "no", "nn": "no"}  # Norwegian Bokmål and Nynorsk share one stemmer
+# Plurals no suffix rule can find, as museum titles use them; each goes to its singular first.
+IRREGULAR = {
+    "en": {
+        "women": "woman",
+        "men": "man",
+        "children": "child",
+        "leaves": "leaf",
+        "wives": "wife",
+        "knives": "knife",
+        "lives": "life",
+        "wolves": "wolf",
+        "calves": "calf",
+        "shelves": "shelf",
+        "feet": "foot",
+        "teeth": "tooth",
+        "geese": "goose",
+        "mice": "mouse",
+        "oxen": "ox",
+        "people": "person",
+        "dice": "die",
+    },
+    "nl": {
+        "schepen": "schip",
+        "steden": "stad",
+        "smeden": "smid",
+        "leden": "lid",
+        "goden": "god",
+        "kinderen": "kind",
+        "koeien": "koe",
+        "eieren": "ei",
+        "bladeren": "blad",
+        "volkeren": "volk",
+        "lieden": "man",
+        "mannen": "man",
+    },
+    "de": {"manner": "mann", "frauen": "frau", "kinder": "kind", "baume": "baum"},  # folded: "Männer"
+    "fr": {"yeux": "oeil", "chevaux": "cheval", "travaux": "travail"},
+}
+LANGUAGES = tuple(ALGORITHMS)
+DEFAULT_LANGUAGE = "en"
+MIN_LENGTH = 3  # shorter words are left alone: stemming "as" or "on" only adds noise
+
+
+@functools.cache
+def stemmer(algorithm: str) -> Stemmer.Stemmer:
+    """One Snowball stemmer per algorithm and process (it keeps a cache of recent words)."""
+    made = Stemmer.Stemmer(algorithm)
+    made.maxCacheSize = 50_000
+    return made
+
+
+def language_of(tag: str | None) -> str:
+    """The supported language of a tag ("nl-BE" -> "nl"), or the default."""
+    primary = (tag or "").split("-")[0].lower()
+    primary = ALIASES.get(primary, primary)
+    return primary if primary in ALGORITHMS else DEFAULT_LANGUAGE
+
+
+def _stemmable(token: str) -> bool:
+    return len(token) >= MIN_LENGTH and token.isalpha() and token.isascii()
+
+
+def stem_tokens(tokens: list[str], language: str | None) -> list[str]:
+    """The stems of a value's stemmable tokens, each prefixed with its language ("enportrait"), so
+    a stem only matches the same language's stem: Dutch "turnen" and English "turned" both stem to
+    "turn", but "deturn" is not "enturn". (Codes are two letters, so the prefix is unambiguous.)"""
+    code = language_of(language)
+    snowball, irregular = stemmer(ALGORITHMS[code]), IRREGULAR.get(code, {})
+    return [code + snowball.stemWord(irregular.get(t, t)) for t in tokens if _stemmable(t)]
+
+
+@functools.lru_cache(maxsize=4096)
+def query_stems(token: str) -> tuple[str, ...]:
+    """A query word's stems in every supported language, prefixed as `stem_tokens` writes them
+    (the word's language is unknown; matching any of them is the point); () when not stemmable."""
+    if not _stemmable(token):
+        return ()
+    return tuple(dict.fromkeys(stem_tokens([token], code)[0] for code in LANGUAGES))
