@@ -216,7 +216,8 @@ def main() -> None:
         }
         ours = create_app({key[len("CATALOGUE_") :]: value for key, value in env.items()}).test_client()
         embedded = create_app({"DATA_DIR": str(data_dir)}).test_client()
-        bodies = {q: elasticsearch_body(request_from_args(MultiDict(parse_qsl(q)))) for q in MIX}
+        terms = es.index_terms()  # the same word list our search expands typos with
+        bodies = {q: elasticsearch_body(request_from_args(MultiDict(parse_qsl(q))), terms) for q in MIX}
 
         def raw(query):
             es.client.search(index=alias, **bodies[query])

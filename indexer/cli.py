@@ -1,4 +1,5 @@
-"""Indexing commands: `catalogue index --once`, `catalogue index-worker`, `catalogue reindex`."""
+"""Indexing commands: `catalogue index --once`, `catalogue index-worker`, `catalogue reindex`,
+`catalogue vocabulary` (what the vocabulary does not map yet)."""
 
 import contextlib
 import sys
@@ -8,6 +9,7 @@ from flask.cli import with_appcontext
 
 from catalogue.extensions import indexer
 from indexer.backends import BackendUnavailable
+from indexer.coverage import coverage
 
 
 @click.command("index")
@@ -57,4 +59,23 @@ def reindex_command():
     click.echo(f"reindexed {count} records into {indexer().backend.name}")
 
 
-COMMANDS = (index_command, index_worker_command, reindex_command)
+@click.command("vocabulary")
+@click.option("--limit", default=40, show_default=True, help="Unmapped values and maker merges to list.")
+@with_appcontext
+def vocabulary_command(limit):
+    """How much of the published records the vocabulary maps (object types, materials), the
+    unmapped values by frequency, and maker names that look like one person but are not merged."""
+    report = coverage(indexer().store.iter_records())
+    click.echo(f"records: {report.records}")
+    click.echo(f"object types mapped: {report.typed_mapped} of {report.typed} ({report.object_type_share:.1%})")
+    click.echo(f"materials mapped: {report.materials_mapped} of {report.materials} ({report.material_share:.1%})")
+    for kind, counts in report.unmapped.items():
+        click.echo(f"\nunmapped {kind} values (museum, value, records):")
+        for (museum, value), count in counts.most_common(limit):
+            click.echo(f"{count:>8}  {museum}\t{value}")
+    click.echo("\nmakers that may be one person (add them to catalogue/data/makers.json):")
+    for label, variants in report.maker_merges[:limit]:
+        click.echo(f"  {label}: {' | '.join(variants)}")
+
+
+COMMANDS = (index_command, index_worker_command, reindex_command, vocabulary_command)

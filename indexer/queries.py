@@ -1,18 +1,22 @@
 """A `SearchRequest` translated for each backend: an Elasticsearch body, and the SQLite FTS5 match
-expression that the embedded backend's in-memory columns (`backends/columns.py`) complete.
+expressions that the embedded backend's in-memory columns (`backends/columns.py`) complete.
 
 Both backends follow the same rules, which the conformance tests check:
-- free text: every word must occur, "phrases" as adjacent tokens, -exclusions must not occur;
+- free text: every word must match in one of the ways `expansion.py` allows (exact, stem, concept,
+  romanized, typo), "phrases" exactly as adjacent tokens, -exclusions must not occur;
 - facets: OR within a facet, AND across facets; each facet's counts ignore its own selection;
 - dates: a record matches when its [date_begin, date_end] overlaps [date_from, date_to];
 - the century histogram applies every filter but the date range;
 - sorts break ties on the document id, so filter-only requests give the same order everywhere.
 """
 
+from indexer.expansion import Alternative, TextQuery, text_query
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor, merge_facet_values
 from indexer.schema import FACET_NAMES
+from indexer.typos import IndexTerms
 
 TITLE_BOOST = 2.0
+TIE_BREAK = 0.001  # BM25 is scaled below the smallest gap between tier weights
 CENTURY = 100
 
 # Elasticsearch ----------------------------------------------------------------------------------
@@ -26,23 +30,36 @@ ES_SORTS = {
 }
 
 
-def _es_group(group: tuple[str, ...], prefix: bool = False) -> dict:
-    if prefix:
-        return {"prefix": {"text": group[0]}}
-    if len(group) == 1:
-        return {"term": {"text": group[0]}}
-    return {"match_phrase": {"text": " ".join(group)}}
+def _es_phrase(tokens: tuple[str, ...], field: str = "text") -> dict:
+    if len(tokens) == 1:
+        return {"term": {field: tokens[0]}}
+    return {"match_phrase": {field: " ".join(tokens)}}
 
 
-def _es_text_query(request: SearchRequest) -> dict:
-    parsed = request.parsed
-    groups = parsed.required_groups()
-    must = [_es_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1) for i, g in enumerate(groups)]
-    must_not = [_es_group(g) for g in parsed.exclusions]
-    if not must:
+def _es_alternative(alternative: Alternative) -> dict:
+    if alternative.prefix:
+        clause: dict = {"prefix": {alternative.field: alternative.tokens[0]}}
+    elif alternative.phrase:
+        clause = _es_phrase(tuple(alternative.tokens[0].split()), alternative.field)
+    elif len(alternative.tokens) == 1:
+        clause = {"term": {alternative.field: alternative.tokens[0]}}
+    else:
+        clause = {"terms": {alternative.field: list(alternative.tokens)}}
+    return {"constant_score": {"filter": clause, "boost": alternative.weight}}
+
+
+def _es_text_query(text: TextQuery) -> dict:
+    """Each word: the best of its alternatives (dis_max of constant scores, the tier weights);
+    BM25 on the exact words, scaled down, only breaks ties within a tier."""
+    must_not = [_es_phrase(group) for group in text.exclusions]
+    if not text.positive:
         return {"constant_score": {"filter": {"bool": {"must_not": must_not}}}} if must_not else {"match_all": {}}
-    terms = " ".join(sorted(parsed.terms))
-    should = [{"match": {"title_text": {"query": terms, "boost": TITLE_BOOST}}}]
+    must = [{"dis_max": {"queries": [_es_alternative(a) for a in word.alternatives]}} for word in text.words]
+    terms = " ".join(text.exact_terms)
+    should = [
+        {"match": {"title_text": {"query": terms, "boost": TITLE_BOOST * TIE_BREAK}}},
+        {"match": {"text": {"query": terms, "boost": TIE_BREAK}}},
+    ]
     return {"bool": {"must": must, "must_not": must_not, "should": should}}
 
 
@@ -62,8 +79,9 @@ def _es_filters(request: SearchRequest, skip: str | None = None, dates: bool = T
     return {"bool": {"filter": clauses}}
 
 
-def elasticsearch_body(request: SearchRequest) -> dict:
-    """The `_search` body for a request (pure; the benchmark sends it raw as the baseline)."""
+def elasticsearch_body(request: SearchRequest, terms: IndexTerms | None = None) -> dict:
+    """The `_search` body for a request (pure; the benchmark sends it raw as the baseline).
+    ``terms``: the index's words, for typo tolerance."""
     aggs = {}
     for name in FACET_NAMES:
         sub = {
@@ -80,7 +98,7 @@ def elasticsearch_body(request: SearchRequest) -> dict:
         "aggs": {"h": {"histogram": {"field": "date_begin", "interval": CENTURY, "min_doc_count": 1}}},
     }
     body = {
-        "query": _es_text_query(request),
+        "query": _es_text_query(text_query(request, terms)),
         "post_filter": _es_filters(request),
         "aggs": aggs,
         "sort": ES_SORTS[request.sort],
@@ -115,19 +133,26 @@ def elasticsearch_result(request: SearchRequest, response: dict) -> SearchResult
 # SQLite FTS5 ----------------------------------------------------------------------------------
 
 
-def _fts_group(group: tuple[str, ...], prefix: bool = False) -> str:
-    return '"' + " ".join(token.replace('"', '""') for token in group) + '"' + ("*" if prefix else "")
+def fts_expression(alternative: Alternative) -> str:
+    """One alternative of a word as an FTS5 expression on its column."""
+    quoted = ['"' + token.replace('"', '""') + '"' for token in alternative.tokens]
+    if alternative.prefix:
+        return f"{alternative.field} : {quoted[0]} *"
+    if len(quoted) == 1:
+        return f"{alternative.field} : {quoted[0]}"
+    return f"{alternative.field} : ({' OR '.join(quoted)})"
 
 
-def fts_match(request: SearchRequest) -> tuple[str | None, str | None]:
-    """(positive expression, exclusion expression) in FTS5 query syntax over our tokens."""
-    parsed = request.parsed
-    groups = parsed.required_groups()
-    positive = (
-        " AND ".join(
-            _fts_group(g, prefix=request.prefix and i == len(groups) - 1 and len(g) == 1) for i, g in enumerate(groups)
-        )
-        or None
-    )
-    negative = " OR ".join(_fts_group(g) for g in parsed.exclusions) or None
-    return positive, negative
+def fts_phrase(group: tuple[str, ...]) -> str:
+    return 'text : "' + " ".join(token.replace('"', '""') for token in group) + '"'
+
+
+def fts_exclusions(text: TextQuery) -> str | None:
+    return " OR ".join(fts_phrase(group) for group in text.exclusions) or None
+
+
+def fts_tie_break(text: TextQuery) -> str | None:
+    """The exact words in the text and title columns, for BM25 (ties within a tier)."""
+    if not text.exact_terms:
+        return None
+    return "{text title_text} : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in text.exact_terms) + ")"

@@ -23,8 +23,8 @@ class InvalidRequest(ValueError):
 
 @dataclass(frozen=True)
 class ParsedText:
-    words: tuple[tuple[str, ...], ...] = ()  # each must match (a multi-token word must match as a phrase)
-    phrases: tuple[tuple[str, ...], ...] = ()  # each must match as adjacent tokens
+    words: tuple[tuple[str, ...], ...] = ()  # each must match (a multi-token word, "saint-remy", as a phrase)
+    phrases: tuple[tuple[str, ...], ...] = ()  # "quoted": each must match exactly, as adjacent tokens
     exclusions: tuple[tuple[str, ...], ...] = ()  # none may match (as phrases)
 
     @property
@@ -52,7 +52,7 @@ def parse_text(text: str) -> ParsedText:
             continue
         if negated:
             exclusions.append(group)
-        elif quoted or len(group) > 1:
+        elif quoted:
             phrases.append(group)
         else:
             words.append(group)

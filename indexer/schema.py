@@ -6,9 +6,14 @@ A field name is written here once; both backends and the query builders read it 
 from dataclasses import dataclass
 
 from catalogue import reference
+from catalogue.concepts import vocabulary
 from catalogue.models import Museum, ObjectRecord
 from catalogue.text import clean_line, fold
-from indexer.analysis import analyze
+from indexer.analysis import analyze, tokens
+from indexer.makers import reconcile
+from indexer.romanize import romanized_tokens
+from indexer.stemming import stem_tokens
+from indexer.typos import eligible
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ FACETS = (
     Facet("region", "Region"),
     Facet("object_type", "Object type"),
     Facet("maker", "Maker"),
-    Facet("material", "Material"),
+    Facet("material", "Material / technique"),
     Facet("culture", "Culture / period"),
     Facet("rights", "Image rights"),
     Facet("has_image", "Has image"),
@@ -31,6 +36,7 @@ FACETS = (
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
+MAPPING_VERSION = 2  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
 
 
@@ -63,12 +69,16 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
     """Record -> search document. Pure: the same record and museum always give the same document."""
     body = record.body
     titles = _all_values(body.get("title"))
-    maker_names = [m["name"] for m in body.get("makers") or []]
+    makers = [(m, reconcile(m)) for m in body.get("makers") or []]
+    maker_names = [m["name"] for m, _ in makers]
     descriptions = [text[:MAX_TEXT_PER_FIELD] for text in _all_values(body.get("description"))]
+    object_types, unmapped_types = vocabulary().map_value(body.get("object_type"), "object_type")
+    materials = _materials(body)
     searchable = [
         *titles,
         *(t["title"] for t in body.get("other_titles") or []),
         *maker_names,
+        *(alias for _, maker in makers for alias in maker.aliases),
         record.local_id,
         body.get("accession_number"),
         body.get("date_display"),
@@ -76,6 +86,7 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         body.get("classification"),
         body.get("medium"),
         *(body.get("materials") or []),
+        body.get("technique"),
         body.get("culture"),
         body.get("period"),
         body.get("dynasty"),
@@ -86,16 +97,23 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         *descriptions,
         *museum_names(museum),
     ]
+    text = analyze(*(s for s in searchable if s))
+    by_language = _texts_by_language(body, [s for s in searchable if s])
     return {
         "id": record.id,
         "revision": record.revision,
         "museum": record.museum,
         "country": [museum.country] if museum.country else [],
         "region": [museum.region] if museum.region else [],
-        "object_type": _values(body.get("object_type"), lower=True),
-        "maker": _values(*maker_names, split=False),
-        "material": _values(*(body.get("materials") or []), split=False, lower=True),
-        "culture": _values(body.get("culture"), body.get("period"), body.get("dynasty")),
+        "object_type": _values(*object_types, *unmapped_types, split=False, lower=True),
+        "maker": _values(*(m.value for _, m in makers if m.kind != "culture"), split=False),
+        "material": _values(*materials, split=False, lower=True),
+        "culture": _values(
+            body.get("culture"),
+            body.get("period"),
+            body.get("dynasty"),
+            *(m.value for _, m in makers if m.kind == "culture"),
+        ),
         "rights": _rights_access(body.get("rights", {}).get("image_rights")),
         "has_image": "true" if record.images else "false",
         "masterpiece": "true" if body.get("masterpiece") else "false",
@@ -103,7 +121,11 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "date_end": body.get("date_end"),
         "title_sort": fold(titles[0])[:200] if titles else "",
         "title_text": analyze(*titles),
-        "text": analyze(*(s for s in searchable if s)),
+        "text": text,
+        "stems": " ".join(_stems(by_language)),
+        "concepts": " ".join(_concept_tokens(body, object_types, materials)),
+        "roman": " ".join(_romanized(by_language)),
+        "words": sorted({word for word in text.split() if eligible(word)}),
         "display": {
             "museum": record.museum,
             "country": museum.country,
@@ -118,6 +140,56 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
     }
 
 
+def _materials(body: dict) -> list[str]:
+    """Material facet values: each listed material's concepts, materials or techniques (the list is
+    read from the medium when a museum gives none: "etching on paper"), or the value itself when
+    the vocabulary does not know it."""
+    values: list[str] = []
+    for material in body.get("materials") or []:
+        ids, unmapped = vocabulary().map_value(material, "material", "technique")
+        values += ids + unmapped
+    return values
+
+
+def _concept_tokens(body: dict, object_types: list[str], materials: list[str]) -> list[str]:
+    """Every concept the record's type, classification, materials, medium and technique name."""
+    known = vocabulary()
+    ids = [*object_types, *materials]
+    ids += known.find_in(body.get("classification") or "", "object_type")
+    for field in ("medium", "technique"):
+        ids += known.find_in(body.get(field) or "", "material", "technique")
+    tokens = (known.concepts[i].token for i in ids if i in known.concepts)
+    return list(dict.fromkeys(tokens))
+
+
+def _texts_by_language(body: dict, searchable: list[str]) -> dict[str | None, list[str]]:
+    """The searchable texts grouped by language: language maps say it per value; everything else is
+    in the record's language."""
+    record_language = body.get("language")
+    grouped: dict[str | None, list[str]] = {}
+    tagged: set[str] = set()
+    for name in ("title", "description"):
+        for language, values in (body.get(name) or {}).items():
+            for value in values:
+                grouped.setdefault(language, []).append(value[:MAX_TEXT_PER_FIELD])
+                tagged.add(value)
+    for text in searchable:
+        if text not in tagged:
+            grouped.setdefault(record_language, []).append(text)
+    return grouped
+
+
+def _stems(by_language: dict[str | None, list[str]]) -> list[str]:
+    return [stem for language, texts in by_language.items() for stem in stem_tokens(tokens(" ".join(texts)), language)]
+
+
+def _romanized(by_language: dict[str | None, list[str]]) -> list[str]:
+    found: list[str] = []
+    for language, texts in by_language.items():
+        found += romanized_tokens(" ".join(texts), language)
+    return list(dict.fromkeys(found))
+
+
 def museum_names(museum: Museum) -> list[str]:
     return _all_values(museum.names)
 
@@ -126,6 +198,8 @@ def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
     """Settings and mapping. Text fields use the built-in whitespace analyzer over our own tokens."""
     keyword: dict = {"type": "keyword"}
     text: dict = {"type": "text", "analyzer": "whitespace", "norms": True}
+    # matched for their tier weight only (constant scores): no norms, no positions
+    tokens_only: dict = {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "docs"}
     properties: dict[str, dict] = dict.fromkeys(FACET_NAMES, keyword)
     properties.update(
         {
@@ -136,6 +210,10 @@ def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
             "title_sort": keyword,
             "title_text": text,
             "text": text,
+            "stems": tokens_only,
+            "concepts": tokens_only,
+            "roman": {"type": "text", "analyzer": "whitespace", "norms": False},  # phrases: "hong do"
+            "words": {"type": "keyword", "index": False},  # the index's word list (aggregated, not searched)
             "display": {"type": "object", "enabled": False},
         }
     )
@@ -145,5 +223,5 @@ def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
             "number_of_replicas": replicas,
             "index": {"max_result_window": 10_000},
         },
-        "mappings": {"dynamic": "strict", "properties": properties},
+        "mappings": {"dynamic": "strict", "_meta": {"version": MAPPING_VERSION}, "properties": properties},
     }

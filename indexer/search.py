@@ -7,9 +7,11 @@ from dataclasses import replace
 
 from markupsafe import escape
 
-from indexer.analysis import highlight
+from indexer.analysis import highlight, tokens
 from indexer.backends import BackendUnavailable, SearchBackend
+from indexer.expansion import text_query
 from indexer.request import SearchRequest, SearchResult
+from indexer.stemming import query_stems
 
 log = logging.getLogger(__name__)
 MAX_REMOVAL_PROBES = 5
@@ -20,15 +22,16 @@ class SearchService:
         self.backend = backend
 
     def did_you_mean(self, request: SearchRequest) -> str | None:
-        """The query with each unknown word replaced by the closest indexed word, or None."""
+        """The query with each word the index does not know replaced by the closest word it
+        does, or None (offered when a search finds nothing)."""
+        terms = self.backend.index_terms()
         text, changed = request.text, False
         for group in request.parsed.words:
-            token = group[0]
-            if self.backend.search(SearchRequest(text=token, size=1, facet_size=1)).total:
+            if len(group) > 1 or terms.knows(group[0]) or not group[0].isalpha():
                 continue
-            similar = self.backend.similar_terms(token)
-            if similar:
-                text = re.sub(rf"(?i)\b{re.escape(token)}\b", similar[0], text, count=1)
+            closest = terms.closest(group[0])
+            if closest:
+                text = re.sub(rf"(?i)\b{re.escape(group[0])}\b", closest, text, count=1)
                 changed = True
         return text if changed and text != request.text else None
 
@@ -61,11 +64,23 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResult:
         result = self.backend.search(request)
-        terms = request.parsed.terms
-        if terms:
+        if request.text and result.hits:
+            words = text_query(request, self.backend.index_terms())
             for hit in result.hits:
-                hit.highlights = _highlights(hit.display, terms)
+                terms = {*words.exact_terms, *words.typo_terms}
+                hit.highlights = _highlights(hit.display, terms | _stemmed_words(hit.display, words.stems))
         return result
+
+
+def _stemmed_words(display: dict, stems: frozenset[str]) -> set[str]:
+    """The words of a hit whose stem the query asked for ("Portrait" for "portraits")."""
+    if not stems:
+        return set()
+    texts = [v for values in display.get("title", {}).values() for v in values]
+    texts += (
+        display.get("makers", []) + [d[:2000] for d in display.get("description", [])] + [display.get("medium") or ""]
+    )
+    return {word for word in tokens(" ".join(texts)) if stems.intersection(query_stems(word))}
 
 
 def _highlights(display: dict, terms: set[str]) -> dict:

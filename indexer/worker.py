@@ -106,8 +106,13 @@ class Indexer:
 
     def rebuild_if_outdated(self) -> bool:
         """At start: an index written by an older release is rebuilt from the store, the source of
-        truth, instead of failing every search until someone runs `catalogue reindex`."""
-        if not self.backend.outdated():
+        truth, instead of failing every search until someone runs `catalogue reindex`. An engine
+        that cannot be reached is looked at again at the next start (searches answer 503 meanwhile)."""
+        try:
+            if not self.backend.outdated():
+                return False
+        except BackendUnavailable as error:
+            log.warning("could not check the search index's format: %s", error)
             return False
         with self.backend.exclusive():  # server workers start together; one of them rebuilds
             if not self.backend.outdated():

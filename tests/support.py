@@ -72,6 +72,10 @@ def search_document(doc_id: str, museum: str = "tate", text: str = "wave", revis
         "title_sort": doc_id,
         "title_text": text,
         "text": text,
+        "stems": "",
+        "concepts": "",
+        "roman": "",
+        "words": [],
         "display": {"title": {"en": [doc_id]}},
     }
     return {**document, **fields}

@@ -5,6 +5,7 @@ from dataclasses import replace
 from flask import Blueprint, jsonify, render_template, request
 
 from catalogue import reference
+from catalogue.concepts import vocabulary
 from catalogue.errors import NotFound
 from catalogue.extensions import search, service
 from catalogue.i18n import N_, gettext, visitor_languages
@@ -13,6 +14,7 @@ from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import manifest_url, object_url, thumbnail_url
+from indexer.makers import ANONYMOUS
 from indexer.request import SearchRequest
 from indexer.schema import FACETS
 
@@ -28,9 +30,16 @@ REGIONS = {
 RIGHTS = {"open": N_("Open for reuse"), "restricted": N_("Restricted")}
 YES_NO = {"true": N_("Yes"), "false": N_("No")}
 VALUE_LABELS = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "masterpiece": YES_NO}
+CONCEPT_FACETS = ("object_type", "material")  # their values are vocabulary concepts where one is known
 
 
 def facet_label(name: str, value: str, languages) -> str:
+    if name in CONCEPT_FACETS:
+        concept = vocabulary().concept(value)
+        if concept:
+            return concept.label(languages)
+    if name == "maker" and value == ANONYMOUS:
+        return gettext(N_("anonymous"))
     if name == "museum":
         museum = service().museum_labels().get(value)
         return museum.name(languages) if museum else value

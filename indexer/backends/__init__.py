@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from indexer.request import SearchRequest, SearchResult
+from indexer.typos import IndexTerms
 
 
 class BackendUnavailable(RuntimeError):
@@ -28,7 +29,7 @@ class SearchBackend(Protocol):
 
     def search(self, request: SearchRequest) -> SearchResult: ...
 
-    def similar_terms(self, token: str, size: int = 3) -> list[str]: ...  # indexed words close to a token
+    def index_terms(self) -> IndexTerms: ...  # the words of the index, for typo tolerance
 
     def rebuild(self, documents: Iterable) -> int: ...
 

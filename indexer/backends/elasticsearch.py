@@ -11,9 +11,12 @@ from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundErro
 from indexer import queries
 from indexer.backends import BackendUnavailable, BulkResult
 from indexer.request import InvalidRequest, SearchRequest, SearchResult
-from indexer.schema import elasticsearch_index_body
+from indexer.schema import MAPPING_VERSION, elasticsearch_index_body
+from indexer.typos import IndexTerms
 
 RETRYABLE = {429, 502, 503, 504}
+TERMS_KEPT_SECONDS = 60.0  # the word list for typo tolerance is read again at most this often after writes
+TERMS_PAGE = 10_000
 
 
 class ElasticsearchBackend:
@@ -32,6 +35,8 @@ class ElasticsearchBackend:
         self.shards, self.replicas, self.chunk_size = int(shards), int(replicas), chunk_size
         self.client = Elasticsearch(url, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
         self._ready = False  # the alias is known to exist
+        self._terms: IndexTerms | None = None
+        self._terms_stale = False  # written to since the word list was read
 
     # writing ---------------------------------------------------------------------------
     def ensure_index(self) -> None:
@@ -48,6 +53,7 @@ class ElasticsearchBackend:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
 
     def bulk(self, documents: list[dict]) -> BulkResult:
+        self._terms_stale = True
         actions = (
             {
                 "_op_type": "index",
@@ -62,6 +68,7 @@ class ElasticsearchBackend:
         return self._stream(actions, index=self.alias)
 
     def delete(self, items: list[tuple[str, int]]) -> BulkResult:
+        self._terms_stale = True
         actions = (
             {
                 "_op_type": "delete",
@@ -129,11 +136,12 @@ class ElasticsearchBackend:
             raise
         for name in old:
             self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._terms = None
         return result.done
 
     # reading ---------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
-        body = queries.elasticsearch_body(request)
+        body = queries.elasticsearch_body(request, self.index_terms() if request.text else None)
         try:
             response = self.client.search(index=self.alias, **body)
         except NotFoundError:
@@ -144,25 +152,46 @@ class ElasticsearchBackend:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
         return queries.elasticsearch_result(request, response.body)
 
-    def similar_terms(self, token: str, size: int = 3) -> list[str]:
-        """Indexed words close to ``token``, from the term suggester (in the server core)."""
-        if len(token) < 3:
-            return []
-        try:
-            response = self.client.search(
-                index=self.alias,
-                size=0,
-                suggest={"words": {"text": token, "term": {"field": "text", "suggest_mode": "always", "size": size}}},
-            )
-        except NotFoundError:
-            return []
-        except (TransportError, ApiError) as error:
-            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
-        return [option["text"] for entry in response["suggest"]["words"] for option in entry["options"]]
+    def index_terms(self) -> IndexTerms:
+        """The words of the index's text (for typo tolerance and "did you mean"), from the `words`
+        keyword field by composite aggregation pages; read again after writes, at most every
+        TERMS_KEPT_SECONDS, and at once after a refresh or a rebuild."""
+        cached = self._terms
+        if cached is not None and (not self._terms_stale or cached.age() < TERMS_KEPT_SECONDS):
+            return cached
+        self._terms_stale = False
+        self._terms = IndexTerms.of(self._words())
+        return self._terms
+
+    def _words(self):
+        after = None
+        while True:
+            composite: dict = {"size": TERMS_PAGE, "sources": [{"term": {"terms": {"field": "words"}}}]}
+            if after:
+                composite["after"] = after
+            try:
+                response = self.client.search(index=self.alias, size=0, aggs={"words": {"composite": composite}})
+            except NotFoundError:
+                return
+            except (TransportError, ApiError) as error:
+                raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+            buckets = response["aggregations"]["words"]["buckets"]
+            yield from ((bucket["key"]["term"], bucket["doc_count"]) for bucket in buckets)
+            after = response["aggregations"]["words"].get("after_key")
+            if not after or len(buckets) < TERMS_PAGE:
+                return
 
     def outdated(self) -> bool:
-        """Mapping changes are rolled out with `catalogue reindex` (an alias swap), never at start."""
-        return False
+        """The index behind the alias has another mapping version (documents of this release would
+        be refused by its strict mapping), so it is rebuilt from the store by an alias swap."""
+        try:
+            mappings = self.client.indices.get_mapping(index=self.alias)
+        except NotFoundError:
+            return False
+        except (TransportError, ApiError) as error:
+            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        versions = {(index["mappings"].get("_meta") or {}).get("version") for index in mappings.body.values()}
+        return versions != {MAPPING_VERSION}
 
     def exclusive(self):
         return contextlib.nullcontext()
@@ -175,6 +204,7 @@ class ElasticsearchBackend:
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias, ignore_unavailable=True)
+        self._terms = None
 
     def health(self) -> dict:
         try:
@@ -188,6 +218,7 @@ class ElasticsearchBackend:
         for name in self._indices_behind_alias():
             self.client.indices.delete(index=name, ignore_unavailable=True)
         self._ready = False
+        self._terms = None
 
     # helpers ---------------------------------------------------------------------------
     def _new_index_name(self) -> str:

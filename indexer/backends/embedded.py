@@ -6,7 +6,6 @@ one. A rebuild fills a new file and then replaces CURRENT atomically, so searche
 old file until the swap and never wait for the rebuild.
 """
 
-import difflib
 import fcntl
 import json
 import os
@@ -20,13 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import queries
+from indexer import expansion, queries
 from indexer.backends import BackendUnavailable, BulkResult
-from indexer.backends.columns import Columns, TextMatches, rows_in
+from indexer.backends.columns import Columns, TextMatches, latest_change, rows_in
+from indexer.expansion import TextQuery, WordQuery
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor
 from indexer.schema import FACET_NAMES
+from indexer.typos import IndexTerms
 
-SCHEMA_VERSION = 3  # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
+SCHEMA_VERSION = 4  # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL,
@@ -37,10 +38,11 @@ CREATE INDEX IF NOT EXISTS ix_facets_doc ON facets (doc);
 CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL,
                                     added INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, tokenize = 'ascii');
-CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, stems, concepts, roman, tokenize = 'ascii');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'col');
 """
 CHANGES_KEPT = 200_000  # rows of the change log kept; a process further behind loads the file anew
+TERMS_KEPT_SECONDS = 30.0  # the word list for typo tolerance is read again at most this often after a change
 
 
 class EmbeddedBackend:
@@ -54,6 +56,7 @@ class EmbeddedBackend:
         self._local = threading.local()
         self._columns_lock = threading.Lock()
         self._columns: tuple[Path, Columns] | None = None
+        self._terms: tuple[Path, int, IndexTerms] | None = None  # (file, change seq, words)
 
     # files and connections -------------------------------------------------------------
     def _current(self) -> Path:
@@ -192,18 +195,19 @@ class EmbeddedBackend:
     def search(self, request: SearchRequest) -> SearchResult:
         """Text matches from FTS5, everything else from the in-memory columns, the page's displays
         from SQLite: all in one read transaction, so they see the same commit."""
-        positive, negative = queries.fts_match(request)
         cursor = decode_cursor(request.cursor, self.name, request.sort) if request.cursor else None
         try:
             path = self._current()  # once: the columns must come from the file the connection reads
             conn = self._reader(path)
+            text_query = expansion.text_query(request, self._index_terms(path, conn) if request.text else None)
+            negative = queries.fts_exclusions(text_query)
             conn.execute("BEGIN")
             try:
                 columns = self._columns_for(path, conn)
                 text = None
-                if positive:
-                    text = _text_matches(conn, positive, negative, scored=request.sort == "relevance")
-                excluded = _rowids(conn, negative) if negative and not positive else None
+                if text_query.positive:
+                    text = _text_matches(conn, text_query, scored=request.sort == "relevance")
+                excluded = _rowids(conn, negative) if negative and not text_query.positive else None
                 found = columns.search(request, text, excluded, cursor)
                 rowids = [int(columns.rowids[slot]) for slot in found.slots]
                 displays = dict(rows_in(conn, "SELECT rowid, display FROM docs WHERE rowid IN ({})", rowids))
@@ -232,21 +236,21 @@ class EmbeddedBackend:
             self._columns = (path, columns)
         return columns
 
-    def similar_terms(self, token: str, size: int = 3) -> list[str]:
-        """Indexed words close to ``token`` (for "did you mean"), most frequent first among equals."""
-        if len(token) < 3:
-            return []
-        rows = (
-            self._reader()
-            .execute(
-                "SELECT term, doc FROM vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-                (token[0], chr(ord(token[0]) + 1), len(token) - 2, len(token) + 2),
-            )
-            .fetchall()
-        )
-        frequency = dict(rows)
-        close = difflib.get_close_matches(token, list(frequency), n=size * 3, cutoff=0.75)
-        return sorted((t for t in close if t != token), key=lambda t: (-frequency[t], t))[:size]
+    def index_terms(self) -> IndexTerms:
+        """The words of the index's text (for typo tolerance and "did you mean")."""
+        path = self._current()
+        return self._index_terms(path, self._reader(path))
+
+    def _index_terms(self, path: Path, conn: sqlite3.Connection) -> IndexTerms:
+        """Read from the FTS5 vocabulary table; read again after a change, but at most every
+        TERMS_KEPT_SECONDS (a word list is a full scan of the vocabulary: 0.1 s per 10,000 documents)."""
+        cached = self._terms
+        seq = latest_change(conn)
+        if cached and cached[0] == path and (cached[1] == seq or cached[2].age() < TERMS_KEPT_SECONDS):
+            return cached[2]
+        terms = IndexTerms.of(conn.execute("SELECT term, doc FROM vocabulary WHERE col = 'text'"))
+        self._terms = (path, seq, terms)
+        return terms
 
     def outdated(self) -> bool:
         """The live file was written by an older release (another PRAGMA user_version)."""
@@ -276,7 +280,8 @@ class EmbeddedBackend:
             return {"backend": self.name, "status": "unavailable", "error": str(error)}
 
     def refresh(self) -> None:
-        """Writes are visible at commit; nothing to do (Elasticsearch needs a refresh)."""
+        """Writes are visible at commit; only the word list is read again at the next search."""
+        self._terms = None
 
     def drop(self) -> None:
         """An empty index: a rebuild with no documents."""
@@ -299,7 +304,10 @@ def _insert(conn: sqlite3.Connection, doc: dict, log_change: bool = True) -> Non
         ),
     )
     rowid = cursor.lastrowid
-    conn.execute("INSERT INTO fts (rowid, text, title_text) VALUES (?, ?, ?)", (rowid, doc["text"], doc["title_text"]))
+    conn.execute(
+        "INSERT INTO fts (rowid, text, title_text, stems, concepts, roman) VALUES (?, ?, ?, ?, ?, ?)",
+        (rowid, doc["text"], doc["title_text"], doc["stems"], doc["concepts"], doc["roman"]),
+    )
     rows: list[tuple] = []
     for name in FACET_NAMES:
         values = doc[name] if isinstance(doc[name], list) else [doc[name]]
@@ -309,16 +317,44 @@ def _insert(conn: sqlite3.Connection, doc: dict, log_change: bool = True) -> Non
         conn.execute("INSERT INTO changes (doc, added) VALUES (?, 1)", (rowid,))
 
 
-def _text_matches(conn: sqlite3.Connection, positive: str, negative: str | None, scored: bool) -> TextMatches:
-    match = positive + (f" NOT ({negative})" if negative else "")
+def _text_matches(conn: sqlite3.Connection, text: TextQuery, scored: bool) -> TextMatches:
+    """Documents where every word matches one of its alternatives, scored by the best weight per
+    word summed (lower is better, as FTS5's bm25), BM25 on the exact words breaking ties."""
+    rowids, weights = _best_per_document(conn, text.words[0])
+    for word in text.words[1:]:
+        more_rowids, more_weights = _best_per_document(conn, word)
+        rowids, mine, theirs = np.intersect1d(rowids, more_rowids, assume_unique=True, return_indices=True)
+        weights = weights[mine] + more_weights[theirs]
+    negative = queries.fts_exclusions(text)
+    if negative and len(rowids):
+        keep = ~np.isin(rowids, _rowids(conn, negative))
+        rowids, weights = rowids[keep], weights[keep]
     if not scored:
-        return TextMatches(_rowids(conn, match))
-    rows = conn.execute(
-        "SELECT rowid, bm25(fts, 1.0, ?) FROM fts WHERE fts MATCH ?", (queries.TITLE_BOOST, match)
-    ).fetchall()
-    return TextMatches(
-        np.fromiter((r[0] for r in rows), np.int64, len(rows)), np.fromiter((r[1] for r in rows), np.float64, len(rows))
-    )
+        return TextMatches(rowids)
+    scores = -weights
+    tie_break = queries.fts_tie_break(text)
+    if tie_break and len(rowids):
+        rows = conn.execute(
+            "SELECT rowid, bm25(fts, 1.0, ?, 0.0, 0.0, 0.0) FROM fts WHERE fts MATCH ?",
+            (queries.TITLE_BOOST, tie_break),
+        ).fetchall()
+        bm25_ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        bm25 = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+        common, mine, theirs = np.intersect1d(rowids, bm25_ids, assume_unique=True, return_indices=True)
+        scores[mine] += queries.TIE_BREAK * bm25[theirs]
+    return TextMatches(rowids, scores)
+
+
+def _best_per_document(conn: sqlite3.Connection, word: WordQuery) -> tuple[np.ndarray, np.ndarray]:
+    """(rowids ascending, the best weight of the word's alternatives in each)."""
+    found = [(_rowids(conn, queries.fts_expression(a)), a.weight) for a in word.alternatives]
+    rowids = np.concatenate([ids for ids, _ in found])
+    weights = np.concatenate([np.full(len(ids), weight) for ids, weight in found])
+    order = np.lexsort((-weights, rowids))
+    rowids, weights = rowids[order], weights[order]
+    first = np.ones(len(rowids), bool)
+    first[1:] = rowids[1:] != rowids[:-1]
+    return rowids[first], weights[first]
 
 
 def _rowids(conn: sqlite3.Connection, match: str) -> np.ndarray:

@@ -54,6 +54,10 @@ def document(number: int, revision: int = 1, rng: random.Random | None = None) -
         "title_sort": f"{word} {rng.randrange(10)}",
         "title_text": word,
         "text": f"{word} r{revision}",
+        "stems": "",
+        "concepts": "",
+        "roman": "",
+        "words": [word],
         "display": {"title": {"en": [word]}},
         **values,
     }

@@ -6,9 +6,11 @@ from indexer.request import InvalidRequest, SearchRequest, decode_cursor, encode
 
 
 def test_words_phrases_and_exclusions():
+    """A word the analysis cuts in two ("Saint-Rémy") stays a word, in query order; only quotes
+    make an exact phrase."""
     parsed = parse_text('turner "oil on canvas" -sketch -"pen and ink" Saint-Rémy 北斎')
-    assert parsed.words == (("turner",), ("北斎",))
-    assert parsed.phrases == (("oil", "on", "canvas"), ("saint", "remy"))
+    assert parsed.words == (("turner",), ("saint", "remy"), ("北斎",))
+    assert parsed.phrases == (("oil", "on", "canvas"),)
     assert parsed.exclusions == (("sketch",), ("pen", "and", "ink"))
     assert parsed.terms == {"turner", "北斎", "oil", "on", "canvas", "saint", "remy"}
 

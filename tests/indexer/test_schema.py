@@ -34,12 +34,40 @@ def test_a_document_carries_facets_text_and_display():
         ["GB"],
         ["europe"],
     )
-    assert doc["object_type"] == ["print", "woodcut"] and doc["culture"] == ["Japanese", "Edo"]
+    assert doc["object_type"] == ["aat:300041273", "aat:300041405"]  # prints, woodcuts: vocabulary concepts
+    assert doc["culture"] == ["Japanese", "Edo"]
     assert doc["maker"] == ["Katsushika Hokusai"] and doc["rights"] == "open"
     assert (doc["has_image"], doc["masterpiece"]) == ("false", "false")
     assert "hokusai" in doc["text"].split() and "tate" in doc["text"].split()
     assert doc["title_text"] == "the great wave" and doc["title_sort"] == "the great wave"
     assert doc["display"]["title"] == {"en": ["The Great Wave"]}
+
+
+def test_search_fields_add_stems_concepts_and_romanized_names():
+    doc = build_document(
+        record(title={"en": ["Portraits of Actors"], "ja": ["役者絵"]}, object_type="prent", medium="Ink on silk"),
+        TATE,
+    )
+    assert "enportrait" in doc["stems"].split() and "enactor" in doc["stems"].split()
+    assert doc["object_type"] == ["aat:300041273"]  # Dutch "prent" is the prints concept
+    assert {"aat300041273", "aat300015012", "aat300014072"} <= set(doc["concepts"].split())  # prints, ink, silk
+    assert doc["material"] == ["aat:300015012", "aat:300014072"]  # from the medium: no materials list
+    assert "yakusha" in doc["roman"].split()
+    assert "portraits" in doc["words"] and all(len(w) >= 4 and w.isalpha() for w in doc["words"])
+
+
+def test_unmapped_values_stay_as_the_museum_wrote_them():
+    doc = build_document(record(object_type="Prints; Mystery thing", materials=["unobtainium"]), TATE)
+    assert doc["object_type"] == ["aat:300041273", "mystery thing"] and doc["material"] == ["unobtainium"]
+
+
+def test_makers_are_reconciled_into_people_cultures_and_anonymous():
+    doc = build_document(
+        record(makers=[{"name": "Hokusai, Katsushika"}, {"name": "unknown Chinese"}, {"name": "anoniem"}]), TATE
+    )
+    assert doc["maker"] == ["Katsushika Hokusai", "anonymous"]
+    assert doc["culture"] == ["Chinese"]
+    assert "葛飾北斎" in doc["text"].replace(" ", "") or "北斎" in doc["text"].split()  # the authority's aliases
 
 
 def test_images_and_restricted_rights_show_in_facets():

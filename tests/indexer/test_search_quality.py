@@ -1,0 +1,166 @@
+"""Search that understands visitors, on both engines with the same answers: typos, plurals, one
+vocabulary across languages, romanized CJK names, makers reconciled; and exact matches first.
+
+A small purpose-made collection goes through the real document builder into the real embedded
+index and a real Elasticsearch index; every request is asked of both."""
+
+import secrets
+from datetime import UTC, datetime
+
+import pytest
+
+from catalogue.concepts import vocabulary
+from catalogue.models import Museum, ObjectRecord
+from indexer.backends.elasticsearch import ElasticsearchBackend
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.request import SearchRequest
+from indexer.schema import build_document
+from indexer.search import SearchService
+
+MUSEUMS = {
+    "tate": Museum("tate", {"en": ["Tate"]}, "GB", "member"),
+    "rijks": Museum("rijks", {"nl": ["Rijksmuseum"]}, "NL", "member"),
+    "tnm": Museum("tnm", {"en": ["Tokyo National Museum"]}, "JP", "member"),
+}
+RECORDS = {
+    "sultan-stem": ("tate", "en", {"en": ["Portrait of Sultan Murad"]}, {}),
+    "sultan-exact": ("tate", "en", {"en": ["Portraits of the Sultan's Court"]}, {}),
+    "geese": ("tate", "en", {"en": ["Boy Driving Geese to Market"]}, {}),
+    "elements": ("tate", "en", {"en": ["The Four Elements"]}, {}),
+    "sketchbook": ("tate", "en", {"en": ["Landscape Sketchbook"]}, {}),
+    "print-room": ("tate", "en", {"en": ["The Print Room"]}, {}),
+    "paint-box": ("tate", "en", {"en": ["A Paint Box"]}, {}),
+    "foto": ("rijks", "nl", {"nl": ["Gezicht op de Dam"]}, {"object_type": "foto", "materials": ["papier"]}),
+    "tekening": ("rijks", "nl", {"nl": ["Twee koeien"]}, {"object_type": "tekening", "materials": ["inkt"]}),
+    "photographs": ("tate", "en", {"en": ["Street in Leeds"]}, {"object_type": "photographs"}),
+    "hokusai-kanji": ("tnm", "ja", {"ja": ["葛飾北斎 富嶽三十六景"]}, {}),
+    "hokusai-latin": ("tnm", "en", {"en": ["Hokusai, The Great Wave"]}, {}),
+    "qi-baishi": ("tnm", "zh", {"zh": ["齐白石 虾"]}, {}),
+    "kim-hongdo": ("tnm", "ko", {"ko": ["김홍도 씨름"]}, {}),
+    "turner-tate": (
+        "tate",
+        "en",
+        {"en": ["Norham Castle"]},
+        {"makers": [{"name": "Joseph Mallord William Turner", "birth_year": 1775, "death_year": 1851}]},
+    ),
+    "turner-initials": (
+        "tate",
+        "en",
+        {"en": ["Rain, Steam and Speed"]},
+        {"makers": [{"name": "J.M.W. Turner", "birth_year": 1775, "death_year": 1851}]},
+    ),
+    "turner-inverted": (
+        "rijks",
+        "nl",
+        {"nl": ["Gezicht op Venetië"]},
+        {"makers": [{"name": "Turner, Joseph Mallord William"}]},
+    ),
+    "japanese-maker": ("tnm", "en", {"en": ["Sword guard"]}, {"makers": [{"name": "Japanese"}]}),
+    "anonymous-maker": ("rijks", "nl", {"nl": ["Molen"]}, {"makers": [{"name": "anoniem"}]}),
+}
+
+
+def _record(record_id: str, museum: str, language: str, title: dict, extra: dict) -> ObjectRecord:
+    now = datetime.now(UTC)
+    body = {"local_id": record_id, "language": language, "title": title, "rights": {}, **extra}
+    return ObjectRecord(record_id, museum, record_id, body, 1, "published", now, now)
+
+
+@pytest.fixture(scope="module")
+def engines(elasticsearch_url, tmp_path_factory):
+    documents = [build_document(_record(rid, *spec), MUSEUMS[spec[0]]) for rid, spec in RECORDS.items()]
+    es = ElasticsearchBackend(elasticsearch_url, alias=f"quality-{secrets.token_hex(4)}")
+    embedded = EmbeddedBackend(tmp_path_factory.mktemp("quality"))
+    for backend in (es, embedded):
+        backend.bulk(documents)
+        backend.refresh()
+    yield SearchService(es), SearchService(embedded)
+    es.drop()
+
+
+def ranked(engines, text: str, **params) -> list[str]:
+    """The hit ids of a search, after checking both engines find the same ones."""
+    es, embedded = (engine.search(SearchRequest(text=text, size=50, **params)) for engine in engines)
+    assert {h.id for h in es.hits} == {h.id for h in embedded.hits}, text
+    assert es.total == embedded.total
+    return [h.id for h in embedded.hits]
+
+
+def test_a_one_letter_typo_in_a_word_of_five_or_more_letters_still_finds_it(engines):
+    assert ranked(engines, "drving geese") == ["geese"]
+    assert ranked(engines, "Eleents") == ["elements"]
+    assert ranked(engines, "sketchbok") == ["sketchbook"]
+
+
+def test_short_words_and_known_words_are_not_widened(engines):
+    assert ranked(engines, "gese") == []  # four letters: too short to guess
+    assert ranked(engines, "print") == ["print-room"]  # "paint" is one edit away, but "print" is known
+    assert ranked(engines, "pront") == ["print-room"]  # and "paint" is two
+
+
+def test_plural_and_singular_find_each_other_and_the_exact_form_ranks_first(engines):
+    hits = ranked(engines, "portraits sultan")
+    assert hits[0] == "sultan-exact" and "sultan-stem" in hits
+    assert ranked(engines, "portrait sultan")[0] == "sultan-stem"
+    assert ranked(engines, "landscapes sketchbook") == ["sketchbook"]
+
+
+def test_a_word_in_one_language_finds_the_concept_in_every_language(engines):
+    assert set(ranked(engines, "photograph")) == {"foto", "photographs"}
+    assert set(ranked(engines, "foto")) == {"foto", "photographs"}
+    assert ranked(engines, "drawing") == ["tekening"]
+    assert ranked(engines, "ink") == ["tekening"]
+    assert ranked(engines, "paper") == ["foto"]
+
+
+def test_facets_show_concepts_and_keep_the_museums_words_searchable(engines):
+    for engine in engines:
+        result = engine.search(SearchRequest(size=50, facet_size=50))
+        types = {v.value: v.count for v in result.facets["object_type"]}
+        photographs = next(c for c in vocabulary().concepts.values() if "foto" in c.aliases)
+        assert types[photographs.id] == 2  # Rijksmuseum's "foto" and Tate's "photographs"
+
+
+def test_romanized_names_find_cjk_records_below_exact_matches(engines):
+    assert ranked(engines, "Hokusai") == ["hokusai-latin", "hokusai-kanji"]
+    assert ranked(engines, "katsushika hokusai") == ["hokusai-kanji"]
+    assert ranked(engines, "Qi Baishi") == ["qi-baishi"]
+    assert ranked(engines, "qibaishi") == ["qi-baishi"]
+    assert ranked(engines, "Kim Hong-do") == ["kim-hongdo"]
+
+
+def test_a_maker_known_under_three_forms_is_one_facet_value_and_each_form_finds_all(engines):
+    for engine in engines:
+        makers = engine.search(SearchRequest(size=50, facet_size=50)).facets["maker"]
+        turner = [v for v in makers if "Turner" in v.value]
+        assert [(v.value, v.count) for v in turner] == [("Joseph Mallord William Turner", 3)]
+    turners = {"turner-tate", "turner-initials", "turner-inverted"}
+    assert set(ranked(engines, "J.M.W. Turner")) == turners
+    assert set(ranked(engines, "Joseph Mallord William Turner")) == turners
+
+
+def test_cultures_and_anonymous_makers_are_not_people(engines):
+    for engine in engines:
+        result = engine.search(SearchRequest(size=50, facet_size=50))
+        makers = {v.value for v in result.facets["maker"]}
+        cultures = {v.value for v in result.facets["culture"]}
+        assert "Japanese" not in makers and "Japanese" in cultures
+        assert "anoniem" not in makers and "anonymous" in makers
+
+
+def test_quoted_phrases_stay_exact(engines):
+    assert ranked(engines, '"portraits"') == ["sultan-exact"]
+    assert ranked(engines, '"drving"') == []
+
+
+def test_highlights_mark_the_stemmed_and_corrected_words(engines):
+    for engine in engines:
+        hit = engine.search(SearchRequest(text="portraits sultan")).hits[-1]
+        assert "<mark>Portrait</mark>" in hit.highlights["title"]
+        hit = engine.search(SearchRequest(text="drving")).hits[0]
+        assert "<mark>Driving</mark>" in hit.highlights["title"]
+
+
+def test_did_you_mean_uses_the_same_word_list(engines):
+    for engine in engines:
+        assert engine.did_you_mean(SearchRequest(text="sketchbok landscpe")) == "sketchbook landscape"
