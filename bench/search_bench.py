@@ -57,6 +57,15 @@ TEXT = [
     "temple",
     "woodblock print",
     "vase",
+    # the tolerance of issue 13: typos, plurals, another language, romanized names, maker variants
+    "drving",
+    "sketchbok",
+    "portraits sultan",
+    "landscapes sketchbook",
+    "photograph",
+    "tekening",
+    "yasuchika",
+    "J.M.W. Turner",
 ]
 MIX = (
     [f"q={q}" for q in TEXT]
@@ -66,18 +75,18 @@ MIX = (
             ("turner", "museum=tate"),
             ("portrait", "region=europe"),
             ("paper", "museum=cmoa&museum=tate"),
-            ("japan", "museum=walters&object_type=tsubas%3B%20sword%20components"),
+            ("japan", "museum=walters&object_type=aat%3A300312096"),
             ("landscape", "rights=open"),
             ("vase", "country=US&has_image=false"),
-            ("foto", "museum=rijksmuseum&material=papier"),
+            ("foto", "museum=rijksmuseum&material=aat%3A300014109"),
             ("print", "region=europe&masterpiece=false&rights=restricted"),
             ("sword", "culture=Edo"),
-            ("river", "museum=tate&object_type=painting"),
+            ("river", "museum=tate&object_type=aat%3A300033618"),
             ("temple", "region=americas"),
             ("woman", "museum=cmoa&region=americas&rights=restricted"),
             ("drawing", "museum=tate&maker=Joseph%20Mallord%20William%20Turner"),
             ("book", "country=NL"),
-            ("ink", "material=ink&material=paper"),
+            ("ink", "material=aat%3A300015012&material=aat%3A300014109"),
         ]
     ]
     + [
@@ -85,12 +94,12 @@ MIX = (
         "museum=tate",
         "museum=walters&museum=cmoa",
         "region=europe",
-        "object_type=painting",
+        "object_type=aat%3A300033618",  # paintings
         "maker=Joseph%20Mallord%20William%20Turner",
-        "material=paper",
+        "material=aat%3A300014109",  # paper
         "culture=Edo",
         "rights=open&has_image=false",
-        "country=US&object_type=prints",
+        "country=US&object_type=aat%3A300041273",  # prints
     ]
     + [
         "date_from=-500&date_to=0",

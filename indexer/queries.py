@@ -151,8 +151,11 @@ def fts_exclusions(text: TextQuery) -> str | None:
     return " OR ".join(fts_phrase(group) for group in text.exclusions) or None
 
 
-def fts_tie_break(text: TextQuery) -> str | None:
-    """The exact words in the text and title columns, for BM25 (ties within a tier)."""
-    if not text.exact_terms:
+def fts_tie_break(text: TextQuery, columns: str = "{text title_text}") -> str | None:
+    """Documents with every word exactly as typed, for BM25: the order within the top tier. (Lower
+    tiers keep the engine-neutral order: masterpieces first, then the id. An OR of the words would
+    score every document holding any of them: 90 ms for "oil on canvas" at 100,000 records, not 3.)"""
+    exact = [word.alternatives[0] for word in text.words]
+    if not exact:
         return None
-    return "{text title_text} : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in text.exact_terms) + ")"
+    return " AND ".join(columns + fts_expression(a)[len(a.field) :] for a in exact)

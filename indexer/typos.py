@@ -9,14 +9,17 @@ fixed, which is how people mistype and keeps the candidates few. A word the inde
 is not widened: fuzziness only where it helps.
 """
 
+import logging
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+log = logging.getLogger(__name__)
 MIN_TERM = 4  # shortest indexed word worth correcting to (a 5-letter word minus one)
 MAX_EXPANSIONS = 10  # corrections per query word, the closest and most frequent first
 
@@ -78,3 +81,52 @@ class IndexTerms:
                 buckets[(term[0], len(term))].append(term)
             self._buckets = dict(buckets)
         return self._buckets.get((first, length), [])
+
+
+class TermsCache:
+    """One backend's word list, kept between searches. Reading it is a scan of the engine's whole
+    vocabulary (a second or more at 100,000 records), so it is read at once only for a new index
+    (another file, a rebuild, a refresh); otherwise, once it is ``seconds`` old, a background
+    thread asks the engine whether anything changed (a cheap counter) and reads the list again if
+    so, while searches go on with the list they have."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._held: tuple[Hashable, Hashable, IndexTerms] | None = None  # (index, its version, words)
+        self._checking = False
+
+    def get(self, source: Hashable, version: Callable[[], Hashable], read: Callable[[], IndexTerms]) -> IndexTerms:
+        """The words of the index ``source``; ``version`` is its change counter, ``read`` reads it."""
+        held = self._held
+        if held is None or held[0] != source:
+            seen, terms = version(), read()
+            self._held = (source, seen, terms)
+            return terms
+        if held[2].age() >= self.seconds:
+            self._check_later(held, version, read)
+        return held[2]
+
+    def clear(self) -> None:
+        self._held = None
+
+    def _check_later(self, held: tuple, version: Callable[[], Hashable], read: Callable[[], IndexTerms]) -> None:
+        with self._lock:
+            if self._checking:
+                return
+            self._checking = True
+        source, seen, terms = held
+
+        def run():
+            try:
+                now = version()
+                if now == seen:
+                    terms.loaded_at = time.monotonic()  # unchanged: good for another while
+                elif self._held is held:
+                    self._held = (source, now, read())
+            except Exception as error:  # the next search tries again; searching goes on meanwhile
+                log.warning("could not read the index's word list: %s", error)
+            finally:
+                self._checking = False
+
+        threading.Thread(target=run, name="index-terms", daemon=True).start()

@@ -12,10 +12,10 @@ from indexer import queries
 from indexer.backends import BackendUnavailable, BulkResult
 from indexer.request import InvalidRequest, SearchRequest, SearchResult
 from indexer.schema import MAPPING_VERSION, elasticsearch_index_body
-from indexer.typos import IndexTerms
+from indexer.typos import IndexTerms, TermsCache
 
 RETRYABLE = {429, 502, 503, 504}
-TERMS_KEPT_SECONDS = 60.0  # the word list for typo tolerance is read again at most this often after writes
+TERMS_KEPT_SECONDS = 60.0  # the word list for typo tolerance is checked for changes this often
 TERMS_PAGE = 10_000
 
 
@@ -35,8 +35,7 @@ class ElasticsearchBackend:
         self.shards, self.replicas, self.chunk_size = int(shards), int(replicas), chunk_size
         self.client = Elasticsearch(url, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
         self._ready = False  # the alias is known to exist
-        self._terms: IndexTerms | None = None
-        self._terms_stale = False  # written to since the word list was read
+        self._terms = TermsCache(TERMS_KEPT_SECONDS)
 
     # writing ---------------------------------------------------------------------------
     def ensure_index(self) -> None:
@@ -53,7 +52,6 @@ class ElasticsearchBackend:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
 
     def bulk(self, documents: list[dict]) -> BulkResult:
-        self._terms_stale = True
         actions = (
             {
                 "_op_type": "index",
@@ -68,7 +66,6 @@ class ElasticsearchBackend:
         return self._stream(actions, index=self.alias)
 
     def delete(self, items: list[tuple[str, int]]) -> BulkResult:
-        self._terms_stale = True
         actions = (
             {
                 "_op_type": "delete",
@@ -136,7 +133,7 @@ class ElasticsearchBackend:
             raise
         for name in old:
             self.client.indices.delete(index=name, ignore_unavailable=True)
-        self._terms = None
+        self._terms.clear()
         return result.done
 
     # reading ---------------------------------------------------------------------------
@@ -154,14 +151,19 @@ class ElasticsearchBackend:
 
     def index_terms(self) -> IndexTerms:
         """The words of the index's text (for typo tolerance and "did you mean"), from the `words`
-        keyword field by composite aggregation pages; read again after writes, at most every
-        TERMS_KEPT_SECONDS, and at once after a refresh or a rebuild."""
-        cached = self._terms
-        if cached is not None and (not self._terms_stale or cached.age() < TERMS_KEPT_SECONDS):
-            return cached
-        self._terms_stale = False
-        self._terms = IndexTerms.of(self._words())
-        return self._terms
+        keyword field by composite aggregation pages, as TermsCache keeps them (the version: how
+        many writes and deletes the index has taken, so the index worker's writes count too)."""
+        return self._terms.get(self.alias, self._operations, lambda: IndexTerms.of(self._words()))
+
+    def _operations(self) -> int:
+        try:
+            stats = self.client.indices.stats(index=self.alias, metric="indexing")
+        except NotFoundError:
+            return 0
+        except (TransportError, ApiError) as error:
+            raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        indexing = stats["_all"]["primaries"]["indexing"]
+        return indexing["index_total"] + indexing["delete_total"]
 
     def _words(self):
         after = None
@@ -204,7 +206,7 @@ class ElasticsearchBackend:
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias, ignore_unavailable=True)
-        self._terms = None
+        self._terms.clear()
 
     def health(self) -> dict:
         try:
@@ -218,7 +220,7 @@ class ElasticsearchBackend:
         for name in self._indices_behind_alias():
             self.client.indices.delete(index=name, ignore_unavailable=True)
         self._ready = False
-        self._terms = None
+        self._terms.clear()
 
     # helpers ---------------------------------------------------------------------------
     def _new_index_name(self) -> str:

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from indexer.backends.columns import Columns, TextMatches, latest_change, rows_i
 from indexer.expansion import TextQuery, WordQuery
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor
 from indexer.schema import FACET_NAMES
-from indexer.typos import IndexTerms
+from indexer.typos import IndexTerms, TermsCache
 
 SCHEMA_VERSION = 4  # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
 SCHEMA = """
@@ -42,7 +42,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, stems, conce
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'col');
 """
 CHANGES_KEPT = 200_000  # rows of the change log kept; a process further behind loads the file anew
-TERMS_KEPT_SECONDS = 30.0  # the word list for typo tolerance is read again at most this often after a change
+FULL_BM25 = 5_000  # exact matches beyond which BM25 ranks them by their titles only
+TERMS_KEPT_SECONDS = 30.0  # the word list for typo tolerance is checked for changes this often
 
 
 class EmbeddedBackend:
@@ -56,7 +57,7 @@ class EmbeddedBackend:
         self._local = threading.local()
         self._columns_lock = threading.Lock()
         self._columns: tuple[Path, Columns] | None = None
-        self._terms: tuple[Path, int, IndexTerms] | None = None  # (file, change seq, words)
+        self._terms = TermsCache(TERMS_KEPT_SECONDS)
 
     # files and connections -------------------------------------------------------------
     def _current(self) -> Path:
@@ -242,15 +243,18 @@ class EmbeddedBackend:
         return self._index_terms(path, self._reader(path))
 
     def _index_terms(self, path: Path, conn: sqlite3.Connection) -> IndexTerms:
-        """Read from the FTS5 vocabulary table; read again after a change, but at most every
-        TERMS_KEPT_SECONDS (a word list is a full scan of the vocabulary: 0.1 s per 10,000 documents)."""
-        cached = self._terms
-        seq = latest_change(conn)
-        if cached and cached[0] == path and (cached[1] == seq or cached[2].age() < TERMS_KEPT_SECONDS):
-            return cached[2]
-        terms = IndexTerms.of(conn.execute("SELECT term, doc FROM vocabulary WHERE col = 'text'"))
-        self._terms = (path, seq, terms)
-        return terms
+        """The FTS5 vocabulary's words of the text column, as TermsCache keeps them (checked and
+        read again on connections of their own, the file's change counter as version)."""
+
+        def version() -> int:
+            with closing(self._connect(path)) as reader:
+                return latest_change(reader)
+
+        def read() -> IndexTerms:
+            with closing(self._connect(path)) as reader:
+                return IndexTerms.of(reader.execute("SELECT term, doc FROM vocabulary WHERE col = 'text'"))
+
+        return self._terms.get(path, version, read)
 
     def outdated(self) -> bool:
         """The live file was written by an older release (another PRAGMA user_version)."""
@@ -281,7 +285,7 @@ class EmbeddedBackend:
 
     def refresh(self) -> None:
         """Writes are visible at commit; only the word list is read again at the next search."""
-        self._terms = None
+        self._terms.clear()
 
     def drop(self) -> None:
         """An empty index: a rebuild with no documents."""
@@ -332,8 +336,10 @@ def _text_matches(conn: sqlite3.Connection, text: TextQuery, scored: bool) -> Te
     if not scored:
         return TextMatches(rowids)
     scores = -weights
-    tie_break = queries.fts_tie_break(text)
-    if tie_break and len(rowids):
+    exact = int(np.count_nonzero(weights == expansion.EXACT * len(text.words)))
+    # BM25 costs 2 ms per 1,000 documents: past FULL_BM25 exact matches only titles are scored
+    tie_break = queries.fts_tie_break(text, "{text title_text}" if exact <= FULL_BM25 else "title_text")
+    if exact and tie_break:
         rows = conn.execute(
             "SELECT rowid, bm25(fts, 1.0, ?, 0.0, 0.0, 0.0) FROM fts WHERE fts MATCH ?",
             (queries.TITLE_BOOST, tie_break),
@@ -346,19 +352,29 @@ def _text_matches(conn: sqlite3.Connection, text: TextQuery, scored: bool) -> Te
 
 
 def _best_per_document(conn: sqlite3.Connection, word: WordQuery) -> tuple[np.ndarray, np.ndarray]:
-    """(rowids ascending, the best weight of the word's alternatives in each)."""
-    found = [(_rowids(conn, queries.fts_expression(a)), a.weight) for a in word.alternatives]
+    """(rowids ascending, the best weight of the word's alternatives in each). Each alternative
+    asks only for the documents no better one matched ("stems NOT exact"): FTS5 merges the lists
+    in C, and Python sees each document once (a common word's stems add 40 documents to 33,000)."""
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    better: list[str] = []
+    for alternative in sorted(word.alternatives, key=lambda a: -a.weight):
+        expression = queries.fts_expression(alternative)
+        if better:
+            expression = f"({expression}) NOT ({' OR '.join(better)})"
+        rowids = _rowids(conn, expression)
+        found.append((rowids, np.full(len(rowids), alternative.weight)))
+        better.append(queries.fts_expression(alternative))
     rowids = np.concatenate([ids for ids, _ in found])
-    weights = np.concatenate([np.full(len(ids), weight) for ids, weight in found])
-    order = np.lexsort((-weights, rowids))
-    rowids, weights = rowids[order], weights[order]
-    first = np.ones(len(rowids), bool)
-    first[1:] = rowids[1:] != rowids[:-1]
-    return rowids[first], weights[first]
+    weights = np.concatenate([w for _, w in found])
+    order = np.argsort(rowids, kind="stable")
+    return rowids[order], weights[order]
 
 
 def _rowids(conn: sqlite3.Connection, match: str) -> np.ndarray:
-    return np.fromiter((r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,))), np.int64)
+    """The rowids of the documents matching an FTS5 expression, ascending. One string from SQLite,
+    parsed by numpy: five times faster than a Python row per document (33,000 rows: 5 ms, not 24)."""
+    joined = conn.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
+    return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, np.int64)
 
 
 def _remove_file(path: Path) -> None:

@@ -1,7 +1,9 @@
 """Typo tolerance as Meilisearch's defaults: 5-8 letters one edit, 9+ two, the first letter fixed,
 only for words the index does not know, the same corrections in every process."""
 
-from indexer.typos import IndexTerms
+import time
+
+from indexer.typos import IndexTerms, TermsCache
 
 TERMS = IndexTerms.of(
     [
@@ -50,3 +52,31 @@ def test_only_words_are_listed():
 def test_did_you_mean_is_a_little_more_lenient():
     assert TERMS.closest("pint") == "print"
     assert TERMS.corrections("pint") == ()
+
+
+def test_the_word_list_is_read_once_per_index_and_again_only_after_a_change():
+    reads, version = [], [1]
+
+    def read():
+        reads.append(version[0])
+        return IndexTerms.of([(f"word{'a' * version[0]}", 1)])
+
+    cache = TermsCache(seconds=0.0)
+    first = cache.get("index-1", lambda: version[0], read)
+    assert reads == [1]
+    assert cache.get("index-1", lambda: version[0], read) is first  # unchanged: checked, not read
+    _wait_for(lambda: not cache._checking)
+    assert reads == [1]
+    version[0] = 2  # a write
+    assert cache.get("index-1", lambda: version[0], read) is first  # searches go on with the old list
+    _wait_for(lambda: len(reads) == 2)
+    _wait_for(lambda: cache.get("index-1", lambda: version[0], read) is not first)
+    cache.get("index-2", lambda: version[0], read)  # another index (a rebuild): read at once
+    assert len(reads) == 3
+
+
+def _wait_for(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
