@@ -79,9 +79,9 @@ def _es_filters(request: SearchRequest, skip: str | None = None, dates: bool = T
     return {"bool": {"filter": clauses}}
 
 
-def elasticsearch_body(request: SearchRequest, terms: IndexTerms | None = None) -> dict:
+def elasticsearch_body(request: SearchRequest, terms: IndexTerms | None = None, text: TextQuery | None = None) -> dict:
     """The `_search` body for a request (pure; the benchmark sends it raw as the baseline).
-    ``terms``: the index's words, for typo tolerance."""
+    ``terms``: the index's words, for typo tolerance; ``text``: the words already expanded."""
     aggs = {}
     for name in FACET_NAMES:
         sub = {
@@ -98,7 +98,7 @@ def elasticsearch_body(request: SearchRequest, terms: IndexTerms | None = None) 
         "aggs": {"h": {"histogram": {"field": "date_begin", "interval": CENTURY, "min_doc_count": 1}}},
     }
     body = {
-        "query": _es_text_query(text_query(request, terms)),
+        "query": _es_text_query(text or text_query(request, terms)),
         "post_filter": _es_filters(request),
         "aggs": aggs,
         "sort": ES_SORTS[request.sort],

@@ -63,23 +63,22 @@ class SearchService:
             return None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        result = self.backend.search(request)
-        if request.text and result.hits:
-            words = text_query(request, self.backend.index_terms())
+        """The backend's answer, with highlights; the query is expanded once, here, for both."""
+        words = text_query(request, self.backend.index_terms()) if request.text else None
+        result = self.backend.search(request, words)
+        if words is not None and result.hits:
+            terms = {*words.exact_terms, *words.typo_terms}
             for hit in result.hits:
-                terms = {*words.exact_terms, *words.typo_terms}
                 hit.highlights = _highlights(hit.display, terms | _stemmed_words(hit.display, words.stems))
         return result
 
 
 def _stemmed_words(display: dict, stems: frozenset[str]) -> set[str]:
-    """The words of a hit whose stem the query asked for ("Portrait" for "portraits")."""
+    """The words of a hit's title and makers whose stem the query asked for ("Portrait" for
+    "portraits"); descriptions are left out: they are long, and a snippet needs one word."""
     if not stems:
         return set()
-    texts = [v for values in display.get("title", {}).values() for v in values]
-    texts += (
-        display.get("makers", []) + [d[:2000] for d in display.get("description", [])] + [display.get("medium") or ""]
-    )
+    texts = [v for values in display.get("title", {}).values() for v in values] + display.get("makers", [])
     return {word for word in tokens(" ".join(texts)) if stems.intersection(query_stems(word))}
 
 

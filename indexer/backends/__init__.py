@@ -5,6 +5,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from indexer.expansion import TextQuery
 from indexer.request import SearchRequest, SearchResult
 from indexer.typos import IndexTerms
 
@@ -27,7 +28,7 @@ class SearchBackend(Protocol):
 
     def delete(self, items: list[tuple[str, int]]) -> BulkResult: ...
 
-    def search(self, request: SearchRequest) -> SearchResult: ...
+    def search(self, request: SearchRequest, text: TextQuery | None = None) -> SearchResult: ...  # text: expanded
 
     def index_terms(self) -> IndexTerms: ...  # the words of the index, for typo tolerance
 

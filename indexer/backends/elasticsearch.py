@@ -10,6 +10,7 @@ from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundErro
 
 from indexer import queries
 from indexer.backends import BackendUnavailable, BulkResult
+from indexer.expansion import TextQuery, text_query
 from indexer.request import InvalidRequest, SearchRequest, SearchResult
 from indexer.schema import MAPPING_VERSION, elasticsearch_index_body
 from indexer.typos import IndexTerms, TermsCache
@@ -137,8 +138,11 @@ class ElasticsearchBackend:
         return result.done
 
     # reading ---------------------------------------------------------------------------
-    def search(self, request: SearchRequest) -> SearchResult:
-        body = queries.elasticsearch_body(request, self.index_terms() if request.text else None)
+    def search(self, request: SearchRequest, text: TextQuery | None = None) -> SearchResult:
+        """``text``: the request's words as `expansion.text_query` expanded them (made here if not given)."""
+        if text is None:
+            text = text_query(request, self.index_terms() if request.text else None)
+        body = queries.elasticsearch_body(request, text=text)
         try:
             response = self.client.search(index=self.alias, **body)
         except NotFoundError:

@@ -193,23 +193,24 @@ class EmbeddedBackend:
         return count
 
     # reading ---------------------------------------------------------------------------
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, text: TextQuery | None = None) -> SearchResult:
         """Text matches from FTS5, everything else from the in-memory columns, the page's displays
-        from SQLite: all in one read transaction, so they see the same commit."""
+        from SQLite: all in one read transaction, so they see the same commit. ``text``: the
+        request's words as `expansion.text_query` expanded them (made here if not given)."""
         cursor = decode_cursor(request.cursor, self.name, request.sort) if request.cursor else None
         try:
             path = self._current()  # once: the columns must come from the file the connection reads
             conn = self._reader(path)
-            text_query = expansion.text_query(request, self._index_terms(path, conn) if request.text else None)
-            negative = queries.fts_exclusions(text_query)
+            words = text or expansion.text_query(request, self._index_terms(path, conn) if request.text else None)
+            negative = queries.fts_exclusions(words)
             conn.execute("BEGIN")
             try:
                 columns = self._columns_for(path, conn)
-                text = None
-                if text_query.positive:
-                    text = _text_matches(conn, text_query, scored=request.sort == "relevance")
-                excluded = _rowids(conn, negative) if negative and not text_query.positive else None
-                found = columns.search(request, text, excluded, cursor)
+                matches = None
+                if words.positive:
+                    matches = _text_matches(conn, words, scored=request.sort == "relevance")
+                excluded = _rowids(conn, negative) if negative and not words.positive else None
+                found = columns.search(request, matches, excluded, cursor)
                 rowids = [int(columns.rowids[slot]) for slot in found.slots]
                 displays = dict(rows_in(conn, "SELECT rowid, display FROM docs WHERE rowid IN ({})", rowids))
             finally:
