@@ -16,7 +16,7 @@ right ("color woodcuts" through "woodcuts").
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analysis import tokens
@@ -26,6 +26,7 @@ PATH = Path(__file__).parent / "data" / "vocabulary.json"
 KINDS = ("object_type", "material", "technique")
 LONGEST_ALIAS = 6  # words; longer runs are never looked up
 FALLBACK = "en"
+FOUND_KEPT = 100_000  # values remembered per process
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Concept:
     labels: dict  # language -> label
     aliases: tuple[str, ...]
 
-    @property
+    @functools.cached_property
     def token(self) -> str:
         """The concept as one search token ("aat300033618"), the same on both engines."""
         return "".join(ch for ch in self.id.lower() if ch.isalnum())
@@ -56,19 +57,30 @@ class Vocabulary:
     concepts: dict  # id -> Concept
     by_key: dict  # (kind, token key) -> tuple of concept ids
     by_stem: dict  # (language, stemmed key) -> tuple of concept ids (any kind), for query words
+    # values repeat across a museum's records ("foto", "oil on canvas"): each is read once
+    _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     def concept(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)
 
     def map_value(self, value: str | None, *kinds: str) -> tuple[list[str], list[str]]:
         """(concept ids, parts that map to none) for a value such as "prent; bladzijde"."""
+        key = (";", value, kinds)
+        if key not in self._found:
+            if len(self._found) > FOUND_KEPT:
+                self._found.clear()
+            self._found[key] = self._map_value(value, kinds)
+        found, unmapped = self._found[key]
+        return list(found), list(unmapped)
+
+    def _map_value(self, value: str | None, kinds: tuple[str, ...]) -> tuple[list[str], list[str]]:
         found: list[str] = []
         unmapped: list[str] = []
         for part in (value or "").split(";"):
             part = " ".join(part.split())
             if not part:
                 continue
-            ids = self.find_in(part, *kinds)
+            ids = self._find_in(part, kinds)
             if ids:
                 found.extend(i for i in ids if i not in found)
             else:
@@ -79,6 +91,14 @@ class Vocabulary:
         """Concept ids of these kinds named in ``text``: the whole text, else its longest word runs
         left to right. Scanning materials with techniques keeps "wood engraving" a technique
         instead of the material wood."""
+        key = (text, kinds)
+        if key not in self._found:
+            if len(self._found) > FOUND_KEPT:
+                self._found.clear()
+            self._found[key] = self._find_in(text, kinds)
+        return list(self._found[key])
+
+    def _find_in(self, text: str, kinds: tuple[str, ...]) -> list[str]:
         words = tokens(text)
         whole = self._ids(kinds, " ".join(words))
         if whole:

@@ -12,8 +12,8 @@ from catalogue.text import clean_line, fold
 from indexer.analysis import analyze, tokens
 from indexer.makers import reconcile
 from indexer.romanize import romanized_tokens
-from indexer.stemming import stem_tokens
-from indexer.typos import eligible
+from indexer.stemming import language_of, stem_text
+from indexer.typos import MIN_TERM
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         *museum_names(museum),
     ]
     text = analyze(*(s for s in searchable if s))
+    words = list(dict.fromkeys(text.split()))  # each word once: stems and the word list need no counts
     by_language = _texts_by_language(body, [s for s in searchable if s])
     return {
         "id": record.id,
@@ -122,10 +123,10 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "title_sort": fold(titles[0])[:200] if titles else "",
         "title_text": analyze(*titles),
         "text": text,
-        "stems": " ".join(_stems(by_language)),
+        "stems": _stems(by_language, words),
         "concepts": " ".join(_concept_tokens(body, object_types, materials)),
         "roman": " ".join(_romanized(by_language)),
-        "words": sorted({word for word in text.split() if eligible(word)}),
+        "words": sorted([w for w in words if len(w) >= MIN_TERM and w.isalpha()]),  # typos.eligible, inlined
         "display": {
             "museum": record.museum,
             "country": museum.country,
@@ -166,6 +167,9 @@ def _texts_by_language(body: dict, searchable: list[str]) -> dict[str | None, li
     """The searchable texts grouped by language: language maps say it per value; everything else is
     in the record's language."""
     record_language = body.get("language")
+    tags = {tag for name in ("title", "description") for tag in body.get(name) or {}}
+    if tags <= {record_language}:  # most records: one language throughout
+        return {record_language: searchable}
     grouped: dict[str | None, list[str]] = {}
     tagged: set[str] = set()
     for name in ("title", "description"):
@@ -179,8 +183,13 @@ def _texts_by_language(body: dict, searchable: list[str]) -> dict[str | None, li
     return grouped
 
 
-def _stems(by_language: dict[str | None, list[str]]) -> list[str]:
-    return [stem for language, texts in by_language.items() for stem in stem_tokens(tokens(" ".join(texts)), language)]
+def _stems(by_language: dict[str | None, list[str]], words: list[str]) -> str:
+    """Stems of every text in its language; a record in one language (most) reuses its tokens."""
+    languages = {language_of(tag) for tag in by_language}
+    if len(languages) == 1:
+        return stem_text(words, languages.pop())
+    grouped = ((language, dict.fromkeys(tokens(" ".join(texts)))) for language, texts in by_language.items())
+    return " ".join(stem_text(list(unique), language) for language, unique in grouped)
 
 
 def _romanized(by_language: dict[str | None, list[str]]) -> list[str]:
