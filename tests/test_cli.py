@@ -1,6 +1,7 @@
 """The catalogue command: museums from a file, curator tokens, and image manifests."""
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,3 +110,23 @@ def test_museum_load_refuses_absurdly_nested_json_with_a_message(runner, tmp_pat
     path.write_text("[" * 100_000 + "]" * 100_000)
     result = runner.invoke(args=["museum", "load", str(path)])
     assert result.exit_code == 2 and "not valid JSON" in result.output
+
+
+def test_vocabulary_reports_coverage_unmapped_values_and_maker_merges(runner, service, museum):
+    for local_id, object_type, materials in (
+        ("v1", "prent", ["papier", "unobtainium"]),
+        ("v2", "schilderij", ["olieverf"]),
+        ("v3", "whatsit; prints", []),
+    ):
+        payload = record_payload(local_id, object_type=object_type, materials=materials)
+        service.upsert(cli_actor(), "tate", payload)
+    makers = [{"name": "Q. R. Ztest", "birth_year": 1800, "death_year": 1870}]
+    service.upsert(cli_actor(), "tate", record_payload("v4", object_type="print", makers=makers))
+    makers = [{"name": "Quentin Ross Ztest", "birth_year": 1800, "death_year": 1870}]
+    service.upsert(cli_actor(), "tate", record_payload("v5", object_type="print", makers=makers))
+    result = runner.invoke(args=["vocabulary"])
+    assert result.exit_code == 0, result.output
+    assert "object types mapped: 5 of 5 (100.0%)" in result.output  # "whatsit; prints" maps through prints
+    assert re.search(r"materials mapped: \d+ of \d+ \(\d+\.\d%\)", result.output)  # with the medium's
+    assert "tate\twhatsit" in result.output and "tate\tunobtainium" in result.output
+    assert "Ztest" in result.output.split("may be one person")[1]
