@@ -69,8 +69,11 @@ def text_query(request: SearchRequest, terms: IndexTerms | None) -> TextQuery:
         if index >= len(parsed.words):  # "quoted": exactly these words
             words.append(WordQuery((Alternative("text", (" ".join(group),), EXACT, phrase=True),)))
             continue
-        alternatives = _alternatives(group, typing) + _concept_alternative(concepts.get(index, ()))
-        if not typing and len(group) == 1 and terms is not None and not terms.knows(group[0]):
+        if typing:  # the word being typed (autocomplete): its start, exactly
+            words.append(WordQuery((Alternative("text", group, EXACT, prefix=True),)))
+            continue
+        alternatives = _alternatives(group) + _concept_alternative(concepts.get(index, ()))
+        if len(group) == 1 and terms is not None and not terms.knows(group[0]):
             corrections = terms.corrections(group[0])
             if corrections:
                 alternatives.append(Alternative("text", corrections, TYPO))
@@ -88,9 +91,7 @@ def text_query(request: SearchRequest, terms: IndexTerms | None) -> TextQuery:
     )
 
 
-def _alternatives(group: tuple[str, ...], typing: bool) -> list[Alternative]:
-    if typing:
-        return [Alternative("text", group, EXACT, prefix=True)]
+def _alternatives(group: tuple[str, ...]) -> list[Alternative]:
     if len(group) > 1:
         found = [Alternative("text", (" ".join(group),), EXACT, phrase=True)]
         if all(token.isascii() for token in group):  # "Hong-do": also "hongdo" romanized

@@ -13,6 +13,7 @@ from catalogue.concepts import vocabulary
 from catalogue.models import Museum, ObjectRecord
 from indexer.backends.elasticsearch import ElasticsearchBackend
 from indexer.backends.embedded import EmbeddedBackend
+from indexer.expansion import text_query
 from indexer.request import SearchRequest
 from indexer.schema import build_document
 from indexer.search import SearchService
@@ -164,3 +165,10 @@ def test_highlights_mark_the_stemmed_and_corrected_words(engines):
 def test_did_you_mean_uses_the_same_word_list(engines):
     for engine in engines:
         assert engine.did_you_mean(SearchRequest(text="sketchbok landscpe")) == "sketchbook landscape"
+
+
+def test_the_word_being_typed_is_only_a_prefix():
+    """Autocomplete asks for the start of a word, exactly: no stems, concepts or typos for it."""
+    words = text_query(SearchRequest(text="drving pho", prefix=True), None).words
+    assert [a.field for a in words[1].alternatives] == ["text"] and words[1].alternatives[0].prefix
+    assert "stems" in [a.field for a in words[0].alternatives]
