@@ -133,14 +133,15 @@ def elasticsearch_result(request: SearchRequest, response: dict) -> SearchResult
 # SQLite FTS5 ----------------------------------------------------------------------------------
 
 
-def fts_expression(alternative: Alternative) -> str:
-    """One alternative of a word as an FTS5 expression on its column."""
+def fts_expression(alternative: Alternative, columns: str | None = None) -> str:
+    """One alternative of a word as an FTS5 expression on its column (or on ``columns``)."""
+    columns = columns or alternative.field
     quoted = ['"' + token.replace('"', '""') + '"' for token in alternative.tokens]
     if alternative.prefix:
-        return f"{alternative.field} : {quoted[0]} *"
+        return f"{columns} : {quoted[0]} *"
     if len(quoted) == 1:
-        return f"{alternative.field} : {quoted[0]}"
-    return f"{alternative.field} : ({' OR '.join(quoted)})"
+        return f"{columns} : {quoted[0]}"
+    return f"{columns} : ({' OR '.join(quoted)})"
 
 
 def fts_phrase(group: tuple[str, ...]) -> str:
@@ -158,4 +159,4 @@ def fts_tie_break(text: TextQuery, columns: str = "{text title_text}") -> str | 
     exact = [word.alternatives[0] for word in text.words]
     if not exact:
         return None
-    return " AND ".join(columns + fts_expression(a)[len(a.field) :] for a in exact)
+    return " AND ".join(fts_expression(a, columns) for a in exact)

@@ -13,7 +13,7 @@ from indexer.analysis import analyze, tokens
 from indexer.makers import reconcile
 from indexer.romanize import romanized_tokens
 from indexer.stemming import language_of, stem_text
-from indexer.typos import MIN_TERM
+from indexer.typos import eligible
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,10 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         *descriptions,
         *museum_names(museum),
     ]
-    text = analyze(*(s for s in searchable if s))
+    present = [s for s in searchable if s]
+    text = analyze(*present)
     words = list(dict.fromkeys(text.split()))  # each word once: stems and the word list need no counts
-    by_language = _texts_by_language(body, [s for s in searchable if s])
+    by_language = _texts_by_language(body, present)
     return {
         "id": record.id,
         "revision": record.revision,
@@ -126,7 +127,7 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "stems": _stems(by_language, words),
         "concepts": " ".join(_concept_tokens(body, object_types, materials)),
         "roman": " ".join(_romanized(by_language)),
-        "words": sorted([w for w in words if len(w) >= MIN_TERM and w.isalpha()]),  # typos.eligible, inlined
+        "words": sorted(filter(eligible, words)),  # the same test the embedded word list passes
         "display": {
             "museum": record.museum,
             "country": museum.country,

@@ -201,7 +201,7 @@ class EmbeddedBackend:
         try:
             path = self._current()  # once: the columns must come from the file the connection reads
             conn = self._reader(path)
-            words = text or expansion.text_query(request, self._index_terms(path, conn) if request.text else None)
+            words = text or expansion.text_query(request, self._index_terms(path) if request.text else None)
             negative = queries.fts_exclusions(words)
             conn.execute("BEGIN")
             try:
@@ -240,10 +240,9 @@ class EmbeddedBackend:
 
     def index_terms(self) -> IndexTerms:
         """The words of the index's text (for typo tolerance and "did you mean")."""
-        path = self._current()
-        return self._index_terms(path, self._reader(path))
+        return self._index_terms(self._current())
 
-    def _index_terms(self, path: Path, conn: sqlite3.Connection) -> IndexTerms:
+    def _index_terms(self, path: Path) -> IndexTerms:
         """The FTS5 vocabulary's words of the text column, as TermsCache keeps them (checked and
         read again on connections of their own, the file's change counter as version)."""
 
@@ -359,12 +358,10 @@ def _best_per_document(conn: sqlite3.Connection, word: WordQuery) -> tuple[np.nd
     found: list[tuple[np.ndarray, np.ndarray]] = []
     better: list[str] = []
     for alternative in sorted(word.alternatives, key=lambda a: -a.weight):
-        expression = queries.fts_expression(alternative)
-        if better:
-            expression = f"({expression}) NOT ({' OR '.join(better)})"
-        rowids = _rowids(conn, expression)
+        own = queries.fts_expression(alternative)
+        rowids = _rowids(conn, f"({own}) NOT ({' OR '.join(better)})" if better else own)
         found.append((rowids, np.full(len(rowids), alternative.weight)))
-        better.append(queries.fts_expression(alternative))
+        better.append(own)
     rowids = np.concatenate([ids for ids, _ in found])
     weights = np.concatenate([w for _, w in found])
     order = np.argsort(rowids, kind="stable")
