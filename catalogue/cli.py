@@ -1,4 +1,4 @@
-"""The ``catalogue`` command: a Flask CLI group for imports, museums, tokens and serving."""
+"""The ``catalogue`` command: a Flask CLI group for imports, museums, themes, tokens and serving."""
 
 import getpass
 import json
@@ -159,6 +159,39 @@ def museum_list():
         click.echo(
             f"{museum.code}\t{museum.status}\t{museum.country or '-'}\t{counts.get(museum.code, 0)}\t{museum.name()}"
         )
+
+
+@click.group("theme", cls=AppGroup)
+def theme_group():
+    """Load and list curated themes (the network's exhibitions)."""
+
+
+@theme_group.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def theme_load(path):
+    """Create or update the themes in a JSON file (a list of themes; see demo/themes.json). Safe to
+    run again: a theme that is already as the file says is left as it is."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(entries, list):
+            raise CatalogueError(f"{path} must hold a list of themes.")
+        for entry in entries:
+            outcome = service().import_theme(cli_actor(), entry)
+            click.echo(f"{entry['slug']}: {outcome}, {len(entry.get('objects') or [])} objects")
+    except (ValueError, RecursionError) as error:
+        _fail(CatalogueError(f"{path} is not valid JSON: {error or 'nested too deeply'}"))
+    except CatalogueError as error:
+        _fail(error)
+
+
+@theme_group.command("list")
+def theme_list():
+    """Slug, published or draft, objects shown to the public / held, and the English title."""
+    for shown in service().themes(cli_actor()):
+        theme = shown.theme
+        public = sum(1 for entry in shown.entries if entry.record.status == "published")
+        state = "published" if theme.published else "draft"
+        click.echo(f"{theme.slug}\t{state}\t{public}/{len(theme.objects)}\t{theme.title_in()}")
 
 
 @click.group("token", cls=AppGroup)
@@ -341,6 +374,7 @@ def register_commands(app: Flask) -> None:
         import_images_command,
         fetch_images_command,
         museum_group,
+        theme_group,
         token_group,
         user_group,
         mail_group,

@@ -3,6 +3,7 @@
 A field name is written here once; both backends and the query builders read it from here.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from catalogue import reference
@@ -33,14 +34,15 @@ FACETS = (
     Facet("rights", "Image rights"),
     Facet("has_image", "Has image"),
     Facet("masterpiece", "Masterpiece"),
+    Facet("theme", "Theme"),  # slugs of the published curated themes holding the record
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
-MAPPING_VERSION = 2  # the Elasticsearch mapping's version; an index with another is rebuilt at start
+MAPPING_VERSION = 3  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
 
 
-def _values(*texts, split: bool = True, lower: bool = False) -> list[str]:
+def facet_values(*texts, split: bool = True, lower: bool = False) -> list[str]:
     """Facet values: split lists written as "a; b", trimmed, de-duplicated in order."""
     out: list[str] = []
     for text in texts:
@@ -65,8 +67,9 @@ def _all_values(langmap: dict | None) -> list[str]:
     return [value for values in (langmap or {}).values() for value in values]
 
 
-def build_document(record: ObjectRecord, museum: Museum) -> dict:
-    """Record -> search document. Pure: the same record and museum always give the same document."""
+def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] = ()) -> dict:
+    """Record -> search document. Pure: the same record, museum and themes (the slugs of the
+    published themes that hold the record) always give the same document."""
     body = record.body
     titles = _all_values(body.get("title"))
     makers = [(m, reconcile(m)) for m in body.get("makers") or []]
@@ -107,10 +110,10 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "museum": record.museum,
         "country": [museum.country] if museum.country else [],
         "region": [museum.region] if museum.region else [],
-        "object_type": _values(*object_types, *unmapped_types, split=False, lower=True),
-        "maker": _values(*(m.value for _, m in makers if m.kind != "culture"), split=False),
-        "material": _values(*materials, split=False, lower=True),
-        "culture": _values(
+        "object_type": facet_values(*object_types, *unmapped_types, split=False, lower=True),
+        "maker": facet_values(*(m.value for _, m in makers if m.kind != "culture"), split=False),
+        "material": facet_values(*materials, split=False, lower=True),
+        "culture": facet_values(
             body.get("culture"),
             body.get("period"),
             body.get("dynasty"),
@@ -119,6 +122,7 @@ def build_document(record: ObjectRecord, museum: Museum) -> dict:
         "rights": _rights_access(body.get("rights", {}).get("image_rights")),
         "has_image": "true" if record.images else "false",
         "masterpiece": "true" if body.get("masterpiece") else "false",
+        "theme": sorted(set(themes)),
         "date_begin": body.get("date_begin"),
         "date_end": body.get("date_end"),
         "title_sort": fold(titles[0])[:200] if titles else "",

@@ -44,7 +44,11 @@ class Indexer:
         return self._museums[code]
 
     def documents(self, records) -> list[dict]:
-        return [build_document(record, self._museum(record.museum)) for record in records]
+        """Search documents of ``records``, each with its museum and the published themes holding it
+        (read here for drains, catch-ups and, in each builder process, for full rebuilds)."""
+        records = list(records)
+        themes = self.store.themes_of([record.id for record in records])
+        return [build_document(r, self._museum(r.museum), themes.get(r.id, ())) for r in records]
 
     def dead_letters(self) -> list[dict]:
         """Documents the engine refused (kept, never dropped)."""

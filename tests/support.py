@@ -67,6 +67,7 @@ def search_document(doc_id: str, museum: str = "tate", text: str = "wave", revis
         "rights": "open",
         "has_image": "false",
         "masterpiece": "false",
+        "theme": [],
         "date_begin": 1800,
         "date_end": 1800,
         "title_sort": doc_id,

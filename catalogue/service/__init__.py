@@ -1,5 +1,5 @@
 """The catalogue's rules: who may read and write what, upserts with revisions, withdrawal, images,
-museums and curator tokens.
+museums, curator tokens and curated themes.
 
 Every write names an ``Actor`` and a museum, runs in one transaction, and writes its audit entry
 and index outbox entry in that same transaction. Every read names who is reading, so drafts and
@@ -15,13 +15,24 @@ from catalogue.service.images import ImageFile, PublicImage
 from catalogue.service.membership import MembershipRules
 from catalogue.service.museums import MuseumPage, MuseumRules
 from catalogue.service.records import RecordRules, content_hash, validate_record
+from catalogue.service.themes import ThemeEntry, ThemeRules, ThemeView
 from catalogue.service.tokens import TokenRules
 
-__all__ = ["CatalogueService", "ImageFile", "MuseumPage", "Outcome", "PublicImage", "content_hash", "validate_record"]
+__all__ = [
+    "CatalogueService",
+    "ImageFile",
+    "MuseumPage",
+    "Outcome",
+    "PublicImage",
+    "ThemeEntry",
+    "ThemeView",
+    "content_hash",
+    "validate_record",
+]
 
 
 class CatalogueService(
-    RecordRules, MuseumRules, TokenRules, AccountRules, MembershipRules, CurationRules, BulkUploadRules
+    RecordRules, MuseumRules, TokenRules, AccountRules, MembershipRules, CurationRules, BulkUploadRules, ThemeRules
 ):
-    """The one service: records (with their images and images named by URL), museums, tokens and
-    accounts, each part in its own module of this package."""
+    """The one service: records (with their images and images named by URL), museums, tokens,
+    accounts and curated themes, each part in its own module of this package."""

@@ -20,6 +20,7 @@ from catalogue.store.imports import ImportQueries
 from catalogue.store.membership import MembershipQueries
 from catalogue.store.queries import HAS_IMAGE
 from catalogue.store.revisions import RevisionQueries
+from catalogue.store.themes import ThemeQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
 WRITE_OPTION = "catalogue_writes"
@@ -46,7 +47,9 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN DEFERRED")
 
 
-class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueries, ImportQueries, RevisionQueries):
+class Store(
+    AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueries, ImportQueries, RevisionQueries, ThemeQueries
+):
     def __init__(self, url: str):
         self.url = url
         options: dict = {}
@@ -403,6 +406,16 @@ class Store(AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueri
             t.records.c.museum == museum
         )
         conn.execute(t.index_outbox.insert().from_select(["record_id", "revision", "op", "enqueued_at"], query))
+
+    def enqueue_records(self, conn: Connection, record_ids: list[str]) -> None:
+        """Queue these records at their current revisions to be looked at again (a theme that holds
+        them was published, withdrawn or changed its list: the ``theme`` field of their documents)."""
+        ids = sorted(set(record_ids))
+        for start in range(0, len(ids), 500):
+            query = sa.select(t.records.c.id, t.records.c.revision, sa.literal("refresh"), sa.literal(now())).where(
+                t.records.c.id.in_(ids[start : start + 500])
+            )
+            conn.execute(t.index_outbox.insert().from_select(["record_id", "revision", "op", "enqueued_at"], query))
 
     def pending_outbox(self, limit: int = 500) -> list[dict]:
         query = sa.select(t.index_outbox).order_by(t.index_outbox.c.id).limit(limit)

@@ -209,6 +209,34 @@ imports = sa.Table(
     sa.Index("ix_imports_museum_created", "museum", "created_at"),
 )
 
+# Curated themes (the network's travelling exhibitions), made by the secretariat: a slug, a title and
+# an introduction as language maps, a cover (an image of one of its records; set to NULL when that
+# image is removed from its record), a published flag and a revision that every change bumps.
+themes = sa.Table(
+    "themes",
+    metadata,
+    sa.Column("slug", sa.String(60), primary_key=True),
+    sa.Column("title", sa.JSON, nullable=False),
+    sa.Column("introduction", sa.JSON, nullable=False),
+    sa.Column("cover_image_id", sa.String(32), sa.ForeignKey("images.id", ondelete="SET NULL")),
+    sa.Column("published", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A theme's records in order, each once, with a note (a language map). The rows of a theme are
+# replaced together when its list changes.
+theme_objects = sa.Table(
+    "theme_objects",
+    metadata,
+    sa.Column("theme", sa.String(60), sa.ForeignKey("themes.slug"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("record_id", sa.String(32), sa.ForeignKey("records.id"), nullable=False, index=True),
+    sa.Column("note", sa.JSON, nullable=False),
+    sa.UniqueConstraint("theme", "record_id", name="uq_theme_objects_theme_record"),
+)
+
 # Written in the same transaction as the record change, so a search outage never loses an update.
 index_outbox = sa.Table(
     "index_outbox",

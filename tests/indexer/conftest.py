@@ -1,5 +1,6 @@
 """Indexer fixtures: the real Elasticsearch node that `make test` starts, and a catalogue holding
-the 5,000 shared records, loaded once per module into both backends."""
+the 5,000 shared records (and curated themes over some of them), loaded once per module into both
+backends."""
 
 import secrets
 
@@ -7,10 +8,14 @@ import pytest
 
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
+from catalogue.text import fold
 from indexer.backends.elasticsearch import ElasticsearchBackend
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.worker import Indexer
 from tests.support import make_app, shared_record_count, shared_records_path
+
+# (slug, a word of the titles it holds, published): see add_themes
+CONFORMANCE_THEMES = (("portraits", "portrait", True), ("landscapes", "landscape", True), ("hidden", "view", False))
 
 
 @pytest.fixture
@@ -33,10 +38,22 @@ def shared_catalogue(request, tmp_path_factory):
     with app.app_context():
         report = Importer(app.extensions["catalogue"], cli_actor(), register_museums=True).import_file(path)
     assert report.counts["created"] == shared_record_count()[1] and report.rejected == 0
+    add_themes(app.extensions["catalogue"])
     yield app
     app.extensions["catalogue"].store.dispose()
     if postgres:
         postgres.drop(settings["DATABASE_URL"])
+
+
+def add_themes(service) -> None:
+    """Curated themes over the shared records, for the theme facet: two published ones that share a
+    few records, and an unpublished one whose slug must never reach a search document."""
+    titles = [(record.id, fold(record.title())) for record in service.store.iter_records()]
+    chosen = {slug: [i for i, title in titles if word in title][:60] for slug, word, _ in CONFORMANCE_THEMES}
+    chosen["landscapes"] = list(dict.fromkeys(chosen["landscapes"][:55] + chosen["portraits"][:5]))
+    for slug, _word, published in CONFORMANCE_THEMES:
+        service.create_theme(cli_actor(), {"slug": slug, "title": {"en": [slug.title()]}, "published": published})
+        service.set_theme_objects(cli_actor(), slug, [{"record_id": record_id} for record_id in chosen[slug]])
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,7 @@ def document(number: int, revision: int = 1, rng: random.Random | None = None) -
         "rights": "open",
         "has_image": "false",
         "masterpiece": rng.choice(["true", "false"]),
+        "theme": rng.sample(["landscapes", "portraits"], rng.randrange(0, 3)),
     }
     assert set(values) == set(FACET_NAMES)
     return {

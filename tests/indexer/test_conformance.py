@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.cli import cli_actor
 from catalogue.models import public_id
 from indexer.coverage import coverage
 from indexer.request import SearchRequest
@@ -57,6 +58,8 @@ TEXT_REQUESTS = [
     dict(text="Hendrik Doijer"),
     dict(text="drawings -turner"),
     dict(text="watercolour", sort="date_asc"),
+    dict(text="portrait", filters={"theme": ("portraits",)}),
+    dict(text="turner", filters={"theme": ("landscapes", "portraits")}),
 ]
 FILTER_REQUESTS = [
     dict(),
@@ -91,6 +94,12 @@ FILTER_REQUESTS = [
     dict(page=5, size=7),
     dict(filters={"museum": ("nowhere",)}),
     dict(filters={"maker": ("Katsushika Hokusai", "Utagawa Hiroshige")}),
+    # curated themes (tests/indexer/conftest.py add_themes): published ones only, a record in two
+    dict(filters={"theme": ("portraits",)}),
+    dict(filters={"theme": ("portraits", "landscapes")}),
+    dict(filters={"theme": ("hidden",)}),
+    dict(filters={"theme": ("landscapes",), "museum": ("tate",)}),
+    dict(sort="title", filters={"theme": ("landscapes",)}),
 ]
 
 
@@ -127,6 +136,25 @@ def test_filter_requests_agree_hit_for_hit(both_backends, params):
     es, embedded = both(both_backends, **params)
     assert_same_counts(es, embedded)
     assert [h.id for h in es.hits] == [h.id for h in embedded.hits]
+
+
+def test_the_theme_facet_counts_the_published_themes_through_a_parallel_rebuild(shared_catalogue, both_backends):
+    """The rebuild builds documents in worker processes (5,000 records: ten chunks); each must read
+    its records' themes there. Unpublished themes never reach a document."""
+    service = shared_catalogue.extensions["catalogue"]
+    shown = {
+        s.theme.slug: {entry.record.id for entry in s.entries if entry.record.status == "published"}
+        for s in service.themes(cli_actor())
+        if s.theme.published
+    }
+    assert set(shown) == {"portraits", "landscapes"} and len(shown["portraits"] & shown["landscapes"]) >= 5
+    for backend in both_backends:
+        counts = {v.value: v.count for v in backend.search(SearchRequest()).facets["theme"]}
+        assert counts == {slug: len(ids) for slug, ids in shown.items()}, backend.name
+        either = backend.search(SearchRequest(filters={"theme": ("portraits", "landscapes")}))
+        assert either.total == len(shown["portraits"] | shown["landscapes"]), backend.name
+        portraits = backend.search(SearchRequest(filters={"theme": ("portraits",)}, size=100))
+        assert {hit.id for hit in portraits.hits} == shown["portraits"], backend.name
 
 
 def test_diacritics_and_case_do_not_matter(both_backends):

@@ -21,9 +21,9 @@ from tests.support import image_bytes, record_payload
 
 HEAD = migrate.head_revision()
 FIRST = migrate.BASELINE
-# what a first-release database lacks: the columns and tables migrations 0002 to 0004 add
+# what a first-release database lacks: the columns and tables migrations 0002 to 0005 add
 LATER_TABLES = {"image_sources", "action_tokens", "applications", "rate_events", "mail_outbox", "record_revisions"}
-LATER_TABLES |= {"imports"}
+LATER_TABLES |= {"imports", "themes", "theme_objects"}
 LATER_USER_COLUMNS = {"email", "password_hash", "active", "session_version", "last_login_at"}
 LATER = {"records.warnings", "tokens.expires_at", "tokens.last_used_at", "tokens.label", *LATER_TABLES}
 LATER |= {f"users.{column}" for column in LATER_USER_COLUMNS}

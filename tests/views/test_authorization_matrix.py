@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
+from catalogue.models import public_id
 from catalogue.store import tables as t
 from tests.support import FAST_PASSWORD_HASH, PASSWORD, csrf_token, image_bytes, make_app, record_payload, sign_in
 
@@ -84,6 +85,7 @@ def world(tmp_path_factory) -> World:
     built.extra["invited"] = {side: _invited(service, side) for side in MUSEUMS}
     admin, _version = service.authenticate("secretariat@example.org", PASSWORD, "matrix")  # uploads need an account
     built.extra["imports"] = {side: _uploads(service, admin, folder, side) for side in MUSEUMS}
+    built.extra["themes"] = {side: _theme(service, built, side) for side in MUSEUMS}
     app.extensions["catalogue"].store.dispose()
     return built
 
@@ -152,6 +154,15 @@ def _uploads(service, curator, folder: Path, side: str) -> dict[str, int]:
     assert service.run_import(made["checked"].id)
     assert service.bulk_upload(curator, made["checked"].id).state == "checked"
     return {step: upload.id for step, upload in made.items()}
+
+
+def _theme(service, built: World, side: str) -> str:
+    """A published curated theme holding the published records of both museums (themes belong to
+    no museum: only the secretariat changes them)."""
+    slug = f"theme-{side.lower()}"
+    objects = [{"id": built.records[other]["id"]} for other in MUSEUMS]
+    service.import_theme(cli_actor(), {"slug": slug, "title": {"en": [slug]}, "published": True, "objects": objects})
+    return slug
 
 
 def _cookie(client) -> str:
@@ -301,6 +312,15 @@ def upload_path(step: str, tail: str) -> Callable:
     return lambda world, side: f"/curate/imports/{world.extra['imports'][side][step]}{tail}"
 
 
+def theme_path(tail: str = "") -> Callable:
+    return lambda world, side: f"/admin/themes/{world.extra['themes'][side]}{tail}"
+
+
+def theme_object_path(tail: str) -> Callable:
+    """A form about the first object of ``side``'s theme (the record of museum A)."""
+    return lambda world, side: f"/admin/themes/{world.extra['themes'][side]}/objects/{world.records['A']['id']}{tail}"
+
+
 def titled(local_id: str) -> dict:
     return {"local_id": local_id, "title.0.lang": "en", "title.0.value": "Changed", "status": "published"}
 
@@ -330,6 +350,41 @@ WRITES = [
     Write("api.add_images", "POST", api("POST", lambda r: f"{one_object(r)}/images", files=True), json_api=True),
     Write("admin.approve", "POST", decide("approve", lambda side: {"code": f"new-{side.lower()}"}), secretariat_only),
     Write("admin.reject", "POST", decide("reject", lambda side: {"reason": "Not now."}), secretariat_only),
+    Write(
+        "admin.new_theme",
+        "POST",
+        form_post(
+            lambda w, s: "/admin/themes/new",
+            lambda w, s: {"slug": f"new-{s.lower()}", "title.0.lang": "en", "title.0.value": "New"},
+        ),
+        secretariat_only,
+    ),
+    Write(
+        "admin.update_theme",
+        "POST",
+        form_post(theme_path(), lambda w, s: {"title.0.lang": "en", "title.0.value": "Changed", "published": "1"}),
+        secretariat_only,
+    ),
+    Write(
+        "admin.add_theme_object",
+        "POST",
+        form_post(theme_path("/objects"), lambda w, s: {"reference": public_id(MUSEUMS[s], f"{s}-draft")}),
+        secretariat_only,
+    ),
+    Write(
+        "admin.theme_object_note",
+        "POST",
+        form_post(theme_object_path("/note"), lambda w, s: {"note.0.lang": "en", "note.0.value": "Why"}),
+        secretariat_only,
+    ),
+    Write(
+        "admin.move_theme_object",
+        "POST",
+        form_post(theme_object_path("/move"), lambda w, s: {"move": "down"}),
+        secretariat_only,
+    ),
+    Write("admin.remove_theme_object", "POST", form_post(theme_object_path("/remove")), secretariat_only),
+    Write("admin.delete_theme", "POST", form_post(theme_path("/delete")), secretariat_only),
     Write(
         "curate.new_record",
         "POST",
