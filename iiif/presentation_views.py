@@ -1,22 +1,48 @@
-"""IIIF Presentation 3 over HTTP: a manifest for every published object with images, and collections
-of them (all masterpieces, each museum, each country, any search), paged for large sets."""
+"""IIIF Presentation 3 over HTTP: a manifest for every published object with images, collections
+of them (all masterpieces, each museum, each country, any search), paged for large sets, and the
+comparison of two objects (/compare) as one manifest."""
 
 from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, request
+from iiif_prezi3 import Canvas, Homepage, KeyValueString, LinkedResource, Manifest
 
 from catalogue import reference
 from catalogue.errors import NotFound
 from catalogue.extensions import search, service
-from catalogue.models import ObjectRecord
+from catalogue.models import Museum, ObjectRecord
+from catalogue.records.langmap import pick
 from catalogue.search_params import counting_number, request_from_args
+from catalogue.views.compare import comparison_manifest_url, permalink, published_record
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
-from iiif.presentation import ImageRef, Links, ManifestRef, language_map, manifest, manifest_ref, museum_label
+from iiif.presentation import (
+    LABELS,
+    ImageRef,
+    LanguageMap,
+    Links,
+    ManifestRef,
+    as_json,
+    canvas,
+    image_ref,
+    language_map,
+    manifest,
+    manifest_ref,
+    metadata,
+    museum_label,
+    ordered_images,
+    provider,
+    required_statement,
+    rights,
+    summary,
+    thumbnail,
+    title_map,
+)
 from indexer.request import MAX_WINDOW, SearchRequest
 
 blueprint = Blueprint("iiif_presentation", __name__, url_prefix="/iiif/3")
+comparison_blueprint = Blueprint("iiif_comparison", __name__, url_prefix="/iiif/compare")
 PRESENTATION_PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 MAX_AGE = 300
 SEARCH_PARAMS_IGNORED = ("page", "size", "cursor", "has_image")
@@ -35,6 +61,69 @@ def object_manifest(record_id):
     if document is None:
         raise NotFound("This object has no images, so it has no IIIF manifest.")
     return iiif_json(document)
+
+
+@comparison_blueprint.get("/<first_id>/<second_id>/manifest.json")
+def comparison_manifest(first_id, second_id):
+    """The comparison page (/compare?a=&b=) as a manifest: each object's first image on a canvas."""
+    pairs = []
+    for record_id in (first_id, second_id):
+        record = published_record(record_id)
+        if not record.images:
+            raise NotFound("An object without images cannot be compared in IIIF.")
+        pairs.append((record, service().museum(record.museum)))
+    manifest_id = comparison_manifest_url(first_id, second_id)
+    return iiif_json(comparison(pairs, manifest_id, permalink(first_id, second_id), links()))
+
+
+def comparison(pairs: list[tuple[ObjectRecord, Museum]], manifest_id: str, page: str, links: Links) -> dict:
+    """Two (or more) objects as one manifest whose canvases viewers show one beside the other
+    (``individuals``): each canvas carries its own object's label, metadata, required statement and
+    rights; the manifest's label names every title, in each language any of them has."""
+    titles = [title_map(record) for record, _ in pairs]
+    label = {tag: [" / ".join(texts)] for tag, texts in in_every_language(titles).items()}
+    statements = [required_statement(record, museum).model_dump(mode="json")["value"] for record, museum in pairs]
+    statement = {tag: list(dict.fromkeys(texts)) for tag, texts in in_every_language(statements).items()}
+    shared_rights = {rights(record) for record, _ in pairs}
+    providers = {museum.code: provider(museum, links) for _, museum in pairs}
+    document = Manifest(
+        id=manifest_id,
+        label=label,
+        requiredStatement=KeyValueString(label=LABELS["attribution"], value=statement),
+        rights=shared_rights.pop() if len(shared_rights) == 1 else None,  # one URI only when all agree
+        provider=list(providers.values()),
+        thumbnail=[thumbnail(image_ref(ordered_images(record)[0], links)) for record, _ in pairs],
+        homepage=[Homepage(id=page, type="Text", format="text/html", label=label)],
+        behavior=["individuals"],
+        items=[compared_canvas(manifest_id, n, record, museum, links) for n, (record, museum) in enumerate(pairs, 1)],
+    )
+    return as_json(document)
+
+
+def in_every_language(maps: list[LanguageMap]) -> LanguageMap:
+    """For every language any of the maps has, one text of each map: in that language where the
+    map has it, else by the catalogue's fallback (English, no language, any), so no map is left out."""
+    tags = dict.fromkeys(tag for found in maps for tag in found)
+    return {tag: [pick(found, [tag]) or "" for found in maps] for tag in tags}
+
+
+def compared_canvas(manifest_id: str, number: int, record: ObjectRecord, museum: Museum, links: Links) -> Canvas:
+    """The object's first image, labelled and described as the object itself."""
+    item = canvas(manifest_id, number, ordered_images(record)[0], links)
+    title = title_map(record)
+    item.label = title
+    item.summary = summary(record) or None
+    item.metadata = metadata(record, museum) or None
+    item.requiredStatement = required_statement(record, museum)
+    item.rights = rights(record)
+    item.provider = [provider(museum, links)]
+    item.homepage = [Homepage(id=links.object_page(record.id), type="Text", format="text/html", label=title)]
+    item.seeAlso = [
+        LinkedResource(
+            id=links.record_json(record.id), type="Dataset", format="application/json", label=LABELS["record_json"]
+        )
+    ]
+    return item
 
 
 @blueprint.get("/collections")
