@@ -17,7 +17,7 @@ COPY iiif ./iiif
 COPY templates ./templates
 COPY --from=viewers /build/catalogue/static/vendor ./catalogue/static/vendor
 # editable: the app finds its templates and static files beside the code, in /srv/catalogue
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir -e . && pybabel compile -d catalogue/translations >/dev/null
 # The processes run as an unprivileged user that owns only the data folder (media, search files).
 # The chown comes before VOLUME: a new named volume starts with the image's /data and its owner.
 RUN useradd --system --uid 10001 --user-group --shell /usr/sbin/nologin catalogue \

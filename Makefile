@@ -7,7 +7,7 @@ PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install install-test demo run test lint bench clean
+.PHONY: install install-test translations demo run test lint bench clean
 
 # `make run` installs what the app needs; `make test` adds the test tools (pytest, playwright, ruff, mypy).
 $(APP): pyproject.toml
@@ -22,13 +22,17 @@ $(TESTS): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(TESTS) $(APP)
 
-install: $(APP)
+install: $(APP) translations
 	scripts/viewers
-install-test: $(TESTS)
+install-test: $(TESTS) translations
 	scripts/viewers
 
-# Safe to re-run: the schema migrates only when behind, museums and records are upserts, images are
-# stored by content, the demo's secretariat admin is made once. With no mail server set, its
+# The interface's message catalogues (.po, in git) compiled to the .mo files the app reads (not in git).
+translations: $(APP)
+	BIN=$(BIN) scripts/translations compile
+
+# Safe to re-run: the schema migrates only when behind, museums, records and themes are upserts, images
+# are stored by content, the demo's secretariat admin is made once. With no mail server set, its
 # invitation (a link to choose a password) is printed here instead of mailed.
 demo: install
 	$(BIN)/catalogue db upgrade
@@ -36,6 +40,7 @@ demo: install
 	$(BIN)/catalogue import demo/records.jsonl
 	$(BIN)/catalogue import demo/image_records.jsonl
 	$(BIN)/catalogue import-images demo/images.jsonl
+	$(BIN)/catalogue theme load demo/themes.json
 	CATALOGUE_BASE_URL="$${CATALOGUE_BASE_URL:-http://$(HOST):$(PORT)}" \
 	  $(BIN)/catalogue user create --if-missing --email admin@example.org --name "Demo secretariat" --role admin
 

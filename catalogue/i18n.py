@@ -1,43 +1,207 @@
-"""Translation seam: every visible string goes through gettext, so adding ja/zh/ko/fr/de is data."""
+"""The interface language and the translations of every visible string (Flask-Babel).
 
-from gettext import NullTranslations
+The interface speaks six languages. A visitor's choice is read, in this order, from:
 
-from flask import Flask, current_app, request
+1. a URL prefix (``/ja/search``): `LanguagePrefix` moves it into SCRIPT_NAME, so every link the
+   page builds with ``url_for`` keeps it;
+2. a ``?lang=`` parameter naming one of the six;
+3. the ``lang`` cookie the language switcher sets (``/language/<code>``);
+4. the browser's Accept-Language;
+5. English, the language of the source strings.
 
-SUPPORTED = ("en", "ja", "zh", "ko", "fr", "de", "nl")
+Record values (titles, descriptions) may be in any language; `visitor_languages` gives the order
+in which to look for them (see `catalogue.records.langmap.pick` for the fallback chain).
+
+Catalogues live in ``catalogue/translations/<lang>/LC_MESSAGES/messages.po`` and are compiled to
+``.mo`` at install (``make install``); a missing ``.mo`` falls back to English, never to an error.
+"""
+
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, redirect, request
+from flask_babel import Babel, get_locale, get_translations
+
+from catalogue import reference
+
+INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
+LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
+    "en": "English",
+    "ja": "日本語",
+    "zh": "中文",
+    "ko": "한국어",
+    "fr": "Français",
+    "de": "Deutsch",
+}
+TRANSLATIONS = Path(__file__).parent / "translations"
+PREFIX_KEY = "catalogue.language"  # the WSGI environ key `LanguagePrefix` sets
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+class LanguagePrefix:
+    """WSGI middleware: ``/ja/objects/x`` is ``/objects/x`` in Japanese. The prefix becomes part of
+    SCRIPT_NAME, so the app's routes stay unprefixed and the links it builds keep the language."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        parts = path.split("/", 2)
+        if len(parts) >= 2 and parts[1] in INTERFACE_LANGUAGES:
+            environ[PREFIX_KEY] = parts[1]
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + parts[1]
+            environ["PATH_INFO"] = "/" + (parts[2] if len(parts) == 3 else "")
+        return self.app(environ, start_response)
+
+
+def interface_language() -> str:
+    """The language this response is written in (one of INTERFACE_LANGUAGES)."""
+    if "interface_language" not in g:
+        g.interface_language = _choose_language()
+    return g.interface_language
+
+
+def _choose_language() -> str:
+    chosen = request.environ.get(PREFIX_KEY) or request.args.get("lang", "").split("-")[0].lower()
+    if chosen in INTERFACE_LANGUAGES:
+        return chosen
+    if request.cookies.get(COOKIE) in INTERFACE_LANGUAGES:
+        return request.cookies[COOKIE]
+    return request.accept_languages.best_match(INTERFACE_LANGUAGES) or "en"
+
+
+def language_is_explicit() -> bool:
+    """Whether the URL names the language (so the answer does not vary with cookie or browser)."""
+    return bool(request.environ.get(PREFIX_KEY)) or request.args.get("lang", "").split("-")[0] in INTERFACE_LANGUAGES
 
 
 def visitor_languages() -> list[str]:
-    """The visitor's languages in preference order (``?lang=`` first, then Accept-Language)."""
-    chosen = request.args.get("lang")
-    ordered = [chosen] if chosen else []
-    ordered += [lang.split("-")[0] for lang, _q in request.accept_languages]
-    return [lang for lang in dict.fromkeys(ordered) if lang] or ["en"]
+    """The languages to look for record values in, best first: ``?lang=`` (any language, e.g. nl),
+    the interface language, then the browser's other languages."""
+    ordered = [request.args.get("lang", ""), interface_language()]
+    ordered += [lang for lang, _q in request.accept_languages]
+    primary = [lang.split("-")[0].lower() for lang in ordered if lang and lang != "*"]
+    return list(dict.fromkeys(primary)) or ["en"]
+
+
+def site_root() -> str:
+    """The site's own root path, without the language prefix (empty when served at ``/``)."""
+    prefix = request.environ.get(PREFIX_KEY)
+    return request.script_root[: -len(prefix) - 1] if prefix else request.script_root
+
+
+def page_path() -> str:
+    """This page's path and query without the language: what a switcher or hreflang link points at."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
+    return request.path + (f"?{query}" if query else "")
+
+
+def page_in(language: str) -> str:
+    """This page in another interface language (for ``<link rel=alternate hreflang>``)."""
+    return f"{site_root()}/{language}{page_path()}"
 
 
 def init_app(app: Flask) -> None:
-    """One translations object for templates and Python code; English (the source strings) until
-    message catalogues for the other languages are added."""
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    use_translations(app, NullTranslations())
+    """Flask-Babel picks the interface language; templates and Python share one translations object,
+    which tests may replace (`use_translations`)."""
+    Babel(app, locale_selector=interface_language)
+    app.wsgi_app = LanguagePrefix(app.wsgi_app)  # type: ignore[method-assign]
+    app.extensions["translations_override"] = None
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: translations().gettext(message),
+        lambda singular, plural, n: translations().ngettext(singular, plural, n),
+        newstyle=True,  # Jinja fills in the %(name)s variables, escaping them
+    )
+    app.after_request(_vary_by_language)
+    app.before_request(follow_language_cookie)
 
 
-def use_translations(app: Flask, translations: NullTranslations) -> None:
-    app.extensions["translations"] = translations
-    app.jinja_env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+def _format(message: str, variables: dict) -> str:
+    return message % variables if variables else message
 
 
-def gettext(message: str) -> str:
+def _vary_by_language(response):
+    """An unprefixed page's language follows the browser's Accept-Language. It does not vary by
+    cookie: a visitor whose cookie names a language is sent to the prefixed address first
+    (`follow_language_cookie`), so public pages stay cacheable for everyone, signed in or not."""
+    if not language_is_explicit():
+        response.vary.add("Accept-Language")
+    response.headers.setdefault("Content-Language", interface_language())
+    return response
+
+
+PUBLIC_PAGE_BLUEPRINTS = {"public", "search", "themes", "compare"}  # HTML pages anyone may cache
+
+
+def follow_language_cookie():
+    """A public page asked for without a language, by a visitor who chose one with the switcher:
+    the same page at its address in that language (whose links all keep it)."""
+    chosen = request.cookies.get(COOKIE)
+    if (
+        request.method == "GET"
+        and chosen in INTERFACE_LANGUAGES
+        and not language_is_explicit()
+        and request.blueprint in PUBLIC_PAGE_BLUEPRINTS
+        and not request.path.startswith(("/api/", "/images/", "/language/"))
+        and request.accept_mimetypes.accept_html
+    ):
+        response = redirect(page_in(chosen), 302)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    return None
+
+
+def translations():
+    override = current_app.extensions.get("translations_override")
+    return override if override is not None else get_translations()
+
+
+def use_translations(app: Flask, replacement) -> None:
+    """Tests install a stand-in catalogue (e.g. one that shouts) for every string."""
+    app.extensions["translations_override"] = replacement
+
+
+def gettext(message: str, **variables) -> str:
     """Translate a string shown from Python code (labels built outside templates)."""
-    return current_app.extensions["translations"].gettext(message)
+    return _format(translations().gettext(message), variables)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
+def ngettext(singular: str, plural: str, n: int, **variables) -> str:
     """The singular or plural form for ``n``, as the visitor's language counts (templates have
-    ``ngettext`` too)."""
-    return current_app.extensions["translations"].ngettext(singular, plural, n)
+    ``ngettext`` too); the caller fills in its placeholders."""
+    return _format(translations().ngettext(singular, plural, n), variables)
 
 
 def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; `gettext` translates it where it is shown."""
     return message
+
+
+def country_name(code: str | None) -> str | None:
+    """A country's name in the interface language (CLDR's names, from Babel), else the catalogue's."""
+    if not code:
+        return None
+    locale = get_locale()
+    local = locale.territories.get(code.upper()) if locale else None
+    return local or reference.countries().get(code, {}).get("name", code)
+
+
+@cache
+def catalogue_of(language: str) -> NullTranslations:
+    """One language's compiled catalogue, outside any request (for IIIF documents)."""
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def in_every_language(message: str) -> dict[str, list[str]]:
+    """A source string as an IIIF language map in each interface language that translates it, so a
+    viewer shows labels in its visitor's language (IIIF clients choose among the map's languages)."""
+    found = {"en": [message]}
+    for language in INTERFACE_LANGUAGES[1:]:
+        translated = catalogue_of(language).gettext(message)
+        if translated != message:
+            found[language] = [translated]
+    return found

@@ -9,6 +9,7 @@ views answer ``"manifest": null`` / 404.
 import html
 import mimetypes
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -27,6 +28,7 @@ from iiif_prezi3 import (
     ServiceV3,
 )
 
+from catalogue.i18n import N_, in_every_language
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.records.langmap import NO_LANGUAGE
 from iiif.sizes import THUMBNAIL_BOX, fit_in_box
@@ -47,23 +49,39 @@ HTML_TAG = re.compile(r"<[^>]*>")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Labels are data: a translation is one more key per map ("en" at least, as IIIF clients fall back to it).
-LABELS: dict[str, LanguageMap] = {
-    "maker": {"en": ["Maker"]},
-    "date": {"en": ["Date"]},
-    "object_type": {"en": ["Object type"]},
-    "medium": {"en": ["Medium"]},
-    "materials": {"en": ["Materials"]},
-    "dimensions": {"en": ["Dimensions"]},
-    "culture": {"en": ["Culture"]},
-    "period": {"en": ["Period"]},
-    "dynasty": {"en": ["Dynasty"]},
-    "museum": {"en": ["Museum"]},
-    "accession_number": {"en": ["Accession number"]},
-    "local_id": {"en": ["Identifier"]},
-    "credit_line": {"en": ["Credit line"]},
-    "attribution": {"en": ["Attribution"]},
-    "record_json": {"en": ["Catalogue record (JSON)"]},
+LABEL_TEXTS = {
+    "maker": N_("Maker"),
+    "date": N_("Date"),
+    "object_type": N_("Object type"),
+    "medium": N_("Medium"),
+    "materials": N_("Materials"),
+    "dimensions": N_("Dimensions"),
+    "culture": N_("Culture"),
+    "period": N_("Period"),
+    "dynasty": N_("Dynasty"),
+    "museum": N_("Museum"),
+    "accession_number": N_("Accession number"),
+    "local_id": N_("Identifier"),
+    "credit_line": N_("Credit line"),
+    "attribution": N_("Attribution"),
+    "record_json": N_("Catalogue record (JSON)"),
 }
+
+
+class InterfaceLabels(Mapping[str, LanguageMap]):
+    """Metadata labels as language maps in every interface language (read from the catalogues)."""
+
+    def __getitem__(self, key: str) -> LanguageMap:
+        return in_every_language(LABEL_TEXTS[key])
+
+    def __iter__(self):
+        return iter(LABEL_TEXTS)
+
+    def __len__(self) -> int:
+        return len(LABEL_TEXTS)
+
+
+LABELS = InterfaceLabels()
 
 
 @dataclass(frozen=True)

@@ -30,16 +30,25 @@ def is_valid_tag(tag) -> bool:
     return isinstance(tag, str) and (tag.strip().lower() in (NO_LANGUAGE, "und") or bool(TAG.match(tag.strip())))
 
 
-def pick(langmap: dict | None, preferred: list[str] | tuple = ("en",)) -> str | None:
-    """The first value in the visitor's languages, then English, then no-language, then any."""
+def pick_with_language(
+    langmap: dict | None, preferred: list[str] | tuple = ("en",), original: str | None = None
+) -> tuple[str | None, str | None]:
+    """A value of a language map and its language tag, by the catalogue's fallback chain: the
+    visitor's languages in order, then English, then the record's own language, then a value with
+    no language, then any value. A tag matches by its primary language (``zh`` finds ``zh-Hant``)."""
     if not langmap:
-        return None
-    chain = [*preferred, "en", NO_LANGUAGE]
+        return None, None
+    chain = [*preferred, "en", *([original] if original else []), NO_LANGUAGE]
     for tag in chain:
         for key, values in langmap.items():
             if values and (key == tag or key.split("-")[0] == tag.split("-")[0]):
-                return values[0]
-    return next((values[0] for values in langmap.values() if values), None)
+                return values[0], key
+    return next(((values[0], key) for key, values in langmap.items() if values), (None, None))
+
+
+def pick(langmap: dict | None, preferred: list[str] | tuple = ("en",), original: str | None = None) -> str | None:
+    """The value `pick_with_language` chooses, without its tag."""
+    return pick_with_language(langmap, preferred, original)[0]
 
 
 class LanguageMap(fields.Field):

@@ -7,7 +7,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
+from catalogue.i18n import visitor_languages
 from catalogue.models import PUBLIC, Actor, ObjectRecord, StoredImage, is_public
+from catalogue.records.langmap import pick_with_language
 from catalogue.records.schema import NO_RIGHTS
 from catalogue.store import ImageSource
 from catalogue.views.shapes import (
@@ -42,8 +44,21 @@ def record_json(record: ObjectRecord, curator: bool = False, sources: Sequence[I
         "manifest": manifest_url(record.id) if record.images else None,
         "warnings": record.warnings,
         "image_sources": [source.to_json() for source in sources],
+        "shown": shown_values(record),
     }
     return dump(CuratorRecordSchema if curator else StoredRecordSchema, data)
+
+
+def shown_values(record: ObjectRecord) -> dict:
+    """The record's title and description as a page in the visitor's language shows them."""
+    languages = visitor_languages()
+    original = record.body.get("language")
+
+    def chosen(name: str) -> dict:
+        value, tag = pick_with_language(record.body.get(name), languages, original)
+        return {"value": value, "language": tag}
+
+    return {"languages": languages, "title": chosen("title"), "description": chosen("description")}
 
 
 def image_json(image: StoredImage) -> dict:

@@ -61,6 +61,28 @@ class WarningSchema(Schema):
     reason = fields.String()
 
 
+class ChosenValueSchema(Schema):
+    value = fields.String(allow_none=True)
+    language = fields.String(allow_none=True, metadata={"description": "The language tag of the value chosen"})
+
+
+class ShownSchema(Schema):
+    """A record's language maps reduced to one value each, as the pages show them."""
+
+    languages = fields.List(
+        fields.String(),
+        metadata={"description": "The languages asked for, best first (?lang=, then Accept-Language)"},
+    )
+    title = fields.Nested(ChosenValueSchema)
+    description = fields.Nested(ChosenValueSchema)
+
+
+SHOWN = (
+    "The title and description in the visitor's language: the first of ?lang= and Accept-Language the "
+    "record has, else English, else the record's own language, else a value without language, else any."
+)
+
+
 def _record_fields() -> dict:
     """Identity first, then the record schema's own fields in their order, then what the store adds."""
     body = {
@@ -79,6 +101,7 @@ def _record_fields() -> dict:
         "revision": fields.Integer(),
         "created_at": fields.String(metadata={"format": "date-time"}),
         "updated_at": fields.String(metadata={"format": "date-time"}),
+        "shown": fields.Nested(ShownSchema, metadata={"description": SHOWN}),
     }
 
 

@@ -9,14 +9,30 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.errors import CatalogueError, NotFound, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import SUPPORTED, gettext, ngettext
+from catalogue.i18n import INTERFACE_LANGUAGES, gettext, ngettext
 from catalogue.models import ObjectRecord
 from catalogue.views.auth import current_actor, signed_in, signed_in_actor
 from catalogue.views.curate import blueprint
 from catalogue.views.errors import MESSAGES, error_response
 
 NOTICES = ("uploaded", "removed", "alt", "order")  # what the page says after a form was sent
-ALT_LANGUAGES = (*SUPPORTED, "es", "it", "pt", "ru", "ar", "hi", "th", "vi", "id", "ms", "tr", "pl", "none")
+ALT_LANGUAGES = (
+    *INTERFACE_LANGUAGES,
+    "nl",
+    "es",
+    "it",
+    "pt",
+    "ru",
+    "ar",
+    "hi",
+    "th",
+    "vi",
+    "id",
+    "ms",
+    "tr",
+    "pl",
+    "none",
+)
 
 
 @blueprint.get("/records/<record_id>/images")
