@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 from PIL import Image
 
 from catalogue import config
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         account,
         api,
         auth,
+        compare,
         curate,
         errors,
         membership,
@@ -33,10 +35,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         public,
         search,
         security,
+        themes,
         viewers,
     )
 
     extensions.init_app(app)
+    # pages, styles and scripts travel compressed (the object page's viewer script is 350 kB, 90 kB
+    # so); JSON is left as it is, for API clients and caches that expect it plain
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "image/svg+xml"])
+    Compress(app)
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -47,13 +54,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(viewers.blueprint)
+    app.register_blueprint(compare.blueprint)
     app.register_blueprint(account.blueprint, url_prefix="/account")
     app.register_blueprint(curate.blueprint, url_prefix="/curate")
     app.register_blueprint(membership.blueprint)
-    app.register_blueprint(membership.admin_blueprint, url_prefix="/admin")
+    app.register_blueprint(membership.admin_blueprint, url_prefix="/admin")  # with the theme pages (views/themes.py)
+    app.register_blueprint(themes.blueprint)
     from iiif import image_views, presentation_views
 
     app.register_blueprint(presentation_views.blueprint)
+    app.register_blueprint(presentation_views.comparison_blueprint)
     image_views.init_app(app, extensions.iiif_image_locator(app))
     app.after_request(public.allow_cross_origin_reads)
 

@@ -33,12 +33,12 @@ def parse_year(text: str | None, name: str) -> int | None:
         return int(prefix.group(2))
     match = YEAR.match(value)
     if not match:
-        raise InvalidRequest(f"{name} must be a year such as 1850, -500 or 500 BCE.")
+        raise InvalidRequest(f"{name} must be a year such as 1850, -500 or 500 BCE.", field=name)
     year = int(match.group(1))
     if match.group(2) and match.group(2).lower().startswith("b"):
         year = -abs(year)
     if not -100_000 <= year <= 3000:
-        raise InvalidRequest(f"{name} is out of range.")
+        raise InvalidRequest(f"{name} is out of range.", field=name)
     return year
 
 

@@ -18,7 +18,12 @@ QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
 
 class InvalidRequest(ValueError):
-    """A search request that cannot be answered; the message says why (a 400 for the API)."""
+    """A search request that cannot be answered; the message says why (a 400 for the API), and
+    ``field`` names the parameter at fault when there is one (the page marks that input)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,93 @@
 // Small enhancements; every page works without them.
-// 1. Ticking a facet applies it at once (the "Apply filters" button stays for keyboard users).
-// 2. Autocomplete for the search box as an ARIA combobox: arrows move, Enter picks, Escape closes.
+// 1. The filters fold into a drawer on small screens (a button opens it; CSS decides when).
+// 2. Ticking a facet with a pointer applies it at once and puts focus back on that same box after the
+//    page reloads; with the keyboard (Space) nothing is submitted until Enter or "Apply filters"
+//    (WCAG 3.2.2: a change of setting does not move the visitor elsewhere), and a live message says so.
+// 3. The search page remembers its URL, so an object page can offer "Back to results".
+// 4. Autocomplete for the search box as an ARIA combobox: arrows move, Enter picks, Escape closes.
 (function () {
+  "use strict";
+  var FOCUS_KEY = "catalogue.focus-facet";
+  var RESULTS_KEY = "catalogue.last-search";
+
+  function store(key, value) {
+    try { if (value === null) { sessionStorage.removeItem(key); } else { sessionStorage.setItem(key, value); } } catch (e) { /* private mode */ }
+  }
+  function read(key) {
+    try { return sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  var toggle = document.querySelector(".filters-toggle");
+  var filters = document.getElementById("filters");
+  if (toggle && filters) {
+    toggle.addEventListener("click", function () {
+      var open = !filters.classList.contains("open");
+      filters.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { var first = filters.querySelector("input, summary, a, button"); if (first) first.focus(); }
+    });
+    filters.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && filters.classList.contains("open") && getComputedStyle(toggle).display !== "none") {
+        filters.classList.remove("open"); toggle.setAttribute("aria-expanded", "false"); toggle.focus();
+      }
+    });
+  }
+
   var form = document.getElementById("facet-form");
   if (form) {
-    form.addEventListener("change", function (event) {
-      if (event.target.type === "checkbox") form.submit();
+    var pointer = false;
+    form.addEventListener("pointerdown", function () { pointer = true; });
+    form.addEventListener("keydown", function (event) {
+      pointer = false;
+      // Enter on a filter box applies the filters, focus coming back to that box afterwards
+      if (event.key === "Enter" && event.target.type === "checkbox") {
+        event.preventDefault();
+        store(FOCUS_KEY, event.target.name + "=" + event.target.value);
+        submitWithoutEmpty(form);
+      }
     });
+    form.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.type !== "checkbox") return;
+      if (pointer) {
+        store(FOCUS_KEY, box.name + "=" + box.value);
+        submitWithoutEmpty(form);
+      } else {
+        var pending = form.querySelector(".pending");
+        if (pending) pending.textContent = pending.dataset.pending;
+      }
+    });
+    form.addEventListener("submit", function () { dropEmpty(form); });
+    var wanted = read(FOCUS_KEY);
+    if (wanted) {
+      store(FOCUS_KEY, null);
+      var eq = wanted.indexOf("=");
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (box) {
+        if (box.name === wanted.slice(0, eq) && box.value === wanted.slice(eq + 1)) {
+          var folded = box.closest("details");
+          if (folded) folded.open = true;
+          if (toggle && filters && getComputedStyle(toggle).display !== "none") {
+            filters.classList.add("open"); toggle.setAttribute("aria-expanded", "true");
+          }
+          box.focus();
+        }
+      });
+    }
+  }
+  // empty boxes (an empty date) are left out of the URL
+  function dropEmpty(f) {
+    Array.prototype.forEach.call(f.querySelectorAll("input[name]"), function (input) {
+      if ((input.type === "text" || input.type === "search" || input.type === "hidden" || !input.type) && input.value === "") input.disabled = true;
+    });
+  }
+  function submitWithoutEmpty(f) { dropEmpty(f); f.submit(); }
+
+  var results = document.getElementById("results");
+  if (results && document.getElementById("facet-form")) store(RESULTS_KEY, location.pathname + location.search);
+  var back = document.getElementById("back-to-results");
+  if (back) {
+    var last = read(RESULTS_KEY);
+    if (last && last.charAt(0) === "/" && last.charAt(1) !== "/") { back.href = last; back.hidden = false; }
   }
 
   var input = document.getElementById("q");
@@ -32,6 +113,11 @@
       var li = document.createElement("li");
       li.id = "q-option-" + i; li.setAttribute("role", "option"); li.dataset.value = s.text;
       li.textContent = s.text; li.className = "suggestion " + s.kind;
+      if (s.kind === "maker" && list.dataset.makerLabel) {
+        var kind = document.createElement("span");
+        kind.className = "kind"; kind.textContent = " · " + list.dataset.makerLabel;
+        li.appendChild(kind);
+      }
       li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(li); });
       list.appendChild(li); options.push(li);
     });

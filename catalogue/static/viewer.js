@@ -26,6 +26,7 @@
       tileSources: box.dataset.tileSource,
       prefixUrl: box.dataset.prefixUrl,
       drawer: "canvas",
+      showNavigationControl: false, // our own buttons (.zoom-controls): focusable, translated
       showRotationControl: false,
       gestureSettingsMouse: { scrollToZoom: box.dataset.scrollZoom === "true", clickToZoom: true },
     });
@@ -73,10 +74,27 @@
     }
   }
 
+  var ZOOM_STEP = 2; // as OpenSeadragon's own buttons (zoomPerClick)
+
+  function wireControls(viewer) {
+    var controls = document.querySelector(".zoom-controls");
+    if (!controls || !viewer) return;
+    controls.hidden = false;
+    controls.addEventListener("click", function (event) {
+      var action = event.target.dataset ? event.target.dataset.zoom : null;
+      if (action === "in") viewer.viewport.zoomBy(ZOOM_STEP);
+      else if (action === "out") viewer.viewport.zoomBy(1 / ZOOM_STEP);
+      else if (action === "home") viewer.viewport.goHome();
+      else if (action === "full") viewer.setFullScreen(!viewer.isFullPage());
+      if (action && action !== "full") viewer.viewport.applyConstraints();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.querySelector(".deepzoom");
     var still = document.querySelector(".zoomable .still");
     var viewer = box ? startDeepZoom(box) : null;
+    wireControls(viewer);
     document.querySelectorAll(".thumbs a").forEach(function (link) {
       link.addEventListener("click", function (event) {
         event.preventDefault();

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import CatalogueError, ValidationFailed
-from catalogue.i18n import gettext
+from catalogue.i18n import N_, gettext
 from catalogue.store import StoreUnavailable
 from catalogue.views.shapes import ErrorSchema, dump
 from indexer.backends import BackendUnavailable
@@ -42,7 +42,20 @@ def error_response(status: int, message: str, errors: list | None = None, **extr
         body["errors"] = errors
     if wants_json():
         return jsonify(dump(ErrorSchema, body)), status
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=message, heading=gettext(heading_of(status))), status
+
+
+def heading_of(status: int) -> str:
+    """The page heading (and title) of an error: what happened, in words, not a bare number."""
+    if status == 404:
+        return N_("Page not found")
+    if status in (401, 403):
+        return N_("Not allowed")
+    if status == 409:
+        return N_("Changed meanwhile")
+    if status >= 500:
+        return N_("Temporarily unavailable")
+    return N_("Something in the request is not right")
 
 
 def refuse_nul_in_path(endpoint: str | None, values: dict | None) -> None:

@@ -1,13 +1,31 @@
 """Public HTML pages: home, museum, object, and the stored original images."""
 
-from flask import Blueprint, make_response, render_template, request, send_file
+import re
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup
 
 from catalogue import reference
+from catalogue.errors import NotFound
 from catalogue.extensions import service
-from catalogue.i18n import visitor_languages
-from catalogue.records.langmap import pick
+from catalogue.i18n import (
+    COOKIE,
+    COOKIE_MAX_AGE,
+    INTERFACE_LANGUAGES,
+    LANGUAGE_NAMES,
+    country_name,
+    gettext,
+    interface_language,
+    page_in,
+    page_path,
+    site_root,
+    visitor_languages,
+)
+from catalogue.records.langmap import NO_LANGUAGE, pick, pick_with_language
 from catalogue.search_params import counting_number
 from catalogue.service import ImageFile
+from catalogue.views import object_page as object_page_parts
+from catalogue.views.search import REGIONS
 
 blueprint = Blueprint("public", __name__)
 PAGE_SIZE = 48
@@ -16,27 +34,108 @@ PAGE_SIZE = 48
 @blueprint.app_context_processor
 def helpers():
     return {
-        "pick": lambda langmap: pick(langmap, visitor_languages()),
+        "pick": lambda langmap, original=None: pick(langmap, visitor_languages(), original),
+        "in_language": in_language,
+        "title_of": lambda langmap, original=None: pick_with_language(langmap, visitor_languages(), original),
+        "lang_attr": lang_attr,
         "languages": visitor_languages,
-        "country_name": lambda code: reference.countries().get(code or "", {}).get("name", code),
+        "interface_language": interface_language,
+        "language_names": LANGUAGE_NAMES,
+        "page_in": page_in,
+        "region_label": lambda region: gettext(REGIONS[region]) if region in REGIONS else region,
+        "has_endpoint": lambda name: name in current_app.view_functions,
+        "switch_language_url": lambda code: url_for("public.choose_language", code=code, next=page_path()),
+        "country_name": country_name,
         "rights_label": lambda uri: reference.rights_statements().get(uri or "", {}).get("label", uri),
     }
 
 
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
+
+
+@blueprint.app_template_filter("linkify")
+def linkify(text: str | None) -> Markup:
+    """Plain text with its web addresses made links (the text itself escaped)."""
+    if not text:
+        return Markup("")
+    out, last = [], 0
+    for match in URL_IN_TEXT.finditer(text):
+        out.append(Markup.escape(text[last : match.start()]))
+        out.append(Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(match.group()))
+        last = match.end()
+    out.append(Markup.escape(text[last:]))
+    return Markup("").join(out)
+
+
+def lang_attr(tag: str | None) -> Markup:
+    """` lang="xx"` for a value in another language than the page's (WCAG 3.1.2), else nothing (also
+    for a value whose language nobody recorded: there is nothing true to say about it)."""
+    if not tag or tag == NO_LANGUAGE:
+        return Markup("")
+    if tag.split("-")[0].lower() == interface_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(tag)
+
+
+def in_language(langmap: dict | None, original: str | None = None) -> Markup:
+    """A language map's value for this visitor (see `pick_with_language`), in a span that names its
+    language when it differs from the page's."""
+    text, tag = pick_with_language(langmap, visitor_languages(), original)
+    if text is None:
+        return Markup("")
+    attribute = lang_attr(tag)
+    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else Markup.escape(text)
+
+
 @blueprint.get("/")
 def home():
+    """The network introduced: figures, masterpieces, themes, and the museums by region and country."""
     counts = service().published_counts()
     museums = [m for m in service().museums() if m.status != "applicant"]
-    by_region: dict[str, list] = {}
-    for museum in museums:
-        by_region.setdefault(museum.region or "other", []).append(museum)
-    return render_template(
-        "home.html",
-        museums_by_region=by_region,
-        counts=counts,
-        featured=service().masterpieces(limit=12),
-        total=sum(counts.values()),
+    languages = visitor_languages()
+    regions: dict[str, dict[str, list]] = {}
+    for museum in sorted(museums, key=lambda m: m.name(languages).casefold()):
+        by_country = regions.setdefault(museum.region or "other", {})
+        by_country.setdefault(museum.country or "", []).append(museum)
+    ordered = {
+        region: dict(sorted(by_country.items(), key=lambda item: (country_name(item[0]) or "~").casefold()))
+        for region, by_country in sorted(regions.items(), key=lambda item: REGION_ORDER.index(item[0]))
+    }
+    return public_page(
+        render_template(
+            "home.html",
+            regions=ordered,
+            counts=counts,
+            featured=service().masterpieces(limit=12),
+            themes=_published_themes(),
+            total=sum(counts.values()),
+            museum_count=len(museums),
+            country_count=len({m.country for m in museums if m.country}),
+        )
     )
+
+
+REGION_ORDER = ["asia", "europe", "americas", "africa", "oceania", "other"]
+
+
+def _published_themes() -> list:
+    """The themes to show on the home page (none until the themes feature lists them)."""
+    lister = getattr(service(), "published_themes", None)
+    return list(lister())[:6] if lister else []
+
+
+@blueprint.get("/language/<code>")
+def choose_language(code):
+    """The language switcher: remembers the choice in a cookie and shows the page in that language."""
+    if code not in INTERFACE_LANGUAGES:
+        raise NotFound(f"The interface is not available in {code[:10]!r}.")
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(f"{site_root()}/{code}{target}")
+    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.get("/museums/<code>")
@@ -56,7 +155,9 @@ def museum_page(code):
 @blueprint.get("/objects/<record_id>")
 def object_page(record_id):
     record = service().record(record_id)
-    return public_page(render_template("objects/show.html", record=record, museum=service().museum(record.museum)))
+    context = object_page_parts.page_context(record, service().museum(record.museum))
+    html = render_template("objects/show.html", **context)
+    return public_page(html)
 
 
 def public_page(html: str, max_age: int = 300):

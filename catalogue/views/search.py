@@ -1,22 +1,23 @@
 """Faceted search: the /search page, the /api/objects and /api/suggest JSON endpoints."""
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 
-from catalogue import reference
 from catalogue.concepts import vocabulary
 from catalogue.errors import NotFound
 from catalogue.extensions import search, service
-from catalogue.i18n import N_, gettext, visitor_languages
+from catalogue.i18n import N_, country_name, gettext, visitor_languages
 from catalogue.records.langmap import pick
 from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import manifest_url, object_url, thumbnail_url
 from indexer.makers import ANONYMOUS
-from indexer.request import SearchRequest
-from indexer.schema import FACETS
+from indexer.request import InvalidRequest, SearchRequest
+from indexer.schema import FACET_NAMES, FACETS
 
 blueprint = Blueprint("search", __name__)
 NUMBERED_PAGE_LIMIT = 1000  # numbered pages reach this far; the cursor goes beyond
@@ -44,7 +45,9 @@ def facet_label(name: str, value: str, languages) -> str:
         museum = service().museum_labels().get(value)
         return museum.name(languages) if museum else value
     if name == "country":
-        return reference.countries().get(value, {}).get("name", value)
+        return country_name(value) or value
+    if name == "theme":  # a curated theme's title, in the visitor's language
+        return pick(service().theme_titles().get(value), languages) or value
     labels = VALUE_LABELS.get(name, {})
     return gettext(labels[value]) if value in labels else value
 
@@ -121,24 +124,54 @@ def api_suggest():
 
 @blueprint.get("/search")
 def search_page():
-    search_request, result = run_search(request.args)
+    """The search page. A request that cannot be answered (a date that is not a year) shows the same
+    page with the form kept, the faulty field marked and a message: a 400, not a dead end. The URL
+    holds the whole search without empty parameters: a form without JavaScript sends ``date_from=``
+    for an empty box, and such a URL is redirected to its short form, the one visitors share."""
     languages = visitor_languages()
     context = {
-        "req": search_request,
-        "result": result,
         "args": request.args,
-        "url": search_url,
+        "url": page_url,
         "facets": FACETS,
+        "filter_names": (*FACET_NAMES, "date_from", "date_to"),
         "label": lambda name, value: facet_label(name, value, languages),
         "page_sizes": PAGE_SIZES,
         "numbered_limit": NUMBERED_PAGE_LIMIT,
         "date_from": request.args.get("date_from", ""),
         "date_to": request.args.get("date_to", ""),
+        "active_count": sum(len(request.args.getlist(n)) for n in (*FACET_NAMES, "date_from", "date_to")),
+        "result": None,
+        "image_count": None,
     }
+    try:
+        search_request, result = run_search(request.args)
+    except InvalidRequest as error:
+        context.update(req=None, error=_page_error(error), error_field=error.field)
+        return render_template("search/results.html", **context), 400
+    if any(value == "" for value in request.args.values()):
+        kept = urlencode([(key, value) for key, value in request.args.items(multi=True) if value != ""])
+        return redirect(url_for("search.search_page") + (f"?{kept}" if kept else ""), 302)
+    with_images = {v.value: v.count for v in result.facets.get("has_image", [])}
+    context.update(req=search_request, result=result, image_count=with_images.get("true"))
     if result.total == 0:
         context["did_you_mean"] = search().did_you_mean(search_request) if search_request.text else None
         context["remove_filters"] = search().filters_to_remove(search_request)
     return render_template("search/results.html", **context)
+
+
+def page_url(args, path: str | None = None, **changes) -> str:
+    """`search_url` on this site, in this language (the language prefix is part of url_for's root)."""
+    return search_url(args, path or url_for("search.search_page"), **changes)
+
+
+def _page_error(error: InvalidRequest) -> str:
+    """What went wrong, in the visitor's language where the catalogue knows the case."""
+    if error.field in ("date_from", "date_to"):
+        return gettext(
+            N_("“%(value)s” is not a year we can search by. Enter a year such as 1850, -500 or 500 BCE."),
+            value=request.args.get(error.field, "")[:40],
+        )
+    return str(error)
 
 
 @blueprint.get("/search/facets/<name>")
@@ -162,16 +195,22 @@ def facet_values(name):
         facet=next(f for f in FACETS if f.name == name),
         values=values,
         args=request.args,
-        url=search_url,
+        url=page_url,
         contains=contains,
         label=lambda value: facet_label(name, value, languages),
     )
 
 
 def year_label(year: int) -> str:
-    return f"{-year} BCE" if year < 0 else str(year)
+    return gettext(N_("%(year)s BCE"), year=-year) if year < 0 else str(year)
 
 
 @blueprint.app_template_filter("year")
 def year_filter(year):
     return year_label(year) if isinstance(year, int) else ""
+
+
+@blueprint.app_template_filter("number")
+def number_filter(value):
+    """A count as the interface language writes it (1,234 · 1 234 · 1.234)."""
+    return format_decimal(value) if isinstance(value, int) else value

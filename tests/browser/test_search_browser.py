@@ -46,16 +46,16 @@ def test_search_facets_chips_paging_and_an_object(page, live_server, artifacts):
     with page.expect_navigation():
         page.locator(".chips a.clear").click()
     search_for(page, live_server, "turner")
-    first_page_titles = page.locator(".result-list .title").all_inner_texts()
+    first_page_titles = page.locator(".result-list .card-title").all_inner_texts()
     with page.expect_navigation():
         page.locator('nav.pages a[rel="next"]').click()
     assert "page=2" in page.url
-    assert page.locator(".result-list .title").all_inner_texts() != first_page_titles
+    assert page.locator(".result-list .card-title").all_inner_texts() != first_page_titles
     page.go_back()
     page.wait_for_url("**q=turner")
-    assert page.locator(".result-list .title").all_inner_texts() == first_page_titles
+    assert page.locator(".result-list .card-title").all_inner_texts() == first_page_titles
 
-    title = page.locator(".result-list .title").first.inner_text()
+    title = page.locator(".result-list .card-title").first.inner_text()
     with page.expect_navigation():
         page.locator(".result-list .card a").first.click()
     assert "/objects/" in page.url and page.locator("h1").inner_text() == title
@@ -66,9 +66,16 @@ def test_facets_work_from_the_keyboard_alone(page, live_server):
     checkbox = page.locator('fieldset[data-facet="museum"] input[type=checkbox]').first
     checkbox.focus()
     assert page.evaluate("document.activeElement.name") == "museum"
+    value = checkbox.get_attribute("value")
+    address = page.url
+    page.keyboard.press("Space")  # ticking is a change of setting, not a navigation (WCAG 3.2.2)
+    assert page.url == address and checkbox.is_checked()
+    assert "Enter" in page.locator("#facet-form .pending").inner_text()
     with page.expect_navigation():
-        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
     assert "museum=" in page.url and shown_total(page) == api_total(live_server, page.url)
+    # focus is back on the box just ticked, not at the top of the page
+    assert page.evaluate("[document.activeElement.name, document.activeElement.value]") == ["museum", value]
     page.locator("#apply-filters").focus()
     page.keyboard.press("Tab")  # focus moves on to the results; nothing traps the keyboard
 
@@ -80,7 +87,7 @@ def test_autocomplete_works_from_the_keyboard(page, live_server):
     page.wait_for_selector("#q-suggestions li[role=option]")
     assert page.get_attribute("#q", "aria-expanded") == "true"
     page.keyboard.press("ArrowDown")
-    chosen = page.locator("#q-suggestions li[aria-selected=true]").inner_text()
+    chosen = page.locator("#q-suggestions li[aria-selected=true]").get_attribute("data-value")
     assert page.get_attribute("#q", "aria-activedescendant") == "q-option-0"
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -78,7 +78,7 @@ def test_the_object_page_zooms_into_our_tiles(page, live_server, demo_image, art
     shows(page.locator(".deepzoom"), source, other, artifacts / "viewer-object-page.png")
 
     tiles_at_home = len(traffic.tiles(image_id(page)))
-    page.get_by_title("Zoom in").click()
+    page.get_by_role("button", name="Zoom in").click()
     page.wait_for_function("() => document.querySelector('.deepzoom').dataset.state === 'loaded'")
     page.wait_for_timeout(1500)  # the zoom animates; deeper tiles are asked for as it goes
     assert len(traffic.tiles(image_id(page))) > tiles_at_home > 0

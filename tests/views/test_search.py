@@ -71,6 +71,7 @@ def test_the_api_answers_in_the_documented_shape(web):
         "rights",
         "has_image",
         "masterpiece",
+        "theme",
     }
     value = body["facets"]["museum"][0]
     assert set(value) == {"value", "label", "count", "selected"}
@@ -175,7 +176,7 @@ def test_suggest_titles_and_makers(web):
 def test_the_results_page_shows_facets_chips_and_highlights(web):
     page = web.get("/search?q=turner&museum=tate").get_data(as_text=True)
     assert 'name="museum" value="tate" checked' in page
-    assert "Remove filter" in page and "Clear all" in page
+    assert "remove this filter" in page and "Clear all filters" in page
     assert "<mark>Turner</mark>" in page
     assert 'data-total="' in page
 

@@ -17,6 +17,7 @@ from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, ObjectRecord, StoredIm
 from catalogue.records import form
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
+from catalogue.views.object_page import page_context
 from catalogue.views.viewers import WebImage, web_image
 
 
@@ -94,8 +95,7 @@ def preview_record(record_id):
     shown = {} if record.status == PUBLISHED else {"web_image": unpublished_image}
     html = render_template(
         "curate/preview.html",
-        record=record,
-        museum=service().museum(record.museum),
+        **page_context(record, service().museum(record.museum)),
         status_label=gettext(STATUS_WORDS[record.status]),
         **shown,
     )
