@@ -79,7 +79,7 @@ def live_app(served):
 
 
 def load_demo(app) -> None:
-    """What `make demo` loads: museums, records, and the images through `catalogue import-images`."""
+    """What `make demo` loads: museums, records, the images through `catalogue import-images`, themes."""
     service = app.extensions["catalogue"]
     for museum in json.loads((DEMO / "museums.json").read_text()):
         service.register_museum(cli_actor(), museum)
@@ -87,6 +87,8 @@ def load_demo(app) -> None:
         Importer(service, cli_actor()).import_file(DEMO / name)
     result = app.test_cli_runner().invoke(args=["import-images", str(DEMO / "images.jsonl")])
     assert result.exit_code == 0 and "rejected 0" in result.output, result.output
+    result = app.test_cli_runner().invoke(args=["theme", "load", str(DEMO / "themes.json")])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture(scope="session")
