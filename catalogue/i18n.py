@@ -71,7 +71,10 @@ def _choose_language() -> str:
         return chosen
     if request.cookies.get(COOKIE) in INTERFACE_LANGUAGES:
         return request.cookies[COOKIE]
-    return request.accept_languages.best_match(INTERFACE_LANGUAGES) or "en"
+    for tag, _quality in request.accept_languages:  # best first; "fr-CH" is French
+        if tag.split("-")[0].lower() in INTERFACE_LANGUAGES:
+            return tag.split("-")[0].lower()
+    return "en"
 
 
 def language_is_explicit() -> bool:
@@ -146,8 +149,7 @@ def follow_language_cookie():
         and chosen in INTERFACE_LANGUAGES
         and not language_is_explicit()
         and request.blueprint in PUBLIC_PAGE_BLUEPRINTS
-        and not request.path.startswith(("/api/", "/images/", "/language/"))
-        and request.accept_mimetypes.accept_html
+        and not request.path.startswith(("/api/", "/iiif/", "/images/", "/language/"))
     ):
         response = redirect(page_in(chosen), 302)
         response.headers["Cache-Control"] = "private, no-store"

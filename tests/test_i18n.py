@@ -32,3 +32,59 @@ def test_the_visitor_chooses_a_language_with_lang_first(app):
 
     with app.test_request_context("/?lang=ja", headers={"Accept-Language": "fr-CH, de;q=0.8"}):
         assert visitor_languages() == ["ja", "fr", "de"]
+
+
+# choosing the interface language ------------------------------------------------------------
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True)).group(1)
+
+
+def test_the_url_prefix_names_the_language_and_every_link_keeps_it(client):
+    page = client.get("/ja/search?q=wave", headers={"Accept-Language": "de"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html_lang(page) == "ja" and page.headers["Content-Language"] == "ja"
+    assert 'action="/ja/search"' in html and 'href="/ja/"' in html
+    assert "Vary" not in page.headers or "Accept-Language" not in page.headers["Vary"]  # the URL decides
+
+
+def test_then_the_lang_parameter_then_the_cookie_then_the_browser(client):
+    assert html_lang(client.get("/?lang=ko", headers={"Accept-Language": "fr"})) == "ko"
+    browser = client.get("/", headers={"Accept-Language": "fr-CH, de;q=0.8"})
+    assert html_lang(browser) == "fr" and "Accept-Language" in browser.headers["Vary"]
+    assert html_lang(client.get("/", headers={"Accept-Language": "nl, sv"})) == "en"  # not one of the six
+    client.set_cookie("lang", "zh")
+    remembered = client.get("/search?q=wave", headers={"Accept-Language": "fr"})
+    assert remembered.status_code == 302 and remembered.headers["Location"] == "/zh/search?q=wave"
+    assert remembered.headers["Cache-Control"] == "private, no-store"
+    assert html_lang(client.get("/de/", headers={"Accept-Language": "fr"})) == "de"  # the URL beats the cookie
+
+
+def test_the_switcher_remembers_the_choice_and_shows_the_same_page(client):
+    html = client.get("/search?q=wave&lang=fr").get_data(as_text=True)
+    for code in ("en", "ja", "zh", "ko", "fr", "de"):
+        assert f'hreflang="{code}"' in html
+    assert "/language/ja?next=/search?q%3Dwave" in html  # the page, without its old ?lang=
+    switched = client.get("/language/ja?next=/search?q%3Dwave")
+    assert switched.status_code == 302 and switched.headers["Location"] == "/ja/search?q=wave"
+    assert "lang=ja" in switched.headers["Set-Cookie"] and "SameSite=Lax" in switched.headers["Set-Cookie"]
+    assert client.get("/language/xx").status_code == 404
+    elsewhere = client.get("/language/ko?next=//evil.example/")
+    assert elsewhere.headers["Location"] == "/ko/"  # only paths on this site
+
+
+def test_every_interface_language_is_translated(client):
+    """The compiled catalogues are in use: the same page reads differently in each language."""
+    headings = set()
+    for code in ("en", "ja", "zh", "ko", "fr", "de"):
+        html = client.get(f"/{code}/search?q=x").get_data(as_text=True)
+        headings.add(re.search(r'<label for="q">([^<]*)</label>', html).group(1))
+    assert len(headings) == 6, headings
+
+
+def test_country_names_follow_the_interface_language(app):
+    from catalogue.i18n import country_name
+
+    with app.test_request_context("/?lang=ja"):
+        assert country_name("JP") == "日本" and country_name("NL") == "オランダ"
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        assert country_name("NL") == "Niederlande"

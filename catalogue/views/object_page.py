@@ -148,7 +148,8 @@ def citation(record: ObjectRecord, museum: Museum, today: date | None = None) ->
     permalink = object_url(record.id)
     site = gettext(N_("Virtual Collection of Masterpieces"))
     plain = ", ".join(part for part in ("; ".join(makers), title, when) if part)
-    plain += f". {holder}, {accession}. {site}, {permalink} ({gettext(N_('accessed %(date)s'), date=accessed)})."
+    when_accessed = gettext(N_("accessed %(date)s"), date=accessed)
+    plain += f". {holder}, {accession}. {site}, {permalink} ({when_accessed})."
     fields = [
         ("author", " and ".join(makers)),
         ("title", title),

@@ -115,13 +115,13 @@ def home():
     )
 
 
+HOME_THEMES = 6
 REGION_ORDER = ["asia", "europe", "americas", "africa", "oceania", "other"]
 
 
 def _published_themes() -> list:
-    """The themes to show on the home page (none until the themes feature lists them)."""
-    lister = getattr(service(), "published_themes", None)
-    return list(lister())[:6] if lister else []
+    """The newest published themes, for the home page."""
+    return service().themes()[:HOME_THEMES]
 
 
 @blueprint.get("/language/<code>")

@@ -58,3 +58,67 @@ def test_withdrawn_objects_are_gone_and_unknown_ones_not_found(client, service, 
     assert response.status_code == 410 and "text/html" in response.content_type
     assert client.get("/objects/nope").status_code == 404
     assert client.get("/museums/nope").status_code == 404
+
+
+# the object page as a visitor uses it ----------------------------------------------------------
+def test_object_values_link_to_the_searches_that_find_the_object(client, published):
+    html = client.get(f"/objects/{published.id}").get_data(as_text=True)
+    assert 'href="/search?maker=Katsushika+Hokusai">Katsushika Hokusai (1760–1849)</a>' in html
+    assert "/search?object_type=aat:" in html  # "print" is a vocabulary concept
+    assert "/search?material=" in html
+    assert 'href="/museums/walters"' in html
+    for link in ("maker=Katsushika+Hokusai",):
+        assert client.get(f"/api/objects?{link}").get_json()["total"] >= 1
+
+
+def test_a_maker_whose_name_carries_its_dates_is_not_given_them_twice(client, service, published):
+    from catalogue.views.object_page import maker_text
+
+    walters = {"name": "Kitagawa Utamaro (Japanese, 1753-1806)", "display_dates": "(Japanese, 1753-1806)"}
+    assert maker_text(walters) == "Kitagawa Utamaro (Japanese, 1753-1806)"
+    assert maker_text({"name": "Hokusai", "birth_year": 1760, "death_year": 1849}) == "Hokusai (1760–1849)"
+
+
+def test_the_object_page_offers_a_citation_a_permalink_and_no_internal_fields(client, published):
+    html = client.get(f"/objects/{published.id}").get_data(as_text=True)
+    permalink = f"http://catalogue.test/objects/{published.id}"
+    assert f'<link rel="canonical" href="{permalink}">' in html
+    assert "Katsushika Hokusai, Wave, c. 1830-32. " in html and "Virtual Collection of Masterpieces" in html
+    assert "@misc{vcm:" in html and "  author = {Katsushika Hokusai}" in html
+    assert "Revision" not in html  # a curator's word, not a visitor's
+    assert html.count("<h1") == 1
+
+
+def test_bare_addresses_in_a_description_become_links_and_stay_escaped(client, service, museum):
+    service.upsert(
+        cli_actor(),
+        "tate",
+        record_payload("L1", description="See https://example.org/a_b?x=1. <script>alert(1)</script>"),
+    )
+    record = service.record_by_local_id("tate", "L1")
+    html = client.get(f"/objects/{record.id}").get_data(as_text=True)
+    assert '<a href="https://example.org/a_b?x=1" rel="nofollow noopener">https://example.org/a_b?x=1</a>.' in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_only_images_open_for_reuse_are_offered_for_download(client, service, museum):
+    from catalogue.views.object_page import open_for_download
+
+    closed = record_payload("C1", rights={"metadata_license": "CC0", "image_rights": "In Copyright"})
+    service.upsert(cli_actor(), "tate", closed)
+    assert not open_for_download(service.record_by_local_id("tate", "C1"))  # and it has no image anyway
+
+
+def test_home_introduces_the_network_with_figures_and_countries(client, published):
+    html = client.get("/").get_data(as_text=True)
+    assert "Masterpieces from museums across Asia and Europe" in html
+    assert 'href="/search?country=US">United States</a>' in html
+    assert html.count("Guests from other regions") == 0 and "Baltimore" in html
+    assert 'href="/search?masterpiece=true"' in html
+
+
+def test_values_in_another_language_than_the_page_say_which(client, published):
+    japanese = client.get(f"/ja/objects/{published.id}").get_data(as_text=True)
+    assert "<h1>浪</h1>" in japanese and '<dd lang="en">Wave</dd>' in japanese
+    english = client.get(f"/objects/{published.id}").get_data(as_text=True)
+    assert '<dd lang="ja">浪</dd>' in english

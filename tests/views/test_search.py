@@ -217,3 +217,31 @@ def test_openapi_describes_every_endpoint_and_validates(web, search_app):
         if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"
     }
     assert routes == documented
+
+
+def test_the_heading_repeats_the_query_and_counts_in_words(web):
+    html = web.get("/search?q=turner").get_data(as_text=True)
+    assert re.search(r'<h1 id="result-count" data-total="\d+">[\d,]+ results for “turner”</h1>', html)
+    one = api(web, "q=turner&size=1")["hits"][0]["local_id"]
+    single = web.get(f"/search?q={one}").get_data(as_text=True)
+    assert "1 result for" in single or "results for" in single
+
+
+def test_empty_parameters_are_dropped_from_the_address(web):
+    response = web.get("/search?q=turner&date_from=&date_to=&museum=tate")
+    assert response.status_code == 302 and response.headers["Location"] == "/search?q=turner&museum=tate"
+
+
+def test_a_date_that_is_no_year_keeps_the_form_and_says_why(web):
+    response = web.get("/search?q=turner&date_from=abc&museum=tate")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "“abc” is not a year we can search by" in html and 'aria-invalid="true"' in html
+    assert 'value="turner"' in html and 'value="abc"' in html  # nothing the visitor typed is lost
+
+
+def test_long_facet_lists_fold_and_the_histogram_is_labelled(web):
+    html = web.get("/search?q=paper").get_data(as_text=True)
+    assert "<summary>Show " in html
+    assert 'aria-labelledby="histogram-caption"' in html and "Objects by century" in html
+    assert "Only objects with images" in html
