@@ -43,10 +43,16 @@ class Concept:
 
     def label(self, languages: Iterable[str] = ()) -> str:
         """The label in the first of the visitor's languages that has one, else English."""
+        return self.label_with_language(languages)[0]
+
+    def label_with_language(self, languages: Iterable[str] = ()) -> tuple[str, str | None]:
+        """`label` and the language it is in (pages mark a label in another language than theirs)."""
         for language in [*languages, FALLBACK]:
             if language in self.labels:
-                return self.labels[language]
-        return next(iter(self.labels.values()), self.id)
+                return self.labels[language], language
+        for language, text in self.labels.items():
+            return text, language
+        return self.id, None
 
     def names(self) -> list[str]:
         return [*self.labels.values(), *self.aliases]

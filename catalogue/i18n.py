@@ -23,8 +23,10 @@ from urllib.parse import urlencode
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, redirect, request
 from flask_babel import Babel, get_locale, get_translations
+from markupsafe import Markup
 
 from catalogue import reference
+from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
 
 INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
 LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
@@ -207,3 +209,23 @@ def in_every_language(message: str) -> dict[str, list[str]]:
         if translated != message:
             found[language] = [translated]
     return found
+
+
+def lang_attr(tag: str | None) -> Markup:
+    """` lang="xx"` for a value in another language than the page's (WCAG 3.1.2), else nothing (also
+    for a value whose language nobody recorded: there is nothing true to say about it)."""
+    if not tag or tag == NO_LANGUAGE:
+        return Markup("")
+    if tag.split("-")[0].lower() == interface_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(tag)
+
+
+def in_language(langmap: dict | None, original: str | None = None) -> Markup:
+    """A language map's value for this visitor (see `pick_with_language`), in a span that names its
+    language when it differs from the page's."""
+    text, tag = pick_with_language(langmap, visitor_languages(), original)
+    if text is None:
+        return Markup("")
+    attribute = lang_attr(tag)
+    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else Markup.escape(text)

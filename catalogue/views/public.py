@@ -15,13 +15,15 @@ from catalogue.i18n import (
     LANGUAGE_NAMES,
     country_name,
     gettext,
+    in_language,
     interface_language,
+    lang_attr,
     page_in,
     page_path,
     site_root,
     visitor_languages,
 )
-from catalogue.records.langmap import NO_LANGUAGE, pick, pick_with_language
+from catalogue.records.langmap import pick, pick_with_language
 from catalogue.search_params import counting_number
 from catalogue.service import ImageFile
 from catalogue.views import object_page as object_page_parts
@@ -65,26 +67,6 @@ def linkify(text: str | None) -> Markup:
         last = match.end()
     out.append(Markup.escape(text[last:]))
     return Markup("").join(out)
-
-
-def lang_attr(tag: str | None) -> Markup:
-    """` lang="xx"` for a value in another language than the page's (WCAG 3.1.2), else nothing (also
-    for a value whose language nobody recorded: there is nothing true to say about it)."""
-    if not tag or tag == NO_LANGUAGE:
-        return Markup("")
-    if tag.split("-")[0].lower() == interface_language():
-        return Markup("")
-    return Markup(' lang="{}"').format(tag)
-
-
-def in_language(langmap: dict | None, original: str | None = None) -> Markup:
-    """A language map's value for this visitor (see `pick_with_language`), in a span that names its
-    language when it differs from the page's."""
-    text, tag = pick_with_language(langmap, visitor_languages(), original)
-    if text is None:
-        return Markup("")
-    attribute = lang_attr(tag)
-    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else Markup.escape(text)
 
 
 @blueprint.get("/")

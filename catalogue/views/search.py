@@ -5,12 +5,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal
+from markupsafe import Markup
 
 from catalogue.concepts import vocabulary
 from catalogue.errors import NotFound
 from catalogue.extensions import search, service
-from catalogue.i18n import N_, country_name, gettext, visitor_languages
-from catalogue.records.langmap import pick
+from catalogue.i18n import N_, country_name, gettext, lang_attr, visitor_languages
+from catalogue.records.langmap import pick, pick_with_language
 from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
@@ -35,21 +36,38 @@ CONCEPT_FACETS = ("object_type", "material")  # their values are vocabulary conc
 
 
 def facet_label(name: str, value: str, languages) -> str:
+    """A facet value as visitors read it: a concept's or theme's label, a museum's name, a country in
+    the interface language, a translated word; other values (makers, cultures) as indexed."""
+    return labelled(name, value, languages)[0]
+
+
+def labelled(name: str, value: str, languages) -> tuple[str, str | None]:
+    """`facet_label` and the language tag of a label taken from data (None for interface words)."""
     if name in CONCEPT_FACETS:
         concept = vocabulary().concept(value)
         if concept:
-            return concept.label(languages)
-    if name == "maker" and value == ANONYMOUS:
-        return gettext(N_("anonymous"))
+            return concept.label_with_language(languages)
     if name == "museum":
         museum = service().museum_labels().get(value)
-        return museum.name(languages) if museum else value
-    if name == "country":
-        return country_name(value) or value
+        if museum:
+            text, tag = pick_with_language(museum.names, languages)
+            return text or value, tag
     if name == "theme":  # a curated theme's title, in the visitor's language
-        return pick(service().theme_titles().get(value), languages) or value
+        text, tag = pick_with_language(service().theme_titles().get(value), languages)
+        return text or value, tag
+    if name == "maker" and value == ANONYMOUS:
+        return gettext(N_("anonymous")), None
+    if name == "country":
+        return country_name(value) or value, None
     labels = VALUE_LABELS.get(name, {})
-    return gettext(labels[value]) if value in labels else value
+    return (gettext(labels[value]) if value in labels else value), None
+
+
+def label_html(name: str, value: str, languages) -> Markup:
+    """`facet_label` for a page: in a span naming its language when it is not the page's."""
+    text, tag = labelled(name, value, languages)
+    attribute = lang_attr(tag)
+    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else Markup.escape(text)
 
 
 def run_search(args):
@@ -134,7 +152,7 @@ def search_page():
         "url": page_url,
         "facets": FACETS,
         "filter_names": (*FACET_NAMES, "date_from", "date_to"),
-        "label": lambda name, value: facet_label(name, value, languages),
+        "label": lambda name, value: label_html(name, value, languages),
         "page_sizes": PAGE_SIZES,
         "numbered_limit": NUMBERED_PAGE_LIMIT,
         "date_from": request.args.get("date_from", ""),
@@ -197,7 +215,7 @@ def facet_values(name):
         args=request.args,
         url=page_url,
         contains=contains,
-        label=lambda value: facet_label(name, value, languages),
+        label=lambda value: label_html(name, value, languages),
     )
 
 

@@ -245,3 +245,12 @@ def test_long_facet_lists_fold_and_the_histogram_is_labelled(web):
     assert "<summary>Show " in html
     assert 'aria-labelledby="histogram-caption"' in html and "Objects by century" in html
     assert "Only objects with images" in html
+
+
+def test_facet_labels_taken_from_data_say_their_language_on_another_language_page(web):
+    japanese = web.get("/ja/search?q=turner").get_data(as_text=True)
+    assert '<span lang="en">Tate</span>' in japanese  # Tate names itself in English only
+    assert "絵画" in japanese or "版画" in japanese  # concepts have Japanese labels: no span needed
+    assert '<span lang="ja">絵画</span>' not in japanese
+    english = web.get("/search?q=turner").get_data(as_text=True)
+    assert '<span lang="en">Tate</span>' not in english and '>Tate <span class="count">' in english
