@@ -2,50 +2,21 @@
    zoom buttons that are real buttons, "Link zoom and pan" keeping both views at the same relative
    zoom and centre, and copy buttons. Everything it needs is in data-* attributes: the Content
    Security Policy allows no inline script. Without JavaScript the page still shows both stills, the
-   table and every link. Parts of static/viewer.js (starting OpenSeadragon, copying) are repeated here
-   so that the object page's script can change without breaking this page. */
+   table and every link. OpenSeadragon is started by static/viewer.js (loaded first), which also
+   makes the copy buttons work. */
 (function () {
   "use strict";
 
   var ZOOM_STEP = 1.5;
 
   function startDeepZoom(box) {
-    // OpenSeadragon adds a <style> for touch screens unless it finds one, and the CSP refuses inline
-    // styles. Its rule is in compare.css; a <style> outside HTML's namespace (which no browser
-    // applies, so the CSP has nothing to refuse) tells it not to try.
-    if (!document.querySelector("style[data-openseadragon-mobile-css]")) {
-      var marker = document.createElementNS("urn:x-catalogue:marker", "style");
-      marker.setAttribute("data-openseadragon-mobile-css", "true");
-      document.head.appendChild(marker);
-    }
-    box.hidden = false;
-    var viewer = OpenSeadragon({
-      element: box,
-      tileSources: box.dataset.tileSource,
-      prefixUrl: box.dataset.prefixUrl,
-      drawer: "canvas",
-      showNavigationControl: false, // our own buttons below each image (focusable, translated)
-      // Two images rarely have the same resolution: past its own pixels the smaller one would stop
-      // zooming while the other goes on, and the linked views would part. Both may go to 4x.
-      maxZoomPixelRatio: 4,
-      gestureSettingsMouse: { scrollToZoom: false, clickToZoom: true },
-    });
+    // Two images rarely have the same resolution: past its own pixels the smaller one would stop
+    // zooming while the other goes on, and the linked views would part. Both may go to 4x.
+    var viewer = window.CatalogueViewer.start(box, { maxZoomPixelRatio: 4, gestureSettingsMouse: { scrollToZoom: false, clickToZoom: true } });
     // the canvas takes the keys (arrows, + and -, 0): a widget of its own, named after its object
     viewer.canvas.setAttribute("role", "application");
     viewer.canvas.setAttribute("aria-label", box.dataset.label);
     viewer.canvas.setAttribute("aria-describedby", "viewer-keys");
-    // data-state tells when every tile in view has been drawn (and lets tests wait for it)
-    viewer.world.addHandler("add-item", function (event) {
-      box.dataset.state = "loading";
-      event.item.addHandler("fully-loaded-change", function (change) {
-        box.dataset.state = change.fullyLoaded ? "loaded" : "loading";
-      });
-    });
-    viewer.addHandler("open-failed", function () {
-      box.hidden = true; // the still image underneath stays
-      box.dataset.state = "failed";
-    });
-    box.openSeadragon = viewer; // for tests and the browser console
     return viewer;
   }
 
@@ -131,26 +102,8 @@
     });
   }
 
-  function copy(button) {
-    var field = document.getElementById(button.dataset.copy);
-    var status = document.querySelector(".copy-status");
-    function said(ok) {
-      status.textContent = ok ? status.dataset.copied : status.dataset.failed;
-    }
-    field.select();
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(function () { said(true); }, function () { said(false); });
-    } else {
-      said(document.execCommand("copy"));
-    }
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("button[data-copy]").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () { copy(button); });
-    });
-    if (!window.OpenSeadragon) {
+    if (!window.OpenSeadragon || !window.CatalogueViewer) {
       return; // the stills stay, without deep zoom
     }
     var viewers = Array.prototype.map.call(document.querySelectorAll(".compare-deepzoom"), startDeepZoom);

@@ -1,10 +1,12 @@
 /* Deep zoom over the web-sized image (OpenSeadragon on our IIIF tiles), thumbnails that switch the
    image shown, and copy buttons. Everything it needs is in data-* attributes: the Content Security
-   Policy allows no inline script. Without JavaScript the page still shows the image and the links. */
+   Policy allows no inline script. Without JavaScript the page still shows the image and the links.
+   Other pages with deep zoom (the comparison) start their viewers with `CatalogueViewer.start`. */
 (function () {
   "use strict";
 
-  function startDeepZoom(box) {
+  // options: OpenSeadragon settings that differ from ours (the comparison allows deeper zoom)
+  function startDeepZoom(box, options) {
     if (!window.OpenSeadragon) {
       return null;
     }
@@ -21,14 +23,21 @@
       document.head.appendChild(marker);
     }
     box.hidden = false;
-    var viewer = OpenSeadragon({
+    var settings = {
       element: box,
       tileSources: box.dataset.tileSource,
       prefixUrl: box.dataset.prefixUrl,
       drawer: "canvas",
       showNavigationControl: false, // our own buttons (.zoom-controls): focusable, translated
+      maxZoomPixelRatio: 2, // up to two screen pixels per image pixel: "Zoom in" always does something
       showRotationControl: false,
       gestureSettingsMouse: { scrollToZoom: box.dataset.scrollZoom === "true", clickToZoom: true },
+    };
+    Object.keys(options || {}).forEach(function (name) { settings[name] = options[name]; });
+    var viewer = OpenSeadragon(settings);
+    // data-zoom says how far the view is zoomed (tests read it; 1 is the whole image in the box)
+    viewer.addHandler("zoom", function (event) {
+      box.dataset.zoom = event.zoom.toFixed(3);
     });
     // data-state tells when every tile in view has been drawn (and lets tests wait for it)
     viewer.world.addHandler("add-item", function (event) {
@@ -39,9 +48,12 @@
     });
     viewer.addHandler("open-failed", function () {
       box.hidden = true; // the still image underneath stays
+      box.dataset.state = "failed";
     });
+    box.openSeadragon = viewer; // for tests and the browser console
     return viewer;
   }
+  window.CatalogueViewer = { start: startDeepZoom };
 
   function showImage(link, still, viewer) {
     still.removeAttribute("srcset");
@@ -91,7 +103,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var box = document.querySelector(".deepzoom");
+    var box = document.querySelector(".zoomable > .deepzoom");
     var still = document.querySelector(".zoomable .still");
     var viewer = box ? startDeepZoom(box) : null;
     wireControls(viewer);

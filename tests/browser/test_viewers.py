@@ -150,3 +150,24 @@ def test_other_sites_may_frame_the_embed_page_but_no_other_page(page, live_serve
     # chromium shows its error page in place of a page whose policy refuses this frame
     assert page.frame(name="embed").url == f"{live_server}/embed/{record_id}"
     assert page.frame(name="page").url.startswith("chrome-error:"), "the object page let itself be framed"
+
+
+def test_the_zoom_buttons_work_from_the_keyboard_alone(page, live_server, demo_image):
+    """Tab reaches the viewer's own buttons (after the image), Enter zooms in and out, and the
+    focused button shows a visible ring."""
+    record_id, _ = demo_image("hokusai_great-wave")
+    page.goto(f"{live_server}/objects/{record_id}")
+    page.wait_for_selector('.deepzoom[data-state="loaded"]')
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.zoom") == "in":
+            break
+    else:
+        raise AssertionError("Tab never reached the Zoom in button")
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert ring not in ("none", ""), "the focused button shows no focus ring"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => Number(document.querySelector('.deepzoom').dataset.zoom) > 1.5")
+    page.keyboard.press("Tab")  # to "Zoom out"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => Number(document.querySelector('.deepzoom').dataset.zoom) < 1.5")
