@@ -83,66 +83,74 @@ def paths(live_server, demo_image) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def visit(browser, live_server, paths):
-    """``visit(name, size)``: a fresh page at that screen size showing the public page ``name``."""
-    opened = []
+@pytest.fixture(scope="module")
+def window(browser):
+    """One browser tab per screen size for the whole module (a new context per page costs seconds):
+    ``window(size)``. Pages are loaded one after another in it; nothing they do depends on an earlier one."""
+    opened: dict = {}
 
-    def open_page(name: str, size, language: str = ""):
-        page = new_page(browser, size)
-        opened.append(page)
-        response = page.goto(live_server + (f"/{language}" if language else "") + paths[name])
-        assert response is not None
-        expected = 400 if name == "error" else 200
-        assert response.status == expected, f"{paths[name]} answered {response.status}, not {expected}"
-        page.wait_for_load_state("networkidle")
-        return page
+    def at(size):
+        if size not in opened:
+            opened[size] = new_page(browser, size)
+        return opened[size]
 
-    yield open_page
-    for page in opened:
+    yield at
+    for page in opened.values():
         page.context.close()
 
 
-@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=str)
-@pytest.mark.parametrize("name", PAGES)
-def test_no_axe_violations(visit, name, size):
-    page = visit(name, size)
-    violations = axe_violations(page)
-    assert not violations, f"{name} at {size}: {format_violations(violations)}"
+def show(page, live_server: str, path: str, expected: int = 200):
+    response = page.goto(live_server + path)
+    assert response is not None and response.status == expected, f"{path} answered {response and response.status}"
+    page.wait_for_load_state("load")
+    return page
 
 
-@pytest.mark.parametrize("size", [DESKTOP, PHONE, NARROW], ids=str)
-@pytest.mark.parametrize("name", PAGES)
-def test_no_horizontal_overflow(visit, name, size):
-    page = visit(name, size)
-    save_screenshot(page, f"{name}-{size.name}")
-    overflow = horizontal_overflow(page)
-    assert overflow <= 0, f"{name} at {size}: {overflow!r}"
-
-
-@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=str)
-@pytest.mark.parametrize("name", PAGES)
-def test_every_image_has_width_and_height(visit, name, size):
-    page = visit(name, size)
-    missing = images_without_dimensions(page)
-    shown = missing[:10] + ([f"... and {len(missing) - 10} more"] if len(missing) > 10 else [])
-    assert not missing, f"{name} at {size}: {len(missing)} img without width/height:\n  " + "\n  ".join(shown)
-
-
-@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=str)
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("name", IN_EVERY_LANGUAGE)
-def test_every_language_reads_well_on_phones_and_desktops(visit, name, language, size):
-    """The page in each interface language: it says which language it is in, longer words (German)
-    and other scripts (CJK) fit the screen, and axe finds nothing at the phone size."""
-    page = visit(name, size, language)
-    save_screenshot(page, f"{name}-{language}-{size.name}")
-    assert page.evaluate("document.documentElement.lang") == language
-    overflow = horizontal_overflow(page)
-    assert overflow <= 0, f"{name} in {language} at {size}: {overflow!r}"
-    if size == PHONE:
+def problems_of(page, where: str, axe: bool = True) -> list[str]:
+    """What a page fails of the checks every page must pass, as readable lines."""
+    found = []
+    if axe:
         violations = axe_violations(page)
-        assert not violations, f"{name} in {language} at {size}: {format_violations(violations)}"
+        if violations:
+            found.append(f"{where}: {format_violations(violations)}")
+    overflow = horizontal_overflow(page)
+    if overflow > 0:
+        found.append(f"{where}: {overflow!r}")
+    missing = images_without_dimensions(page)
+    if missing:
+        found.append(f"{where}: {len(missing)} img without width/height: {missing[:5]}")
+    return found
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=str)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_passes_axe_fits_the_screen_and_reserves_image_space(window, live_server, paths, name, size):
+    """axe-core finds no WCAG 2.2 A/AA violation, nothing scrolls sideways, every img has width and
+    height; on the phone size the page is then narrowed to 320 px and must still fit."""
+    page = show(window(size), live_server, paths[name], 400 if name == "error" else 200)
+    save_screenshot(page, f"{name}-{size.name}")
+    problems = problems_of(page, f"{name} at {size}")
+    if size == PHONE:
+        page.set_viewport_size(NARROW.viewport)
+        save_screenshot(page, f"{name}-{NARROW.name}")
+        problems += problems_of(page, f"{name} at {NARROW}", axe=False)
+        page.set_viewport_size(PHONE.viewport)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_every_language_reads_well_on_phones_and_desktops(window, live_server, paths, language):
+    """Pages in each other interface language (English is the test above): they say which language
+    they are in, longer words (German) and other scripts fit the screen, axe finds nothing."""
+    problems = []
+    for size in (PHONE, DESKTOP):
+        for name in IN_EVERY_LANGUAGE:
+            page = show(window(size), live_server, f"/{language}{paths[name]}")
+            save_screenshot(page, f"{name}-{language}-{size.name}")
+            if page.evaluate("document.documentElement.lang") != language:
+                problems.append(f"{name} in {language}: <html lang> is not {language}")
+            problems += problems_of(page, f"{name} in {language} at {size}", axe=size == PHONE)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="session")
@@ -157,21 +165,20 @@ def secretariat(live_app):
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=str)
-@pytest.mark.parametrize("name", CURATOR_PAGES)
-def test_curator_pages_have_no_axe_violations(browser, live_server, secretariat, name, size):
+def test_curator_pages_have_no_axe_violations(browser, live_server, secretariat, size):
     from tests.browser.conftest import sign_in_page
 
     page = new_page(browser, size)
+    problems = []
     try:
-        sign_in_page(page, live_server, secretariat, CURATOR_PAGES[name])
-        page.wait_for_load_state("networkidle")
-        save_screenshot(page, f"curator-{name}-{size.name}")
-        violations = axe_violations(page)
-        assert not violations, f"{name} at {size}: {format_violations(violations)}"
-        overflow = horizontal_overflow(page)
-        assert overflow <= 0, f"{name} at {size}: {overflow!r}"
+        sign_in_page(page, live_server, secretariat)
+        for name, path in CURATOR_PAGES.items():
+            show(page, live_server, path)
+            save_screenshot(page, f"curator-{name}-{size.name}")
+            problems += problems_of(page, f"{name} at {size}")
     finally:
         page.context.close()
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", WEIGHED)

@@ -311,3 +311,12 @@ def test_the_theme_texts_stay_text_on_every_page(client, secretariat, service, o
         html = page.get_data(as_text=True)
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_two_objects_of_a_theme_can_be_compared_from_its_page(client, service, objects, theme):
+    assert 'class="theme-compare' not in text(client.get(f"/themes/{SLUG}"))  # one object with images only
+    service.add_images(cli_actor(), "tate", "A", [(image_bytes(size=(60, 40)), "a1.jpg")])
+    page = text(client.get(f"/themes/{SLUG}"))
+    assert 'class="theme-compare panel" method="get" action="/compare"' in page
+    assert f'<option value="{objects["A"]}" selected>' in page and f'<option value="{objects["B"]}" selected>' in page
+    assert objects["D"] not in page  # the draft is neither shown nor offered
