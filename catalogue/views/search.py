@@ -31,7 +31,8 @@ REGIONS = {
 }
 RIGHTS = {"open": N_("Open for reuse"), "restricted": N_("Restricted")}
 YES_NO = {"true": N_("Yes"), "false": N_("No")}
-VALUE_LABELS = {"region": REGIONS, "rights": RIGHTS, "has_image": YES_NO, "masterpiece": YES_NO}
+WITH_IMAGES = {"true": N_("With images"), "false": N_("Without images")}
+VALUE_LABELS = {"region": REGIONS, "rights": RIGHTS, "has_image": WITH_IMAGES, "masterpiece": YES_NO}
 CONCEPT_FACETS = ("object_type", "material")  # their values are vocabulary concepts where one is known
 
 

@@ -24,7 +24,7 @@ blueprint = Blueprint("themes", __name__)
 
 MAX_ROWS = 20  # language rows of one text a form may send; more are cut, not read
 TITLE = FormField(
-    "title", LANGMAP, N_("Title"), N_("One row per language, with its code (en, ja, zh, ko, fr, de ...)."), True
+    "title", LANGMAP, N_("Theme title"), N_("One row per language, with its code (en, ja, zh, ko, fr, de ...)."), True
 )
 INTRODUCTION = FormField(
     "introduction", LANGMAP, N_("Introduction"), N_("One row per language; blank lines start new paragraphs."),

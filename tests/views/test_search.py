@@ -99,7 +99,7 @@ def test_labels_are_readable(web):
     facets = api(web, "")["facets"]
     labels = {f: {v["value"]: v["label"] for v in values} for f, values in facets.items()}
     assert labels["museum"]["tate"] == "Tate" and labels["country"]["GB"] == "United Kingdom"
-    assert labels["region"]["europe"] == "Europe" and labels["has_image"]["true"] == "Yes"
+    assert labels["region"]["europe"] == "Europe" and labels["has_image"]["true"] == "With images"
 
 
 def test_concept_facets_are_labelled_in_the_visitors_language_and_keep_their_value(web):
