@@ -46,6 +46,21 @@ FULL_BM25 = 5_000  # exact matches beyond which BM25 ranks them by their titles 
 TERMS_KEPT_SECONDS = 30.0  # the word list for typo tolerance is checked for changes this often
 
 
+def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """Write-ahead logging, set once per file. Switching the mode takes a lock that SQLite does not
+    wait for (its busy timeout does not apply), so a server starting while another process builds
+    the file retries briefly instead of failing with "database is locked"."""
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 class EmbeddedBackend:
     name = "embedded"
 
@@ -81,7 +96,7 @@ class EmbeddedBackend:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA temp_store=MEMORY")
         conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages per connection
