@@ -129,12 +129,17 @@ def add_theme_object(slug):
     reference = request.form.get("reference", "")[:2000]
     rows, problems = _rows("note")
     try:
-        if problems:
-            raise ValidationFailed(N_("The note needs another look."), problems)
-        record_id = service().add_theme_object(actor, slug, reference, _langmap(rows))
+        record_id = service().add_theme_object(actor, slug, reference, _note(rows, problems))
     except ValidationFailed as error:
         return _theme_page(slug, error.status, "add", error, added={"reference": reference, "note": rows})
     return _back(slug, "added", anchor=f"object-{record_id}")
+
+
+def _note(rows, problems) -> dict:
+    """A note's language map from its form rows; rows with a problem are a 400 that shows them again."""
+    if problems:
+        raise ValidationFailed(N_("The note needs another look."), problems)
+    return _langmap(rows)
 
 
 @admin_blueprint.post("/themes/<slug>/objects/<record_id>/note")
@@ -144,9 +149,7 @@ def theme_object_note(slug, record_id):
     service().check_may_curate_themes(actor)
     rows, problems = _rows("note")
     try:
-        if problems:
-            raise ValidationFailed(N_("The note needs another look."), problems)
-        service().set_theme_note(actor, slug, record_id, _langmap(rows))
+        service().set_theme_note(actor, slug, record_id, _note(rows, problems))
     except ValidationFailed as error:
         return _theme_page(slug, error.status, f"note-{record_id}", error, note_rows=rows)
     return _back(slug, "note", anchor=f"object-{record_id}")
