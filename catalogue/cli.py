@@ -142,12 +142,9 @@ def museum_group():
 def museum_load(path):
     """Register or update the museums in a JSON file (a list of museum objects)."""
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        for entry in entries:
+        for entry in _json_list(path, "museums"):
             museum = service().register_museum(cli_actor(), entry)
             click.echo(f"{museum.code}: {museum.status}")
-    except (ValueError, RecursionError) as error:
-        _fail(CatalogueError(f"{path} is not valid JSON: {error or 'nested too deeply'}"))
     except CatalogueError as error:
         _fail(error)
 
@@ -161,6 +158,17 @@ def museum_list():
         )
 
 
+def _json_list(path: Path, what: str) -> list:
+    """The list a load command's JSON file holds; anything else is a CatalogueError naming the file."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise CatalogueError(f"{path} is not valid JSON: {error or 'nested too deeply'}") from None
+    if not isinstance(entries, list):
+        raise CatalogueError(f"{path} must hold a list of {what}.")
+    return entries
+
+
 @click.group("theme", cls=AppGroup)
 def theme_group():
     """Load and list curated themes (the network's exhibitions)."""
@@ -172,14 +180,9 @@ def theme_load(path):
     """Create or update the themes in a JSON file (a list of themes; see demo/themes.json). Safe to
     run again: a theme that is already as the file says is left as it is."""
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(entries, list):
-            raise CatalogueError(f"{path} must hold a list of themes.")
-        for entry in entries:
+        for entry in _json_list(path, "themes"):
             outcome = service().import_theme(cli_actor(), entry)
             click.echo(f"{entry['slug']}: {outcome}, {len(entry.get('objects') or [])} objects")
-    except (ValueError, RecursionError) as error:
-        _fail(CatalogueError(f"{path} is not valid JSON: {error or 'nested too deeply'}"))
     except CatalogueError as error:
         _fail(error)
 
