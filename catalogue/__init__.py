@@ -31,10 +31,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         curate,
         errors,
         membership,
+        oai,
         openapi,
         public,
+        record_formats,
         search,
         security,
+        sitemaps,
         themes,
         viewers,
     )
@@ -51,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.exempt_from_csrf(api.blueprint)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
+    app.register_blueprint(record_formats.blueprint, url_prefix="/api")
     app.register_blueprint(search.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(viewers.blueprint)
@@ -60,8 +64,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(membership.blueprint)
     app.register_blueprint(membership.admin_blueprint, url_prefix="/admin")  # with the theme pages (views/themes.py)
     app.register_blueprint(themes.blueprint)
-    from iiif import image_views, presentation_views
+    app.register_blueprint(oai.blueprint)
+    app.register_blueprint(sitemaps.blueprint)
+    from iiif import discovery_views, image_views, presentation_views
 
+    app.register_blueprint(discovery_views.blueprint)
     app.register_blueprint(presentation_views.blueprint)
     app.register_blueprint(presentation_views.comparison_blueprint)
     image_views.init_app(app, extensions.iiif_image_locator(app))

@@ -151,6 +151,22 @@ class OtherTitleSchema(Schema):
             raise ValidationError("Not a language tag.", "lang")
 
 
+SOURCE_FORMATS = ("lido",)
+MAX_SOURCE_CHARACTERS = 1_000_000
+
+
+class SourceRecordSchema(Schema):
+    """The record as its museum sent it in a richer format than ours (a LIDO record): kept whole,
+    so nothing our fields cannot hold is lost, with the paths of the elements no field took."""
+
+    class Meta:
+        unknown = RAISE
+
+    format = fields.String(required=True, validate=validate.OneOf(SOURCE_FORMATS))
+    xml = fields.String(required=True, validate=validate.Length(max=MAX_SOURCE_CHARACTERS))
+    unmapped = fields.List(fields.String(validate=validate.Length(max=SHORT)), load_default=list)
+
+
 class ObjectRecordSchema(Schema):
     """Validates and normalises one object record as curators send it."""
 
@@ -192,6 +208,10 @@ class ObjectRecordSchema(Schema):
     image_url = ImageUrl(allow_none=True, load_default=None, load_only=True)  # one image, as a CSV column
     masterpiece = fields.Boolean(load_default=False)
     status = fields.String(load_default=PUBLISHED, validate=validate.OneOf(STATUSES))
+    source_record = fields.Nested(
+        SourceRecordSchema,
+        metadata={"optional": True, "description": "The record as received in LIDO XML, with the unmapped paths"},
+    )
 
     @pre_load
     def prepare(self, data, **kwargs):

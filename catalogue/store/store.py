@@ -13,13 +13,17 @@ from catalogue.models import PUBLISHED, Museum, ObjectRecord, StoredImage
 from catalogue.store import migrate
 from catalogue.store import tables as t
 from catalogue.store.accounts import AccountQueries
+from catalogue.store.activity import ActivityQueries
 from catalogue.store.clock import aware, now
 from catalogue.store.curation import CurationQueries
+from catalogue.store.exports import ExportQueries
 from catalogue.store.image_sources import ImageSourceQueries
 from catalogue.store.imports import ImportQueries
 from catalogue.store.membership import MembershipQueries
+from catalogue.store.oai import OaiQueries
 from catalogue.store.queries import HAS_IMAGE
 from catalogue.store.revisions import RevisionQueries
+from catalogue.store.sitemaps import SitemapQueries
 from catalogue.store.themes import ThemeQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
@@ -48,7 +52,17 @@ def _sqlite_setup(engine: sa.Engine) -> None:
 
 
 class Store(
-    AccountQueries, ImageSourceQueries, CurationQueries, MembershipQueries, ImportQueries, RevisionQueries, ThemeQueries
+    AccountQueries,
+    ImageSourceQueries,
+    CurationQueries,
+    MembershipQueries,
+    ImportQueries,
+    RevisionQueries,
+    ThemeQueries,
+    OaiQueries,
+    ActivityQueries,
+    SitemapQueries,
+    ExportQueries,
 ):
     def __init__(self, url: str):
         self.url = url

@@ -1,0 +1,40 @@
+"""LIDO (Lightweight Information Describing Objects), the XML format museums exchange records in:
+``reader`` streams LIDO 1.0/1.1 files into our records (import), ``writer`` turns a record into a
+LIDO 1.1 record (export, OAI-PMH). Both follow one mapping, so export -> import gives back the
+record; whatever a LIDO record holds that no field of ours takes is kept in ``source_record``.
+
+Mapping (paths below ``lido:lido``; ``dM`` = descriptiveMetadata, ``aM`` = administrativeMetadata)::
+
+    local_id          lidoRecID
+    accession_number  dM/objectIdentificationWrap/repositoryWrap/repositorySet/workID
+    language          dM/@xml:lang
+    title             dM/objectIdentificationWrap/titleWrap/titleSet[1]/appellationValue (one per xml:lang)
+    other_titles      the other titleSets (lido:type -> type, xml:lang -> lang)
+    description       dM/objectIdentificationWrap/objectDescriptionWrap/objectDescriptionSet/descriptiveNoteValue
+    inscription       dM/objectIdentificationWrap/inscriptionsWrap/inscriptions/inscriptionTranscription
+    dimensions        dM/objectIdentificationWrap/objectMeasurementsWrap/objectMeasurementsSet
+                      /displayObjectMeasurements (text; measurementsSet from the parsed values on export)
+    object_type       dM/objectClassificationWrap/objectWorkTypeWrap/objectWorkType/term
+    classification    dM/objectClassificationWrap/classificationWrap/classification/term
+    makers            the production (or creation) event's eventActor/actorInRole: actor/nameActorSet
+                      /appellationValue (name; a second, lido:pref="alternate", is name_sort),
+                      roleActor/term (role), actor/vitalDatesActor earliestDate/latestDate (years),
+                      actor/nationalityActor/term, displayActorInRole when no structured name
+    date_display      that event's eventDate/displayDate
+    date_begin/end    that event's eventDate/date/earliestDate, latestDate (years, BCE negative)
+    place_of_origin   that event's eventPlace/place/namePlaceSet/appellationValue (or displayPlace)
+    country           an eventPlace whose place has placeID lido:type="ISO 3166-1 alpha-2"
+    culture           that event's culture/term
+    period, dynasty   that event's periodName/term (lido:type="dynasty" for the dynasty)
+    medium            that event's eventMaterialsTech/displayMaterialsTech
+    materials         termMaterialsTech[@lido:type="material"]/term (also LIDO 1.1 type URIs)
+    technique         termMaterialsTech[@lido:type="technique"]/term
+    subjects          dM/objectRelationWrap/subjectWrap/subjectSet/subject/subjectConcept/term
+    place_depicted    dM/objectRelationWrap/subjectWrap/subjectSet/subject/subjectPlace/displayPlace
+    credit_line       aM/rightsWorkWrap/rightsWorkSet/creditLine
+    rights            metadata_license: aM/recordWrap/recordRights/rightsType (a rights URI);
+                      image_rights: aM/resourceWrap/resourceSet/rightsResource/rightsType
+    source_url        aM/recordWrap/recordInfoSet/recordInfoLink
+    images            aM/resourceWrap/resourceSet/resourceRepresentation/linkResource (URL),
+                      resourceDescription (alt text)
+"""
