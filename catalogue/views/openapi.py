@@ -150,6 +150,30 @@ def build_spec(base_url: str) -> dict:
             }
         },
     )
+    for suffix, summary, media_type in (
+        ("lido.xml", "One record as LIDO 1.1 XML (the mapping: catalogue/lido/__init__.py)", "application/xml"),
+        ("linkedart.json", "One record as Linked Art JSON-LD (a HumanMadeObject)", "application/ld+json"),
+    ):
+        spec.path(
+            path=f"/api/objects/{{record_id}}.{suffix}",
+            operations={
+                "get": {
+                    "summary": summary,
+                    "description": "Published records for everyone; a curator's token also reads its museum's "
+                    "drafts (Cache-Control: private, no-store). The ETag is the record's revision.",
+                    "parameters": [_param("record_id", "Public id", where="path", required=True)],
+                    "responses": {
+                        "200": {
+                            "description": "The record",
+                            "headers": {"ETag": {"schema": {"type": "string"}}},
+                            "content": {media_type: {"schema": {"type": "string" if "xml" in suffix else "object"}}},
+                        },
+                        "304": {"description": "Not modified: If-None-Match matches the ETag"},
+                        **_errors(401, 404, 410),
+                    },
+                }
+            },
+        )
     spec.path(
         path="/api/museums",
         operations={
