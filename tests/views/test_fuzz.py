@@ -28,6 +28,7 @@ FUZZ = settings(
 )
 SEARCH_PARAMETERS = (*FACET_NAMES, "q", "date_from", "date_to", "sort", "page", "size", "cursor", "lang", "contains")
 ROUTE_PARAMETERS = (*SEARCH_PARAMETERS, "url", "format", "type", "maxwidth", "maxheight")  # and oEmbed's
+ROUTE_PARAMETERS += ("verb", "metadataPrefix", "identifier", "set", "from", "until", "resumptionToken")  # OAI-PMH
 SEARCH_ROUTES = ("/search", "/api/objects", "/api/suggest", *(f"/search/facets/{name}" for name in FACET_NAMES))
 RECORD_FIELDS = tuple(ObjectRecordSchema._declared_fields)
 PATH_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
