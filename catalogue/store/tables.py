@@ -38,6 +38,9 @@ records = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("museum", "local_id", name="uq_records_museum_local_id"),
     sa.Index("ix_records_museum_status", "museum", "status"),
+    # OAI-PMH pages through records by datestamp, the whole catalogue or one museum's set
+    sa.Index("ix_records_updated_at_id", "updated_at", "id"),
+    sa.Index("ix_records_museum_updated_at_id", "museum", "updated_at", "id"),
 )
 
 images = sa.Table(
@@ -282,4 +285,41 @@ image_sources = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("record_id", "url_hash", name="uq_image_sources_record_url"),
     sa.Index("ix_image_sources_due", "state", "next_attempt_at"),
+)
+
+# IIIF Change Discovery (/iiif/discovery/activity): the audit log replayed into public activities,
+# derived data that `catalogue/store/activity.py` keeps up to date (never written by record changes).
+# An activity's position is its place in the stream, from 0, never reused: page n is positions
+# n*size to (n+1)*size-1.
+discovery_activities = sa.Table(
+    "discovery_activities",
+    metadata,
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("audit_id", sa.Integer, nullable=False),  # the audit entry it was made from
+    sa.Column("record_id", sa.String(32), nullable=False),
+    sa.Column("museum", sa.String(40)),
+    sa.Column("type", sa.String(10), nullable=False),  # Create, Update or Delete
+    sa.Column("end_time", sa.DateTime(timezone=True), nullable=False),
+)
+
+# What the replay knows of each record it has met: its status and image count after the last audit
+# entry replayed, so the next entry tells whether its manifest appeared, changed or went.
+discovery_manifests = sa.Table(
+    "discovery_manifests",
+    metadata,
+    sa.Column("record_id", sa.String(32), primary_key=True),
+    sa.Column("status", sa.String(20)),
+    sa.Column("images", sa.Integer, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
+# One row (id 1, written by the first replay): how far the replay has read the audit log, how many
+# activities it has made and the newest activity's endTime.
+discovery_progress = sa.Table(
+    "discovery_progress",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("audit_id", sa.Integer, nullable=False),
+    sa.Column("activities", sa.Integer, nullable=False),
+    sa.Column("last_end_time", sa.DateTime(timezone=True)),
 )
