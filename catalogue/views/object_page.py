@@ -6,24 +6,30 @@ exactly the facet value the index holds: a maker as reconciled, an object type a
 concept. Following a link therefore always finds at least this object.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
+from markupsafe import Markup
 
 from catalogue import reference
 from catalogue.extensions import search
-from catalogue.i18n import N_, gettext, visitor_languages
+from catalogue.i18n import N_, gettext, interface_language, visitor_languages
+from catalogue.linked_art import schema_org
 from catalogue.models import Museum, ObjectRecord
 from catalogue.records.langmap import pick, pick_with_language
 from catalogue.views.search import facet_label
-from catalogue.views.urls import image_url, object_url
+from catalogue.views.urls import base_url, image_url, object_url
 from indexer.makers import reconcile
 from indexer.request import SearchRequest
 from indexer.schema import build_document, facet_values
 
 RELATED_SIZE = 6
 PERIOD_MARGIN = 25  # "of this period": the object's dates widened by this many years each way
+# what JSON inside <script> must not contain as itself: "</script>" (or "<!--") would end the element
+# early and let a record value write markup; U+2028 and U+2029 end lines in older JavaScript
+SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass
@@ -52,7 +58,17 @@ def page_context(record: ObjectRecord, museum: Museum) -> dict:
         "related": related(record, museum),
         "citation": citation(record, museum),
         "downloads": downloads(record),
+        "structured_data": json_ld(schema_org(record, museum, base_url(), interface_language())),
     }
+
+
+def json_ld(data: dict) -> Markup:
+    """JSON-LD to put inside ``<script type="application/ld+json">`` as it is: every character that
+    could end the element is written as a JSON escape, which JSON readers decode back."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in SCRIPT_SAFE.items():
+        text = text.replace(character, escaped)
+    return Markup(text)
 
 
 def search_href(**filters) -> str:
