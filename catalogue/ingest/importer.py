@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from catalogue.errors import CatalogueError, ValidationFailed
 from catalogue.ingest import shared_format
-from catalogue.ingest.readers import ColumnMapping, Row, detect_format, read_csv, read_jsonl
+from catalogue.ingest.readers import ColumnMapping, Row, detect_format, read_csv, read_jsonl, read_lido
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
 from catalogue.records.schema import WARNINGS_KEY
@@ -104,6 +104,8 @@ class Importer:
         kind = detect_format(path, file_format)
         if kind == "jsonl":
             rows = read_jsonl(path)
+        elif kind == "lido":
+            rows = read_lido(path)
         else:
             mapping = ColumnMapping.load(mapping_path)
             if mapping and mapping.museum and not self.museum:
@@ -122,7 +124,7 @@ class Importer:
 
     def _take(self, row: Row) -> None:
         if row.error:
-            self._reject(row.number, None, row.error)
+            self._reject(row.number, row.field, row.error, row.label)
             return
         data = row.data or {}
         museum = self._museum_for(row.number, data)
@@ -146,6 +148,8 @@ class Importer:
             )
             return
         self._seen[key] = row.number
+        if row.warnings:  # values the reader dropped are kept with the record, as the schema's are
+            body[WARNINGS_KEY] = [*row.warnings, *body.get(WARNINGS_KEY, [])]
         self._pending.setdefault(museum, []).append(_Pending(row.number, body))
         for warning in body.get(WARNINGS_KEY, []):
             self.report.warnings.append(

@@ -5,6 +5,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from catalogue.errors import ValidationFailed
@@ -14,9 +15,13 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are refuse
 
 @dataclass
 class Row:
-    number: int  # 1-based line (JSON Lines) or data row (CSV, header is row 0)
+    number: int  # 1-based line (JSON Lines), data row (CSV, header is row 0) or record (LIDO)
     data: dict | None
     error: str | None = None
+    label: str | None = None  # the record's own id where the reader knows it (a LIDO lidoRecID)
+    field: str | None = None  # the field an error is about, where the reader knows it
+    warnings: list[dict] = dataclass_field(default_factory=list)  # values the reader dropped, as the schema's
+    position: int | None = None  # bytes of the file read so far (a progress measure for XML)
 
 
 def detect_format(path: Path, requested: str = "auto") -> str:
@@ -27,7 +32,9 @@ def detect_format(path: Path, requested: str = "auto") -> str:
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
-    raise ValidationFailed(f"Cannot tell the format of {path.name}; pass --format jsonl or csv.")
+    if suffix == ".xml":
+        return "lido"
+    raise ValidationFailed(f"Cannot tell the format of {path.name}; pass --format jsonl, csv or lido.")
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
@@ -61,6 +68,13 @@ def read_jsonl(path: Path):
                 yield Row(number, None, "Each line must be one JSON object.")
                 continue
             yield Row(number, data)
+
+
+def read_lido(path: Path):
+    """LIDO XML: a row per lido:lido element (catalogue/lido/reader.py streams and maps them)."""
+    from catalogue.lido.reader import read_lido as read_records  # here: that module builds on these rows
+
+    return read_records(path)
 
 
 @dataclass

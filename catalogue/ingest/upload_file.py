@@ -1,5 +1,6 @@
 """An uploaded file on its way in: kept under a safe name, refused whole when it is not UTF-8 text,
-and its format told (CSV or JSON Lines) from the curator's choice, its name or its first character."""
+and its format told (CSV, JSON Lines or LIDO XML) from the curator's choice, its name or its first
+character. A LIDO file with a DOCTYPE is refused here already (see catalogue/lido/reader.py)."""
 
 import codecs
 import os
@@ -11,11 +12,11 @@ from werkzeug.utils import secure_filename
 
 from catalogue.errors import ValidationFailed
 
-FORMATS = ("csv", "jsonl")
-SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+FORMATS = ("csv", "jsonl", "lido")
+SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".xml": "lido"}
 CHUNK_BYTES = 1 << 16
 NOT_TEXT = (
-    "This is not a text file: upload CSV or JSON Lines saved as UTF-8 "
+    "This is not a text file: upload CSV, JSON Lines or LIDO XML saved as UTF-8 "
     "(from a spreadsheet, save as “CSV UTF-8”; a UTF-16 file needs saving as UTF-8 too)."
 )
 
@@ -72,11 +73,25 @@ def _decoded(decoder, chunk: bytes, offset: int, final: bool = False) -> str:
 
 
 def format_of(name: str, requested: str, path: Path) -> str:
-    """CSV or JSON Lines: as the curator chose, else by the file's suffix, else by its first character."""
+    """CSV, JSON Lines or LIDO XML: as the curator chose, else by the file's suffix, else by its
+    first character ("{" JSON Lines, "<" XML)."""
     with open(path, "rb") as handle:
         start = handle.read(4096).decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")[:1]
     kind = requested if requested in FORMATS else SUFFIXES.get(PurePath(name).suffix.lower())
-    kind = kind or ("jsonl" if start == "{" else "csv")
+    kind = kind or {"{": "jsonl", "<": "lido"}.get(start, "csv")
     if kind == "jsonl" and start == "[":
         raise refused("This file is one JSON array; JSON Lines has one JSON object per line. Save it that way.")
+    if kind == "lido":
+        _check_xml_start(path)
     return kind
+
+
+def _check_xml_start(path: Path) -> None:
+    """Refuse, at upload, an XML file with a DOCTYPE or one that does not start as XML."""
+    from catalogue.lido.reader import check_prolog  # here: the LIDO reader builds on the ingest rows
+
+    with open(path, "rb") as handle:
+        try:
+            check_prolog(handle)
+        except ValidationFailed as failure:
+            raise refused(failure.message) from None

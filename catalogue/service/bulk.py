@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 from catalogue.errors import CatalogueError, Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.ingest import column_choices, upload_file
-from catalogue.ingest.readers import ColumnMapping, read_csv, read_csv_header, read_jsonl
+from catalogue.ingest.readers import ColumnMapping, read_csv, read_csv_header, read_jsonl, read_lido
 from catalogue.ingest.report import empty_report, merged, report_counts, report_json
 from catalogue.models import DRAFT, PUBLISHED, Actor
 from catalogue.service.accounts import actor_of
@@ -62,7 +62,8 @@ class BulkUploadRules(ServiceBase):
         file, a binary one, and one that is not UTF-8."""
         self._uploading_museum(actor, museum_code)
         if file_format not in ("auto", *upload_file.FORMATS):
-            raise ValidationFailed("Choose CSV or JSON Lines.", [{"field": "format", "message": "CSV or JSON Lines."}])
+            message = "Choose CSV, JSON Lines or LIDO XML."
+            raise ValidationFailed(message, [{"field": "format", "message": message}])
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         original = upload_file.original_name(filename)
@@ -255,7 +256,7 @@ def _rows(upload: BulkUpload):
     if upload.format == "csv":
         mapping = upload.mapping or {}
         return read_csv(path, ColumnMapping(columns=mapping.get("columns", {}), language=mapping.get("language")))
-    return read_jsonl(path)
+    return read_lido(path) if upload.format == "lido" else read_jsonl(path)
 
 
 def _whole(rules: BulkUploadRules) -> "CatalogueService":

@@ -1,6 +1,6 @@
-"""Bulk uploads on the curator pages: the upload form with the museum's upload history, the CSV
-column mapping, the dry run's report, confirmation, and the run's progress (which
-static/bulk-upload.js polls)."""
+"""Bulk uploads on the curator pages (CSV, JSON Lines, LIDO XML): the upload form with the museum's
+upload history, the CSV column mapping, the dry run's report, confirmation, and the run's progress
+(which static/bulk-upload.js polls)."""
 
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +17,7 @@ from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
 
 SHOWN_LINES = 1000  # report lines on the page; the CSV download has all that are kept
-FORMAT_CHOICES = ("auto", "csv", "jsonl")
+FORMAT_CHOICES = ("auto", "csv", "jsonl", "lido")
 
 
 @blueprint.get("/imports")
@@ -48,7 +48,7 @@ def upload_import():
         return _list_page(actor, code, failure, file_format)
     if saved.format == "csv":
         return redirect(url_for("curate.import_mapping", import_id=saved.id))
-    return _start_dry_run(actor, saved.id)  # JSON Lines need no mapping: straight to the dry run
+    return _start_dry_run(actor, saved.id)  # JSON Lines and LIDO need no mapping: straight to the dry run
 
 
 @blueprint.route("/imports/<int:import_id>/mapping", methods=["GET", "POST"])
