@@ -14,7 +14,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
 from catalogue.ingest import Importer
-from catalogue.ingest.readers import read_jsonl
+from catalogue.ingest.readers import detect_format, read_jsonl
 from catalogue.models import Actor
 from catalogue.service.tokens import token_state
 from catalogue.store import now
@@ -39,10 +39,31 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in handle)
 
 
+def _progress(bar, kind: str):
+    """What each row moves the bar by: a line, or (XML, where a record spans many lines and
+    counting them first would mean parsing twice) the bytes the reader has got through."""
+    if kind != "lido":
+        return lambda row: bar.update(1)
+    done = [0]
+
+    def moved(row) -> None:
+        if row.position is not None and row.position > done[0]:
+            bar.update(row.position - done[0])
+            done[0] = row.position
+
+    return moved
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--museum", help="Museum code for every row (else each row names its museum).")
-@click.option("--format", "file_format", type=click.Choice(["auto", "jsonl", "csv"]), default="auto")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["auto", "jsonl", "csv", "lido"]),
+    default="auto",
+    help="auto: by the file's suffix (.jsonl/.ndjson/.json, .csv/.tsv, .xml for LIDO 1.0/1.1 XML).",
+)
 @click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -52,11 +73,14 @@ def _count_lines(path: Path) -> int:
 @click.option("--register-museums", is_flag=True, help="Register museums the file names but the catalogue lacks.")
 @with_appcontext
 def import_command(path, museum, file_format, mapping, dry_run, register_museums):
-    """Import object records from JSON Lines or CSV; bad rows are reported, good rows land."""
+    """Import object records from JSON Lines, CSV or LIDO XML; bad rows (LIDO: records) are
+    reported, good ones land."""
     importer = Importer(service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums)
     try:
-        with click.progressbar(length=_count_lines(path), label="Importing", file=sys.stderr) as bar:
-            report = importer.import_file(path, file_format, mapping, on_row=lambda row: bar.update(1))
+        kind = detect_format(path, file_format)
+        length, unit = (path.stat().st_size, "bytes") if kind == "lido" else (_count_lines(path), "lines")
+        with click.progressbar(length=length, label=f"Importing ({unit})", file=sys.stderr) as bar:
+            report = importer.import_file(path, kind, mapping, on_row=_progress(bar, kind))
     except CatalogueError as failure:
         _fail(failure)
     for error in report.errors[:MAX_ERRORS_SHOWN]:
@@ -369,6 +393,45 @@ def derive_command():
     sys.exit(1 if failed else 0)
 
 
+@click.command("export")
+@click.option("--format", "file_format", type=click.Choice(["jsonl", "csv", "lido"]), required=True)
+@click.option("--museum", help="Only this museum's records (else every museum's).")
+@click.option(
+    "--output",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The file to write (default: standard output).",
+)
+@click.option("--include-unpublished", is_flag=True, help="Also drafts and withdrawn records (with their status).")
+@with_appcontext
+def export_command(file_format, museum, output, include_unpublished):
+    """Export published records by museum and local id: JSON Lines (imports again as it is), CSV
+    for spreadsheets (its columns and import mapping: catalogue/exports.py) or LIDO 1.1 XML. The
+    progress bar goes to stderr, so standard output holds only the export."""
+    from catalogue.exports import counted, export_chunks, output_file, write_export
+
+    try:
+        export = service().export(museum, cli_actor(), include_unpublished)
+    except CatalogueError as error:
+        _fail(error)
+    written = 0
+
+    def step() -> None:
+        nonlocal written
+        written += 1
+        bar.update(1)
+
+    target = click.open_file("-", "wb") if output == "-" else output_file(Path(output))  # stdout stays open
+    progress = click.progressbar(length=export.total, label="Exporting", show_pos=True, file=sys.stderr)
+    try:
+        with target as stream, progress as bar:
+            chunks = export_chunks(file_format, counted(export.records, step), export.museums, service().base_url)
+            write_export(chunks, stream)
+    except OSError as error:
+        _fail(CatalogueError(f"Cannot write {output}: {error.strerror or error}"))
+    click.echo(f"exported {written} records", err=True)
+
+
 def register_commands(app: Flask) -> None:
     from indexer.cli import COMMANDS as INDEX_COMMANDS
 
@@ -383,6 +446,7 @@ def register_commands(app: Flask) -> None:
         mail_group,
         db_group,
         derive_command,
+        export_command,
         *INDEX_COMMANDS,
     ):
         app.cli.add_command(command)

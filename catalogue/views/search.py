@@ -1,14 +1,27 @@
-"""Faceted search: the /search page, the /api/objects and /api/suggest JSON endpoints."""
+"""Faceted search: the /search page, the /api/objects and /api/suggest JSON endpoints, and the
+download of a search's results (CSV or JSON Lines)."""
 
+from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_decimal
 from markupsafe import Markup
 
 from catalogue.concepts import vocabulary
 from catalogue.errors import NotFound
+from catalogue.exports import MEDIA_TYPES, SUFFIXES, export_chunks
 from catalogue.extensions import search, service
 from catalogue.i18n import N_, country_name, gettext, lang_attr, visitor_languages
 from catalogue.records.langmap import pick, pick_with_language
@@ -17,11 +30,13 @@ from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import manifest_url, object_url, thumbnail_url
 from indexer.makers import ANONYMOUS
-from indexer.request import InvalidRequest, SearchRequest
+from indexer.request import MAX_SIZE, InvalidRequest, SearchRequest, SearchResult
 from indexer.schema import FACET_NAMES, FACETS
 
 blueprint = Blueprint("search", __name__)
 NUMBERED_PAGE_LIMIT = 1000  # numbered pages reach this far; the cursor goes beyond
+DOWNLOAD_CAP = 10_000  # results one download holds at most (the DOWNLOAD_CAP setting overrides it)
+DOWNLOAD_FORMATS = ("csv", "jsonl")
 REGIONS = {
     "asia": N_("Asia"),
     "europe": N_("Europe"),
@@ -161,6 +176,7 @@ def search_page():
         "active_count": sum(len(request.args.getlist(n)) for n in (*FACET_NAMES, "date_from", "date_to")),
         "result": None,
         "image_count": None,
+        "download_cap": download_cap(),
     }
     try:
         search_request, result = run_search(request.args)
@@ -233,3 +249,45 @@ def year_filter(year):
 def number_filter(value):
     """A count as the interface language writes it (1,234 · 1 234 · 1.234)."""
     return format_decimal(value) if isinstance(value, int) else value
+
+
+def download_cap() -> int:
+    """Results one download holds at most: Elasticsearch answers 10,000 hits of a search by default
+    (max_result_window), and a file that size is still one a spreadsheet opens."""
+    return int(current_app.config.get("DOWNLOAD_CAP", DOWNLOAD_CAP))
+
+
+@blueprint.get("/search/download.<file_format>")
+def download(file_format):
+    """This search's results as a file (CSV or JSON Lines, see catalogue/exports.py): the same
+    words, filters and sort as the page, in its order, at most `download_cap` of them; the file
+    name says so when the search found more. A bad parameter is a 400, as on the page. Records come
+    from the service, published ones only, so one unpublished since it was indexed is left out."""
+    if file_format not in DOWNLOAD_FORMATS:
+        raise NotFound(f"No download as {file_format!r}; use csv or jsonl.")
+    cap = download_cap()
+    first_request = replace(request_from_args(request.args), page=1, cursor=None, size=min(MAX_SIZE, cap), facet_size=1)
+    first = search().search(first_request)  # before the response starts: errors still get their status
+    records = (record for ids in _result_ids(first_request, first, cap) for record in service().published_records(ids))
+    name = f"catalogue-search-first-{cap}" if first.total > cap else "catalogue-search"
+    return Response(
+        stream_with_context(export_chunks(file_format, records, {}, current_app.config["BASE_URL"])),
+        content_type=MEDIA_TYPES[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{SUFFIXES[file_format]}"',
+            "X-Total-Count": str(first.total),  # what the search found, whether or not all of it fits
+        },
+    )
+
+
+def _result_ids(search_request: SearchRequest, result: SearchResult, cap: int) -> Iterator[list[str]]:
+    """The hits' ids a page at a time, at most ``cap`` in all: ``result`` is the first page, the
+    next ones follow its cursor (numbered pages stop at 10,000 results; a cursor does not)."""
+    seen: set[str] = set()
+    while True:
+        page = [hit.id for hit in result.hits if hit.id not in seen][: cap - len(seen)]
+        seen.update(page)
+        yield page
+        if len(seen) >= cap or not result.hits or not result.next_cursor:
+            return
+        result = search().search(replace(search_request, cursor=result.next_cursor))
