@@ -45,7 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     # pages, styles and scripts travel compressed (the object page's viewer script is 350 kB, 90 kB
     # so); JSON is left as it is, for API clients and caches that expect it plain
-    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "image/svg+xml"])
+    # XML too: sitemaps (8 MB a file uncompressed), LIDO exports and OAI-PMH pages
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        ["text/html", "text/css", "text/javascript", "image/svg+xml", "application/xml", "text/xml"],
+    )
     Compress(app)
     i18n.init_app(app)
     errors.init_app(app)

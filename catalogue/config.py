@@ -47,6 +47,11 @@ DEFAULTS = {
     # use a fast one: each scrypt hash costs 0.1 s, and they sign in hundreds of times)
     "PASSWORD_HASH_METHOD": "scrypt",
     "BULK_IMPORT_SECONDS": 10,  # pick up bulk uploads waiting or left unfinished on this timer (0: never)
+    "DOWNLOAD_CAP": 10_000,  # the most results "Download these results" gives (CSV / JSON Lines)
+    "OAI_PAGE_SIZE": 100,  # records or identifiers per OAI-PMH list page (then a resumption token)
+    "ADMIN_EMAIL": "",  # OAI-PMH Identify's adminEmail (default: MAIL_SENDER with a mail server, else admin@host)
+    "SITEMAP_PAGE_SIZE": 10_000,  # published objects per sitemap file (/sitemaps/objects-<n>.xml)
+    "DISCOVERY_PAGE_SIZE": 100,  # activities per IIIF Change Discovery page (changing it re-cuts every page)
     **IIIF_SETTINGS,  # IIIF_MAX_WIDTH/HEIGHT/AREA (Image API limits), IIIF_CACHE_BYTES, IIIF_RENDER_SLOTS
 }
 INTEGER_SETTINGS = {
@@ -58,6 +63,10 @@ INTEGER_SETTINGS = {
     "ELASTICSEARCH_SHARDS",
     "ELASTICSEARCH_REPLICAS",
     "MAIL_PORT",
+    "DISCOVERY_PAGE_SIZE",
+    "DOWNLOAD_CAP",
+    "SITEMAP_PAGE_SIZE",
+    "OAI_PAGE_SIZE",
     *IIIF_SETTINGS,
 }
 NUMBER_SETTINGS = {"INDEX_DRAIN_SECONDS", "IMAGE_FETCH_SECONDS", "IMAGE_FETCH_TIMEOUT", "SESSION_HOURS"}

@@ -479,6 +479,8 @@ OPEN_FORMS = {
     ("account.reset_password", "POST"),
     ("account.invitation", "POST"),
 }
+# requests that only read, sent by POST as their protocol allows (OAI-PMH harvesters: tests/harvest)
+READS_BY_POST = {("oai.oai", "POST")}
 
 
 def test_every_write_endpoint_is_in_the_matrix(app):
@@ -488,7 +490,7 @@ def test_every_write_endpoint_is_in_the_matrix(app):
         for method in rule.methods or ()
         if method in ("POST", "PUT", "PATCH", "DELETE")
     }
-    assert writes - OPEN_FORMS == {(w.endpoint, w.method) for w in WRITES}
+    assert writes - OPEN_FORMS - READS_BY_POST == {(w.endpoint, w.method) for w in WRITES}
 
 
 CASES = [(w, actor, side) for w in WRITES for actor in ACTORS for side in MUSEUMS]
