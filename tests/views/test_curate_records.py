@@ -232,6 +232,19 @@ def test_an_edit_saves_a_new_revision_and_keeps_the_status_and_local_id(curator_
     assert service.store.find_record(stored.museum, "MOVED") is None
 
 
+def test_an_edit_keeps_the_record_as_its_museum_sent_it(curator_client, service, museum):
+    """A LIDO record's source is not on the form; a curator's correction must not throw it away."""
+    source = {"format": "lido", "xml": "<lido:lido>…</lido:lido>", "unmapped": ["descriptiveMetadata/x"]}
+    outcome = service.upsert(cli_actor(), museum.code, record_payload("L1", source_record=source))
+    url = f"/curate/records/{outcome.record_id}/edit"
+    page = Page(curator_client.get(url).get_data(as_text=True))
+    response = post_form(curator_client, url, edit_form(page, **{"title.0.value": "Corrected"}))
+    assert response.status_code == 303
+    record = service.record(outcome.record_id)
+    assert record.revision == 2 and record.body["title"]["en"] == ["Corrected"]
+    assert record.body["source_record"] == source
+
+
 def test_a_rich_record_sent_back_from_its_page_unchanged_is_not_saved_again(curator_client, service, museum):
     rich = record_payload(
         "R1",

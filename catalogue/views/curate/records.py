@@ -54,8 +54,11 @@ def edit_record(record_id):
     values, problems = form.read_form(request.form)
     values["local_id"] = record.local_id  # the key of the record: the form cannot move it to another
     revision = submitted_revision()
+    payload = form.to_payload(values)
+    if "source_record" in record.body:  # the record as its museum's system sent it: not on the form, kept
+        payload["source_record"] = record.body["source_record"]
     try:
-        outcome = service().save_from_form(actor, record.museum, form.to_payload(values), revision, problems)
+        outcome = service().save_from_form(actor, record.museum, payload, revision, problems)
     except ValidationFailed as failure:
         return form_page(record.museum, values, revision, record, errors=failure.errors, status=400)
     except Conflict as stale:
