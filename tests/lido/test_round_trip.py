@@ -24,10 +24,7 @@ from tests.lido.catalogues import (
     FULL,
     IMAGE,
     TATE,
-    catalogue_app,
     every_record,
-    load_demo,
-    load_shared,
     museums_of,
     record_of,
 )
@@ -116,22 +113,6 @@ def test_a_stored_image_comes_back_as_its_original_to_fetch_with_its_alt_text():
 def test_no_language_comes_back_as_none():
     back = reimported(record_of({"local_id": "1", "language": "none", "title": {"none": ["Untitled"]}}))
     assert back["language"] == "none" and back["title"] == {"none": ["Untitled"]}
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    app = catalogue_app(tmp_path_factory.mktemp("round-trip-demo"))
-    load_demo(app)
-    yield app
-    app.extensions["catalogue"].store.dispose()
-
-
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
-    app = catalogue_app(tmp_path_factory.mktemp("round-trip-shared"))
-    load_shared(app)
-    yield app
-    app.extensions["catalogue"].store.dispose()
 
 
 def test_every_demo_record_comes_back_the_same(demo_app):

@@ -17,11 +17,8 @@ from tests.lido.catalogues import (
     IMAGE,
     NS,
     TATE,
-    catalogue_app,
     every_record,
     lido_schema,
-    load_demo,
-    load_shared,
     museums_of,
     record_of,
     schema_errors,
@@ -364,22 +361,6 @@ def test_catalogue_flags_are_not_content(full):
 
 
 # real records ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    app = catalogue_app(tmp_path_factory.mktemp("lido-demo"))
-    load_demo(app)
-    yield app
-    app.extensions["catalogue"].store.dispose()
-
-
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
-    app = catalogue_app(tmp_path_factory.mktemp("lido-shared"))
-    load_shared(app)
-    yield app
-    app.extensions["catalogue"].store.dispose()
-
-
 def invalid_exports(schema, app) -> dict[str, list[str]]:
     museums = museums_of(app)
     found = {}
