@@ -14,6 +14,8 @@ from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
+from tests.ingest.test_lido_import import example_files
+from tests.lido.catalogues import lido_schema
 from tests.support import make_app, shared_record_count, shared_records_path
 
 PAGE_SIZE = 100
@@ -108,3 +110,27 @@ def test_each_museum_set_holds_that_museums_records_harvested_by_post(shared):
         deleted |= {record_id(header.identifier) for header in headers if header.deleted}
     assert deleted == taken_out
     assert sum(published.values()) == shared_record_count()[1] - len(taken_out)
+
+
+@pytest.fixture(scope="module")
+def shared_lido(tmp_path_factory):
+    """(service, endpoint) of a catalogue holding every importable record of the 73 shared LIDO files."""
+    files = example_files()  # skips, with the reason, when the shared LIDO set is absent
+    with serving(tmp_path_factory.mktemp("harvest-lido"), INDEX_SYNC=False, OAI_PAGE_SIZE=25) as (app, endpoint):
+        service = app.extensions["catalogue"]
+        service.register_museum(cli_actor(), {"code": "lido", "names": {"en": ["LIDO examples"]}, "country": "DE"})
+        with app.app_context():
+            for path in files:
+                Importer(service, cli_actor(), museum="lido").import_file(path, "lido")
+        yield service, endpoint
+
+
+def test_the_shared_lido_records_come_back_to_a_harvester_as_valid_lido(shared_lido):
+    """What museums sent as LIDO, harvesters get as LIDO 1.1 again: every record, each valid."""
+    service, endpoint = shared_lido
+    records = list(Sickle(endpoint).ListRecords(metadataPrefix="lido", set="museum:lido"))
+    assert len(records) == service.published_counts()["lido"] == 176  # 178 distinct lidoRecIDs, 2 not importable
+    schema = lido_schema()
+    for record in records:
+        (lido,) = record.xml.iter("{http://www.lido-schema.org}lido")
+        assert schema.validate(lido), (record.header.identifier, str(schema.error_log)[:300])
