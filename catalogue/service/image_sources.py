@@ -20,11 +20,14 @@ class ImageSourceRules(ImageRules):
         self, conn, actor: Actor, museum_code: str, bodies: list[dict], outcomes: list[Outcome]
     ) -> dict[str, list[str]]:
         """Queue the image URLs the records name, in the records' own transaction and audited with
-        them; a URL the record named before (fetched, failed or pending) is not queued again."""
+        them; a URL the record named before (fetched, failed or pending) is not queued again. Nor is
+        an image this catalogue serves itself: our exports (LIDO) name them, and a museum importing
+        such a file back must not get each of its images a second time."""
         wanted = [
             {"record_id": outcome.record_id, "position": position, **source}
             for body, outcome in zip(bodies, outcomes)
             for position, source in enumerate(body.get(IMAGE_SOURCES_KEY, []))
+            if not self._serves_itself(source["url"])
         ]
         queued: dict[str, list[str]] = {}
         for record_id, url in self.store.queue_image_sources(conn, wanted, now()):
@@ -38,6 +41,9 @@ class ImageSourceRules(ImageRules):
             ],
         )
         return queued
+
+    def _serves_itself(self, url: str) -> bool:
+        return url.startswith((f"{self.base_url}/images/", f"{self.base_url}/iiif/"))
 
     def image_sources(self, record_id: str) -> list[ImageSource]:
         """The images a record names by URL and how fetching them went (shown to its curators)."""

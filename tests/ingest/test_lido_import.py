@@ -15,7 +15,8 @@ from lxml import etree
 
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
-from tests.support import post_form, require
+from catalogue.lido.writer import lido_document
+from tests.support import image_bytes, post_form, record_payload, require
 
 SHARED_LIDO = Path(os.environ.get("CATALOGUE_SHARED_LIDO", Path(__file__).parents[3] / "shared" / "lido"))
 EXAMPLES = SHARED_LIDO / "examples"
@@ -97,6 +98,21 @@ def test_an_imported_record_keeps_its_lido_source_and_reads_like_the_museums_rec
         in (source["unmapped"])
     )
     assert report.images_queued == 3
+
+
+def test_our_own_export_imported_back_fetches_none_of_our_images_again(app, service, museum, tmp_path):
+    """An export names the record's images by our URLs; importing it back into the museum (a
+    museum's round trip through its own system) must not fetch and store each image twice."""
+    outcome = service.upsert(cli_actor(), museum.code, record_payload("W1"))
+    service.add_images(cli_actor(), museum.code, "W1", [(image_bytes(), "wave.jpg")])
+    record = service.record(outcome.record_id)
+    exported = tmp_path / "export.xml"
+    exported.write_bytes(lido_document(record, museum, service.base_url))
+    assert f"{service.base_url}/images/".encode() in exported.read_bytes()
+    with app.app_context():
+        report = Importer(service, cli_actor(), museum=museum.code).import_file(exported, "lido")
+    assert report.images_queued == 0 and service.image_sources(outcome.record_id) == []
+    assert len(service.record(outcome.record_id).images) == 1
 
 
 def run_import(runner, *args):
