@@ -141,7 +141,10 @@ FIELDS: tuple[FormField, ...] = (
 )
 
 # Schema fields the form does not show, and why: every other schema field must be in FIELDS.
-NOT_SHOWN = {"image_url": "One image address, the bulk upload's column; the form's image rows do its work."}
+NOT_SHOWN = {
+    "image_url": "One image address, the bulk upload's column; the form's image rows do its work.",
+    "source_record": "The record as its museum's system sent it (LIDO): not for editing, kept by every form save.",
+}
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("Identity"), ("local_id", "accession_number", "language", "status", "masterpiece")),

@@ -103,7 +103,7 @@ def test_deep_zoom_reads_the_images_info_json_through_a_static_script(client, ad
     zoom = tags.one("div", class_="deepzoom")
     assert zoom["data-tile-source"] == f"{BASE}/iiif/3/{image_id}/info.json"
     assert client.get(f"/iiif/3/{image_id}/info.json").get_json()["width"] == 2000
-    scripts = [attrs["src"] for attrs in tags.all("script")]
+    scripts = [attrs["src"] for attrs in tags.all("script") if "src" in attrs]  # not the JSON-LD data block
     assert "/static/vendor/openseadragon/openseadragon.min.js" in scripts and "/static/viewer.js" in scripts
     assert zoom["data-prefix-url"] == "/static/vendor/openseadragon/images/"
 
@@ -166,7 +166,9 @@ def test_viewer_pages_load_only_our_own_static_files(client, add_object):
     assert VENDOR.joinpath("openseadragon", "VERSION").exists(), "the viewer bundles are missing: run scripts/viewers"
     for path in pages:
         tags = page_tags(client, path)
-        assets = [attrs["src"] for attrs in tags.all("script")]
+        scripts = tags.all("script")
+        assert all("src" in attrs or attrs.get("type") == "application/ld+json" for attrs in scripts), path
+        assets = [attrs["src"] for attrs in scripts if "src" in attrs]
         assets += [attrs["href"] for attrs in tags.all("link", rel="stylesheet")]
         assert assets and all(asset.startswith("/static/") for asset in assets), (path, assets)
         for asset in assets:
