@@ -23,6 +23,7 @@ def es_script(command: str) -> str:
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
+@pytest.mark.serial  # it stops the Elasticsearch every other test searches
 def test_an_outage_loses_nothing_and_doubles_nothing(tmp_path, elasticsearch_url):
     app = make_app(
         {
