@@ -20,7 +20,7 @@ DEFAULTS = {
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
     "ELASTICSEARCH_INDEX": "catalogue-objects",  # an alias; rebuilds swap the index behind it
     "ELASTICSEARCH_SHARDS": 1,
-    "ELASTICSEARCH_REPLICAS": 0,
+    "ELASTICSEARCH_REPLICAS": None,  # unset: 1 on a cluster of two or more data nodes, else 0
     "SEARCH_DIR": None,  # embedded index folder; default: DATA_DIR/search
     "INDEX_SYNC": "true",  # drain the outbox after each write (single machine)
     "INDEX_DRAIN_SECONDS": 30,  # with INDEX_SYNC, also drain on this timer (0: never)

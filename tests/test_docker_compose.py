@@ -39,6 +39,35 @@ def test_elasticsearch_is_single_node_without_security_and_has_a_volume():
     assert any(volume.endswith(":/usr/share/elasticsearch/data") for volume in es["volumes"])
 
 
+def documented_cluster() -> dict:
+    """The two Elasticsearch nodes docker-compose.yml documents in comments (between `# cluster-begin`
+    and `# cluster-end`), read as Compose reads them once uncommented."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    block = text.split("# cluster-begin\n", 1)[1].split("# cluster-end", 1)[0]
+    return yaml.safe_load("\n".join(re.sub(r"^  # ?", "", line) for line in block.splitlines()))
+
+
+def test_the_documented_cluster_is_two_nodes_that_find_each_other():
+    nodes = documented_cluster()
+    assert set(nodes) == {"elasticsearch", "elasticsearch-2"}  # the first keeps the service name the app uses
+    data_volumes = set()
+    for name, node in nodes.items():
+        environment = node["environment"]
+        assert node["image"] == f"elasticsearch:{SCRIPT_VERSION}"
+        assert "discovery.type" not in environment  # single-node discovery refuses other nodes
+        assert environment["node.name"] == name and environment["cluster.name"] == "catalogue"
+        assert environment["discovery.seed_hosts"].split(",") == [other for other in nodes if other != name]
+        assert set(environment["cluster.initial_master_nodes"].split(",")) == set(nodes)
+        assert environment["xpack.security.enabled"] == "false"
+        [volume] = [v for v in node["volumes"] if v.endswith(":/usr/share/elasticsearch/data")]
+        data_volumes.add(volume.split(":")[0])
+    assert len(data_volumes) == 2  # a data folder each
+    assert (
+        "CATALOGUE_ELASTICSEARCH_URL: http://elasticsearch:9200,http://elasticsearch-2:9200"
+        in (ROOT / "docker-compose.yml").read_text()
+    )
+
+
 def test_postgres_keeps_its_data_in_a_volume_and_reports_when_ready():
     document = compose()
     postgres = document["services"]["postgres"]

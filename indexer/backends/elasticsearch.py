@@ -28,15 +28,35 @@ class ElasticsearchBackend:
         url: str,
         alias: str = "catalogue-objects",
         shards: int = 1,
-        replicas: int = 0,
+        replicas: int | None = None,
         timeout: float = 30.0,
         chunk_size: int = 500,
     ):
+        """``url``: one node, or several comma-separated (the nodes of a cluster). ``replicas``:
+        copies of each shard in the indexes this creates; None decides by the cluster (`replicas`)."""
         self.url, self.alias = url, alias
-        self.shards, self.replicas, self.chunk_size = int(shards), int(replicas), chunk_size
-        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
+        self.shards, self.chunk_size = int(shards), chunk_size
+        self.replicas_setting = None if replicas is None else int(replicas)
+        self.client = Elasticsearch(
+            node_urls(url),
+            request_timeout=timeout,
+            # a request that finds a node gone (refused, timed out, or 429/502-504 as it shuts down)
+            # is sent again to the next node; with one URL, to the same node again
+            max_retries=max(2, len(node_urls(url))),
+            retry_on_timeout=True,
+        )
         self._ready = False  # the alias is known to exist
         self._terms = TermsCache(TERMS_KEPT_SECONDS)
+
+    @property
+    def replicas(self) -> int:
+        """Replicas of each shard for an index this creates (ensure_index) or fills (rebuild): as
+        set, or else one when the cluster has two or more data nodes, so losing a node loses no
+        data and fails no search, and none on one node (a replica there can never be assigned and
+        the cluster would stay yellow). Asked of the cluster each time: it may have grown."""
+        if self.replicas_setting is not None:
+            return self.replicas_setting
+        return 1 if self.client.cluster.health()["number_of_data_nodes"] >= 2 else 0
 
     # writing ---------------------------------------------------------------------------
     def ensure_index(self) -> None:
@@ -215,7 +235,8 @@ class ElasticsearchBackend:
     def health(self) -> dict:
         try:
             health = self.client.cluster.health()
-            return {"backend": self.name, "status": health["status"], "documents": self.count()}
+            status, nodes = health["status"], health["number_of_nodes"]
+            return {"backend": self.name, "status": status, "nodes": nodes, "documents": self.count()}
         except (TransportError, ApiError) as error:
             return {"backend": self.name, "status": "unavailable", "error": str(error)}
 
@@ -240,6 +261,14 @@ class ElasticsearchBackend:
             return list(self.client.indices.get_alias(name=self.alias).keys())
         except NotFoundError:
             return []
+
+
+def node_urls(url: str) -> list[str]:
+    """The nodes of a comma-separated URL list (CATALOGUE_ELASTICSEARCH_URL), blanks left out."""
+    nodes = [part.strip() for part in url.split(",") if part.strip()]
+    if not nodes:
+        raise ValueError("No Elasticsearch URL given.")
+    return nodes
 
 
 def _encoded_action(index: str):
