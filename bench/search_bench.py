@@ -2,6 +2,7 @@
 
     scripts/elasticsearch start
     python bench/search_bench.py [--records 100000] [--rounds 5]
+    python bench/search_bench.py --embedded-only [--data DIR] [--profile] [--cpu] [--records 1000000]
 
 Setup (not timed): N records in the store (the shared records replicated), indexed into
 Elasticsearch and into the embedded backend. Timed, for a fixed mix of requests (text only,
@@ -11,18 +12,24 @@ text + 1-3 facets, facets only, date ranges, deep pages):
   over one kept-alive connection;
 - raw: the `_search` body our code builds for the same request, sent with the Python client;
 - embedded: GET /api/objects in-process on the SQLite FTS5 backend.
+`--embedded-only` times the embedded backend alone (no Elasticsearch), on a store kept in `--data`
+when given (built there once, reused by later runs: a million records take a while to build);
+`--profile` adds its time per part (text match, facets, sort, hits, highlight: `search_profile.py`),
+`--cpu` measures this process's CPU time instead of the wall clock (for a machine shared with other work).
 """
 
 import argparse
 import http.client
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import parse_qsl, quote
 
@@ -31,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from index_bench import build_store
+from search_profile import SearchProfile, print_summary
 from werkzeug.datastructures import MultiDict
 
 from catalogue import create_app
@@ -125,16 +133,16 @@ def summary(values: list[float]) -> dict:
     }
 
 
-def timed(functions: dict, rounds: int) -> dict[str, list[float]]:
+def timed(functions: dict, rounds: int, clock=time.perf_counter) -> dict[str, list[float]]:
     """Each request through every function in turn, so all of them meet the engine in the same state
     (merges, caches, a busy neighbour on a 2-core machine); sequential blocks drifted by 20 %."""
     samples = {name: [] for name in functions}
     for _ in range(rounds):
         for query in MIX:
             for name, function in functions.items():
-                started = time.perf_counter()
+                started = clock()
                 function(query)
-                samples[name].append(time.perf_counter() - started)
+                samples[name].append(clock() - started)
     return samples
 
 
@@ -203,7 +211,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--embedded-only", action="store_true", help="time the embedded backend alone")
+    parser.add_argument("--data", type=Path, help="with --embedded-only: keep (and reuse) the store here")
+    parser.add_argument("--profile", action="store_true", help="the embedded search's time per part")
+    parser.add_argument(
+        "--cpu", action="store_true", help="with --embedded-only: this process's CPU time, not the wall clock"
+    )
     args = parser.parse_args()
+    if args.embedded_only:
+        embedded_main(args)
+        return
     url = (
         os.environ.get("CATALOGUE_ELASTICSEARCH_URL")
         or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
@@ -234,8 +251,11 @@ def main() -> None:
         def in_process(query):
             check(ours.get(f"/api/objects?{query}").status_code, query)
 
+        profile = SearchProfile() if args.profile else None
+
         def on_embedded(query):
-            check(embedded.get(f"/api/objects?{query}").status_code, query)
+            with profile.request() if profile else nullcontext():
+                check(embedded.get(f"/api/objects?{query}").status_code, query)
 
         port = free_port()
         server = start_gunicorn(env, port)
@@ -248,6 +268,8 @@ def main() -> None:
                 "embedded_in_process": on_embedded,
             }
             timed(functions, 1)  # warm caches and connections; not counted
+            if profile:
+                profile.install()
             results = timed(functions, args.rounds)
         finally:
             server.terminate()
@@ -264,6 +286,86 @@ def main() -> None:
         f"ratio ours/raw (median): in-process {figures['ratio_in_process_median']}, "
         f"over HTTP {figures['ratio_http_median']}"
     )
+    if profile:
+        figures["embedded_parts"] = profile.summary()
+        print_summary(figures["embedded_parts"])
+    print(json.dumps(figures))
+
+
+def embedded_store(args) -> Path:
+    """The data folder of an embedded store of `--records` records: `--data` when it holds one
+    already (a marker file says it is complete), else built there (or in a temporary folder)."""
+    data_dir = args.data or Path(tempfile.mkdtemp(prefix="search-bench-")) / "data"
+    marker = data_dir / "BENCH_RECORDS"
+    if marker.exists() and int(marker.read_text()) == args.records:
+        return data_dir
+    store = build_store(data_dir, args.records).extensions["catalogue"].store
+    Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
+    marker.write_text(str(args.records))
+    return data_dir
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def embedded_main(args) -> None:
+    """The embedded backend alone: its median and p95 over the mix, the process's peak memory,
+    and with --profile the time per part."""
+    data_dir = embedded_store(args)
+    embedded = create_app({"DATA_DIR": str(data_dir)}).test_client()
+    profile = None
+    wall: list[float] = []  # with --cpu, the wall clock too (a busy neighbour shows here, not in CPU time)
+
+    def on_embedded(query):
+        started = time.perf_counter()
+        with profile.request() if profile else nullcontext():
+            check(embedded.get(f"/api/objects?{query}").status_code, query)
+        wall.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    on_embedded("")  # the first search loads the columns
+    first_search_s = time.perf_counter() - started
+    # on a machine shared with other work, CPU time shows this process's own cost
+    clock = time.process_time if args.cpu else time.perf_counter
+    profiles = {"cold": SearchProfile(clock), "warm": SearchProfile(clock)} if args.profile else {}
+    if profiles:
+        profile = profiles["cold"]
+        profile.install()
+    cold = timed({"embedded_in_process": on_embedded}, 1, clock)  # each request's first time: no match list kept yet
+    if profiles:
+        profile.uninstall()
+        profile = profiles["warm"]
+        profile.install()
+    wall.clear()
+    results = timed({"embedded_in_process": on_embedded}, args.rounds, clock)
+    figures = {
+        "embedded_in_process": summary(results["embedded_in_process"]),
+        "records": args.records,
+        "requests_in_mix": len(MIX),
+        "clock": "cpu" if args.cpu else "wall",
+        "embedded_wall_clock": summary(wall),
+        "embedded_first_round": summary(cold["embedded_in_process"]),
+        "first_search_s": round(first_search_s, 2),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+    print(
+        f"embedded_in_process    median {figures['embedded_in_process']['median_ms']:8.2f} ms   "
+        f"p95 {figures['embedded_in_process']['p95_ms']:8.2f} ms   peak RSS {figures['peak_rss_mb']} MB"
+    )
+    print(
+        f"  wall clock: median {figures['embedded_wall_clock']['median_ms']} ms, "
+        f"p95 {figures['embedded_wall_clock']['p95_ms']} ms"
+    )
+    print(
+        f"first round (cold)     median {figures['embedded_first_round']['median_ms']:8.2f} ms   "
+        f"p95 {figures['embedded_first_round']['p95_ms']:8.2f} ms   first search {first_search_s:.1f} s"
+    )
+    for name, measured in profiles.items():
+        figures[f"embedded_parts_{name}"] = measured.summary()
+        print(f"{name} round{'s' if name == 'warm' else ''}:")
+        print_summary(figures[f"embedded_parts_{name}"])
     print(json.dumps(figures))
 
 

@@ -18,6 +18,7 @@ its own selection, dates match when the ranges overlap, ties break on the docume
 
 import bisect
 import sqlite3
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,23 +58,6 @@ class FacetColumn:
     pair_slots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     pair_values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
-    def extended(self, pairs: list[tuple[int, str]]) -> "FacetColumn":
-        """A copy with more (slot, value) pairs; new values get the next numbers."""
-        values, numbers = list(self.values), dict(self.numbers)
-        slots, numbered = [], []
-        for slot, value in pairs:
-            if value not in numbers:
-                numbers[value] = len(values)
-                values.append(value)
-            slots.append(slot)
-            numbered.append(numbers[value])
-        return FacetColumn(
-            values,
-            numbers,
-            np.concatenate([self.pair_slots, np.asarray(slots, np.int32)]),
-            np.concatenate([self.pair_values, np.asarray(numbered, np.int32)]),
-        )
-
     def mask(self, selected: tuple[str, ...], size: int) -> np.ndarray:
         """Documents with any of the selected values (OR within a facet)."""
         wanted = [self.numbers[v] for v in selected if v in self.numbers]
@@ -86,6 +70,41 @@ class FacetColumn:
         """How many of the given documents (a mask) have each value."""
         return np.bincount(self.pair_values[documents[self.pair_slots]], minlength=len(self.values))
 
+    @cached_property
+    def by_slot(self) -> tuple[np.ndarray, np.ndarray]:
+        """(value numbers ordered by slot, where each slot's run starts): a document's values
+        without looking at every pair, for counting over few documents."""
+        order = np.argsort(self.pair_slots, kind="stable")
+        size = int(self.pair_slots.max()) + 1 if len(self.pair_slots) else 0
+        starts = np.zeros(size + 1, np.int64)
+        np.cumsum(np.bincount(self.pair_slots, minlength=size), out=starts[1:])
+        return self.pair_values[order], starts
+
+    @cached_property
+    def single(self) -> np.ndarray | None:
+        """Each slot's value number + 1 (0: none) when no document has two values (the museum, the
+        rights), else None."""
+        if len(np.unique(self.pair_slots)) != len(self.pair_slots):
+            return None
+        found = np.zeros(len(self.by_slot[1]) - 1, np.int32)
+        found[self.pair_slots] = self.pair_values + 1
+        return found
+
+    def counts_of(self, slots: np.ndarray) -> np.ndarray:
+        """How many of the given documents (slots) have each value: the cost follows their number,
+        not the index's (a search matching 300 of a million documents reads 300 runs)."""
+        values, starts = self.by_slot
+        slots = slots[slots < len(starts) - 1]  # slots past the last pair have no value
+        if self.single is not None:  # one value at most per document: one gather
+            return np.bincount(self.single[slots], minlength=len(self.values) + 1)[1:]
+        first, lengths = starts[slots], starts[slots + 1] - starts[slots]
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.values), np.int64)
+        ends = np.cumsum(lengths)
+        positions = np.repeat(first - (ends - lengths), lengths) + np.arange(total)
+        return np.bincount(values[positions], minlength=len(self.values))
+
     def top(self, counts: np.ndarray, size: int) -> list[tuple[str, int]]:
         """The `size` values with the highest counts, ties by value (as Elasticsearch orders them)."""
         present = np.flatnonzero(counts)
@@ -94,6 +113,41 @@ class FacetColumn:
             present = present[counts[present] >= threshold]
         ranked = sorted(((self.values[i], int(counts[i])) for i in present), key=lambda vc: (-vc[1], vc[0]))
         return ranked[:size]
+
+
+def _extended_facets(
+    facets: dict[str, FacetColumn], rows: Iterable, rowids: np.ndarray, first: int
+) -> dict[str, FacetColumn]:
+    """Copies of `facets` with the (doc, facet, value) rows of new documents (`rowids`, ascending,
+    their slots from `first` on). Rows are kept as machine integers as they stream in: a million
+    documents have ten million rows, too many for Python tuples."""
+    values = {name: list(column.values) for name, column in facets.items()}
+    numbers = {name: dict(column.numbers) for name, column in facets.items()}
+    docs = {name: array("q") for name in facets}
+    numbered = {name: array("i") for name in facets}
+    for doc, facet, value in rows:
+        known = numbers.get(facet)
+        if known is None:
+            continue
+        number = known.get(value)
+        if number is None:
+            number = known[value] = len(values[facet])
+            values[facet].append(value)
+        docs[facet].append(doc)
+        numbered[facet].append(number)
+    extended = {}
+    for name, column in facets.items():
+        found = np.frombuffer(docs[name], np.int64) if docs[name] else np.zeros(0, np.int64)
+        positions = np.minimum(np.searchsorted(rowids, found), max(len(rowids) - 1, 0))
+        present = rowids[positions] == found if len(rowids) else np.zeros(len(found), bool)
+        new_values = np.frombuffer(numbered[name], np.int32) if numbered[name] else np.zeros(0, np.int32)
+        extended[name] = FacetColumn(
+            values[name],
+            numbers[name],
+            np.concatenate([column.pair_slots, (positions[present] + first).astype(np.int32)]),
+            np.concatenate([column.pair_values, new_values[present]]),
+        )
+    return extended
 
 
 @dataclass(frozen=True)
@@ -170,17 +224,12 @@ class Columns:
         if not docs:
             return self
         rowids, ids, titles, begin, end, masterpiece = zip(*docs)
-        first = self.size
-        slot_of = {rowid: first + i for i, rowid in enumerate(rowids)}
-        pairs: dict[str, list] = {name: [] for name in FACET_NAMES}
         rows: Iterable
-        if first == 0:  # a whole load: one pass over the table beats thousands of IN lists
+        if self.size == 0:  # a whole load: one pass over the table beats thousands of IN lists
             rows = conn.execute("SELECT doc, facet, value FROM facets")
         else:
             rows = rows_in(conn, "SELECT doc, facet, value FROM facets WHERE doc IN ({})", list(rowids))
-        for doc, facet, value in rows:
-            if doc in slot_of and facet in pairs:
-                pairs[facet].append((slot_of[doc], value))
+        facets = _extended_facets(self.facets, rows, np.asarray(rowids, np.int64), self.size)
         return Columns(
             np.concatenate([self.rowids, np.asarray(rowids, np.int64)]),
             self.ids + list(ids),
@@ -189,7 +238,7 @@ class Columns:
             np.concatenate([self.end, np.asarray(end, float)]),
             np.concatenate([self.masterpiece, np.asarray(masterpiece, np.int8)]),
             np.concatenate([self.alive, np.ones(len(rowids), bool)]),
-            {name: column.extended(pairs[name]) for name, column in self.facets.items()},
+            facets,
             self.seq,
         )
 
@@ -202,6 +251,24 @@ class Columns:
     def centuries(self) -> np.ndarray:
         known = np.nan_to_num(self.begin)
         return (np.floor(known / CENTURY) * CENTURY).astype(np.int64)
+
+    @cached_property
+    def century_numbers(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the centuries present, each slot's century as 1 + its position there; 0 when undated)."""
+        dated = ~np.isnan(self.begin)
+        buckets, positions = np.unique(self.centuries[dated], return_inverse=True)
+        numbers = np.zeros(self.size, np.int32)
+        numbers[dated] = positions + 1
+        return buckets, numbers
+
+    @cached_property
+    def alive_total(self) -> int:
+        return int(np.count_nonzero(self.alive))
+
+    @cached_property
+    def alive_counts(self) -> dict[str, np.ndarray]:
+        """Each facet's counts over every alive document (what a search without filters shows)."""
+        return {name: column.counts(self.alive) for name, column in self.facets.items()}
 
     @cached_property
     def orders(self) -> dict:
@@ -260,18 +327,38 @@ class Columns:
             return found
 
         matching = kept()
+        counted = self._counter(matching)
         facets = {}
         for name, column in self.facets.items():
-            counts = column.counts(kept(skip=name) if name in request.filters else matching)
+            counts = self._counter(kept(skip=name))(name) if name in request.filters else counted(name)
             selected = request.filters.get(name, ())
             chosen = {v: int(counts[column.numbers[v]]) if v in column.numbers else 0 for v in selected}
             facets[name] = merge_facet_values(column.top(counts, request.facet_size), chosen, selected)
-        dated = kept(with_dates=False) & ~np.isnan(self.begin)
-        buckets, counts = np.unique(self.centuries[dated], return_counts=True)
         slots, scores, last_key = self._page(request, matching, text, cursor)
         return ColumnResult(
-            slots, scores, int(matching.sum()), facets, [(int(b), int(c)) for b, c in zip(buckets, counts)], last_key
+            slots,
+            scores,
+            int(np.count_nonzero(matching)),
+            facets,
+            self._century_counts(matching if dates is None else kept(with_dates=False)),
+            last_key,
         )
+
+    def _counter(self, documents: np.ndarray):
+        """Facet counts over `documents` (a mask within the alive ones), by name. Few documents are
+        counted directly; many as the alive documents' counts less the rest's, so a search that keeps
+        most of a million documents reads few of them."""
+        if np.count_nonzero(documents) * 2 <= self.alive_total:
+            slots = np.flatnonzero(documents)
+            return lambda name: self.facets[name].counts_of(slots)
+        rest = np.flatnonzero(self.alive & ~documents)
+        return lambda name: self.alive_counts[name] - self.facets[name].counts_of(rest)
+
+    def _century_counts(self, documents: np.ndarray) -> list[tuple[int, int]]:
+        """(century, documents) for the dated ones among `documents`, by century."""
+        buckets, numbers = self.century_numbers
+        counts = np.bincount(numbers[documents], minlength=len(buckets) + 1)[1:]
+        return [(int(buckets[i]), int(counts[i])) for i in np.flatnonzero(counts)]
 
     def _mask_of(self, rowids: np.ndarray) -> np.ndarray:
         found = np.zeros(self.size, bool)
@@ -280,10 +367,18 @@ class Columns:
 
     def _slots_of(self, rowids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(slots, positions in rowids) of the rowids these columns know."""
-        slots = np.searchsorted(self.rowids, rowids)
-        inside = np.flatnonzero(slots < self.size)
-        inside = inside[self.rowids[slots[inside]] == rowids[inside]]
-        return slots[inside], inside
+        lookup = self.slot_of_rowid
+        inside = np.flatnonzero(rowids < len(lookup))
+        slots = lookup[rowids[inside]]
+        known = slots >= 0
+        return slots[known].astype(np.int64), inside[known]
+
+    @cached_property
+    def slot_of_rowid(self) -> np.ndarray:
+        """Each rowid's slot (-1: none): a lookup, not a binary search, for a third of a million matches."""
+        lookup = np.full(int(self.rowids[-1]) + 1 if self.size else 0, -1, np.int32)
+        lookup[self.rowids] = np.arange(self.size, dtype=np.int32)
+        return lookup
 
     def _date_mask(self, request: SearchRequest) -> np.ndarray | None:
         if not request.has_date_range():
@@ -309,7 +404,7 @@ class Columns:
         order = self.order(request.sort)
         if cursor is not None:
             order = order[self._after(request.sort, order, cursor) :]
-        slots = order[matching[order]][start:end]
+        slots = _first_matching(order, matching, end)[start:end]
         last = self.sort_key(request.sort, slots[-1]) if len(slots) else None
         return [int(s) for s in slots], [0.0] * len(slots), last
 
@@ -321,17 +416,32 @@ class Columns:
         slots, positions = self._slots_of(text.rowids)
         keep = matching[slots]
         slots, scores = slots[keep], text.scores[positions[keep]]
-        masterpiece = -self.masterpiece[slots].astype(np.int64)
-        ids = self.id_bytes[slots]
         if cursor is not None:
-            after = _after_mask([scores, masterpiece, ids], cursor)
-            slots, scores, masterpiece, ids = slots[after], scores[after], masterpiece[after], ids[after]
-        ranked = np.lexsort((ids, masterpiece, scores))[start:end]
+            masterpiece = -self.masterpiece[slots].astype(np.int64)
+            after = _after_mask([scores, masterpiece, self.id_bytes[slots]], cursor)
+            slots, scores = slots[after], scores[after]
+        if end < len(scores):  # only the scores up to the page's last can be on it (ties all kept)
+            near = np.flatnonzero(scores <= np.partition(scores, end - 1)[end - 1])
+            slots, scores = slots[near], scores[near]
+        masterpiece = -self.masterpiece[slots].astype(np.int64)
+        ranked = np.lexsort((self.id_bytes[slots], masterpiece, scores))[start:end]
         page, page_scores = slots[ranked], scores[ranked]
         last = None
         if len(page):
             last = [float(page_scores[-1]), -int(self.masterpiece[page[-1]]), self.ids[int(page[-1])]]
         return [int(s) for s in page], [float(s) for s in page_scores], last
+
+
+def _first_matching(order: np.ndarray, matching: np.ndarray, wanted: int) -> np.ndarray:
+    """The first `wanted` slots of `order` that match, reading `order` in growing chunks: a page of
+    a search matching most documents needs only the start of a million-slot order."""
+    found, count, start, step = [], 0, 0, max(4096, 4 * wanted)
+    while start < len(order) and count < wanted:
+        part = order[start : start + step]
+        found.append(part[matching[part]])
+        count += len(found[-1])
+        start, step = start + step, step * 4
+    return np.concatenate(found) if found else order[:0]
 
 
 def _check_cursor(cursor: list, shape: tuple) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from indexer import expansion, queries
 from indexer.backends import BackendUnavailable, BulkResult
 from indexer.backends.columns import Columns, TextMatches, latest_change, rows_in
+from indexer.backends.postings import MatchCache
 from indexer.expansion import TextQuery, WordQuery
 from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, encode_cursor
 from indexer.schema import FACET_NAMES
@@ -73,6 +74,7 @@ class EmbeddedBackend:
         self._columns_lock = threading.Lock()
         self._columns: tuple[Path, Columns] | None = None
         self._terms = TermsCache(TERMS_KEPT_SECONDS)
+        self._matches = MatchCache()
 
     # files and connections -------------------------------------------------------------
     def _current(self) -> Path:
@@ -221,10 +223,11 @@ class EmbeddedBackend:
             conn.execute("BEGIN")
             try:
                 columns = self._columns_for(path, conn)
+                lists = MatchLists(conn, self._matches, path, latest_change(conn))  # this snapshot's change
                 matches = None
                 if words.positive:
-                    matches = _text_matches(conn, words, scored=request.sort == "relevance")
-                excluded = _rowids(conn, negative) if negative and not words.positive else None
+                    matches = _text_matches(lists, words, scored=request.sort == "relevance")
+                excluded = lists.rowids(negative) if negative and not words.positive else None
                 found = columns.search(request, matches, excluded, cursor)
                 rowids = [int(columns.rowids[slot]) for slot in found.slots]
                 displays = dict(rows_in(conn, "SELECT rowid, display FROM docs WHERE rowid IN ({})", rowids))
@@ -336,17 +339,45 @@ def _insert(conn: sqlite3.Connection, doc: dict, log_change: bool = True) -> Non
         conn.execute("INSERT INTO changes (doc, added) VALUES (?, 1)", (rowid,))
 
 
-def _text_matches(conn: sqlite3.Connection, text: TextQuery, scored: bool) -> TextMatches:
+class MatchLists:
+    """FTS5's matches as numpy arrays, for one search: read on its connection, or taken from the
+    backend's cache when this file at this change was asked the same before."""
+
+    def __init__(self, conn: sqlite3.Connection, cache: MatchCache, path: Path, seq: int):
+        self.conn, self.cache, self.path, self.seq = conn, cache, path, seq
+
+    def rowids(self, match: str) -> np.ndarray:
+        """The rowids of the documents matching an FTS5 expression, ascending."""
+        return self.cache.get(self.path, self.seq, match, lambda: (_rowids(self.conn, match),))[0]
+
+    def bm25(self, match: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rowids, BM25 on text and the boosted title) of the documents matching `match`."""
+
+        def read() -> tuple[np.ndarray, np.ndarray]:
+            rows = self.conn.execute(
+                "SELECT rowid, bm25(fts, 1.0, ?, 0.0, 0.0, 0.0) FROM fts WHERE fts MATCH ?",
+                (queries.TITLE_BOOST, match),
+            ).fetchall()
+            rows.sort()  # by rowid, as the match lists (FTS5 gives them so already)
+            return np.fromiter((r[0] for r in rows), np.int64, len(rows)), np.fromiter(
+                (r[1] for r in rows), np.float64, len(rows)
+            )
+
+        found = self.cache.get(self.path, self.seq, f"bm25 {match}", read)
+        return found[0], found[1]
+
+
+def _text_matches(lists: MatchLists, text: TextQuery, scored: bool) -> TextMatches:
     """Documents where every word matches one of its alternatives, scored by the best weight per
     word summed (lower is better, as FTS5's bm25), BM25 on the exact words breaking ties."""
-    rowids, weights = _best_per_document(conn, text.words[0])
+    rowids, weights = _best_per_document(lists, text.words[0])
     for word in text.words[1:]:
-        more_rowids, more_weights = _best_per_document(conn, word)
-        rowids, mine, theirs = np.intersect1d(rowids, more_rowids, assume_unique=True, return_indices=True)
-        weights = weights[mine] + more_weights[theirs]
+        more_rowids, more_weights = _best_per_document(lists, word)
+        mine, theirs = _common(rowids, more_rowids)
+        rowids, weights = rowids[mine], weights[mine] + more_weights[theirs]
     negative = queries.fts_exclusions(text)
     if negative and len(rowids):
-        keep = ~np.isin(rowids, _rowids(conn, negative))
+        keep = ~np.isin(rowids, lists.rowids(negative))
         rowids, weights = rowids[keep], weights[keep]
     if not scored:
         return TextMatches(rowids)
@@ -355,32 +386,51 @@ def _text_matches(conn: sqlite3.Connection, text: TextQuery, scored: bool) -> Te
     # BM25 costs 2 ms per 1,000 documents: past FULL_BM25 exact matches only titles are scored
     tie_break = queries.fts_tie_break(text, "{text title_text}" if exact <= FULL_BM25 else "title_text")
     if exact and tie_break:
-        rows = conn.execute(
-            "SELECT rowid, bm25(fts, 1.0, ?, 0.0, 0.0, 0.0) FROM fts WHERE fts MATCH ?",
-            (queries.TITLE_BOOST, tie_break),
-        ).fetchall()
-        bm25_ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        bm25 = np.fromiter((r[1] for r in rows), np.float64, len(rows))
-        common, mine, theirs = np.intersect1d(rowids, bm25_ids, assume_unique=True, return_indices=True)
+        bm25_ids, bm25 = lists.bm25(tie_break)
+        mine, theirs = _common(rowids, bm25_ids)
         scores[mine] += queries.TIE_BREAK * bm25[theirs]
     return TextMatches(rowids, scores)
 
 
-def _best_per_document(conn: sqlite3.Connection, word: WordQuery) -> tuple[np.ndarray, np.ndarray]:
-    """(rowids ascending, the best weight of the word's alternatives in each). Each alternative
-    asks only for the documents no better one matched ("stems NOT exact"): FTS5 merges the lists
-    in C, and Python sees each document once (a common word's stems add 40 documents to 33,000)."""
-    found: list[tuple[np.ndarray, np.ndarray]] = []
-    better: list[str] = []
+def _common(ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions in ours, positions in theirs) of the rowids both hold (both ascending, unique):
+    a binary search of the shorter in the longer, not a sort of both as `np.intersect1d`."""
+    if len(theirs) > len(ours):
+        found_theirs, found_ours = _common(theirs, ours)
+        return found_ours, found_theirs
+    positions = np.searchsorted(ours, theirs)
+    inside = np.flatnonzero(positions < len(ours))
+    inside = inside[ours[positions[inside]] == theirs[inside]]
+    return positions[inside], inside
+
+
+def _best_per_document(lists: MatchLists, word: WordQuery) -> tuple[np.ndarray, np.ndarray]:
+    """(rowids ascending, the best weight of the word's alternatives in each), kept with the match
+    lists: merging a common word's tiers is itself a few milliseconds per 100,000 matches."""
+    asked = "word " + " | ".join(f"{a.weight} {queries.fts_expression(a)}" for a in word.alternatives)
+    found = lists.cache.get(lists.path, lists.seq, asked, lambda: _merged_tiers(lists, word))
+    return found[0], found[1]
+
+
+def _merged_tiers(lists: MatchLists, word: WordQuery) -> tuple[np.ndarray, np.ndarray]:
+    """Each alternative is read once, on its own, and numpy keeps each document's best: asking
+    FTS5 for "stems NOT exact" read the exact word's long list again for every lower tier."""
+    found = []
     for alternative in sorted(word.alternatives, key=lambda a: -a.weight):
-        own = queries.fts_expression(alternative)
-        rowids = _rowids(conn, f"({own}) NOT ({' OR '.join(better)})" if better else own)
-        found.append((rowids, np.full(len(rowids), alternative.weight)))
-        better.append(own)
+        rowids = lists.rowids(queries.fts_expression(alternative))
+        if len(rowids):
+            found.append((rowids, np.full(len(rowids), alternative.weight)))
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0)
+    if len(found) == 1:
+        return found[0]
     rowids = np.concatenate([ids for ids, _ in found])
     weights = np.concatenate([w for _, w in found])
-    order = np.argsort(rowids, kind="stable")
-    return rowids[order], weights[order]
+    order = np.argsort(rowids, kind="stable")  # equal rowids keep the better alternative first
+    rowids, weights = rowids[order], weights[order]
+    first = np.ones(len(rowids), bool)
+    first[1:] = rowids[1:] != rowids[:-1]
+    return rowids[first], weights[first]
 
 
 def _rowids(conn: sqlite3.Connection, match: str) -> np.ndarray:
