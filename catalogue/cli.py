@@ -1,5 +1,6 @@
 """The ``catalogue`` command: a Flask CLI group for imports, museums, themes, tokens and serving."""
 
+import csv
 import getpass
 import json
 import re
@@ -14,7 +15,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
 from catalogue.ingest import Importer
-from catalogue.ingest.readers import detect_format, read_jsonl
+from catalogue.ingest.readers import _csv_dialect, detect_format, read_jsonl
 from catalogue.models import Actor
 from catalogue.service.tokens import token_state
 from catalogue.store import now
@@ -34,22 +35,35 @@ def _fail(error: CatalogueError) -> None:
     sys.exit(2)
 
 
-def _count_lines(path: Path) -> int:
+def _import_length(path: Path, kind: str) -> tuple[int, str]:
+    """What the import's progress bar counts to: for JSON Lines the lines, for CSV the records (a
+    quoted cell may span lines; the header is one), for XML the bytes (a LIDO record spans many
+    lines, and counting records first would mean parsing twice)."""
+    if kind == "lido":
+        return path.stat().st_size, "bytes"
+    if kind == "csv":
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return sum(1 for _ in csv.reader(handle, dialect=_csv_dialect(path))), "rows"
     with open(path, "rb") as handle:
-        return sum(1 for _ in handle)
+        return sum(1 for _ in handle), "lines"
 
 
 def _progress(bar, kind: str):
-    """What each row moves the bar by: a line, or (XML, where a record spans many lines and
-    counting them first would mean parsing twice) the bytes the reader has got through."""
-    if kind != "lido":
-        return lambda row: bar.update(1)
+    """Moves the bar to where the reader is in the file: a JSON Lines row's line, a CSV row's number
+    (after the header), a LIDO record's byte position. Skipped blank lines and rows count too, so
+    the bar ends full and its ETA (time per unit so far, times the units left) holds."""
     done = [0]
 
+    def where(row) -> int | None:
+        if kind == "lido":
+            return row.position
+        return row.number + 1 if kind == "csv" else row.number
+
     def moved(row) -> None:
-        if row.position is not None and row.position > done[0]:
-            bar.update(row.position - done[0])
-            done[0] = row.position
+        position = where(row)
+        if position is not None and position > done[0]:
+            bar.update(position - done[0])
+            done[0] = position
 
     return moved
 
@@ -78,8 +92,8 @@ def import_command(path, museum, file_format, mapping, dry_run, register_museums
     importer = Importer(service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums)
     try:
         kind = detect_format(path, file_format)
-        length, unit = (path.stat().st_size, "bytes") if kind == "lido" else (_count_lines(path), "lines")
-        with click.progressbar(length=length, label=f"Importing ({unit})", file=sys.stderr) as bar:
+        length, unit = _import_length(path, kind)
+        with click.progressbar(length=length, label=f"Importing ({unit})", show_eta=True, file=sys.stderr) as bar:
             report = importer.import_file(path, kind, mapping, on_row=_progress(bar, kind))
     except CatalogueError as failure:
         _fail(failure)

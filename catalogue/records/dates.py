@@ -8,6 +8,7 @@ never raises: text it does not understand gives ``None``. Centuries run from yea
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from catalogue.reference import periods
 from catalogue.text import fold
@@ -184,10 +185,19 @@ def _open_ended(part: str, found: YearRange) -> YearRange:
     return found
 
 
+@cache
+def _period_patterns() -> list[tuple[str, re.Pattern, int, int]]:
+    """Each gazetteer name (longest first) with its whole-word pattern, built once, not per name per
+    date read (each an escape, a format and a lookup in ``re``'s cache, which evicts when full)."""
+    return [
+        (name, re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])"), begin, end) for name, begin, end, _ in periods()
+    ]
+
+
 def _named_period(part: str) -> YearRange | None:
     hits: list[tuple] = []
-    for name, begin, end, _label in periods():
-        match = re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", part)
+    for name, pattern, begin, end in _period_patterns():
+        match = pattern.search(part) if name in part else None  # a name not in the text cannot match
         if match and not any(h[0] <= match.start() < h[1] for h in hits):
             hits.append((match.start(), match.end(), begin, end))
     if not hits:
