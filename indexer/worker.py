@@ -153,13 +153,14 @@ BUILD_PROCESSES = 2
 BUILD_WINDOW = 8  # chunks in flight: bounds memory while keeping the engine busy
 
 
-def built_documents(store: Store, encode=lambda document: document):
+def built_documents(store: Store, encode=None):
     """Every published record as a search document, built in worker processes.
 
     Building documents (text analysis in Python) costs about as much as the engine's indexing, so
     it runs in other processes while this one streams finished chunks to the engine: the two
     overlap instead of taking turns. Order is kept; a failure in a worker reaches the caller.
     """
+    encode = encode or _unchanged  # a module function: the worker processes receive it pickled
     ids = store.record_ids()
     chunks = [ids[start : start + BUILD_CHUNK] for start in range(0, len(ids), BUILD_CHUNK)]
     if not store.shared_by_processes() or len(chunks) < 2:
@@ -177,6 +178,10 @@ def built_documents(store: Store, encode=lambda document: document):
             pending.append(pool.submit(_build_chunk, chunk, encode))
         while pending:
             yield from pending.popleft().result()
+
+
+def _unchanged(document: dict) -> dict:
+    return document
 
 
 _worker_store: Store | None = None
