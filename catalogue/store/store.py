@@ -1,14 +1,11 @@
 """The only code that touches the database: museums, records, images, users, audit, outbox (and, in
 ``image_sources.py``, the queue of images named by URL)."""
 
-import json
-import re
 import threading
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -31,32 +28,6 @@ from catalogue.store.themes import ThemeQueries
 
 MUSEUM_CACHE_SECONDS = 10.0
 WRITE_OPTION = "catalogue_writes"
-
-
-def _json_text(value) -> str:
-    """JSON columns' text. orjson writes it several times faster than ``json`` (a record's body is
-    encoded for its row and its kept revision, and again in the audit entry's diff: a large share of
-    an import); what orjson refuses (an integer beyond 64 bits, a lone surrogate) is left to ``json``,
-    which wrote every value before. NaN and infinity, which ``json`` wrote as invalid JSON, become null."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
-    except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(value)
-
-
-_LONG_NUMBER = re.compile(r"\d{19}")
-_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")  # psycopg hands JSON columns over as bytes
-
-
-def _json_value(text: str | bytes):
-    """JSON columns' value, read with orjson. Text with a long run of digits (orjson would read an
-    integer beyond 64 bits as a float) and text it refuses (NaN) are read by ``json``, as before."""
-    if (_LONG_NUMBER_BYTES if isinstance(text, bytes) else _LONG_NUMBER).search(text):  # type: ignore[arg-type]
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _sqlite_setup(engine: sa.Engine) -> None:
@@ -95,10 +66,10 @@ class Store(
 ):
     def __init__(self, url: str):
         self.url = url
-        options: dict = {"json_serializer": _json_text, "json_deserializer": _json_value}
+        options: dict = {}
         if url.startswith("postgresql"):
             # a worker's threads each hold a connection while they read or write
-            options |= {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+            options = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
         self.engine = sa.create_engine(url, **options)
         self.dialect = self.engine.dialect.name
         self._museum_cache: tuple[float, dict[str, Museum]] | None = None

@@ -21,7 +21,9 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "elasticsearch"
 MUSEUM = "clustertest"
 
 # the tests on a cluster start and stop Elasticsearch processes of their own (own ports and data
-# folders, nothing shared): they run beside the other tests, on one worker of the parallel run
+# folders, nothing shared), but two more JVMs beside the parallel run slowed the browser tests into
+# timeouts: they run alone, after it
+on_a_cluster = pytest.mark.serial
 
 
 def test_several_urls_give_the_client_every_node():
@@ -124,6 +126,7 @@ def cluster_app(cluster, tmp_path_factory):
     service.store.dispose()
 
 
+@on_a_cluster
 def test_the_urls_name_every_node_and_the_index_has_a_replica_on_the_other_node(cluster_app, cluster):
     backend = cluster_app.extensions["indexer"].backend
     assert len(cluster.urls().split(",")) == 2
@@ -183,6 +186,7 @@ class Traffic:
             thread.join()
 
 
+@on_a_cluster
 def test_losing_a_node_fails_no_search_and_loses_no_write(cluster_app, cluster):
     service, indexer = cluster_app.extensions["catalogue"], cluster_app.extensions["indexer"]
     client = indexer.backend.client
