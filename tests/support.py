@@ -228,3 +228,19 @@ def fresh_database(kind: str, folder: Path, sqlite: SqliteTemplates, postgres: "
         yield url
     finally:
         postgres.drop(url)
+
+
+def page_text(response) -> str:
+    """A page's text with its entities decoded, as a reader sees it."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def wait_for(client, import_id: int, states=("done", "failed"), seconds: float = 30) -> dict:
+    """A bulk upload's progress once its background job has reached one of ``states``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        progress = client.get(f"/curate/imports/{import_id}/progress.json").get_json()
+        if progress["state"] in states:
+            return progress
+        time.sleep(0.05)
+    raise AssertionError(f"upload {import_id} is still {progress}")

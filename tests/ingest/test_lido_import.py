@@ -3,10 +3,8 @@ and invalid, in a lidoWrap, bare and in an OAI-PMH envelope) through the Importe
 accounted for; `catalogue import --format lido`; and a LIDO file through the curators' bulk upload
 page, from its dry run's report to the imported records."""
 
-import html
 import io
 import os
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from lxml import etree
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
 from catalogue.lido.writer import lido_document
-from tests.support import image_bytes, post_form, record_payload, require
+from tests.support import image_bytes, page_text, post_form, record_payload, require, wait_for
 
 SHARED_LIDO = Path(os.environ.get("CATALOGUE_SHARED_LIDO", Path(__file__).parents[3] / "shared" / "lido"))
 EXAMPLES = SHARED_LIDO / "examples"
@@ -141,18 +139,6 @@ def test_the_import_command_refuses_a_file_with_a_doctype(runner, museum, tmp_pa
 
 
 # the bulk upload page ----------------------------------------------------------------------------
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def wait_for(client, import_id: int, states: tuple, seconds: float = 30) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        progress = client.get(f"/curate/imports/{import_id}/progress.json").get_json()
-        if progress["state"] in states:
-            return progress
-        time.sleep(0.05)
-    raise AssertionError(f"upload {import_id} is still {progress}")
 
 
 def send_file(client, content: bytes, name: str, file_format: str = "auto"):

@@ -3,14 +3,12 @@
 with a message, oversized ones with a 413; another museum's curators see none of it."""
 
 import csv
-import html
 import io
 import json
-import time
 
 import pytest
 
-from tests.support import PASSWORD, csrf_token, image_bytes, post_form, record_payload, sign_in
+from tests.support import PASSWORD, csrf_token, image_bytes, page_text, post_form, record_payload, sign_in, wait_for
 
 MAX_REQUEST_BYTES = 50_000
 
@@ -35,21 +33,6 @@ def send_file(client, content: bytes, name: str = "objects.csv", file_format: st
         {"file": (io.BytesIO(content), name), "format": file_format},
         page=f"/curate/imports{query}",
     )
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def wait_for(client, import_id: int, states=("done", "failed"), seconds: float = 20) -> dict:
-    """The upload's progress once its background job has ended in one of ``states``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        progress = client.get(f"/curate/imports/{import_id}/progress.json").get_json()
-        if progress["state"] in states:
-            return progress
-        time.sleep(0.05)
-    raise AssertionError(f"upload {import_id} is still {progress}")
 
 
 def import_id_of(response) -> int:
