@@ -4,6 +4,8 @@ import json
 import urllib.request
 from urllib.parse import urlparse
 
+import pytest
+
 
 def api_total(live_server: str, page_url: str) -> int:
     query = urlparse(page_url).query
@@ -30,6 +32,9 @@ def tick(page, checkbox) -> None:
     page.wait_for_function("document.activeElement && document.activeElement.type === 'checkbox'")
 
 
+# alone, after the parallel run: under the other worker's load Playwright's check() re-resolved its
+# ':not(:checked)' locator after the page reloaded and ticked a second box (twice in five runs)
+@pytest.mark.serial
 def test_search_facets_chips_paging_and_an_object(page, live_server, artifacts):
     search_for(page, live_server, "paper")
     assert shown_total(page) == api_total(live_server, page.url) > 0
