@@ -4,6 +4,7 @@ process that followed the change log answers exactly as one that loaded the file
 import random
 import sqlite3
 
+import numpy as np
 import pytest
 
 from indexer.backends import BackendUnavailable, embedded
@@ -222,3 +223,30 @@ def test_searches_in_many_threads_during_writes_never_fail_and_end_up_current(tm
         thread.join()
     assert failures == []
     assert answers(reader) == answers(EmbeddedBackend(tmp_path))
+
+
+def test_a_page_among_many_equal_scores_takes_masterpieces_first_then_ids():
+    """Thousands of equal scores: the page holds the best-scored first, then the tied documents in
+    the order Elasticsearch breaks ties (masterpieces first, then by document id)."""
+    rng = np.random.default_rng(7)
+    scores = np.where(rng.random(5000) < 0.01, -2.0, -1.0)
+    ties = rng.permutation(5000)
+    chosen = columns_module._best(scores, ties, 40)
+    expected = np.lexsort((ties, scores))[:40]
+    assert sorted(chosen.tolist()) == sorted(expected.tolist())
+
+
+def test_filters_and_counts_agree_with_a_plain_count_over_every_pair():
+    """A facet's mask and counts, whichever way they are computed, are what counting each pair gives."""
+    rng = np.random.default_rng(3)
+    slots = np.sort(rng.integers(0, 2000, 6000)).astype(np.int32)
+    values = rng.integers(0, 30, 6000).astype(np.int32)
+    pairs = np.unique(np.stack([slots, values]), axis=1)
+    column = columns_module.FacetColumn([f"v{i}" for i in range(30)], {f"v{i}": i for i in range(30)}, *pairs)
+    for share in (0.001, 0.05, 0.5, 0.95):
+        documents = rng.random(2000) < share
+        plain = np.bincount(pairs[1][documents[pairs[0]]], minlength=30)
+        assert (column.counts_in(documents, np.flatnonzero(documents)) == plain).all()
+        assert (column.counts(documents) == plain).all()
+    mask = column.mask(("v3", "v7", "unknown"), 2000)
+    assert set(np.flatnonzero(mask)) == set(pairs[0][np.isin(pairs[1], [3, 7])])
