@@ -1,7 +1,7 @@
 """Search benchmark: our JSON API vs the raw Elasticsearch `_search` bodies it sends, same run.
 
     scripts/elasticsearch start
-    python bench/search_bench.py [--records 100000] [--rounds 5]
+    python bench/search_bench.py [--records 100000] [--rounds 5] [--skip-embedded] [--data DIR]
     python bench/search_bench.py --embedded-only [--data DIR] [--profile] [--cpu] [--records 1000000]
 
 Setup (not timed): N records in the store (the shared records replicated), indexed into
@@ -12,8 +12,9 @@ text + 1-3 facets, facets only, date ranges, deep pages):
   over one kept-alive connection;
 - raw: the `_search` body our code builds for the same request, sent with the Python client;
 - embedded: GET /api/objects in-process on the SQLite FTS5 backend.
-`--embedded-only` times the embedded backend alone (no Elasticsearch), on a store kept in `--data`
-when given (built there once, reused by later runs: a million records take a while to build);
+`--embedded-only` times the embedded backend alone (no Elasticsearch), `--skip-embedded` the
+Elasticsearch paths alone; either runs on a store kept in `--data` when given (built there once,
+reused by later runs: a million records take a while to build);
 `--profile` adds its time per part (text match, facets, sort, hits, highlight: `search_profile.py`),
 `--cpu` measures this process's CPU time instead of the wall clock (for a machine shared with other work).
 """
@@ -212,7 +213,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--embedded-only", action="store_true", help="time the embedded backend alone")
-    parser.add_argument("--data", type=Path, help="with --embedded-only: keep (and reuse) the store here")
+    parser.add_argument("--data", type=Path, help="keep (and reuse) the store and its embedded index here")
+    parser.add_argument("--skip-embedded", action="store_true", help="time Elasticsearch only (ours and raw)")
     parser.add_argument("--profile", action="store_true", help="the embedded search's time per part")
     parser.add_argument(
         "--cpu", action="store_true", help="with --embedded-only: this process's CPU time, not the wall clock"
@@ -226,14 +228,13 @@ def main() -> None:
         or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
     )
     with tempfile.TemporaryDirectory() as temp:
-        data_dir = Path(temp) / "data"
-        store = build_store(data_dir, args.records).extensions["catalogue"].store
+        data_dir = args.data or Path(temp) / "data"
+        store = kept_store(data_dir, args.records, embedded=not args.skip_embedded)
         alias = "bench-search"
         es = ElasticsearchBackend(url, alias=alias)
         es.drop()
         Indexer(store, es).reindex()
         es.refresh()
-        Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
         env = {
             "CATALOGUE_DATA_DIR": str(data_dir),
             "CATALOGUE_SEARCH_BACKEND": "elasticsearch",
@@ -241,7 +242,7 @@ def main() -> None:
             "CATALOGUE_ELASTICSEARCH_INDEX": alias,
         }
         ours = create_app({key[len("CATALOGUE_") :]: value for key, value in env.items()}).test_client()
-        embedded = create_app({"DATA_DIR": str(data_dir)}).test_client()
+        embedded = None if args.skip_embedded else create_app({"DATA_DIR": str(data_dir)}).test_client()
         terms = es.index_terms()  # the same word list our search expands typos with
         bodies = {q: elasticsearch_body(request_from_args(MultiDict(parse_qsl(q))), terms) for q in MIX}
 
@@ -254,6 +255,7 @@ def main() -> None:
         profile = SearchProfile() if args.profile else None
 
         def on_embedded(query):
+            assert embedded is not None
             with profile.request() if profile else nullcontext():
                 check(embedded.get(f"/api/objects?{query}").status_code, query)
 
@@ -261,12 +263,9 @@ def main() -> None:
         server = start_gunicorn(env, port)
         try:
             over_http = HttpClient(port)
-            functions = {
-                "raw": raw,
-                "ours_in_process": in_process,
-                "ours_http": over_http.get,
-                "embedded_in_process": on_embedded,
-            }
+            functions = {"raw": raw, "ours_in_process": in_process, "ours_http": over_http.get}
+            if not args.skip_embedded:
+                functions["embedded_in_process"] = on_embedded
             timed(functions, 1)  # warm caches and connections; not counted
             if profile:
                 profile.install()
@@ -280,7 +279,7 @@ def main() -> None:
     figures["records"] = args.records
     figures["ratio_in_process_median"] = round(figures["ours_in_process"]["median_ms"] / figures["raw"]["median_ms"], 3)
     figures["ratio_http_median"] = round(figures["ours_http"]["median_ms"] / figures["raw"]["median_ms"], 3)
-    for name in ("raw", "ours_in_process", "ours_http", "embedded_in_process"):
+    for name in results:
         print(f"{name:22s} median {figures[name]['median_ms']:8.2f} ms   p95 {figures[name]['p95_ms']:8.2f} ms")
     print(
         f"ratio ours/raw (median): in-process {figures['ratio_in_process_median']}, "
@@ -294,15 +293,27 @@ def main() -> None:
 
 def embedded_store(args) -> Path:
     """The data folder of an embedded store of `--records` records: `--data` when it holds one
-    already (a marker file says it is complete), else built there (or in a temporary folder)."""
+    already, else built there (or in a temporary folder)."""
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="search-bench-")) / "data"
-    marker = data_dir / "BENCH_RECORDS"
-    if marker.exists() and int(marker.read_text()) == args.records:
-        return data_dir
-    store = build_store(data_dir, args.records).extensions["catalogue"].store
-    Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
-    marker.write_text(str(args.records))
+    kept_store(data_dir, args.records, embedded=True)
     return data_dir
+
+
+def kept_store(data_dir: Path, records: int, embedded: bool):
+    """The store of `records` records in `data_dir`, with its embedded index when `embedded`: the
+    one found there when a marker file says it is complete, else built (a million records take a
+    while, so a run with `--data` keeps them for the next)."""
+    marker, indexed = data_dir / "BENCH_RECORDS", data_dir / "search" / "CURRENT"
+    if marker.exists() and int(marker.read_text()) == records:
+        store = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"].store
+    else:
+        marker.unlink(missing_ok=True)
+        indexed.unlink(missing_ok=True)
+        store = build_store(data_dir, records).extensions["catalogue"].store
+        marker.write_text(str(records))
+    if embedded and not indexed.exists():
+        Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
+    return store
 
 
 def peak_rss_mb() -> float:
