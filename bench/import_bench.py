@@ -4,7 +4,8 @@
 
 Ours = `Importer` (read, map, validate + normalise with marshmallow, date parsing, upsert with
 revision check, audit log and index outbox in the same transactions), with the app's default
-settings: on one machine (INDEX_SYNC) each batch is also indexed right after it commits.
+settings and `catalogue import`'s validating workers (IMPORT_WORKERS processes beside this one):
+on one machine (INDEX_SYNC) each batch is also indexed right after it commits.
 `--index-worker` measures the import as it runs beside `catalogue index-worker` (INDEX_SYNC off:
 the outbox keeps the indexing for the worker). Baseline = the same final rows inserted with
 executemany in batches of the same size, nothing else. Both run on a fresh SQLite file in the same
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
-from catalogue.ingest.importer import BATCH_SIZE
+from catalogue.ingest.importer import BATCH_SIZE, IMPORT_WORKERS
 from catalogue.store import Store, now
 from catalogue.store import tables as t
 
@@ -59,7 +60,7 @@ def time_ours(source: Path, data_dir: Path, index_sync: bool = True) -> tuple[fl
     with app.app_context():
         service = app.extensions["catalogue"]
         started, cpu = time.perf_counter(), time.process_time()
-        report = Importer(service, cli_actor(), register_museums=True).import_file(source)
+        report = Importer(service, cli_actor(), register_museums=True, workers=IMPORT_WORKERS).import_file(source)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         service.store.dispose()
     return elapsed, cpu, sum(report.counts.values())

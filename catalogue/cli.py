@@ -15,6 +15,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
 from catalogue.ingest import Importer
+from catalogue.ingest.importer import IMPORT_WORKERS
 from catalogue.ingest.readers import _csv_dialect, detect_format, read_jsonl
 from catalogue.models import Actor
 from catalogue.service.tokens import token_state
@@ -85,11 +86,20 @@ def _progress(bar, kind: str):
 )
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
 @click.option("--register-museums", is_flag=True, help="Register museums the file names but the catalogue lacks.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=IMPORT_WORKERS,
+    show_default=True,
+    help="Processes validating rows while this one saves them (1: validate here).",
+)
 @with_appcontext
-def import_command(path, museum, file_format, mapping, dry_run, register_museums):
+def import_command(path, museum, file_format, mapping, dry_run, register_museums, workers):
     """Import object records from JSON Lines, CSV or LIDO XML; bad rows (LIDO: records) are
     reported, good ones land."""
-    importer = Importer(service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums)
+    importer = Importer(
+        service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums, workers=workers
+    )
     try:
         kind = detect_format(path, file_format)
         length, unit = _import_length(path, kind)

@@ -7,13 +7,12 @@ down, they wait in the outbox and nothing is lost.
 """
 
 import logging
-import multiprocessing
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from catalogue.models import Museum, is_public
+from catalogue.processes import process_pool
 from catalogue.store import Store, now
 from indexer.backends import BackendUnavailable, SearchBackend
 from indexer.schema import build_document
@@ -166,12 +165,7 @@ def built_documents(store: Store, encode=None):
     if not store.shared_by_processes() or len(chunks) < 2:
         yield from map(encode, _build_chunk_with(store, [i for chunk in chunks for i in chunk]))
         return
-    # never plain fork: a thread of ours (a search, a request) may hold a lock the child would inherit
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(
-        BUILD_PROCESSES, mp_context=context, initializer=_open_store, initargs=(store.url,)
-    ) as pool:
+    with process_pool(BUILD_PROCESSES, initializer=_open_store, initargs=(store.url,)) as pool:
         pending = deque(pool.submit(_build_chunk, chunk, encode) for chunk in chunks[:BUILD_WINDOW])
         for chunk in chunks[BUILD_WINDOW:]:
             yield from pending.popleft().result()

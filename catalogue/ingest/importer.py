@@ -1,6 +1,7 @@
 """Import numbered rows into the catalogue in batches: good rows land, bad rows are reported."""
 
-from collections import Counter
+import os
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from catalogue.ingest import shared_format
 from catalogue.ingest.readers import ColumnMapping, Row, detect_format, read_csv, read_jsonl, read_lido
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
+from catalogue.processes import process_pool
 from catalogue.records.schema import WARNINGS_KEY
 from catalogue.service.records import validate_record
 from catalogue.store import StoreUnavailable
@@ -18,6 +20,10 @@ if TYPE_CHECKING:  # the package imports the service's bulk uploads, which use t
     from catalogue.service import CatalogueService
 
 BATCH_SIZE = 500
+IMPORT_WORKERS = min(2, os.cpu_count() or 1)  # validating processes of `catalogue import` (2 cores: both)
+WORKERS_AFTER_ROWS = 1_000  # a shorter file is validated here: starting workers would cost more
+VALIDATION_CHUNK = 200  # rows sent to a worker at once
+VALIDATION_WINDOW = 4  # chunks being validated while this process saves
 
 
 @dataclass
@@ -83,15 +89,17 @@ class Importer:
         batch_size: int = BATCH_SIZE,
         on_batch=None,
         default_status: str | None = None,
+        workers: int = 1,
     ):
         """``only_museum``: every row is for ``museum``, and a row naming another museum is rejected
         (an upload from the curator pages), where otherwise ``museum`` overrides the rows' own.
         ``on_batch(report)`` is called after each batch is saved, for progress that survives a stop.
-        ``default_status``: the status of rows that name none (else the schema's: published)."""
+        ``default_status``: the status of rows that name none (else the schema's: published).
+        ``workers``: processes validating rows beside this one (1: none, all here)."""
         self.service, self.actor, self.museum = service, actor, museum
         self.dry_run, self.register_museums = dry_run, register_museums
         self.only_museum, self.batch_size, self.on_batch = only_museum, batch_size, on_batch
-        self.default_status = default_status
+        self.default_status, self.workers = default_status, workers
         self.report = ImportReport(dry_run=dry_run)
         self._pending: dict[str, list[_Pending]] = {}
         self._seen: dict[tuple[str, str], int] = {}
@@ -114,33 +122,78 @@ class Importer:
         return self.import_rows(rows, on_row)
 
     def import_rows(self, rows, on_row=None) -> ImportReport:
-        for row in rows:
-            self._take(row)
-            if on_row:
-                on_row(row)
+        if self.workers > 1:
+            self._import_with_workers(rows, on_row)
+        else:
+            for row in rows:
+                self._take(row)
+                if on_row:
+                    on_row(row)
         for museum in list(self._pending):
             self._flush(museum)
+        self.report.errors.sort(key=lambda error: error.row)  # workers answer later than the reader rejects
         return self.report
 
+    def _import_with_workers(self, rows, on_row) -> None:
+        """Rows are validated in worker processes, chunk by chunk, while this process reads the
+        next rows and saves the validated ones, in their order. Validation (marshmallow) costs more
+        than the rest together, so on two cores the two overlap. Workers take a second or two to
+        start: they are started once a file proves long, and rows are validated here until then."""
+        pool, ready = None, None
+        waiting: deque = deque()  # (rows with their museums, the future of their validation)
+        chunk: list[tuple[Row, str]] = []
+        try:
+            for read, row in enumerate(rows, 1):
+                museum = self._museum_of(row)
+                here = not waiting and not chunk and not _started(ready)
+                if museum is not None and here:
+                    self._accept(row, museum, validated(row.data or {}, self.default_status))
+                elif museum is not None:
+                    chunk.append((row, museum))
+                if on_row:
+                    on_row(row)
+                if pool is None and read >= WORKERS_AFTER_ROWS:
+                    pool = process_pool(self.workers)
+                    ready = pool.submit(_ready)
+                if pool is not None and len(chunk) >= VALIDATION_CHUNK:
+                    waiting.append(self._submit(pool, chunk))
+                    chunk = []
+                if len(waiting) > VALIDATION_WINDOW:
+                    self._accept_chunk(*waiting.popleft())
+            if chunk and pool is not None:
+                waiting.append(self._submit(pool, chunk))
+            while waiting:
+                self._accept_chunk(*waiting.popleft())
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, pool, chunk: list[tuple[Row, str]]) -> tuple:
+        return chunk, pool.submit(_validated_chunk, [row.data or {} for row, _ in chunk], self.default_status)
+
+    def _accept_chunk(self, chunk: list[tuple[Row, str]], outcomes) -> None:
+        for (row, museum), outcome in zip(chunk, outcomes.result()):
+            self._accept(row, museum, outcome)
+
     def _take(self, row: Row) -> None:
+        museum = self._museum_of(row)
+        if museum is not None:
+            self._accept(row, museum, validated(row.data or {}, self.default_status))
+
+    def _museum_of(self, row: Row) -> str | None:
+        """The museum of a row that can be validated (None, and reported, for one that cannot)."""
         if row.error:
             self._reject(row.number, row.field, row.error, row.label)
+            return None
+        return self._museum_for(row.number, row.data or {})
+
+    def _accept(self, row: Row, museum: str, outcome: "Validated") -> None:
+        """A validated row joins its museum's next batch; a refused one is reported."""
+        if outcome.body is None:
+            for field_name, message, value in outcome.errors:
+                self._reject(row.number, field_name, message, outcome.local_id, value)
             return
-        data = row.data or {}
-        museum = self._museum_for(row.number, data)
-        if museum is None:
-            return
-        payload = _payload(data)
-        if self.default_status and payload.get("status") in (None, ""):
-            payload["status"] = self.default_status
-        try:
-            body = validate_record(payload)
-        except ValidationFailed as failure:
-            local_id = payload.get("local_id") if isinstance(payload.get("local_id"), str) else None
-            for error in failure.errors:
-                value = _value_at(payload, error["field"])
-                self._reject(row.number, error["field"], error["message"], local_id, value)
-            return
+        body = outcome.body
         key = (museum, body["local_id"])
         if key in self._seen:
             self._reject(
@@ -247,6 +300,42 @@ class Importer:
         self, row: int, field_name: str | None, message: str, local_id: str | None = None, value: object = None
     ) -> None:
         self.report.errors.append(RowError(row, field_name, message, local_id, value))
+
+
+@dataclass
+class Validated:
+    """A row's record as validation left it: the body, or the errors (field, message, value)."""
+
+    body: dict | None
+    local_id: str | None = None
+    errors: list[tuple] = field(default_factory=list)
+
+
+def validated(data: dict, default_status: str | None) -> Validated:
+    """A row's record, validated and normalised (in this process or in an import worker)."""
+    payload = _payload(data)
+    if default_status and payload.get("status") in (None, ""):
+        payload["status"] = default_status
+    try:
+        return Validated(validate_record(payload))
+    except ValidationFailed as failure:
+        local_id = payload.get("local_id") if isinstance(payload.get("local_id"), str) else None
+        errors = [(e["field"], e["message"], _value_at(payload, e["field"])) for e in failure.errors]
+        return Validated(None, local_id, errors)
+
+
+def _validated_chunk(rows: list[dict], default_status: str | None) -> list[Validated]:
+    return [validated(data, default_status) for data in rows]
+
+
+def _ready() -> bool:
+    """A first task: done once a worker has started (and imported the schema)."""
+    return True
+
+
+def _started(ready) -> bool:
+    """Whether the workers answered their first task (a pool that cannot start is never used)."""
+    return ready is not None and ready.done() and ready.exception() is None
 
 
 def _own_museum(data: dict):
