@@ -3,13 +3,10 @@
 import csv
 import io
 import json
-import re
 import sys
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
-
-import orjson
 
 from catalogue.errors import ValidationFailed
 
@@ -60,7 +57,7 @@ def read_jsonl(path: Path):
             if not text.strip():
                 continue
             try:
-                data = _parsed(text)
+                data = json.loads(text)
             except json.JSONDecodeError as bad:
                 yield Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
                 continue
@@ -71,22 +68,6 @@ def read_jsonl(path: Path):
                 yield Row(number, None, "Each line must be one JSON object.")
                 continue
             yield Row(number, data)
-
-
-def _parsed(text: str):
-    """One line's JSON: orjson reads most lines several times faster; what it refuses (NaN, a lone
-    surrogate, a broken line) and a line with a long run of digits (orjson reads an integer beyond
-    64 bits as a float) are read by ``json``, which read every line before, so the same lines load
-    as before and a broken one gets ``json``'s message."""
-    if _LONG_NUMBER.search(text):
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
-_LONG_NUMBER = re.compile(r"\d{19}")
 
 
 def read_lido(path: Path):

@@ -1,6 +1,6 @@
-"""JSON Lines rows read exactly as the standard library reads them: the fast parser never changes
-a value (an integer beyond 64 bits stays an integer), and a line only the standard library takes
-(NaN, a lone surrogate escape) is still read."""
+"""JSON Lines rows read exactly as the standard library reads them: an integer beyond 64 bits stays
+an integer, and NaN or a lone surrogate escape is still read (a faster parser that changes either
+must not slip in: orjson reads big integers as floats)."""
 
 import json
 
