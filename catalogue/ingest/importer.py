@@ -160,7 +160,7 @@ class Importer:
                     chunk = []
                 if len(waiting) > VALIDATION_WINDOW:
                     self._accept_chunk(*waiting.popleft())
-            if chunk and pool is not None:
+            if chunk:  # rows go into chunks only once the pool is up
                 waiting.append(self._submit(pool, chunk))
             while waiting:
                 self._accept_chunk(*waiting.popleft())

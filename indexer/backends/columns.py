@@ -71,10 +71,7 @@ class FacetColumn:
     def by_value(self) -> tuple[np.ndarray, np.ndarray]:
         """(document slots ordered by value number, where each value's run starts): a selected
         value's documents without looking at every pair (a million documents have ten million)."""
-        order = np.argsort(self.pair_values, kind="stable")
-        starts = np.zeros(len(self.values) + 1, np.int64)
-        np.cumsum(np.bincount(self.pair_values, minlength=len(self.values)), out=starts[1:])
-        return self.pair_slots[order], starts
+        return _grouped(self.pair_values, self.pair_slots, len(self.values))
 
     def counts(self, documents: np.ndarray) -> np.ndarray:
         """How many of the given documents (a mask) have each value: one pass over every pair
@@ -93,11 +90,8 @@ class FacetColumn:
     def by_slot(self) -> tuple[np.ndarray, np.ndarray]:
         """(value numbers ordered by slot, where each slot's run starts): a document's values
         without looking at every pair, for counting over few documents."""
-        order = np.argsort(self.pair_slots, kind="stable")
         size = int(self.pair_slots.max()) + 1 if len(self.pair_slots) else 0
-        starts = np.zeros(size + 1, np.int64)
-        np.cumsum(np.bincount(self.pair_slots, minlength=size), out=starts[1:])
-        return self.pair_values[order], starts
+        return _grouped(self.pair_slots, self.pair_values, size)
 
     @cached_property
     def single(self) -> np.ndarray | None:
@@ -133,6 +127,13 @@ class FacetColumn:
             present = present[counts[present] >= threshold]
         ranked = sorted(((self.values[i], int(counts[i])) for i in present), key=lambda vc: (-vc[1], vc[0]))
         return ranked[:size]
+
+
+def _grouped(keys: np.ndarray, items: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(`items` ordered by their `keys`, where the run of each key 0..size-1 starts)."""
+    starts = np.zeros(size + 1, np.int64)
+    np.cumsum(np.bincount(keys, minlength=size), out=starts[1:])
+    return items[np.argsort(keys, kind="stable")], starts
 
 
 def _extended_facets(
