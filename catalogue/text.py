@@ -1,11 +1,13 @@
 """Text folding and cleaning, in one place: matching (countries, rights, dates), sorting and the
 search analysis (indexer/analysis.py) all fold text with ``fold``."""
 
+import re
 import unicodedata
 
 # the combining diacritics that Latin, Greek and Cyrillic use; Indic, Thai and kana marks are elsewhere
 DIACRITIC_BLOCKS = [(0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F)]
-DROP_DIACRITICS = {code: None for start, end in DIACRITIC_BLOCKS for code in range(start, end + 1)}
+# one character class: a regex removes them many times faster than str.translate with a table
+DIACRITICS = re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end in DIACRITIC_BLOCKS) + "]")
 
 
 def fold(text: str) -> str:
@@ -17,7 +19,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(DROP_DIACRITICS))
+    return unicodedata.normalize("NFC", DIACRITICS.sub("", unicodedata.normalize("NFD", text)))
 
 
 def _is_control(ch: str) -> bool:

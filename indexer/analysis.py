@@ -102,12 +102,11 @@ def tokens(text: str | None) -> list[str]:
     if norm.isascii():
         return ASCII_WORD.findall(norm)
     result: list[str] = []
-    for match in TOKEN_RUN.finditer(norm):
-        run = match.group()
-        if match.lastgroup == "word" or len(run) == 1:
-            result.append(run)
+    for cjk, word in TOKEN_RUN.findall(norm):  # (run, "") or ("", word): no match objects to make
+        if word or len(cjk) == 1:
+            result.append(word or cjk)
         else:
-            result.extend(run[i : i + 2] for i in range(len(run) - 1))
+            result.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
     return result
 
 

@@ -10,11 +10,11 @@ from catalogue import reference
 from catalogue.concepts import vocabulary
 from catalogue.models import Museum, ObjectRecord
 from catalogue.text import clean_line, fold
-from indexer.analysis import analyze, tokens
+from indexer.analysis import MAX_TEXT, analyze, tokens
 from indexer.makers import reconcile
 from indexer.romanize import romanized_tokens
 from indexer.stemming import language_of, stem_text
-from indexer.typos import eligible
+from indexer.typos import eligible_words
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,8 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "text": text,
         "stems": _stems(by_language, words),
         "concepts": " ".join(_concept_tokens(body, object_types, materials)),
-        "roman": " ".join(_romanized(by_language)),
-        "words": sorted(filter(eligible, words)),  # the same test the embedded word list passes
+        "roman": " ".join(_romanized(by_language, text, present)),
+        "words": eligible_words(words),  # the same test the embedded word list passes
         "display": {
             "museum": record.museum,
             "country": museum.country,
@@ -197,7 +197,11 @@ def _stems(by_language: dict[str | None, list[str]], words: list[str]) -> str:
     return " ".join(stem_text(list(unique), language) for language, unique in grouped)
 
 
-def _romanized(by_language: dict[str | None, list[str]]) -> list[str]:
+def _romanized(by_language: dict[str | None, list[str]], analyzed: str, present: list[str]) -> list[str]:
+    """Romanized forms of the record's CJK. Han, kana and hangul survive analysis as tokens, so
+    ASCII tokens from the whole text (not cut at MAX_TEXT) mean there is nothing to read."""
+    if analyzed.isascii() and sum(map(len, present)) + len(present) < MAX_TEXT:
+        return []
     found: list[str] = []
     for language, texts in by_language.items():
         found += romanized_tokens(" ".join(texts), language)

@@ -68,12 +68,14 @@ DEFAULT_LANGUAGE = "en"
 MIN_LENGTH = 3  # shorter words are left alone: stemming "as" or "on" only adds noise
 
 
+STEMS_KEPT = 200_000  # words remembered per language and process (then forgotten, and learnt again)
+_stems_known: dict[str, dict[str, str]] = {}  # language -> word -> its prefixed stem, "" if none
+
+
 @functools.cache
 def stemmer(algorithm: str) -> Stemmer.Stemmer:
-    """One Snowball stemmer per algorithm and process (it keeps a cache of recent words)."""
-    made = Stemmer.Stemmer(algorithm)
-    made.maxCacheSize = 50_000
-    return made
+    """One Snowball stemmer per algorithm and process."""
+    return Stemmer.Stemmer(algorithm)
 
 
 def language_of(tag: str | None) -> str:
@@ -95,15 +97,21 @@ def stem_tokens(tokens: list[str], language: str | None) -> list[str]:
 
 
 def stem_text(tokens: list[str], language: str | None) -> str:
-    """`stem_tokens` as the index field's text (the document builder's hot path: the Snowball C
-    code stems all the words in one call)."""
+    """`stem_tokens` as the index field's text. This is the document builder's hot path: words recur
+    from record to record, so each word's stem is looked up, and only new words go to the Snowball
+    C code (all of them in one call)."""
     code = language_of(language)
-    stemmable = [t for t in tokens if len(t) >= MIN_LENGTH and t.isascii() and t.isalpha()]
-    irregular = IRREGULAR.get(code)
-    if irregular and not irregular.keys().isdisjoint(stemmable):
-        stemmable = [irregular.get(t, t) for t in stemmable]
-    stems = stemmer(ALGORITHMS[code]).stemWords(stemmable)
-    return code + f" {code}".join(stems) if stems else ""
+    known = _stems_known.get(code)
+    if known is None or len(known) > STEMS_KEPT:
+        known = _stems_known[code] = {}
+    new = [t for t in tokens if t not in known]
+    if new:
+        stemmable = [t for t in new if _stemmable(t)]
+        irregular = IRREGULAR.get(code, {})
+        stems = stemmer(ALGORITHMS[code]).stemWords([irregular.get(t, t) for t in stemmable])
+        known.update(dict.fromkeys(new, ""))
+        known.update(zip(stemmable, [code + stem for stem in stems]))
+    return " ".join(filter(None, map(known.__getitem__, tokens)))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -29,6 +29,11 @@ def eligible(term: str) -> bool:
     return len(term) >= MIN_TERM and term.isalpha()
 
 
+def eligible_words(words: list[str]) -> list[str]:
+    """The `eligible` ones of ``words`` (the document builder's form: no call per word)."""
+    return [word for word in words if len(word) >= MIN_TERM and word.isalpha()]
+
+
 def allowed_edits(word: str) -> int:
     if len(word) >= 9:
         return 2

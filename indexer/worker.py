@@ -78,7 +78,7 @@ class Indexer:
 
     def _index_entries(self, entries: list[dict], report: DrainReport) -> None:
         ids = list(dict.fromkeys(entry["record_id"] for entry in entries))
-        records = {record.id: record for record in self.store.get_records(ids)}
+        records = {record.id: record for record in self.store.records_to_index(ids)}
         published = [r for r in records.values() if is_public(r.status)]
         gone = [(r.id, r.revision) for r in records.values() if not is_public(r.status)]
         gone += [(i, max(e["revision"] for e in entries if e["record_id"] == i)) for i in ids if i not in records]
@@ -193,4 +193,4 @@ def _build_chunk(ids: list[str], encode) -> list:
 
 def _build_chunk_with(store: Store, ids: list[str]) -> list[dict]:
     builder = Indexer(store, backend=None)  # type: ignore[arg-type]  # documents only, never indexes
-    return builder.documents(sorted(store.get_records(ids), key=lambda r: r.id))
+    return builder.documents(sorted(store.records_to_index(ids), key=lambda r: r.id))

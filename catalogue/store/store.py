@@ -1,11 +1,13 @@
 """The only code that touches the database: museums, records, images, users, audit, outbox (and, in
 ``image_sources.py``, the queue of images named by URL)."""
 
+import json
 import threading
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -211,6 +213,33 @@ class Store(
             rows = c.execute(sa.select(t.records).where(t.records.c.id.in_(record_ids))).mappings().all()
             return self._with_images(c, rows)
 
+    def records_to_index(self, record_ids: list[str]) -> list[ObjectRecord]:
+        """`get_records` for the index builder, where reading is a fifth of a rebuild: plain rows
+        instead of mappings, and JSON decoded by orjson, twice as fast as the standard decoder.
+        Stored bodies passed the record schema (numbers are bounded years and measures), so both
+        read them alike; what orjson refuses (NaN, say) is read by the standard decoder."""
+        r = t.records.c
+        as_text = [sa.cast(r.body, sa.Text), sa.cast(r.warnings, sa.Text)]
+        query = sa.select(r.id, r.museum, r.local_id, r.revision, r.status, r.created_at, r.updated_at, *as_text)
+        with self.reading() as c:
+            rows = c.execute(query.where(r.id.in_(record_ids))).all()
+            images = self._images_of(c, [row[0] for row in rows])
+        return [
+            ObjectRecord(
+                id=record_id,
+                museum=museum,
+                local_id=local_id,
+                body=_decoded(body),
+                revision=revision,
+                status=status,
+                created_at=aware(created_at),
+                updated_at=aware(updated_at),
+                images=images.get(record_id, []),
+                warnings=_decoded(warnings) or [],
+            )
+            for record_id, museum, local_id, revision, status, created_at, updated_at, body, warnings in rows
+        ]
+
     def find_record(self, museum: str, local_id: str) -> ObjectRecord | None:
         query = sa.select(t.records).where(t.records.c.museum == museum, t.records.c.local_id == local_id)
         with self.reading() as c:
@@ -300,13 +329,16 @@ class Store(
         conn.execute(statement, rows)
 
     def _with_images(self, conn: Connection, rows) -> list[ObjectRecord]:
-        ids = [row["id"] for row in rows]
+        by_record = self._images_of(conn, [row["id"] for row in rows])
+        return [_record(row, by_record.get(row["id"], [])) for row in rows]
+
+    def _images_of(self, conn: Connection, record_ids: list[str]) -> dict[str, list[StoredImage]]:
         by_record: dict[str, list[StoredImage]] = {}
-        if ids:
-            query = sa.select(t.images).where(t.images.c.record_id.in_(ids)).order_by(t.images.c.position)
+        if record_ids:
+            query = sa.select(t.images).where(t.images.c.record_id.in_(record_ids)).order_by(t.images.c.position)
             for image in conn.execute(query).mappings():
                 by_record.setdefault(image["record_id"], []).append(_image(image))
-        return [_record(row, by_record.get(row["id"], [])) for row in rows]
+        return by_record
 
     # images --------------------------------------------------------------------------------
     def add_image(self, conn: Connection, image: StoredImage, original_name: str | None) -> bool:
@@ -517,6 +549,15 @@ def _image(row) -> StoredImage:
         bytes=row["bytes"],
         alt=row["alt"],
     )
+
+
+def _decoded(body):
+    if not isinstance(body, str):  # a driver that decodes JSON itself
+        return body
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 def _record(row, images: list[StoredImage]) -> ObjectRecord:

@@ -1,10 +1,13 @@
 """One analyzer for both engines and the query side: case, diacritics, CJK bigrams, highlights."""
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.analysis import analyze, highlight, tokens
+from catalogue.text import DIACRITIC_BLOCKS, fold
+from indexer.analysis import analyze, highlight, tokens, tokens_with_offsets
 
 
 @pytest.mark.parametrize(
@@ -59,3 +62,16 @@ def test_highlight_cuts_long_text_around_the_first_match():
 
 def test_no_match_no_highlight():
     assert highlight("Monet", {"turner"}) is None
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x52F)) | st.text())
+def test_folding_drops_exactly_the_latin_greek_and_cyrillic_diacritics(text):
+    """The fold's regex removal agrees with the rule written per character."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    kept = "".join(ch for ch in decomposed if not any(a <= ord(ch) <= b for a, b in DIACRITIC_BLOCKS))
+    assert fold(text) == (text.lower() if text.isascii() else unicodedata.normalize("NFC", kept))
+
+
+@given(st.text())
+def test_the_fast_tokens_are_the_tokens_with_offsets(text):
+    assert tokens(text) == [token.text for token in tokens_with_offsets(text)]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from indexer import stemming
 from indexer.stemming import language_of, query_stems, stem_tokens
 
 
@@ -52,3 +53,14 @@ def test_unknown_languages_are_stemmed_as_english():
 def test_irregular_plurals_meet_their_singular(plural, singular, language):
     assert stem_tokens([plural], language) == stem_tokens([singular], language)
     assert set(query_stems(singular)) & set(stem_tokens([plural], language))
+
+
+def test_remembered_stems_are_the_stemmers_own_even_after_forgetting(monkeypatch):
+    """Stems are looked up per word once learnt; the table is dropped when full and learnt again."""
+    words = ["portraits", "teeth", "on", "1850", "北斎", "landscapes", "portraits"]
+    fresh = stem_tokens(words, "en")
+    assert fresh == ["enportrait", "entooth", "enlandscap", "enportrait"]
+    assert stem_tokens(words, "en") == fresh  # now from the table
+    monkeypatch.setattr(stemming, "STEMS_KEPT", 2)
+    assert stem_tokens(words, "en") == fresh and stem_tokens(["portraits"], "en") == ["enportrait"]
+    assert len(stemming._stems_known["en"]) <= len(set(words))

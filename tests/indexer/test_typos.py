@@ -3,7 +3,7 @@ only for words the index does not know, the same corrections in every process.""
 
 import time
 
-from indexer.typos import IndexTerms, TermsCache
+from indexer.typos import IndexTerms, TermsCache, eligible, eligible_words
 
 TERMS = IndexTerms.of(
     [
@@ -80,3 +80,8 @@ def _wait_for(condition, seconds: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_the_document_builder_lists_the_same_words_as_the_rule():
+    words = ["drawing", "1850", "北斎", "ink", "dürer", "x2y", "portrait"]
+    assert eligible_words(words) == [w for w in words if eligible(w)] == ["drawing", "dürer", "portrait"]

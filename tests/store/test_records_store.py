@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from catalogue.cli import cli_actor
 from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from catalogue.models import Actor, public_id
+from catalogue.models import Actor, StoredImage, public_id
 from catalogue.service import validate_record
 from catalogue.store import tables as t
 from tests.support import record_payload
@@ -137,3 +137,22 @@ def test_dry_run_works_out_outcomes_without_writing(service, museum):
     assert [o.action for o in outcomes] == ["updated", "created"]
     assert service.store.count_records("tate") == 1
     assert service.record_by_local_id("tate", "a").revision == 1
+
+
+def test_the_index_builder_reads_records_exactly_as_get_records_does(service, museum):
+    """`records_to_index` is the rebuild's fast read (plain rows, orjson): same records, same values."""
+    plain = service.upsert(cli_actor(), "tate", record_payload()).record_id
+    awkward = record_payload(
+        "T00002",
+        title={"ja": ["神奈川沖浪裏"], "en": ["Wave “quoted” \\ back\tslash"]},
+        date_begin=1830,
+        dimensions="24.6 × 36.5 cm",
+        makers=[{"name": "Hokusai", "role": "artist", "birth_year": 99999}],  # dropped with a warning
+    )
+    warned = service.upsert(cli_actor(), "tate", awkward).record_id
+    image = StoredImage("img1", warned, "ab" * 32, 0, "jpeg", 1200, 800, 5000, "The wave")
+    with service.store.transaction() as conn:
+        service.store.add_image(conn, image, "wave.jpg")
+    ids = [plain, warned, "no-such-record"]
+    assert service.store.records_to_index(ids) == service.store.get_records(ids)
+    assert service.store.get_records([warned])[0].warnings and service.store.get_records([warned])[0].images
