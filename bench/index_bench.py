@@ -1,7 +1,7 @@
 """Indexing benchmark: our full `reindex` vs `streaming_bulk` of the same documents pre-built in memory.
 
     scripts/elasticsearch start
-    python bench/index_bench.py [--records 100000] [--elasticsearch URL]
+    python bench/index_bench.py [--records 100000] [--elasticsearch URL] [--data DIR]
 
 Setup (not timed): the 5,000 shared records are imported, then replicated with new local ids up
 to N records in the store. Timed, in the same run against the same node:
@@ -11,6 +11,7 @@ to N records in the store. Timed, in the same run against the same node:
          it: the floor still serialises them; at 1M they take ~10 GB), into a fresh index with the
          same mapping and settings (replicas 0, refresh off), then a refresh;
 - embedded: Indexer.reindex() into the SQLite FTS5 backend (--skip-embedded leaves it out).
+With --data, the store is kept in (and reused from) that folder, as search_bench.py keeps it.
 """
 
 import argparse
@@ -73,6 +74,23 @@ def build_store(data_dir: Path, count: int):
     return app
 
 
+def kept_store(data_dir: Path, records: int, embedded: bool):
+    """The store of `records` records in `data_dir`, with its embedded index when `embedded`: the
+    one found there when a marker file says it is complete, else built (a million records take a
+    while, so a run with `--data` keeps them for the next)."""
+    marker, indexed = data_dir / "BENCH_RECORDS", data_dir / "search" / "CURRENT"
+    if marker.exists() and int(marker.read_text()) == records:
+        store = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"].store
+    else:
+        marker.unlink(missing_ok=True)
+        indexed.unlink(missing_ok=True)
+        store = build_store(data_dir, records).extensions["catalogue"].store
+        marker.write_text(str(records))
+    if embedded and not indexed.exists():
+        Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
+    return store
+
+
 def time_ours(indexer: Indexer) -> tuple[float, int]:
     started = time.perf_counter()
     count = indexer.reindex()
@@ -116,14 +134,15 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--elasticsearch", default=os.environ.get("CATALOGUE_ELASTICSEARCH_URL"))
     parser.add_argument("--skip-embedded", action="store_true", help="time Elasticsearch only")
+    parser.add_argument("--data", type=Path, help="keep (and reuse) the store here")
     args = parser.parse_args()
     url = (
         args.elasticsearch
         or subprocess.check_output([str(ROOT / "scripts/elasticsearch"), "status"], text=True).strip()
     )
     with tempfile.TemporaryDirectory() as temp:
-        app = build_store(Path(temp) / "data", args.records)
-        store = app.extensions["catalogue"].store
+        data_dir = args.data or Path(temp) / "data"
+        store = kept_store(data_dir, args.records, embedded=False)
         es = ElasticsearchBackend(url, alias="bench-index")
         es.drop()
         indexer = Indexer(store, es)

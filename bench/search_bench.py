@@ -38,14 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from index_bench import build_store
+from index_bench import kept_store
 from search_profile import SearchProfile, print_summary
 from werkzeug.datastructures import MultiDict
 
 from catalogue import create_app
 from catalogue.search_params import request_from_args
 from indexer.backends.elasticsearch import ElasticsearchBackend
-from indexer.backends.embedded import EmbeddedBackend
 from indexer.queries import elasticsearch_body
 from indexer.worker import Indexer
 
@@ -297,23 +296,6 @@ def embedded_store(args) -> Path:
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="search-bench-")) / "data"
     kept_store(data_dir, args.records, embedded=True)
     return data_dir
-
-
-def kept_store(data_dir: Path, records: int, embedded: bool):
-    """The store of `records` records in `data_dir`, with its embedded index when `embedded`: the
-    one found there when a marker file says it is complete, else built (a million records take a
-    while, so a run with `--data` keeps them for the next)."""
-    marker, indexed = data_dir / "BENCH_RECORDS", data_dir / "search" / "CURRENT"
-    if marker.exists() and int(marker.read_text()) == records:
-        store = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"].store
-    else:
-        marker.unlink(missing_ok=True)
-        indexed.unlink(missing_ok=True)
-        store = build_store(data_dir, records).extensions["catalogue"].store
-        marker.write_text(str(records))
-    if embedded and not indexed.exists():
-        Indexer(store, EmbeddedBackend(data_dir / "search")).reindex()
-    return store
 
 
 def peak_rss_mb() -> float:
