@@ -101,7 +101,8 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         *museum_names(museum),
     ]
     present = [s for s in searchable if s]
-    text = analyze(*present)
+    title_text = analyze(*titles)
+    text = _analyzed(present, title_text, sum(1 for title in titles if title))
     words = list(dict.fromkeys(text.split()))  # each word once: stems and the word list need no counts
     by_language = _texts_by_language(body, present)
     return {
@@ -126,7 +127,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "date_begin": body.get("date_begin"),
         "date_end": body.get("date_end"),
         "title_sort": fold(titles[0])[:200] if titles else "",
-        "title_text": analyze(*titles),
+        "title_text": title_text,
         "text": text,
         "stems": _stems(by_language, words),
         "concepts": " ".join(_concept_tokens(body, object_types, materials)),
@@ -144,6 +145,14 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
             "thumbnail": record.images[0].id if record.images else None,
         },
     }
+
+
+def _analyzed(present: list[str], title_text: str, titles: int) -> str:
+    """``analyze(*present)``, with the tokens of the titles that lead ``present`` reused: texts
+    joined by a space fold and split as they do apart, unless the whole is cut at MAX_TEXT."""
+    if sum(map(len, present)) + len(present) >= MAX_TEXT:
+        return analyze(*present)
+    return " ".join(filter(None, (title_text, analyze(*present[titles:]))))
 
 
 def _materials(body: dict) -> list[str]:

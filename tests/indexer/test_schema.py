@@ -2,9 +2,13 @@
 
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.records.schema import load_record
-from indexer.schema import FACET_NAMES, build_document, elasticsearch_index_body
+from indexer.analysis import MAX_TEXT, analyze
+from indexer.schema import FACET_NAMES, _analyzed, build_document, elasticsearch_index_body
 from tests.support import record_payload
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -85,3 +89,14 @@ def test_the_mapping_declares_every_document_field():
     assert all(properties[name]["type"] == "keyword" for name in FACET_NAMES)
     assert properties["text"]["analyzer"] == "whitespace"
     assert mapping["settings"]["number_of_shards"] == 2 and mapping["settings"]["number_of_replicas"] == 1
+
+
+@given(st.lists(st.text(min_size=1), max_size=3), st.lists(st.text(min_size=1), max_size=4))
+def test_the_whole_text_reuses_the_title_tokens_and_stays_the_same(titles, others):
+    present = [*titles, *others]
+    assert _analyzed(present, analyze(*titles), len(titles)) == analyze(*present)
+
+
+def test_a_text_cut_at_the_analysis_limit_is_analysed_whole():
+    titles, others = ["Wave " * 10], ["word " * (MAX_TEXT // 5)]
+    assert _analyzed([*titles, *others], analyze(*titles), 1) == analyze(*titles, *others)
