@@ -150,9 +150,14 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
 def _analyzed(present: list[str], title_text: str, titles: int) -> str:
     """``analyze(*present)``, with the tokens of the titles that lead ``present`` reused: texts
     joined by a space fold and split as they do apart, unless the whole is cut at MAX_TEXT."""
-    if sum(map(len, present)) + len(present) >= MAX_TEXT:
+    if not _analysed_whole(present):
         return analyze(*present)
     return " ".join(filter(None, (title_text, analyze(*present[titles:]))))
+
+
+def _analysed_whole(texts: list[str]) -> bool:
+    """Whether ``analyze(*texts)`` reads every character (it cuts the joined text at MAX_TEXT)."""
+    return sum(map(len, texts)) + len(texts) < MAX_TEXT
 
 
 def _materials(body: dict) -> list[str]:
@@ -209,7 +214,7 @@ def _stems(by_language: dict[str | None, list[str]], words: list[str]) -> str:
 def _romanized(by_language: dict[str | None, list[str]], analyzed: str, present: list[str]) -> list[str]:
     """Romanized forms of the record's CJK. Han, kana and hangul survive analysis as tokens, so
     ASCII tokens from the whole text (not cut at MAX_TEXT) mean there is nothing to read."""
-    if analyzed.isascii() and sum(map(len, present)) + len(present) < MAX_TEXT:
+    if analyzed.isascii() and _analysed_whole(present):
         return []
     found: list[str] = []
     for language, texts in by_language.items():

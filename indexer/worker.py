@@ -163,7 +163,7 @@ def built_documents(store: Store, encode=None):
     ids = store.record_ids()
     chunks = [ids[start : start + BUILD_CHUNK] for start in range(0, len(ids), BUILD_CHUNK)]
     if not store.shared_by_processes() or len(chunks) < 2:
-        yield from map(encode, _build_chunk_with(store, [i for chunk in chunks for i in chunk]))
+        yield from map(encode, _build_chunk_with(_builder(store), [i for chunk in chunks for i in chunk]))
         return
     with process_pool(BUILD_PROCESSES, initializer=_open_store, initargs=(store.url,)) as pool:
         pending = deque(pool.submit(_build_chunk, chunk, encode) for chunk in chunks[:BUILD_WINDOW])
@@ -178,19 +178,23 @@ def _unchanged(document: dict) -> dict:
     return document
 
 
-_worker_store: Store | None = None
+_worker_builder: Indexer | None = None  # a builder process's, for the one rebuild the pool serves
 
 
 def _open_store(url: str) -> None:
-    global _worker_store
-    _worker_store = Store(url)
+    global _worker_builder
+    _worker_builder = _builder(Store(url))
+
+
+def _builder(store: Store) -> Indexer:
+    return Indexer(store, backend=None)  # type: ignore[arg-type]  # documents only, never indexes
 
 
 def _build_chunk(ids: list[str], encode) -> list:
-    assert _worker_store is not None, "the pool's initializer opens the store"
-    return [encode(document) for document in _build_chunk_with(_worker_store, ids)]
+    assert _worker_builder is not None, "the pool's initializer opens the store"
+    return [encode(document) for document in _build_chunk_with(_worker_builder, ids)]
 
 
-def _build_chunk_with(store: Store, ids: list[str]) -> list[dict]:
-    builder = Indexer(store, backend=None)  # type: ignore[arg-type]  # documents only, never indexes
-    return builder.documents(sorted(store.records_to_index(ids), key=lambda r: r.id))
+def _build_chunk_with(builder: Indexer, ids: list[str]) -> list[dict]:
+    """The documents of ``ids`` in their order (the builder remembers museums for the rebuild)."""
+    return builder.documents(sorted(builder.store.records_to_index(ids), key=lambda r: r.id))
