@@ -109,8 +109,9 @@ def stem_text(tokens: list[str], language: str | None) -> str:
         stemmable = [t for t in new if _stemmable(t)]
         irregular = IRREGULAR.get(code, {})
         stems = stemmer(ALGORITHMS[code]).stemWords([irregular.get(t, t) for t in stemmable])
-        known.update(dict.fromkeys(new, ""))
-        known.update(zip(stemmable, [code + stem for stem in stems]))
+        learnt = dict.fromkeys(new, "")
+        learnt.update(zip(stemmable, [code + stem for stem in stems]))
+        known.update(learnt)  # in one step: a search thread never sees a word without its stem
     return " ".join(filter(None, map(known.__getitem__, tokens)))
 
 

@@ -1,5 +1,6 @@
 """The outbox worker and the index commands: changes reach the index, refusals stay visible."""
 
+import json
 import sqlite3
 import threading
 import time
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.store import tables as t
+from indexer.backends.elasticsearch import ElasticsearchBackend, _encoded_action
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.request import SearchRequest
 from indexer.worker import Indexer
@@ -194,3 +196,14 @@ def test_an_app_started_before_the_upgrade_starts_up_at_its_first_request_after_
     assert app.test_client().get("/api/museums").status_code == 200
     assert app.extensions["catalogue"].store.outbox_size() == 0
     assert search(app, text="temeraire").total == 1
+
+
+def test_a_rebuild_sends_each_document_as_two_ready_json_lines():
+    """The builder processes encode; the lines reach Elasticsearch as bytes, ids and text escaped."""
+    document = {"id": 'tate:a"b\\c', "revision": 7, "text": "hokusai 北斎 \u2028"}
+    doc_id, revision, source = ElasticsearchBackend.encode(document)
+    head, body = _encoded_action("catalogue-objects-1")((doc_id, revision, source))
+    assert json.loads(head) == {
+        "index": {"_index": "catalogue-objects-1", "_id": 'tate:a"b\\c', "version": 7, "version_type": "external_gte"}
+    }
+    assert json.loads(body) == document and b"\n" not in head + body
