@@ -101,8 +101,9 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         *museum_names(museum),
     ]
     present = [s for s in searchable if s]
+    whole = _analysed_whole(present)
     title_text = analyze(*titles)
-    text = _analyzed(present, title_text, sum(1 for title in titles if title))
+    text = _analyzed(present, whole, title_text, sum(1 for title in titles if title))
     words = list(dict.fromkeys(text.split()))  # each word once: stems and the word list need no counts
     by_language = _texts_by_language(body, present)
     return {
@@ -131,7 +132,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "text": text,
         "stems": _stems(by_language, words),
         "concepts": " ".join(_concept_tokens(body, object_types, materials)),
-        "roman": " ".join(_romanized(by_language, text, present)),
+        "roman": " ".join(_romanized(by_language, text, whole)),
         "words": eligible_words(words),  # the same test the embedded word list passes
         "display": {
             "museum": record.museum,
@@ -147,10 +148,11 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
     }
 
 
-def _analyzed(present: list[str], title_text: str, titles: int) -> str:
+def _analyzed(present: list[str], whole: bool, title_text: str, titles: int) -> str:
     """``analyze(*present)``, with the tokens of the titles that lead ``present`` reused: texts
-    joined by a space fold and split as they do apart, unless the whole is cut at MAX_TEXT."""
-    if not _analysed_whole(present):
+    joined by a space fold and split as they do apart, unless the whole is cut at MAX_TEXT
+    (``whole``: `_analysed_whole` of ``present``)."""
+    if not whole:
         return analyze(*present)
     return " ".join(filter(None, (title_text, analyze(*present[titles:]))))
 
@@ -211,10 +213,10 @@ def _stems(by_language: dict[str | None, list[str]], words: list[str]) -> str:
     return " ".join(stem_text(list(unique), language) for language, unique in grouped)
 
 
-def _romanized(by_language: dict[str | None, list[str]], analyzed: str, present: list[str]) -> list[str]:
+def _romanized(by_language: dict[str | None, list[str]], analyzed: str, whole: bool) -> list[str]:
     """Romanized forms of the record's CJK. Han, kana and hangul survive analysis as tokens, so
-    ASCII tokens from the whole text (not cut at MAX_TEXT) mean there is nothing to read."""
-    if analyzed.isascii() and _analysed_whole(present):
+    ASCII tokens from the whole text (``whole``: not cut at MAX_TEXT) mean there is nothing to read."""
+    if analyzed.isascii() and whole:
         return []
     found: list[str] = []
     for language, texts in by_language.items():

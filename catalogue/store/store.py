@@ -219,26 +219,15 @@ class Store(
         Stored bodies passed the record schema (numbers are bounded years and measures), so both
         read them alike; what orjson refuses (NaN, say) is read by the standard decoder."""
         r = t.records.c
-        as_text = [sa.cast(r.body, sa.Text), sa.cast(r.warnings, sa.Text)]
-        query = sa.select(r.id, r.museum, r.local_id, r.revision, r.status, r.created_at, r.updated_at, *as_text)
+        plain = [r.id, r.museum, r.local_id, r.revision, r.status, r.created_at, r.updated_at]
+        query = sa.select(*plain, sa.cast(r.body, sa.Text), sa.cast(r.warnings, sa.Text))
+        names = [column.name for column in plain] + ["body", "warnings"]
         with self.reading() as c:
-            rows = c.execute(query.where(r.id.in_(record_ids))).all()
-            images = self._images_of(c, [row[0] for row in rows])
-        return [
-            ObjectRecord(
-                id=record_id,
-                museum=museum,
-                local_id=local_id,
-                body=_decoded(body),
-                revision=revision,
-                status=status,
-                created_at=aware(created_at),
-                updated_at=aware(updated_at),
-                images=images.get(record_id, []),
-                warnings=_decoded(warnings) or [],
-            )
-            for record_id, museum, local_id, revision, status, created_at, updated_at, body, warnings in rows
-        ]
+            rows = [dict(zip(names, row)) for row in c.execute(query.where(r.id.in_(record_ids)))]
+            images = self._images_of(c, [row["id"] for row in rows])
+        for row in rows:
+            row["body"], row["warnings"] = _decoded(row["body"]), _decoded(row["warnings"])
+        return [_record(row, images.get(row["id"], [])) for row in rows]
 
     def find_record(self, museum: str, local_id: str) -> ObjectRecord | None:
         query = sa.select(t.records).where(t.records.c.museum == museum, t.records.c.local_id == local_id)
