@@ -14,6 +14,7 @@ exactly the same tokens, which is what makes the two backends agree.
 """
 
 import functools
+import operator
 import re
 import sys
 import unicodedata
@@ -39,12 +40,13 @@ def _char_class(ranges) -> str:
     return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
-def _ranges(predicate) -> list[tuple[int, int]]:
-    """Code point ranges of the characters for which ``predicate`` holds (built once at import)."""
+def _ranges(predicate, last: int = sys.maxunicode) -> list[tuple[int, int]]:
+    """Code point ranges of the characters up to ``last`` for which ``predicate`` holds (built once
+    at import)."""
     ranges: list[tuple[int, int]] = []
     start: int | None = None
     previous = 0
-    for code in range(sys.maxunicode + 1):
+    for code in range(last + 1):
         if predicate(chr(code)):
             if start is None:
                 start = code
@@ -57,10 +59,24 @@ def _ranges(predicate) -> list[tuple[int, int]]:
     return ranges
 
 
+def _in_cjk(ch: str) -> bool:
+    return any(start <= ord(ch) <= end for start, end in CJK_RANGES)
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
 _CJK = _char_class(CJK_RANGES)
-_MARKS = _char_class(_ranges(lambda ch: unicodedata.category(ch)[0] == "M"))
+_MARKS = _char_class(_ranges(_is_mark))
 # a CJK run, or a word: letters and digits (not CJK, not "_") with the marks that belong to them
 TOKEN_RUN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>(?:[^\\W_{_CJK}]|[{_MARKS}])+)")
+# a run of characters that may be in a token: those of the Basic Multilingual Plane that TOKEN_RUN
+# matches, and every character beyond it (TOKEN_RUN cuts the runs holding any). One character class
+# of the BMP is a bitmap to the regex engine: it runs through it many times faster than through
+# TOKEN_RUN's choice at each character.
+_BMP_TOKEN_CHARS = _ranges(lambda ch: ch.isalnum() or _is_mark(ch) or _in_cjk(ch), last=0xFFFF)
+TOKEN_CHARS = re.compile(f"[{_char_class([*_BMP_TOKEN_CHARS, (0x10000, sys.maxunicode)])}]+")
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -102,11 +118,22 @@ def tokens(text: str | None) -> list[str]:
     if norm.isascii():
         return ASCII_WORD.findall(norm)
     result: list[str] = []
-    for cjk, word in TOKEN_RUN.findall(norm):  # (run, "") or ("", word): no match objects to make
+    for run in TOKEN_CHARS.findall(norm):  # TOKEN_RUN never matches across runs, so each is cut alone
+        if run.isascii():  # most runs of most texts: one word, as TOKEN_RUN would find it
+            result.append(run)
+        else:
+            result += _run_tokens(run)
+    return result
+
+
+def _run_tokens(run: str) -> list[str]:
+    """The tokens of one run of token characters: its words and the bigrams of its CJK."""
+    result: list[str] = []
+    for cjk, word in TOKEN_RUN.findall(run):  # (run, "") or ("", word): no match objects to make
         if word or len(cjk) == 1:
             result.append(word or cjk)
         else:
-            result.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
+            result += map(operator.add, cjk, cjk[1:])  # overlapping bigrams: 葛飾北斎 -> 葛飾 飾北 北斎
     return result
 
 

@@ -104,15 +104,25 @@ def stem_text(tokens: list[str], language: str | None) -> str:
     known = _stems_known.get(code)
     if known is None or len(known) > STEMS_KEPT:
         known = _stems_known[code] = {}
-    new = [t for t in tokens if t not in known]
-    if new:
-        stemmable = [t for t in new if _stemmable(t)]
-        irregular = IRREGULAR.get(code, {})
-        stems = stemmer(ALGORITHMS[code]).stemWords([irregular.get(t, t) for t in stemmable])
-        learnt = dict.fromkeys(new, "")
-        learnt.update(zip(stemmable, [code + stem for stem in stems]))
-        known.update(learnt)  # in one step: a search thread never sees a word without its stem
+    try:
+        return _joined_stems(known, tokens)  # most records: every word seen before
+    except KeyError:
+        _learn([t for t in tokens if t not in known], code, known)
+        return _joined_stems(known, tokens)
+
+
+def _joined_stems(known: dict[str, str], tokens: list[str]) -> str:
     return " ".join(filter(None, map(known.__getitem__, tokens)))
+
+
+def _learn(new: list[str], code: str, known: dict[str, str]) -> None:
+    """Remember the prefixed stems of ``new`` words (all of them in one call to Snowball)."""
+    stemmable = [t for t in new if _stemmable(t)]
+    irregular = IRREGULAR.get(code, {})
+    stems = stemmer(ALGORITHMS[code]).stemWords([irregular.get(t, t) for t in stemmable])
+    learnt = dict.fromkeys(new, "")
+    learnt.update(zip(stemmable, [code + stem for stem in stems]))
+    known.update(learnt)  # in one step: a search thread never sees a word without its stem
 
 
 @functools.lru_cache(maxsize=4096)
