@@ -25,6 +25,9 @@ from indexer.analysis import analyze, highlight, tokens, tokens_with_offsets
         ("हिन्दी", ["हिन्दी"]),  # Devanagari vowel signs are part of the word
         ("ภาษาไทย", ["ภาษาไทย"]),
         ("Ελληνικά", ["ελληνικα"]),
+        ("ゴッホ・ひまわり", ["ゴッ", "ッホ", "ホ・", "・ひ", "ひま", "まわ", "わり"]),  # ・ is in the kana block
+        ("北斎abc def_ghi", ["北斎", "abc", "def", "ghi"]),
+        ("𠀀𠀁 𝐀 😀x", ["𠀀𠀁", "a", "x"]),  # beyond the BMP: CJK extension B, a math letter, an emoji
         ("", []),
     ],
 )
@@ -72,6 +75,9 @@ def test_folding_drops_exactly_the_latin_greek_and_cyrillic_diacritics(text):
     assert fold(text) == (text.lower() if text.isascii() else unicodedata.normalize("NFC", kept))
 
 
-@given(st.text())
+MIXED = st.sampled_from([*"ab _-・々ゴッひ北斎 한국 é\u0301 \u0915\u093f \u3099 😀 𠀀 \u00b2① .", "\U0001d400", "\u1100"])
+
+
+@given(st.text() | st.text(MIXED))  # any text, and text made of the characters at the runs' edges
 def test_the_fast_tokens_are_the_tokens_with_offsets(text):
     assert tokens(text) == [token.text for token in tokens_with_offsets(text)]
