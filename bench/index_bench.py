@@ -14,7 +14,9 @@ to N records in the store. Timed, in the same run against the same node:
 With --data, the store is kept in (and reused from) that folder, as search_bench.py keeps it.
 With --rounds N, the floor and ours run N times in turns and the medians are reported (the ratio:
 the median of each round's ratio). Our rebuild keeps both cores busy and the floor does not, so a
-busy neighbour moves one more than the other; rounds in turns show how much.
+busy neighbour moves one more than the other; rounds in turns show how much. Each round also
+prints the machine's busy and stolen CPU-seconds (/proc/stat) of each side: stolen time is another
+guest of the hypervisor on our cores.
 """
 
 import argparse
@@ -133,6 +135,23 @@ def time_floor(backend: ElasticsearchBackend, documents: list[dict]) -> float:
     return elapsed
 
 
+def machine_seconds() -> tuple[float, float]:
+    """(busy, stolen) CPU-seconds of the whole machine so far, from /proc/stat (zeros where there is
+    none). Stolen time is the hypervisor running another guest on our cores: it slows our rebuild,
+    which keeps both cores busy, more than the floor, which keeps about one."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = values
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+def _spent(start: tuple[float, float], end: tuple[float, float]) -> tuple[float, float]:
+    return end[0] - start[0], end[1] - start[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
@@ -154,13 +173,22 @@ def main() -> None:
         documents = list(built_documents(store))  # in worker processes, as the rebuild does: not timed
         time_floor(es, documents[:5000])  # warm the node up, so neither side pays for a cold JVM
         rounds = []  # (floor, ours) seconds: each pair runs back to back, in the same state of the machine
+        machine = []  # (floor, ours) machine CPU: (busy, stolen) seconds
         for _ in range(args.rounds):
+            before = machine_seconds()
             floor_seconds = time_floor(es, documents)
+            between = machine_seconds()
             ours_seconds, count = time_ours(indexer)
+            after = machine_seconds()
             es.drop()  # the next round starts with no index on the node, as the first did
             rounds.append((floor_seconds, ours_seconds))
-            ratio = floor_seconds / ours_seconds
-            print(f"round {len(rounds)}: floor {floor_seconds:.1f} s, ours {ours_seconds:.1f} s, ratio {ratio:.3f}")
+            (floor_busy, floor_stolen), (ours_busy, ours_stolen) = _spent(before, between), _spent(between, after)
+            machine.append(((floor_busy, floor_stolen), (ours_busy, ours_stolen)))
+            print(
+                f"round {len(rounds)}: floor {floor_seconds:.1f} s, ours {ours_seconds:.1f} s, "
+                f"ratio {floor_seconds / ours_seconds:.3f}; machine CPU-s busy/stolen: "
+                f"floor {floor_busy:.0f}/{floor_stolen:.0f}, ours {ours_busy:.0f}/{ours_stolen:.0f}"
+            )
         embedded_seconds, embedded_count = 0.0, 0
         if not args.skip_embedded:
             embedded_seconds, embedded_count = time_ours(Indexer(store, EmbeddedBackend(Path(temp) / "embedded")))
@@ -172,6 +200,9 @@ def main() -> None:
         "elasticsearch_floor_docs_per_s": round(len(documents) / floor_seconds),
         "ratio_ours_to_floor": round(statistics.median(floor / ours for floor, ours in rounds), 3),
         "ratios_per_round": [round(floor / ours, 3) for floor, ours in rounds],
+        "machine_busy_stolen_per_round": [
+            {"floor": [round(v) for v in floor], "ours": [round(v) for v in ours]} for floor, ours in machine
+        ],
         "embedded_docs_per_s": round(embedded_count / embedded_seconds) if embedded_count else None,
     }
     print(
