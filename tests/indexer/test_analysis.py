@@ -75,7 +75,8 @@ def test_folding_drops_exactly_the_latin_greek_and_cyrillic_diacritics(text):
     assert fold(text) == (text.lower() if text.isascii() else unicodedata.normalize("NFC", kept))
 
 
-MIXED = st.sampled_from([*"ab _-・々ゴッひ北斎 한국 é\u0301 \u0915\u093f \u3099 😀 𠀀 \u00b2① .", "\U0001d400", "\u1100"])
+# the characters at the edges of the token-character runs: CJK punctuation, marks, beyond the BMP
+MIXED = st.sampled_from([*"ab _-・々ゴッひ北斎 한국 é\u0301 \u0915\u093f \u3099 😀 𠀀 \u00b2① .", "\U0001d400"])
 
 
 @given(st.text() | st.text(MIXED))  # any text, and text made of the characters at the runs' edges
