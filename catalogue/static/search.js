@@ -107,8 +107,11 @@
   function choose(option) {
     input.value = option.dataset.value; close(); input.form.submit();
   }
-  function show(suggestions) {
+  function show(suggestions, query) {
+    // a newer list replaces the shown one: the option chosen with the arrows stays chosen if it is in it
+    var chosen = active >= 0 ? options[active].dataset.value : null;
     close();
+    list.dataset.query = query;
     suggestions.forEach(function (s, i) {
       var li = document.createElement("li");
       li.id = "q-option-" + i; li.setAttribute("role", "option"); li.dataset.value = s.text;
@@ -122,6 +125,7 @@
       list.appendChild(li); options.push(li);
     });
     if (options.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+    options.forEach(function (option, i) { if (option.dataset.value === chosen) highlight(i); });
   }
   input.addEventListener("input", function () {
     clearTimeout(timer);
@@ -130,7 +134,7 @@
     timer = setTimeout(function () {
       fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(q))
         .then(function (r) { return r.json(); })
-        .then(function (data) { if (input.value.trim() === q) show(data.suggestions); })
+        .then(function (data) { if (input.value.trim() === q) show(data.suggestions, q); })
         .catch(close);
     }, 150);
   });
