@@ -182,8 +182,8 @@ def main() -> None:
             after = machine_seconds()
             es.drop()  # the next round starts with no index on the node, as the first did
             rounds.append((floor_seconds, ours_seconds))
-            (floor_busy, floor_stolen), (ours_busy, ours_stolen) = _spent(before, between), _spent(between, after)
-            machine.append(((floor_busy, floor_stolen), (ours_busy, ours_stolen)))
+            machine.append((_spent(before, between), _spent(between, after)))
+            (floor_busy, floor_stolen), (ours_busy, ours_stolen) = machine[-1]
             print(
                 f"round {len(rounds)}: floor {floor_seconds:.1f} s, ours {ours_seconds:.1f} s, "
                 f"ratio {floor_seconds / ours_seconds:.3f}; machine CPU-s busy/stolen: "
