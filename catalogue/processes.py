@@ -1,13 +1,34 @@
 """Worker processes for CPU-bound work (validating an import, building search documents), so it
 runs on the machine's other cores instead of waiting for this process's."""
 
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+# Allocations (net of frees) between two collections of the youngest generation, in batch work.
+# The default, 700, suits a server. A batch holds its chunk (hundreds of records and documents)
+# through many such collections: the chunk is promoted to the oldest generation, and full
+# collections, each walking every long-lived object (caches included), follow every few chunks,
+# only to find objects that reference counting frees anyway. Building 100,000 search documents
+# spent 16 % of its time there. Cycles are still collected, after 50,000 allocations instead.
+BATCH_COLLECTION_THRESHOLD = 50_000
+
+
+def collect_for_batch_work() -> None:
+    """Make this process's cyclic garbage collector fit batch work (see BATCH_COLLECTION_THRESHOLD)."""
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(BATCH_COLLECTION_THRESHOLD, middle, oldest)
+
 
 def process_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPoolExecutor:
-    """A pool of fresh processes: never plain fork, since a thread of ours (a search, a request)
-    may hold a lock the child would inherit, locked for good."""
+    """A pool of fresh processes for batch work: never plain fork, since a thread of ours (a
+    search, a request) may hold a lock the child would inherit, locked for good."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(initializer, initargs))
+
+
+def _start_worker(initializer, initargs: tuple) -> None:
+    collect_for_batch_work()
+    if initializer is not None:
+        initializer(*initargs)

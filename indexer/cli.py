@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from catalogue.extensions import indexer
+from catalogue.processes import collect_for_batch_work
 from indexer.backends import BackendUnavailable
 from indexer.coverage import coverage
 
@@ -18,6 +19,7 @@ from indexer.coverage import coverage
 @with_appcontext
 def index_command(once, dead_letters):
     """Send pending record changes (the outbox) to the search backend."""
+    collect_for_batch_work()
     if dead_letters:
         for entry in indexer().dead_letters():
             click.echo(
@@ -40,6 +42,7 @@ def index_command(once, dead_letters):
 @with_appcontext
 def index_worker_command(interval):
     """Drain the outbox continuously (the indexer process of a multi-machine deployment)."""
+    collect_for_batch_work()
     click.echo(f"indexing into {indexer().backend.name}; Ctrl-C stops", err=True)
     with contextlib.suppress(KeyboardInterrupt):
         indexer().run_forever(interval=interval)
@@ -49,6 +52,7 @@ def index_worker_command(interval):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the store (new index, then an atomic swap)."""
+    collect_for_batch_work()
     total = indexer().records_to_index()
     try:
         with click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:

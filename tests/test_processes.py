@@ -1,0 +1,79 @@
+"""Batch work (imports, index builds) runs in fresh processes, and collects garbage as batch work
+should: rarely, because reference counting frees what a batch drops, but still collecting cycles."""
+
+import gc
+import weakref
+
+import pytest
+
+from catalogue.processes import BATCH_COLLECTION_THRESHOLD, collect_for_batch_work, process_pool
+
+
+@pytest.fixture
+def restored_thresholds():
+    thresholds = gc.get_threshold()
+    yield thresholds
+    gc.set_threshold(*thresholds)
+
+
+class Node:
+    """An object that can sit in a reference cycle and be watched through a weak reference."""
+
+    def __init__(self):
+        self.other = self
+
+
+def collects_a_cycle_after(allocations: int) -> bool:
+    """Whether a cycle dropped now is collected once ``allocations`` more objects are kept alive."""
+    gc.collect()
+    watched = weakref.ref(Node())  # the node is unreachable at once, held only by its own cycle
+    kept = [[] for _ in range(allocations)]
+    collected = watched() is None
+    del kept
+    return collected
+
+
+def _worker_state() -> tuple[tuple[int, int, int], bool]:
+    return gc.get_threshold(), collects_a_cycle_after(2 * BATCH_COLLECTION_THRESHOLD)
+
+
+_initialized: list[str] = []
+
+
+def _remember(word: str) -> None:
+    _initialized.append(word)
+
+
+def _initialized_words() -> list[str]:
+    return _initialized
+
+
+def test_batch_work_collects_the_youngest_generation_rarely_and_keeps_the_others(restored_thresholds):
+    _, middle, oldest = restored_thresholds
+    collect_for_batch_work()
+    assert gc.get_threshold() == (BATCH_COLLECTION_THRESHOLD, middle, oldest)
+    assert gc.isenabled()
+
+
+def test_batch_work_still_collects_reference_cycles(restored_thresholds):
+    collect_for_batch_work()
+    assert not collects_a_cycle_after(BATCH_COLLECTION_THRESHOLD // 10)
+    assert collects_a_cycle_after(2 * BATCH_COLLECTION_THRESHOLD)
+
+
+def test_pool_workers_do_batch_work_and_still_run_the_callers_initializer():
+    with process_pool(1, initializer=_remember, initargs=("ready",)) as pool:
+        (youngest, _, _), collected = pool.submit(_worker_state).result()
+        assert pool.submit(_initialized_words).result() == ["ready"]
+    assert youngest == BATCH_COLLECTION_THRESHOLD
+    assert collected
+
+
+@pytest.mark.parametrize("command", [["index", "--once"], ["reindex"], ["import", "records.jsonl", "--dry-run"]])
+def test_the_batch_commands_collect_garbage_as_batch_work(command, runner, tmp_path, monkeypatch, restored_thresholds):
+    gc.set_threshold(700, 10, 10)
+    (tmp_path / "records.jsonl").write_text("")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=command)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert gc.get_threshold() == (BATCH_COLLECTION_THRESHOLD, 10, 10)
