@@ -4,12 +4,12 @@
 
 Ours = `Importer` (read, map, validate + normalise with marshmallow, date parsing, upsert with
 revision check, audit log and index outbox in the same transactions), with the app's default
-settings and `catalogue import`'s validating workers (IMPORT_WORKERS processes beside this one):
-on one machine (INDEX_SYNC) each batch is also indexed right after it commits.
-`--index-worker` measures the import as it runs beside `catalogue index-worker` (INDEX_SYNC off:
-the outbox keeps the indexing for the worker). Baseline = the same final rows inserted with
-executemany in batches of the same size, nothing else. Both run on a fresh SQLite file in the same
-run, so the ratio is what our validation and bookkeeping cost.
+settings and `catalogue import`'s validating workers (IMPORT_WORKERS processes beside this one) and
+garbage collection for batch work (`batch_work`): on one machine (INDEX_SYNC) each batch is also
+indexed right after it commits. `--index-worker` measures the import as it runs beside
+`catalogue index-worker` (INDEX_SYNC off: the outbox keeps the indexing for the worker).
+Baseline = the same final rows inserted with executemany in batches of the same size, nothing else.
+Both run on a fresh SQLite file in the same run, so the ratio is what our validation and bookkeeping cost.
 
 `--records N` imports N records: the file's records replicated (each copy's local ids suffixed, so
 every record is new), written to a temporary JSON Lines file first (not timed).
@@ -29,7 +29,7 @@ from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
 from catalogue.ingest.importer import BATCH_SIZE, IMPORT_WORKERS
-from catalogue.processes import collect_for_batch_work
+from catalogue.processes import batch_work
 from catalogue.store import Store, now
 from catalogue.store import tables as t
 
@@ -58,8 +58,7 @@ def time_ours(source: Path, data_dir: Path, index_sync: bool = True) -> tuple[fl
     ratio is the steadier one), and the records it saved."""
     app = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": index_sync})
     app.extensions["catalogue"].upgrade_schema()  # as `catalogue db upgrade` does
-    collect_for_batch_work()  # as `catalogue import` does (the baseline, later, runs with it too)
-    with app.app_context():
+    with app.app_context(), batch_work():  # as `catalogue import` runs it
         service = app.extensions["catalogue"]
         started, cpu = time.perf_counter(), time.process_time()
         report = Importer(service, cli_actor(), register_museums=True, workers=IMPORT_WORKERS).import_file(source)

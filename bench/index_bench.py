@@ -38,6 +38,7 @@ from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.ingest import Importer
 from catalogue.models import public_id
+from catalogue.processes import batch_work
 from catalogue.store import now
 from catalogue.store import tables as t
 from indexer.backends.elasticsearch import ElasticsearchBackend
@@ -98,9 +99,12 @@ def kept_store(data_dir: Path, records: int, embedded: bool):
 
 
 def time_ours(indexer: Indexer) -> tuple[float, int]:
-    started = time.perf_counter()
-    count = indexer.reindex()
-    return time.perf_counter() - started, count
+    """The rebuild as `catalogue reindex` runs it (garbage collected for batch work); the floor, a
+    plain script, keeps Python's defaults."""
+    with batch_work():
+        started = time.perf_counter()
+        count = indexer.reindex()
+        return time.perf_counter() - started, count
 
 
 def time_floor(backend: ElasticsearchBackend, documents: list[dict]) -> float:

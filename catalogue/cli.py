@@ -18,7 +18,7 @@ from catalogue.ingest import Importer
 from catalogue.ingest.importer import IMPORT_WORKERS
 from catalogue.ingest.readers import _csv_dialect, detect_format, read_jsonl
 from catalogue.models import Actor
-from catalogue.processes import collect_for_batch_work
+from catalogue.processes import batch_work
 from catalogue.service.tokens import token_state
 from catalogue.store import now
 
@@ -98,14 +98,14 @@ def _progress(bar, kind: str):
 def import_command(path, museum, file_format, mapping, dry_run, register_museums, workers):
     """Import object records from JSON Lines, CSV or LIDO XML; bad rows (LIDO: records) are
     reported, good ones land."""
-    collect_for_batch_work()
     importer = Importer(
         service(), cli_actor(), museum=museum, dry_run=dry_run, register_museums=register_museums, workers=workers
     )
     try:
         kind = detect_format(path, file_format)
         length, unit = _import_length(path, kind)
-        with click.progressbar(length=length, label=f"Importing ({unit})", show_eta=True, file=sys.stderr) as bar:
+        bar = click.progressbar(length=length, label=f"Importing ({unit})", show_eta=True, file=sys.stderr)
+        with batch_work(), bar:
             report = importer.import_file(path, kind, mapping, on_row=_progress(bar, kind))
     except CatalogueError as failure:
         _fail(failure)

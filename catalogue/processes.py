@@ -4,6 +4,7 @@ runs on the machine's other cores instead of waiting for this process's."""
 import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 # Allocations (net of frees) between two collections of the youngest generation, in batch work.
 # The default, 700, suits a server. A batch holds its chunk (hundreds of records and documents)
@@ -14,8 +15,20 @@ from concurrent.futures import ProcessPoolExecutor
 BATCH_COLLECTION_THRESHOLD = 50_000
 
 
-def collect_for_batch_work() -> None:
-    """Make this process's cyclic garbage collector fit batch work (see BATCH_COLLECTION_THRESHOLD)."""
+@contextmanager
+def batch_work():
+    """The cyclic garbage collector set for batch work (see BATCH_COLLECTION_THRESHOLD) while the
+    block runs: the body of a command (import, reindex), or a benchmark timing one. The setting is
+    the process's, so the block is the process's main work, not one thread's among others."""
+    thresholds = gc.get_threshold()
+    _collect_for_batch_work()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _collect_for_batch_work() -> None:
     _, middle, oldest = gc.get_threshold()
     gc.set_threshold(BATCH_COLLECTION_THRESHOLD, middle, oldest)
 
@@ -29,6 +42,7 @@ def process_pool(workers: int, initializer=None, initargs: tuple = ()) -> Proces
 
 
 def _start_worker(initializer, initargs: tuple) -> None:
-    collect_for_batch_work()
+    """A pool's process does batch work all its life."""
+    _collect_for_batch_work()
     if initializer is not None:
         initializer(*initargs)

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from catalogue.extensions import indexer
-from catalogue.processes import collect_for_batch_work
+from catalogue.processes import batch_work
 from indexer.backends import BackendUnavailable
 from indexer.coverage import coverage
 
@@ -19,7 +19,6 @@ from indexer.coverage import coverage
 @with_appcontext
 def index_command(once, dead_letters):
     """Send pending record changes (the outbox) to the search backend."""
-    collect_for_batch_work()
     if dead_letters:
         for entry in indexer().dead_letters():
             click.echo(
@@ -27,7 +26,8 @@ def index_command(once, dead_letters):
                 f"{entry['backend']}\t{entry['reason']}"
             )
         return
-    report = indexer().drain()
+    with batch_work():
+        report = indexer().drain()
     click.echo(
         f"indexed {report.indexed}, deleted {report.deleted}, stale {report.stale}, "
         f"refused {report.dead}, waiting {report.remaining}"
@@ -42,9 +42,8 @@ def index_command(once, dead_letters):
 @with_appcontext
 def index_worker_command(interval):
     """Drain the outbox continuously (the indexer process of a multi-machine deployment)."""
-    collect_for_batch_work()
     click.echo(f"indexing into {indexer().backend.name}; Ctrl-C stops", err=True)
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), batch_work():
         indexer().run_forever(interval=interval)
 
 
@@ -52,10 +51,9 @@ def index_worker_command(interval):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the store (new index, then an atomic swap)."""
-    collect_for_batch_work()
     total = indexer().records_to_index()
     try:
-        with click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:
+        with batch_work(), click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:
             count = indexer().reindex(on_document=lambda: bar.update(1))
     except BackendUnavailable as error:
         click.echo(f"error: {error}", err=True)

@@ -6,7 +6,9 @@ import weakref
 
 import pytest
 
-from catalogue.processes import BATCH_COLLECTION_THRESHOLD, collect_for_batch_work, process_pool
+from catalogue.ingest import Importer
+from catalogue.processes import BATCH_COLLECTION_THRESHOLD, batch_work, process_pool
+from indexer.worker import Indexer
 
 
 @pytest.fixture
@@ -50,15 +52,22 @@ def _initialized_words() -> list[str]:
 
 def test_batch_work_collects_the_youngest_generation_rarely_and_keeps_the_others(restored_thresholds):
     _, middle, oldest = restored_thresholds
-    collect_for_batch_work()
-    assert gc.get_threshold() == (BATCH_COLLECTION_THRESHOLD, middle, oldest)
-    assert gc.isenabled()
+    with batch_work():
+        assert gc.get_threshold() == (BATCH_COLLECTION_THRESHOLD, middle, oldest)
+        assert gc.isenabled()
+    assert gc.get_threshold() == restored_thresholds
 
 
 def test_batch_work_still_collects_reference_cycles(restored_thresholds):
-    collect_for_batch_work()
-    assert not collects_a_cycle_after(BATCH_COLLECTION_THRESHOLD // 10)
-    assert collects_a_cycle_after(2 * BATCH_COLLECTION_THRESHOLD)
+    with batch_work():
+        assert not collects_a_cycle_after(BATCH_COLLECTION_THRESHOLD // 10)
+        assert collects_a_cycle_after(2 * BATCH_COLLECTION_THRESHOLD)
+
+
+def test_the_collector_is_set_back_when_the_work_fails(restored_thresholds):
+    with pytest.raises(RuntimeError), batch_work():
+        raise RuntimeError("a failed import")
+    assert gc.get_threshold() == restored_thresholds
 
 
 def test_pool_workers_do_batch_work_and_still_run_the_callers_initializer():
@@ -69,11 +78,27 @@ def test_pool_workers_do_batch_work_and_still_run_the_callers_initializer():
     assert collected
 
 
-@pytest.mark.parametrize("command", [["index", "--once"], ["reindex"], ["import", "records.jsonl", "--dry-run"]])
-def test_the_batch_commands_collect_garbage_as_batch_work(command, runner, tmp_path, monkeypatch, restored_thresholds):
-    gc.set_threshold(700, 10, 10)
+@pytest.mark.parametrize(
+    "command, work",
+    [
+        (["index", "--once"], (Indexer, "drain")),
+        (["reindex"], (Indexer, "reindex")),
+        (["import", "records.jsonl"], (Importer, "import_file")),
+    ],
+)
+def test_the_batch_commands_do_their_work_as_batch_work(command, work, runner, tmp_path, monkeypatch):
+    """The real work runs; a wrapper notes the collector's setting while it does."""
+    owner, name = work
+    real, seen = getattr(owner, name), []
+
+    def noting(self, *args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noting)
     (tmp_path / "records.jsonl").write_text("")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(args=command)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert gc.get_threshold() == (BATCH_COLLECTION_THRESHOLD, 10, 10)
+    assert result.exit_code == 0, result.output
+    assert seen == [BATCH_COLLECTION_THRESHOLD]
+    assert gc.get_threshold()[0] != BATCH_COLLECTION_THRESHOLD
