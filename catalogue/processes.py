@@ -9,9 +9,10 @@ from contextlib import contextmanager
 # Allocations (net of frees) between two collections of the youngest generation, in batch work.
 # The default, 700, suits a server. A batch holds its chunk (hundreds of records and documents)
 # through many such collections: the chunk is promoted to the oldest generation, and full
-# collections, each walking every long-lived object (caches included), follow every few chunks,
-# only to find objects that reference counting frees anyway. Building 100,000 search documents
-# spent 16 % of its time there. Cycles are still collected, after 50,000 allocations instead.
+# collections, each walking every long-lived object (caches included), follow every dozen chunks
+# or so, only to find objects that reference counting frees anyway. Building 100,000 search
+# documents in one process spent 16 % of its time there (14 full collections of about 0.2 s), an
+# import of 5,000 rows 18 %. Cycles are still collected, after 50,000 allocations instead.
 BATCH_COLLECTION_THRESHOLD = 50_000
 
 
