@@ -1,5 +1,6 @@
-"""Worker processes for CPU-bound work (validating an import, building search documents), so it
-runs on the machine's other cores instead of waiting for this process's."""
+"""Batch work: worker processes for CPU-bound work (validating an import, building search
+documents), so it runs on the machine's other cores instead of waiting for this process's, and the
+garbage collector's setting for batch work, in those processes and around a command's work."""
 
 import gc
 import multiprocessing
