@@ -21,7 +21,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from indexer.schema import FACET_NAMES
 
 RELOAD_SHARE = 0.2  # more changes than this share of the documents: load the file anew
 RELOAD_MINIMUM = 5_000  # ... but never reload for fewer changes than this
+ORDERS_CARRIED_UP_TO = 1_000  # new documents merged into the sort orders one by one; more: sorted afresh
 OWN_VALUES_COST = 10  # counting one document's own values costs about as much as ten pairs of a pass over all
 SELECT_DOCS = "SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs"
 CURSOR_SHAPES = {  # the sort values a cursor carries, per sort ("score": relevance with text)
@@ -119,6 +120,23 @@ class FacetColumn:
         positions = np.repeat(first - (ends - lengths), lengths) + np.arange(total)
         return np.bincount(np.take(values, positions), minlength=len(self.values))
 
+    def extended(self, values: list[str], numbers: dict[str, int], slots: np.ndarray, value_numbers: np.ndarray):
+        """This column with more (slot, value number) pairs, slots above all of this column's, and
+        with the groupings searches made of this one brought up to date instead of made again:
+        grouping a million documents' ten million pairs takes seconds, and the first search after
+        every write would wait for it."""
+        grown = FacetColumn(
+            values, numbers, np.concatenate([self.pair_slots, slots]), np.concatenate([self.pair_values, value_numbers])
+        )
+        known, carried = self.__dict__, grown.__dict__
+        if "by_value" in known:
+            carried["by_value"] = _regrouped(self.by_value, value_numbers, slots, len(values))
+        if "by_slot" in known and "single" in known:  # counts_of uses both
+            size = int(grown.pair_slots.max()) + 1 if len(grown.pair_slots) else 0
+            carried["by_slot"] = _regrouped(self.by_slot, slots, value_numbers, size)
+            carried["single"] = _single_extended(self.single, slots, value_numbers, size)
+        return grown
+
     def top(self, counts: np.ndarray, size: int) -> list[tuple[str, int]]:
         """The `size` values with the highest counts, ties by value (as Elasticsearch orders them)."""
         present = np.flatnonzero(counts)
@@ -129,11 +147,58 @@ class FacetColumn:
         return ranked[:size]
 
 
+def _counted(column: FacetColumn, slots: np.ndarray, size: int) -> np.ndarray:
+    """How many of `slots` have each value: from their own values when the column has them
+    grouped by slot already, else in one pass over the pairs (grouping costs more than a pass)."""
+    if "single" in column.__dict__:
+        return column.counts_of(slots)
+    documents = np.zeros(size, bool)
+    documents[slots] = True
+    return column.counts(documents)
+
+
+def _centuries(begin: np.ndarray) -> np.ndarray:
+    """The century each begin year falls in (0 for unknown years, which the histogram leaves out)."""
+    return (np.floor(np.nan_to_num(begin) / CENTURY) * CENTURY).astype(np.int64)
+
+
+def _encoded(ids: list[str]) -> np.ndarray:
+    """Document ids as bytes (UTF-8 sorts as the ids do), for numpy's sorts and comparisons."""
+    return np.asarray([i.encode() for i in ids], dtype=bytes) if ids else np.zeros(0, "S1")
+
+
 def _grouped(keys: np.ndarray, items: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(`items` ordered by their `keys`, where the run of each key 0..size-1 starts)."""
     starts = np.zeros(size + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=size), out=starts[1:])
     return items[np.argsort(keys, kind="stable")], starts
+
+
+def _regrouped(
+    grouped: tuple[np.ndarray, np.ndarray], keys: np.ndarray, items: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_grouped` of the pairs behind `grouped` followed by the pairs (`keys`, `items`): each new
+    item goes at the end of its key's run, where a stable sort of all the pairs puts it."""
+    old_items, old_starts = grouped
+    order = np.argsort(keys, kind="stable")
+    keys, items = keys[order], items[order]
+    known = len(old_starts) - 1  # keys below this have a run already
+    merged = np.insert(old_items, old_starts[np.minimum(keys + 1, known)], items)
+    starts = np.full(size + 1, old_starts[-1], np.int64)
+    starts[: known + 1] = old_starts
+    starts[1:] += np.cumsum(np.bincount(keys, minlength=size))
+    return merged, starts
+
+
+def _single_extended(single: np.ndarray | None, slots: np.ndarray, value_numbers: np.ndarray, size: int):
+    """`FacetColumn.single` with the new pairs (their slots above the old ones'): None as soon as
+    a document has two values."""
+    if single is None or len(np.unique(slots)) != len(slots):
+        return None
+    found = np.zeros(size, np.int32)
+    found[: len(single)] = single
+    found[slots] = value_numbers + 1
+    return found
 
 
 def _extended_facets(
@@ -162,12 +227,8 @@ def _extended_facets(
         positions = np.minimum(np.searchsorted(rowids, found), max(len(rowids) - 1, 0))
         present = rowids[positions] == found if len(rowids) else np.zeros(len(found), bool)
         new_values = np.frombuffer(numbered[name], np.int32) if numbered[name] else np.zeros(0, np.int32)
-        extended[name] = FacetColumn(
-            values[name],
-            numbers[name],
-            np.concatenate([column.pair_slots, (positions[present] + first).astype(np.int32)]),
-            np.concatenate([column.pair_values, new_values[present]]),
-        )
+        slots = (positions[present] + first).astype(np.int32)
+        extended[name] = column.extended(values[name], numbers[name], slots, new_values[present])
     return extended
 
 
@@ -238,7 +299,7 @@ class Columns:
         base = Columns(
             self.rowids, self.ids, self.titles, self.begin, self.end, self.masterpiece, alive, self.facets, seq
         )
-        return base._appended(conn, sorted(docs))
+        return base._appended(conn, sorted(docs))._carried_from(self)
 
     def _appended(self, conn: sqlite3.Connection, docs: list[tuple]) -> "Columns":
         """These columns with more documents (rows of docs, rowids above every rowid here)."""
@@ -266,21 +327,24 @@ class Columns:
     # derived columns, made when first needed -------------------------------------------
     @cached_property
     def id_bytes(self) -> np.ndarray:
-        return np.asarray([i.encode() for i in self.ids], dtype=bytes) if self.ids else np.zeros(0, "S1")
+        return _encoded(self.ids)
+
+    @cached_property
+    def by_id(self) -> np.ndarray:
+        """Every slot in the order of its document id (equal ids: the older slot first)."""
+        return np.argsort(self.id_bytes, kind="stable")
 
     @cached_property
     def tie_order(self) -> np.ndarray:
         """Each slot's place among equal scores: masterpieces first, then by document id (as
         Elasticsearch breaks ties), as one integer, so ties are ranked without comparing ids."""
-        by_id = np.argsort(self.id_bytes, kind="stable")
         rank = np.empty(self.size, np.int64)
-        rank[by_id] = np.arange(self.size)
+        rank[self.by_id] = np.arange(self.size)
         return (1 - self.masterpiece.astype(np.int64)) * self.size + rank
 
     @cached_property
     def centuries(self) -> np.ndarray:
-        known = np.nan_to_num(self.begin)
-        return (np.floor(known / CENTURY) * CENTURY).astype(np.int64)
+        return _centuries(self.begin)
 
     @cached_property
     def century_numbers(self) -> tuple[np.ndarray, np.ndarray]:
@@ -313,6 +377,72 @@ class Columns:
             else:
                 self.orders[sort] = np.lexsort((self.id_bytes, *reversed(self._numeric_keys(sort))))
         return self.orders[sort]
+
+    # derived columns, carried over from the columns before a write ----------------------
+    def _carried_from(self, earlier: "Columns") -> "Columns":
+        """These columns (`earlier` with its new documents appended and its removed ones masked
+        out), with what searches derived from `earlier` brought up to date instead of derived
+        again: at a million documents that takes seconds (the title order alone three), which the
+        first search after every write would wait for. Slots never change once made, so orders
+        only take the new slots in; only the counts over alive documents lose the removed ones."""
+        known, carried, first = dict(earlier.__dict__), self.__dict__, earlier.size
+        if "id_bytes" in known:
+            carried["id_bytes"] = np.concatenate([earlier.id_bytes, _encoded(self.ids[first:])])
+        if "by_id" in known:
+            carried["by_id"] = self._merged_by_id(earlier.by_id, first)
+        if "centuries" in known:
+            carried["centuries"] = np.concatenate([earlier.centuries, _centuries(self.begin[first:])])
+        if "century_numbers" in known:
+            numbers = self._merged_century_numbers(earlier.century_numbers, first)
+            if numbers is not None:
+                carried["century_numbers"] = numbers
+        if "alive_counts" in known:
+            carried["alive_counts"] = self._merged_alive_counts(earlier)
+        if "orders" in known and self.size - first <= ORDERS_CARRIED_UP_TO:
+            orders = dict(known["orders"])  # a copy: another thread's search may add one
+            carried["orders"] = {sort: self._merged_order(sort, order, first) for sort, order in orders.items()}
+        return self
+
+    def _merged_by_id(self, by_id: np.ndarray, first: int) -> np.ndarray:
+        """`by_id` of the first slots with the slots from `first` on merged in."""
+        ids = self.id_bytes  # one width for old and new ids: a narrower one would cut longer ids
+        new = np.argsort(ids[first:], kind="stable") + first
+        at = np.searchsorted(ids[by_id], ids[new], side="right")  # equal ids: after the older slot
+        return np.insert(by_id, at, new)
+
+    def _merged_order(self, sort: str, order: np.ndarray, first: int) -> np.ndarray:
+        """`order` (of the first slots) with the slots from `first` on merged in: a binary search
+        each, on the sort values the cursor uses; an equal one (the older copy of a document
+        written again) goes after, as in the stable sort of all slots."""
+        new = sorted(range(first, self.size), key=lambda slot: (self.sort_key(sort, slot), slot))
+        at = [bisect.bisect_right(order, self.sort_key(sort, slot), key=partial(self.sort_key, sort)) for slot in new]
+        return np.insert(order, at, np.asarray(new, np.int64))
+
+    def _merged_century_numbers(self, earlier: tuple[np.ndarray, np.ndarray], first: int):
+        """`century_numbers` with the new slots numbered, or None when they bring a new century
+        (every number after it changes, so they are made again)."""
+        buckets, numbers = earlier
+        dated = ~np.isnan(self.begin[first:])
+        centuries = self.centuries[first:][dated]
+        if not np.isin(centuries, buckets).all():
+            return None
+        more = np.zeros(self.size - first, np.int32)
+        more[dated] = np.searchsorted(buckets, centuries) + 1
+        return buckets, np.concatenate([numbers, more])
+
+    def _merged_alive_counts(self, earlier: "Columns") -> dict[str, np.ndarray]:
+        """The counts over alive documents: the earlier ones, less the removed documents' values,
+        plus the new documents' (counted over those few documents alone)."""
+        first = earlier.size
+        removed = np.flatnonzero(earlier.alive & ~self.alive[:first])
+        added = np.flatnonzero(self.alive[first:]) + first
+        counts = {}
+        for name, column in self.facets.items():
+            total = np.zeros(len(column.values), np.int64)
+            old = earlier.alive_counts[name]
+            total[: len(old)] = old
+            counts[name] = total - _counted(column, removed, self.size) + _counted(column, added, self.size)
+        return counts
 
     def _numeric_keys(self, sort: str) -> list[np.ndarray]:
         if sort == "date_asc":
