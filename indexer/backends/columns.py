@@ -100,17 +100,18 @@ class FacetColumn:
         rights), else None."""
         if len(np.unique(self.pair_slots)) != len(self.pair_slots):
             return None
-        found = np.zeros(len(self.by_slot[1]) - 1, np.int32)
+        found = np.zeros(int(self.pair_slots.max()) + 1 if len(self.pair_slots) else 0, np.int32)
         found[self.pair_slots] = self.pair_values + 1
         return found
 
     def counts_of(self, slots: np.ndarray) -> np.ndarray:
         """How many of the given documents (slots) have each value: the cost follows their number,
         not the index's (a search matching 300 of a million documents reads 300 runs)."""
-        values, starts = self.by_slot
-        slots = slots[slots < len(starts) - 1]  # slots past the last pair have no value
         if self.single is not None:  # one value at most per document: one gather
+            slots = slots[slots < len(self.single)]  # slots past the last pair have no value
             return np.bincount(np.take(self.single, slots), minlength=len(self.values) + 1)[1:]
+        values, starts = self.by_slot
+        slots = slots[slots < len(starts) - 1]
         first = np.take(starts, slots)
         lengths = np.take(starts, slots + 1) - first
         total = int(lengths.sum())
@@ -128,13 +129,14 @@ class FacetColumn:
         grown = FacetColumn(
             values, numbers, np.concatenate([self.pair_slots, slots]), np.concatenate([self.pair_values, value_numbers])
         )
-        known, carried = self.__dict__, grown.__dict__
+        known, carried = dict(self.__dict__), grown.__dict__
         if "by_value" in known:
-            carried["by_value"] = _regrouped(self.by_value, value_numbers, slots, len(values))
-        if "by_slot" in known and "single" in known:  # counts_of uses both
-            size = int(grown.pair_slots.max()) + 1 if len(grown.pair_slots) else 0
-            carried["by_slot"] = _regrouped(self.by_slot, slots, value_numbers, size)
-            carried["single"] = _single_extended(self.single, slots, value_numbers, size)
+            carried["by_value"] = _regrouped(known["by_value"], value_numbers, slots, len(values))
+        if "by_slot" in known:
+            size = max(len(known["by_slot"][1]) - 1, int(slots.max()) + 1 if len(slots) else 0)
+            carried["by_slot"] = _regrouped(known["by_slot"], slots, value_numbers, size)
+        if "single" in known:
+            carried["single"] = _single_extended(known["single"], slots, value_numbers)
         return grown
 
     def top(self, counts: np.ndarray, size: int) -> list[tuple[str, int]]:
@@ -186,16 +188,18 @@ def _regrouped(
     merged = np.insert(old_items, old_starts[np.minimum(keys + 1, known)], items)
     starts = np.full(size + 1, old_starts[-1], np.int64)
     starts[: known + 1] = old_starts
-    starts[1:] += np.cumsum(np.bincount(keys, minlength=size))
+    if len(keys):  # the runs up to the lowest new key keep their starts (by slot: all but the last few)
+        lowest = int(keys[0])
+        starts[lowest + 1 :] += np.cumsum(np.bincount(keys - lowest, minlength=size - lowest))
     return merged, starts
 
 
-def _single_extended(single: np.ndarray | None, slots: np.ndarray, value_numbers: np.ndarray, size: int):
+def _single_extended(single: np.ndarray | None, slots: np.ndarray, value_numbers: np.ndarray):
     """`FacetColumn.single` with the new pairs (their slots above the old ones'): None as soon as
     a document has two values."""
     if single is None or len(np.unique(slots)) != len(slots):
         return None
-    found = np.zeros(size, np.int32)
+    found = np.zeros(max(len(single), int(slots.max()) + 1 if len(slots) else 0), np.int32)
     found[: len(single)] = single
     found[slots] = value_numbers + 1
     return found
