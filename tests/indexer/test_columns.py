@@ -338,3 +338,20 @@ def test_many_new_documents_are_sorted_afresh_not_merged_one_by_one(tmp_path, mo
     columns = columns.refreshed(conn)
     assert "orders" not in columns.__dict__ and "by_id" in columns.__dict__
     assert_derived_alike(columns, afresh(columns))
+
+
+def test_a_write_groups_no_facet_by_document_that_searches_never_did(tmp_path):
+    """Counting the removed and new documents' values reads the pairs once when no search grouped
+    a facet by document: grouping a million documents' pairs costs more than the pass."""
+    writer = EmbeddedBackend(tmp_path)
+    writer.bulk([document(n) for n in range(100)])
+    conn = sqlite3.connect(writer._current())
+    columns = Columns.load(conn)
+    _ = columns.alive_counts, [column.single for column in columns.facets.values()]
+    writer.bulk([document(n) for n in range(100, 105)])
+    writer.delete([("doc00007", 9)])
+    columns = columns.refreshed(conn)
+    multiple = [column for column in columns.facets.values() if column.single is None]
+    assert multiple and all("by_slot" not in column.__dict__ for column in multiple)
+    fresh = afresh(columns)
+    assert all(np.array_equal(columns.alive_counts[name], fresh.alive_counts[name]) for name in FACET_NAMES)
