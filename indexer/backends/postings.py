@@ -3,9 +3,10 @@
 SQLite hands FTS5's matches back one row at a time: about 0.1 microseconds a row for a match list,
 2.7 for a BM25 score. A common word has a third of a million matches at a million records, so
 each of its tiers costs tens of milliseconds, every time. The lists of common words are few and
-asked for again and again, so the long ones are kept here, by FTS5 expression, until the index
-changes (any commit: the key holds the file and its change counter) or they are the least
-recently used past the memory budget.
+asked for again and again, so the long ones are kept here, by FTS5 expression and the index's
+change counter, until they are the least recently used past the memory budget. A commit makes
+them stale: a match list is then carried over, by the documents the commit removed and those it
+added (read alone, by rowid), while a BM25 list, whose every score the commit moved, is read anew.
 """
 
 import threading
@@ -27,17 +28,31 @@ class MatchCache:
         self.shortest = shortest
         self.used = 0
         self._lists: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+        self._carried: dict[tuple, bool] = {}  # whether a kept list can be carried to a later change
         self._lock = threading.Lock()
 
-    def get(self, path: Path, seq: int, asked: str, read: Callable[[], tuple[np.ndarray, ...]]):
-        """The arrays `read` returns for `asked` on this file at this change, read once while kept."""
+    def get(
+        self,
+        path: Path,
+        seq: int,
+        asked: str,
+        read: Callable[[], tuple[np.ndarray, ...]],
+        carry: Callable[[tuple[np.ndarray, ...], int], tuple[np.ndarray, ...] | None] | None = None,
+    ):
+        """The arrays `read` returns for `asked` on this file at this change, read once while kept.
+        `carry(arrays, older)`, for lists a write changes only where it added or removed documents
+        (not BM25 scores: every write moves them all), brings the arrays kept from the `older`
+        change up to this one, or returns None when it cannot (then `read` reads them)."""
         key = (path, seq, asked)
         with self._lock:
             found = self._lists.get(key)
             if found is not None:
                 self._lists.move_to_end(key)
                 return found
-        arrays = read()
+            older = self._older(path, seq, asked) if carry else None
+        arrays = carry(older[1], older[0]) if carry and older else None
+        if arrays is None:
+            arrays = read()
         size = sum(a.nbytes for a in arrays)
         if len(arrays[0]) < self.shortest or size > self.budget // 4:
             return arrays
@@ -45,20 +60,34 @@ class MatchCache:
             array.flags.writeable = False  # shared by searches in every thread
         with self._lock:
             if key not in self._lists:
-                self._drop_other_versions(path, seq)
+                self._drop_other_versions(path, seq, asked)
                 self._lists[key] = arrays
+                self._carried[key] = carry is not None
                 self.used += size
                 while self.used > self.budget:
-                    _, dropped = self._lists.popitem(last=False)
+                    dropped_key, dropped = self._lists.popitem(last=False)
+                    self._carried.pop(dropped_key, None)
                     self.used -= sum(a.nbytes for a in dropped)
         return arrays
 
-    def _drop_other_versions(self, path: Path, seq: int) -> None:
-        """Lists of older changes (or other files) are never asked for again once a newer one is."""
-        for key in [k for k in self._lists if k[0] != path or k[1] < seq]:
+    def _older(self, path: Path, seq: int, asked: str) -> tuple[int, tuple[np.ndarray, ...]] | None:
+        """(change, arrays) of the latest list kept for `asked` before this change, if any."""
+        versions = [
+            (k[1], arrays) for k, arrays in self._lists.items() if k[0] == path and k[2] == asked and k[1] < seq
+        ]
+        return max(versions, key=lambda version: version[0]) if versions else None
+
+    def _drop_other_versions(self, path: Path, seq: int, asked: str) -> None:
+        """Lists of other files, and of older changes that can never serve again: the same list's
+        (this one replaces it) and those that cannot be carried (read anew when asked)."""
+        for key in [
+            k for k in self._lists if k[0] != path or (k[1] < seq and (k[2] == asked or not self._carried.get(k)))
+        ]:
+            self._carried.pop(key, None)
             self.used -= sum(a.nbytes for a in self._lists.pop(key))
 
     def clear(self) -> None:
         with self._lock:
             self._lists.clear()
+            self._carried.clear()
             self.used = 0

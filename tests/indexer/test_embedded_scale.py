@@ -5,7 +5,7 @@ intersection of match lists, the page of a relevance sort, and the cache of FTS5
 import numpy as np
 import pytest
 
-from indexer.backends.columns import FacetColumn, _first_matching
+from indexer.backends.columns import FacetColumn, _first_matching, latest_change
 from indexer.backends.embedded import EmbeddedBackend, _common
 from indexer.backends.postings import MatchCache
 from indexer.request import SearchRequest
@@ -115,3 +115,100 @@ def test_a_write_is_seen_by_the_next_search_despite_the_cache(tmp_path):
     landscape = dict(document(1000), text="landscape r1", title_text="landscape")
     backend.bulk([landscape])
     assert backend.search(SearchRequest(text="landscape")).total == before + 1
+
+
+def test_after_a_commit_a_match_list_is_carried_over_and_a_bm25_list_read_anew(tmp_path):
+    cache, carried = MatchCache(shortest=1), []
+
+    def carry(arrays, older):
+        carried.append(older)
+        return (arrays[0][1:],)  # as if the commit removed the first document
+
+    cache.get(tmp_path, 1, "paper", lambda: (np.arange(100),), carry)
+    cache.get(tmp_path, 1, "bm25 paper", lambda: (np.arange(100), np.zeros(100)))
+    later = cache.get(tmp_path, 3, "paper", lambda: pytest.fail("carried, not read"), carry)[0]
+    assert carried == [1] and later.tolist() == list(range(1, 100)) and not later.flags.writeable
+    assert cache.get(tmp_path, 3, "paper", lambda: pytest.fail("kept"), carry)[0] is later
+    assert cache.used == 99 * 8  # the older version of each is gone: replaced, or never to be asked again
+    reread = cache.get(tmp_path, 3, "bm25 paper", lambda: (np.arange(7), np.zeros(7)))
+    assert len(reread[0]) == 7
+    cache.get(tmp_path, 4, "paper", lambda: (np.arange(5),), lambda arrays, older: None)  # the log is gone
+    assert len(cache.get(tmp_path, 4, "paper", lambda: pytest.fail("kept"))[0]) == 5
+
+
+TEXTS = [
+    SearchRequest(text="landscape"),
+    SearchRequest(text="portrait", sort="title"),
+    SearchRequest(text="-vase"),
+    SearchRequest(text="landscape r1"),
+    SearchRequest(text="lanscape", sort="date_asc"),
+]
+
+
+@pytest.fixture
+def fts_reads(monkeypatch):
+    """(first rowid asked for, rowids found) of each match list read from FTS5."""
+    from indexer.backends import embedded
+
+    reads, plain = [], embedded._rowids
+
+    def counted(conn, match, since=0):
+        found = plain(conn, match, since)
+        reads.append((since, len(found)))
+        return found
+
+    monkeypatch.setattr(embedded, "_rowids", counted)
+    return reads
+
+
+def assert_answers_as_read_afresh(reader: EmbeddedBackend, tmp_path, reads: list) -> list:
+    """The reader's answers to TEXTS are a fresh backend's; returns the reader's reads."""
+    reads.clear()
+    mine = [reader.search(request) for request in TEXTS]
+    done = list(reads)
+    theirs = [EmbeddedBackend(tmp_path).search(request) for request in TEXTS]
+    assert [(r.total, [h.id for h in r.hits]) for r in mine] == [(r.total, [h.id for h in r.hits]) for r in theirs]
+    current = reader._current()
+    with reader._connect(current) as conn:
+        alive = {rowid for (rowid,) in conn.execute("SELECT rowid FROM docs")}
+        seq = latest_change(conn)
+    kept = [lists[0] for (_, at, asked), lists in reader._matches._lists.items() if at == seq and "bm25" not in asked]
+    assert kept and all(set(rowids.tolist()) <= alive for rowids in kept)  # no removed document stays
+    return done
+
+
+def test_match_lists_follow_writes_by_the_documents_added_and_removed(tmp_path, fts_reads):
+    """After a write, a reader's kept match lists lose the removed documents and read only the
+    added ones, and it answers exactly as a backend that read every list afresh."""
+    import random
+
+    writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    reader._matches = MatchCache(shortest=1)
+    writer.bulk([document(n) for n in range(300)])
+    assert_answers_as_read_afresh(reader, tmp_path, fts_reads)
+    rng = random.Random(5)
+    for step in range(2, 7):
+        writer.bulk([document(n, revision=step) for n in rng.sample(range(300), 20)])  # updates
+        writer.bulk([document(n) for n in range(300 + step * 10, 305 + step * 10)])  # additions
+        writer.delete([(f"doc{n:05d}", 99) for n in rng.sample(range(300), 4)])  # removals
+        reads = assert_answers_as_read_afresh(reader, tmp_path, fts_reads)
+        assert reads and all(since > 0 or found == 0 for since, found in reads)  # no long list read whole
+    writer.delete([(f"doc{n:05d}", 99) for n in range(0, 300, 7)])  # removals alone: nothing to read
+    assert [found for since, found in assert_answers_as_read_afresh(reader, tmp_path, fts_reads) if found] == []
+
+
+def test_match_lists_are_read_afresh_once_the_change_log_no_longer_reaches_back(tmp_path, fts_reads, monkeypatch):
+    from indexer.backends import embedded
+
+    writer, reader = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    reader._matches = MatchCache(shortest=1)
+    writer.bulk([document(n) for n in range(300)])
+    assert_answers_as_read_afresh(reader, tmp_path, fts_reads)
+    monkeypatch.setattr(embedded, "CHANGES_KEPT", 3)
+    writer.bulk([document(n, revision=2) for n in range(10)])  # 20 changes; the log keeps the last 3
+    reads = assert_answers_as_read_afresh(reader, tmp_path, fts_reads)
+    assert any(since == 0 and found for since, found in reads)
+    monkeypatch.setattr(embedded, "CHANGES_KEPT", 1)
+    writer.bulk([document(20, revision=3)])  # a removal and an addition; the log keeps the addition
+    reads = assert_answers_as_read_afresh(reader, tmp_path, fts_reads)
+    assert any(since == 0 and found for since, found in reads)
