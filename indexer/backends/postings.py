@@ -3,29 +3,34 @@
 SQLite hands FTS5's matches back one row at a time: about 0.1 microseconds a row for a match list,
 2.7 for a BM25 score. A common word has a third of a million matches at a million records, so
 each of its tiers costs tens of milliseconds, every time. The lists of common words are few and
-asked for again and again, so the long ones are kept here, by FTS5 expression and the index's
+asked for again and again, so the long ones (and the short ones that were slow to read, as a
+title's few matches of a common word) are kept here, by FTS5 expression and the index's
 change counter, until they are the least recently used past the memory budget. A commit makes
 them stale: a match list is then carried over, by the documents the commit removed and those it
 added (read alone, by rowid), while a BM25 list, whose every score the commit moved, is read anew.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-SHORTEST_KEPT = 2_000  # shorter lists are read again: SQLite gives them in well under a millisecond
+SHORTEST_KEPT = 2_000  # shorter lists are read again: SQLite gives them in well under a millisecond ...
+SLOWEST_REREAD = 0.001  # ... unless reading one took longer than this (seconds): a title's few
+# matches of a common word cost as much as the word's whole list (30 ms for 200 of 335,000 "paper")
 BUDGET_BYTES = 96 * 1024 * 1024  # about 12 million rowids (and scores) at a time
 
 
 class MatchCache:
     """Match lists (tuples of read-only numpy arrays) by (file, change counter, what was asked)."""
 
-    def __init__(self, budget_bytes: int = BUDGET_BYTES, shortest: int = SHORTEST_KEPT):
+    def __init__(self, budget_bytes: int = BUDGET_BYTES, shortest: int = SHORTEST_KEPT, clock=time.perf_counter):
         self.budget = budget_bytes
         self.shortest = shortest
+        self.clock = clock
         self.used = 0
         self._lists: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self._carried: dict[tuple, bool] = {}  # whether a kept list can be carried to a later change
@@ -50,11 +55,13 @@ class MatchCache:
                 self._lists.move_to_end(key)
                 return found
             older = self._older(path, seq, asked) if carry else None
+        started = self.clock()
         arrays = carry(older[1], older[0]) if carry and older else None
         if arrays is None:
             arrays = read()
+        quick = self.clock() - started < SLOWEST_REREAD
         size = sum(a.nbytes for a in arrays)
-        if len(arrays[0]) < self.shortest or size > self.budget // 4:
+        if (len(arrays[0]) < self.shortest and quick) or size > self.budget // 4:
             return arrays
         for array in arrays:
             array.flags.writeable = False  # shared by searches in every thread

@@ -75,7 +75,7 @@ def test_every_page_of_a_relevance_sort_follows_one_whole_order(tmp_path):
 
 
 def test_long_match_lists_are_read_once_per_change_of_the_index(tmp_path):
-    cache, reads = MatchCache(shortest=10), []
+    cache, reads = MatchCache(shortest=10, clock=lambda: 0.0), []  # every read quick
 
     def read(length):
         def reader():
@@ -93,6 +93,25 @@ def test_long_match_lists_are_read_once_per_change_of_the_index(tmp_path):
     cache.get(tmp_path, 2, "text : paper", read(100))
     assert reads == [100, 5, 5, 100]  # a commit later: read again, the older list dropped
     assert cache.used == 100 * 8
+
+
+def test_a_short_list_that_was_slow_to_read_is_kept(tmp_path):
+    """A title's few matches of a common word cost as much to read as the word's whole list."""
+    now = [0.0]
+    cache = MatchCache(shortest=10, clock=lambda: now[0])
+
+    def read(seconds):
+        def reader():
+            now[0] += seconds
+            return (np.arange(3),)
+
+        return reader
+
+    cache.get(tmp_path, 1, "title_text : paper", read(0.030))
+    cache.get(tmp_path, 1, "title_text : paper", lambda: pytest.fail("kept"))
+    cache.get(tmp_path, 1, "title_text : vase", read(0.0001))
+    assert len(cache.get(tmp_path, 1, "title_text : vase", read(0.0001))[0]) == 3  # quick: read again
+    assert cache.used == 3 * 8
 
 
 def test_the_cache_keeps_to_its_budget_dropping_the_least_recently_used(tmp_path):
