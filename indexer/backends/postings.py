@@ -57,11 +57,12 @@ class MatchCache:
             older = self._older(path, seq, asked) if carry else None
         started = self.clock()
         arrays = carry(older[1], older[0]) if carry and older else None
+        carried = arrays is not None  # from a list kept before: worth keeping still
         if arrays is None:
             arrays = read()
-        quick = self.clock() - started < SLOWEST_REREAD
+        worth_keeping = carried or len(arrays[0]) >= self.shortest or self.clock() - started >= SLOWEST_REREAD
         size = sum(a.nbytes for a in arrays)
-        if (len(arrays[0]) < self.shortest and quick) or size > self.budget // 4:
+        if not worth_keeping or size > self.budget // 4:
             return arrays
         for array in arrays:
             array.flags.writeable = False  # shared by searches in every thread

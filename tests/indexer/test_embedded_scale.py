@@ -109,6 +109,8 @@ def test_a_short_list_that_was_slow_to_read_is_kept(tmp_path):
 
     cache.get(tmp_path, 1, "title_text : paper", read(0.030))
     cache.get(tmp_path, 1, "title_text : paper", lambda: pytest.fail("kept"))
+    cache.get(tmp_path, 2, "title_text : paper", lambda: pytest.fail("carried"), lambda arrays, older: arrays)
+    cache.get(tmp_path, 2, "title_text : paper", lambda: pytest.fail("kept, though carried quickly"))
     cache.get(tmp_path, 1, "title_text : vase", read(0.0001))
     assert len(cache.get(tmp_path, 1, "title_text : vase", read(0.0001))[0]) == 3  # quick: read again
     assert cache.used == 3 * 8
