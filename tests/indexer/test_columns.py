@@ -264,7 +264,7 @@ def derive_everything(columns: Columns) -> None:
         columns.order(sort)
     _ = columns.tie_order, columns.century_numbers, columns.alive_counts
     for column in columns.facets.values():
-        _ = column.by_value, column.counts_of(np.arange(3))  # counts_of groups by slot
+        _ = column.by_value, column.counts_of(np.arange(3))  # by slot: a lookup, or a grouping for several values
 
 
 def afresh(columns: Columns) -> Columns:
