@@ -31,6 +31,7 @@ from indexer.schema import FACET_NAMES
 
 RELOAD_SHARE = 0.2  # more changes than this share of the documents: load the file anew
 RELOAD_MINIMUM = 5_000  # ... but never reload for fewer changes than this
+MADE_OF_SLOTS = ("id_bytes", "by_id", "centuries", "century_numbers")  # derived columns a removal leaves as they are
 ORDERS_CARRIED_UP_TO = 1_000  # new documents merged into the sort orders one by one; more: sorted afresh
 OWN_VALUES_COST = 10  # counting one document's own values costs about as much as ten pairs of a pass over all
 SELECT_DOCS = "SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs"
@@ -133,7 +134,7 @@ class FacetColumn:
         if "by_value" in known:
             carried["by_value"] = _regrouped(known["by_value"], value_numbers, slots, len(values))
         if "by_slot" in known:
-            size = max(len(known["by_slot"][1]) - 1, int(slots.max()) + 1 if len(slots) else 0)
+            size = _slot_count(len(known["by_slot"][1]) - 1, slots)
             carried["by_slot"] = _regrouped(known["by_slot"], slots, value_numbers, size)
         if "single" in known:
             carried["single"] = _single_extended(known["single"], slots, value_numbers)
@@ -200,10 +201,15 @@ def _single_extended(single: np.ndarray | None, slots: np.ndarray, value_numbers
     a document has two values."""
     if single is None or len(np.unique(slots)) != len(slots):
         return None
-    found = np.zeros(max(len(single), int(slots.max()) + 1 if len(slots) else 0), np.int32)
+    found = np.zeros(_slot_count(len(single), slots), np.int32)
     found[: len(single)] = single
     found[slots] = value_numbers + 1
     return found
+
+
+def _slot_count(known: int, slots: np.ndarray) -> int:
+    """Slots to cover once `slots` join the `known` ones."""
+    return max(known, int(slots.max()) + 1 if len(slots) else 0)
 
 
 def _extended_facets(
@@ -391,6 +397,13 @@ class Columns:
         first search after every write would wait for. Slots never change once made, so orders
         only take the new slots in; only the counts over alive documents lose the removed ones."""
         known, carried, first = dict(earlier.__dict__), self.__dict__, earlier.size
+        if "alive_counts" in known:
+            carried["alive_counts"] = self._merged_alive_counts(earlier)
+        if self.size == first:  # removals alone: the slots are the same, and so is what is made of them
+            carried.update({name: known[name] for name in MADE_OF_SLOTS if name in known})
+            if "orders" in known:
+                carried["orders"] = dict(known["orders"])  # a copy: searches add to it
+            return self
         if "id_bytes" in known:
             carried["id_bytes"] = np.concatenate([earlier.id_bytes, _encoded(self.ids[first:])])
         if "by_id" in known:
@@ -401,8 +414,6 @@ class Columns:
             numbers = self._merged_century_numbers(earlier.century_numbers, first)
             if numbers is not None:
                 carried["century_numbers"] = numbers
-        if "alive_counts" in known:
-            carried["alive_counts"] = self._merged_alive_counts(earlier)
         if "orders" in known and self.size - first <= ORDERS_CARRIED_UP_TO:
             orders = dict(known["orders"])  # a copy: another thread's search may add one
             carried["orders"] = {sort: self._merged_order(sort, order, first) for sort, order in orders.items()}
@@ -419,16 +430,16 @@ class Columns:
         """`order` (of the first slots) with the slots from `first` on merged in: a binary search
         each, on the sort values the cursor uses; an equal one (the older copy of a document
         written again) goes after, as in the stable sort of all slots."""
-        new = sorted(range(first, self.size), key=lambda slot: (self.sort_key(sort, slot), slot))
-        at = [bisect.bisect_right(order, self.sort_key(sort, slot), key=partial(self.sort_key, sort)) for slot in new]
-        return np.insert(order, at, np.asarray(new, np.int64))
+        new = sorted((self.sort_key(sort, slot), slot) for slot in range(first, self.size))
+        at = [bisect.bisect_right(order, values, key=partial(self.sort_key, sort)) for values, _ in new]
+        return np.insert(order, at, np.asarray([slot for _, slot in new], np.int64))
 
     def _merged_century_numbers(self, earlier: tuple[np.ndarray, np.ndarray], first: int):
         """`century_numbers` with the new slots numbered, or None when they bring a new century
         (every number after it changes, so they are made again)."""
         buckets, numbers = earlier
         dated = ~np.isnan(self.begin[first:])
-        centuries = self.centuries[first:][dated]
+        centuries = _centuries(self.begin[first:])[dated]
         if not np.isin(centuries, buckets).all():
             return None
         more = np.zeros(self.size - first, np.int32)
