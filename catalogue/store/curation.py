@@ -2,6 +2,7 @@
 counts, recent changes. A mix-in of ``Store``."""
 
 import json
+import string
 
 import sqlalchemy as sa
 
@@ -103,12 +104,23 @@ class CurationQueries(Queries):
 
 
 def _matches(text: str):
-    """Local id or title contains ``text``. Titles are matched in the stored JSON text, where the
-    JSON encoder wrote non-ASCII letters as \\u escapes; ``text`` is matched both as typed and as
-    escaped, so 北斎 is found however the database keeps it. Case is ignored for ASCII letters
-    (SQL's lower() folds no others on SQLite)."""
-    needles = dict.fromkeys((text.lower(), json.dumps(text)[1:-1].lower()))
+    """Local id or title contains ``text``. Titles are matched in the stored JSON text, where rows
+    written before the store encoded JSON with orjson keep non-ASCII letters as \\u escapes; ``text``
+    is matched both as typed and as escaped, so 北斎 is found however the database keeps it. Case is
+    ignored for ASCII letters everywhere, and for other letters where the database's lower() folds
+    them (PostgreSQL in a UTF-8 locale; SQLite folds ASCII only, so "Étude" is found as typed)."""
+    typed = (_ascii_lower(text), text.lower())
+    needles = dict.fromkeys((*typed, json.dumps(text)[1:-1].lower()))
     title = sa.func.lower(sa.cast(t.records.c.body["title"], sa.Text))
-    conditions = [sa.func.lower(t.records.c.local_id).contains(text.lower(), autoescape=True)]
+    local_id = sa.func.lower(t.records.c.local_id)
+    conditions = [local_id.contains(needle, autoescape=True) for needle in dict.fromkeys(typed)]
     conditions += [title.contains(needle, autoescape=True) for needle in needles]
     return sa.or_(*conditions)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _ascii_lower(text: str) -> str:
+    """``text`` with its ASCII letters lowered, as SQLite's lower() lowers the stored text."""
+    return text.translate(_ASCII_LOWER)

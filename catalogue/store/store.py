@@ -72,7 +72,7 @@ class Store(
         if url.startswith("postgresql"):
             # a worker's threads each hold a connection while they read or write
             options = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
-        self.engine = sa.create_engine(url, **options)
+        self.engine = sa.create_engine(url, json_serializer=encoded, **options)
         self.dialect = self.engine.dialect.name
         self._museum_cache: tuple[float, dict[str, Museum]] | None = None
         self._writer: AbstractContextManager = nullcontext()
@@ -538,6 +538,17 @@ def _image(row) -> StoredImage:
         bytes=row["bytes"],
         alt=row["alt"],
     )
+
+
+def encoded(value) -> str:
+    """JSON for the database's JSON columns: orjson's, five times faster than the standard encoder
+    (a record's body is written two or three times with each save: the record, its kept revision,
+    its audit diff), and UTF-8 where the standard encoder wrote \\u escapes. What orjson refuses (a
+    dict with keys that are not strings, an integer beyond 64 bits) goes to the standard encoder."""
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
 
 
 def _decoded(body):
