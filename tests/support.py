@@ -3,6 +3,7 @@
 
 import html
 import io
+import json
 import os
 import re
 import secrets
@@ -17,6 +18,7 @@ from PIL import Image
 
 from catalogue import create_app
 from catalogue.store import Store
+from catalogue.store import tables as t
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("CATALOGUE_SHARED_DATA", REPO.parent / "shared" / "data" / "open-collections"))
@@ -38,6 +40,18 @@ def record_payload(local_id="T00001", **overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+def write_body_as_before_orjson(store: Store, museum: str, local_id: str, body: dict) -> str:
+    """Store a record's body as the standard JSON encoder wrote it before the store used orjson
+    (non-ASCII letters as \\u escapes, spaces after separators); returns the text written."""
+    text = json.dumps(body)
+    value = sa.literal(text) if store.dialect == "sqlite" else sa.cast(sa.literal(text), sa.JSON)
+    with store.transaction() as conn:
+        conn.execute(
+            t.records.update().where(t.records.c.museum == museum, t.records.c.local_id == local_id).values(body=value)
+        )
+    return text
 
 
 def image_bytes(fmt="JPEG", size=(40, 30), color=(200, 40, 40), exif_orientation=None) -> bytes:

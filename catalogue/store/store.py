@@ -544,7 +544,9 @@ def encoded(value) -> str:
     """JSON for the database's JSON columns: orjson's, five times faster than the standard encoder
     (a record's body is written two or three times with each save: the record, its kept revision,
     its audit diff), and UTF-8 where the standard encoder wrote \\u escapes. What orjson refuses (a
-    dict with keys that are not strings, an integer beyond 64 bits) goes to the standard encoder."""
+    dict with keys that are not strings, an integer beyond 64 bits) goes to the standard encoder. A
+    NaN or an infinity becomes null (the standard encoder wrote NaN, which PostgreSQL's json
+    refuses); records never hold one, since validation drops such numbers with a warning."""
     try:
         return orjson.dumps(value).decode()
     except orjson.JSONEncodeError:

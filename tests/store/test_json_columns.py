@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from catalogue.cli import cli_actor
 from catalogue.store import tables as t
 from catalogue.store.store import encoded
-from tests.support import record_payload
+from tests.support import record_payload, write_body_as_before_orjson
 
 
 def test_json_is_written_compact_with_letters_of_every_script_as_they_are():
@@ -30,3 +30,10 @@ def test_a_record_is_stored_in_utf8_and_read_back_as_saved_on_both_databases(ser
     assert "神奈川沖浪裏" in stored and "\\u" not in stored
     assert service.record(outcome.record_id).body["title"] == title
     assert service.store.audit_entries(outcome.record_id)[0]["action"] == "create"
+
+
+def test_a_body_the_standard_encoder_wrote_before_is_read_back_the_same(service, museum, database_kind):
+    outcome = service.upsert(cli_actor(), museum.code, record_payload("W-2"))
+    body = {**service.record(outcome.record_id).body, "title": {"ja": ["北斎"], "fr": ["Étude"]}}
+    assert "\\u5317" in write_body_as_before_orjson(service.store, museum.code, "W-2", body)
+    assert service.record(outcome.record_id).body == body
