@@ -177,3 +177,8 @@ def test_language_helpers():
     assert pick({"nl": ["Nachtwacht"]}, ["ja"]) == "Nachtwacht"
     assert pick({"en-GB": ["Colour"]}, ["en"]) == "Colour"
     assert pick({}, ["en"]) is None
+
+
+def test_a_record_whose_dimensions_no_float_holds_loads_with_the_text_alone():
+    text = "H: " + "9" * 400 + " 1/2 cm"
+    assert load_record(record_payload(dimensions=text))["dimensions"] == {"text": text}
