@@ -139,6 +139,16 @@ class TestMalformedFiles:
         assert "row 1 (huge): description: Longer than 50000 characters." in result.output
         assert service.store.find_record("tate", "fine") is not None
 
+    def test_a_size_no_float_holds_lands_with_its_text_and_the_rows_after_it_too(
+        self, runner, service, museum, tmp_path
+    ):
+        text = "H: " + "9" * 400 + " 1/2 cm"  # raised OverflowError out of validation: the import stopped
+        path = write_jsonl(tmp_path / "r.jsonl", [record_payload("big", dimensions=text), record_payload("after")])
+        result = run_import(runner, path, "--museum", "tate")
+        assert result.exit_code == 0, result.output
+        assert service.record_by_local_id("tate", "big").body["dimensions"] == {"text": text}
+        assert service.store.find_record("tate", "after") is not None
+
     def test_html_and_javascript_in_every_text_field_are_stored_as_text(
         self, runner, service, museum, tmp_path, client
     ):
