@@ -1,12 +1,15 @@
 """Upserts by (museum, local id): revisions, no-op on unchanged input, audit, and the index outbox."""
 
+import hashlib
+import json
+
 import pytest
 import sqlalchemy as sa
 
 from catalogue.cli import cli_actor
 from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.models import Actor, StoredImage, public_id
-from catalogue.service import validate_record
+from catalogue.service import content_hash, validate_record
 from catalogue.store import tables as t
 from tests.support import record_payload
 
@@ -29,6 +32,28 @@ def test_unchanged_input_is_a_no_op(service, museum):
     assert (again.action, again.revision) == ("unchanged", 1)
     assert len(service.store.audit_entries(first.record_id)) == 1
     assert len(outbox(service)) == 1
+
+
+def digest_as_before_orjson(body: dict) -> str:
+    """A record's content_hash as the service made it before orjson wrote the digests' JSON."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def test_a_record_hashed_before_orjson_is_unchanged_by_the_same_content_and_updated_by_new(service, museum):
+    first = service.upsert(cli_actor(), "tate", record_payload(title={"ja": ["神奈川沖浪裏"]}))
+    body = service.record(first.record_id).body
+    assert content_hash(body) != digest_as_before_orjson(body)
+    with service.store.transaction() as conn:
+        conn.execute(t.records.update().values(content_hash=digest_as_before_orjson(body)))
+
+    again = service.upsert(cli_actor(), "tate", record_payload(title={"ja": ["神奈川沖浪裏"]}))
+    assert (again.action, again.revision) == ("unchanged", 1)
+    assert service.revert(cli_actor(), "tate", "T00001", 1).action == "unchanged"
+    changed = service.upsert(cli_actor(), "tate", record_payload(title={"ja": ["富嶽三十六景"]}))
+    assert (changed.action, changed.revision) == ("updated", 2)
+    with service.store.reading() as conn:
+        stored = conn.execute(sa.select(t.records.c.content_hash)).scalar_one()
+    assert stored == content_hash(service.record(first.record_id).body)
 
 
 def test_ids_are_stable_and_url_safe_for_any_local_id(service, museum):
