@@ -44,7 +44,7 @@ from index_bench import kept_store
 from search_profile import SearchProfile, print_summary
 from werkzeug.datastructures import MultiDict
 
-from catalogue import create_app
+from catalogue import config, create_app
 from catalogue.search_params import request_from_args
 from catalogue.store import tables as t
 from indexer.backends.elasticsearch import ElasticsearchBackend
@@ -250,8 +250,9 @@ def main() -> None:
             "CATALOGUE_ELASTICSEARCH_INDEX": alias,
             "CATALOGUE_IMAGE_FETCH_SECONDS": "0",
         }
-        settings = {key[len("CATALOGUE_") :]: value for key, value in env.items()}
-        ours = create_app({**settings, **NO_IMAGE_FETCHING}).test_client()
+        # the in-process app reads the settings gunicorn's workers read, typed by the same reader
+        settings = {name: value for name, value in config.from_environment(env).items() if config.PREFIX + name in env}
+        ours = create_app(settings).test_client()
         embedded = None
         if not args.skip_embedded:
             embedded = create_app({"DATA_DIR": str(data_dir), **NO_IMAGE_FETCHING}).test_client()
