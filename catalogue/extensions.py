@@ -18,6 +18,7 @@ from indexer.search import SearchService
 from indexer.worker import Indexer
 
 log = logging.getLogger(__name__)
+TIMER_THREAD = "timer: "  # how a timer's thread name starts (see Repeating)
 FETCH_BATCH = 100  # image sources one tick of the timer fetches at most; the next tick goes on
 
 
@@ -51,21 +52,21 @@ def init_app(app: Flask) -> None:
     else:
         log.info("the database schema is not current: requests get a 503 until `catalogue db upgrade`")
         app.before_request(_refuse_until_upgraded(store, lambda: _start_up(app, indexer)))
+    timers: dict[str, Repeating] = {}
+    app.extensions["timers"] = timers  # by name, so whoever ends the app can stop them
     interval = app.config["INDEX_DRAIN_SECONDS"]
     if app.config["INDEX_SYNC"] and interval > 0:
         drain = _sync_drain(indexer)
-        job = Repeating("outbox-drain", interval, lambda: store.schema_is_current() and drain())
-        app.before_request(_once(job.start))
+        timers["outbox-drain"] = Repeating("outbox-drain", interval, lambda: store.schema_is_current() and drain())
     if app.config["MAIL_SEND_SECONDS"] > 0:  # mail the SMTP server refused at first is retried
-        job = Repeating("mail", app.config["MAIL_SEND_SECONDS"], _guarded(service, "sending mail", service.send_mail))
-        app.before_request(_once(job.start))
+        work = _guarded(service, "sending mail", service.send_mail)
+        timers["mail"] = Repeating("mail", app.config["MAIL_SEND_SECONDS"], work)
     if app.config["BULK_IMPORT_SECONDS"] > 0:  # bulk uploads a process left unfinished are picked up
         work = _guarded(service, "running bulk uploads", service.run_pending_imports)
-        job = Repeating("bulk-imports", app.config["BULK_IMPORT_SECONDS"], work)
-        app.before_request(_once(job.start))
+        timers["bulk-imports"] = Repeating("bulk-imports", app.config["BULK_IMPORT_SECONDS"], work)
     if app.config["IMAGE_FETCH_SECONDS"] > 0:
-        job = Repeating("image-fetch", app.config["IMAGE_FETCH_SECONDS"], _fetch_due_images(service))
-        app.extensions["image_fetch_job"] = job
+        timers["image-fetch"] = Repeating("image-fetch", app.config["IMAGE_FETCH_SECONDS"], _fetch_due_images(service))
+    for job in timers.values():  # a server process starts its timers at its first request
         app.before_request(_once(job.start))
 
 
@@ -120,7 +121,7 @@ class Repeating:
         self._stop = threading.Event()
 
     def start(self) -> None:
-        threading.Thread(target=self._loop, name=self.name, daemon=True).start()
+        threading.Thread(target=self._loop, name=f"{TIMER_THREAD}{self.name}", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()

@@ -5,16 +5,19 @@ tests/store/conftest.py)."""
 
 import os
 import secrets
+import threading
 
 import pytest
 from hypothesis import settings
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
+from catalogue.extensions import TIMER_THREAD
 from tests.mail_sink import MailSink
 from tests.support import (
     FAST_PASSWORD_HASH,
     PASSWORD,
+    TIMERS_OFF,
     PostgresTemplates,
     SqliteTemplates,
     fresh_database,
@@ -25,6 +28,22 @@ from tests.support import (
 # property tests check behaviour, not speed (the benchmarks do that): a loaded CI machine must not fail them
 settings.register_profile("catalogue", deadline=None)
 settings.load_profile("catalogue")
+
+
+def _timer_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name.startswith(TIMER_THREAD)}
+
+
+@pytest.fixture(autouse=True)
+def no_timer_outlives_its_test():
+    """A test that starts an app's timer stops it: a timer left running keeps working in the tests
+    the same process runs next (a leaked outbox drain once ran in the middle of another test)."""
+    before = _timer_threads()
+    yield
+    left = _timer_threads() - before
+    for thread in left:
+        thread.join(timeout=2)  # a stopped timer's thread ends at once
+    assert not [thread.name for thread in left if thread.is_alive()], "stop the app's timers (app.extensions['timers'])"
 
 
 @pytest.fixture(scope="session")
@@ -88,10 +107,7 @@ def app(tmp_path, app_settings, database_url):
             "MAX_IMAGE_BYTES": 2_000_000,
             "MAX_IMAGE_PIXELS": 4_000_000,
             "SEARCH_BACKEND": "embedded",
-            "INDEX_DRAIN_SECONDS": 0,
-            "IMAGE_FETCH_SECONDS": 0,  # tests fetch images by URL when they mean to
-            "MAIL_SEND_SECONDS": 0,  # mail is sent right after each change; tests retry it themselves
-            "BULK_IMPORT_SECONDS": 0,  # tests run pending bulk uploads themselves
+            **TIMERS_OFF,
             "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
             **app_settings,
         }

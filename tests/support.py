@@ -155,17 +155,15 @@ def shared_record_count() -> tuple[int, int]:
     return lines, len(keys)
 
 
+# an app's timers, off: tests drain the outbox, fetch images by URL, retry mail and run pending bulk
+# uploads themselves when they mean to; a test that turns a timer on stops it (tests/conftest.py checks)
+TIMERS_OFF = {"INDEX_DRAIN_SECONDS": 0, "IMAGE_FETCH_SECONDS": 0, "MAIL_SEND_SECONDS": 0, "BULK_IMPORT_SECONDS": 0}
+
+
 def make_app(settings: dict):
     """An app on a migrated database: the given DATABASE_URL, else SQLite in DATA_DIR (as
     `make run` does it: `catalogue db upgrade`, then the app)."""
-    settings = {
-        "TESTING": True,
-        "INDEX_DRAIN_SECONDS": 0,
-        "IMAGE_FETCH_SECONDS": 0,
-        "MAIL_SEND_SECONDS": 0,
-        "BULK_IMPORT_SECONDS": 0,
-        **settings,
-    }
+    settings = {"TESTING": True, **TIMERS_OFF, **settings}
     url = settings.get("DATABASE_URL") or f"sqlite:///{Path(settings['DATA_DIR']) / 'catalogue.sqlite3'}"
     Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     store = Store(url)

@@ -398,7 +398,7 @@ def test_fetch_images_takes_one_museum_or_a_number_at_a_time(runner, service, ma
 
 # the server's timer ----------------------------------------------------------------------------
 def test_tests_fetch_nothing_behind_their_back(app):
-    assert "image_fetch_job" not in app.extensions
+    assert "image-fetch" not in app.extensions["timers"]
 
 
 def test_the_server_fetches_queued_images_in_the_background(remote, tmp_path, database_url):
@@ -424,5 +424,5 @@ def test_the_server_fetches_queued_images_in_the_background(remote, tmp_path, da
         record = service.record_by_local_id("tate", "T00001")
         assert [(s.state, s.image_id) for s in service.image_sources(record.id)] == [("fetched", record.images[0].id)]
     finally:
-        app.extensions["image_fetch_job"].stop()
+        app.extensions["timers"]["image-fetch"].stop()
         service.store.dispose()

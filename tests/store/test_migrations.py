@@ -17,7 +17,7 @@ from catalogue.records.schema import WARNINGS_KEY
 from catalogue.service import content_hash, validate_record
 from catalogue.store import Store, migrate, now, token_hash
 from catalogue.store import tables as t
-from tests.support import image_bytes, record_payload
+from tests.support import TIMERS_OFF, image_bytes, record_payload
 
 HEAD = migrate.head_revision()
 FIRST = migrate.BASELINE
@@ -58,8 +58,7 @@ def empty_app(empty_url, tmp_path):
     # traceback, and Python 3.11 builds tracebacks with ast.parse, whose counters threads share:
     # a parse in another test's main thread at that moment fails with "AST constructor recursion
     # depth mismatch" (CPython gh-106905)
-    timers_off = {"INDEX_DRAIN_SECONDS": 0, "MAIL_SEND_SECONDS": 0, "BULK_IMPORT_SECONDS": 0, "IMAGE_FETCH_SECONDS": 0}
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": empty_url, **timers_off})
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": empty_url, **TIMERS_OFF})
     yield app
     app.extensions["catalogue"].store.dispose()
 

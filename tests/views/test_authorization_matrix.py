@@ -23,7 +23,16 @@ from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.models import public_id
 from catalogue.store import tables as t
-from tests.support import FAST_PASSWORD_HASH, PASSWORD, csrf_token, image_bytes, make_app, record_payload, sign_in
+from tests.support import (
+    FAST_PASSWORD_HASH,
+    PASSWORD,
+    TIMERS_OFF,
+    csrf_token,
+    image_bytes,
+    make_app,
+    record_payload,
+    sign_in,
+)
 
 ACTORS = ("anonymous", "curator_a", "museum_admin_a", "curator_b", "secretariat")
 MUSEUMS = {"A": "tate", "B": "tnm"}
@@ -181,10 +190,7 @@ def fresh(world, tmp_path):
             **_settings(folder),
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{folder / 'catalogue.sqlite3'}",
-            "INDEX_DRAIN_SECONDS": 0,
-            "IMAGE_FETCH_SECONDS": 0,
-            "MAIL_SEND_SECONDS": 0,
-            "BULK_IMPORT_SECONDS": 0,
+            **TIMERS_OFF,
             "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         }
     )

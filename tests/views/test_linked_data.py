@@ -10,7 +10,7 @@ import pytest
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.views.object_page import json_ld
-from tests.support import FAST_PASSWORD_HASH, image_bytes, record_payload
+from tests.support import FAST_PASSWORD_HASH, TIMERS_OFF, image_bytes, record_payload
 
 BASE = "http://catalogue.test"
 AAT = "http://vocab.getty.edu/aat/"
@@ -30,10 +30,7 @@ def catalogue(tmp_path_factory, sqlite_templates):
             "DATA_DIR": str(folder / "data"),
             "DATABASE_URL": sqlite_templates.new_database(folder / "data"),
             "BASE_URL": BASE,
-            "INDEX_DRAIN_SECONDS": 0,
-            "IMAGE_FETCH_SECONDS": 0,
-            "MAIL_SEND_SECONDS": 0,
-            "BULK_IMPORT_SECONDS": 0,
+            **TIMERS_OFF,
             "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         }
     )

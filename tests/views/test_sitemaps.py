@@ -11,7 +11,7 @@ from lxml import etree
 from catalogue import create_app
 from catalogue.cli import cli_actor
 from catalogue.i18n import INTERFACE_LANGUAGES
-from tests.support import FAST_PASSWORD_HASH, fresh_database, record_payload
+from tests.support import FAST_PASSWORD_HASH, TIMERS_OFF, fresh_database, record_payload
 
 BASE = "http://catalogue.test"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
@@ -25,10 +25,7 @@ def settings(folder, database_url: str, **extra) -> dict:
         "DATA_DIR": str(folder),
         "DATABASE_URL": database_url,
         "BASE_URL": BASE,
-        "INDEX_DRAIN_SECONDS": 0,
-        "IMAGE_FETCH_SECONDS": 0,
-        "MAIL_SEND_SECONDS": 0,
-        "BULK_IMPORT_SECONDS": 0,
+        **TIMERS_OFF,
         "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         **extra,
     }
