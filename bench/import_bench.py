@@ -11,6 +11,10 @@ indexed right after it commits. `--index-worker` measures the import as it runs 
 Baseline = the same final rows inserted with executemany in batches of the same size, nothing else.
 Both run on a fresh SQLite file in the same run, so the ratio is what our validation and bookkeeping cost.
 
+The script loads the app inside the functions that time it, not at its top: the workers of
+`catalogue import` start by importing the main module of the process (see catalogue/__main__.py),
+and the command's is light; a script that loaded the app at its top would make them load it too.
+
 `--records N` imports N records: the file's records replicated (each copy's local ids suffixed, so
 every record is new), written to a temporary JSON Lines file first (not timed).
 """
@@ -26,13 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from catalogue import create_app
-from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
-from catalogue.ingest.importer import BATCH_SIZE, IMPORT_WORKERS
-from catalogue.processes import batch_work
-from catalogue.store import Store, now
-from catalogue.store import tables as t
 
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "open-collections" / "records.jsonl"
 
@@ -57,6 +54,11 @@ def replicated(source: Path, count: int, target: Path) -> Path:
 def time_ours(source: Path, data_dir: Path, index_sync: bool = True) -> tuple[float, float, int]:
     """Wall-clock and CPU seconds of the import (this process's CPU: on a shared machine the CPU
     ratio is the steadier one), and the records it saved."""
+    from catalogue import create_app
+    from catalogue.cli import cli_actor
+    from catalogue.ingest.importer import IMPORT_WORKERS, Importer
+    from catalogue.processes import batch_work
+
     app = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": index_sync})
     app.extensions["catalogue"].upgrade_schema()  # as `catalogue db upgrade` does
     with app.app_context(), batch_work():  # as `catalogue import` runs it
@@ -70,6 +72,9 @@ def time_ours(source: Path, data_dir: Path, index_sync: bool = True) -> tuple[fl
 
 def baseline_rows(ours_db: Path) -> tuple[list[dict], list[dict]]:
     """The rows our import wrote, read back, so the baseline inserts exactly the same data."""
+    from catalogue.store import Store
+    from catalogue.store import tables as t
+
     store = Store(f"sqlite:///{ours_db}")
     with store.reading() as conn:
         rows = [dict(row) for row in conn.execute(t.records.select()).mappings()]
@@ -79,6 +84,10 @@ def baseline_rows(ours_db: Path) -> tuple[list[dict], list[dict]]:
 
 
 def time_baseline(museums: list[dict], rows: list[dict], data_dir: Path) -> tuple[float, float]:
+    from catalogue.ingest.importer import BATCH_SIZE
+    from catalogue.store import Store, now
+    from catalogue.store import tables as t
+
     store = Store(f"sqlite:///{data_dir / 'baseline.sqlite3'}")
     store.upgrade_schema()
     with store.transaction() as conn:

@@ -36,7 +36,7 @@ from elasticsearch import helpers
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.models import public_id
 from catalogue.processes import batch_work
 from catalogue.store import now

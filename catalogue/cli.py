@@ -14,8 +14,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
-from catalogue.ingest import Importer
-from catalogue.ingest.importer import IMPORT_WORKERS
+from catalogue.ingest.importer import IMPORT_WORKERS, Importer
 from catalogue.ingest.readers import _csv_dialect, detect_format, read_jsonl
 from catalogue.models import Actor
 from catalogue.processes import batch_work

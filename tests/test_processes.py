@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.processes import BATCH_COLLECTION_THRESHOLD, batch_work, process_pool
 from indexer.worker import Indexer
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.models import public_id
 from tests.support import image_bytes, record_payload
 

@@ -7,7 +7,6 @@ import json
 from dataclasses import replace
 
 import orjson
-from marshmallow import ValidationError
 
 from catalogue.errors import Conflict, Gone, NotFound, PreconditionFailed, ValidationFailed
 from catalogue.models import (
@@ -23,7 +22,7 @@ from catalogue.models import (
     record_etag,
 )
 from catalogue.records.history import HistoryEntry, field_diff, history, revision_row
-from catalogue.records.schema import IMAGE_SOURCES_KEY, STATUSES, WARNINGS_KEY, field_errors, load_record
+from catalogue.records.schema import IMAGE_SOURCES_KEY, STATUSES, WARNINGS_KEY, validate_record
 from catalogue.service.base import Outcome, audit_entry
 from catalogue.service.image_sources import ImageSourceRules
 from catalogue.store import now
@@ -49,13 +48,6 @@ def same_content(body: dict, stored: str, digest: str | None = None) -> bool:
 
 def _standard_json(body: dict) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
-
-
-def validate_record(payload) -> dict:
-    try:
-        return load_record(payload)
-    except ValidationError as error:
-        raise ValidationFailed("The record is not valid.", field_errors(error)) from None
 
 
 class RecordRules(ImageSourceRules):

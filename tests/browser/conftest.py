@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from tests.support import PASSWORD, make_app
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"

@@ -13,7 +13,7 @@ from sickle import Sickle
 from werkzeug.serving import make_server
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from tests.ingest.test_lido_import import example_files
 from tests.lido.catalogues import lido_schema
 from tests.support import make_app, shared_record_count, shared_records_path

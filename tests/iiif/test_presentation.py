@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.models import ObjectRecord
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
 from iiif.presentation import ImageRef, Links, ManifestRef, manifest, manifest_ref, schema_tag

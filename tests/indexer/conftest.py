@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.text import fold
 from indexer.backends.elasticsearch import ElasticsearchBackend
 from indexer.backends.embedded import EmbeddedBackend

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.models import public_id
 from indexer.backends.elasticsearch import ElasticsearchBackend
 from tests.support import make_app, record_payload, shared_record_count, shared_records_path

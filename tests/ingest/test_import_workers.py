@@ -7,8 +7,8 @@ import pytest
 
 from catalogue import create_app
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
 from catalogue.ingest import importer as importer_module
+from catalogue.ingest.importer import Importer
 from catalogue.store import tables as t
 from tests.support import record_payload
 

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.lido.writer import lido_document
 from tests.support import image_bytes, page_text, post_form, record_payload, require, wait_for
 

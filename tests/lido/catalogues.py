@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from catalogue.ingest.readers import read_jsonl
 from catalogue.lido.names import LIDO_NS
 from catalogue.models import Museum, ObjectRecord, StoredImage, public_id

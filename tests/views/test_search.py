@@ -8,7 +8,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from catalogue.cli import cli_actor
-from catalogue.ingest import Importer
+from catalogue.ingest.importer import Importer
 from tests.support import make_app, record_payload
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"

@@ -1,0 +1,71 @@
+"""A row's record validated and normalised, in the importing process or in one of its worker
+processes. This module stays light on purpose: a worker imports it, the record schema and nothing
+else of the app (no store, service or views), so a pool of workers is ready in a few tenths of a
+second instead of more than one (see tests/ingest/test_validation.py)."""
+
+from dataclasses import dataclass, field
+
+from catalogue.errors import ValidationFailed
+from catalogue.ingest import shared_format
+from catalogue.records.schema import validate_record
+
+
+@dataclass
+class Validated:
+    """A row's record as validation left it: the body, or the errors (field, message, value)."""
+
+    body: dict | None
+    local_id: str | None = None
+    errors: list[tuple] = field(default_factory=list)
+
+
+def validated(data: dict, default_status: str | None) -> Validated:
+    """A row's record, validated and normalised (in this process or in an import worker)."""
+    payload = row_payload(data)
+    if default_status and payload.get("status") in (None, ""):
+        payload["status"] = default_status
+    try:
+        return Validated(validate_record(payload))
+    except ValidationFailed as failure:
+        local_id = payload.get("local_id") if isinstance(payload.get("local_id"), str) else None
+        errors = [(e["field"], e["message"], value_at(payload, e["field"])) for e in failure.errors]
+        return Validated(None, local_id, errors)
+
+
+def validated_chunk(rows: list[dict], default_status: str | None) -> list[Validated]:
+    return [validated(data, default_status) for data in rows]
+
+
+def worker_ready() -> bool:
+    """A first task: done once a worker has started (and imported the schema)."""
+    return True
+
+
+def row_payload(data: dict) -> dict:
+    """The record a row holds, without the museum (which is not part of a record)."""
+    if shared_format.is_shared_record(data):
+        return shared_format.to_record(data)
+    return {k: v for k, v in data.items() if k != "museum"}
+
+
+SHOWN_VALUE_CHARACTERS = 200
+
+
+def value_at(payload: dict, path: str | None):
+    """The value a field error is about ("makers.0.name"), for the report: None when there is none
+    to show, and a long one cut short (a report line must not carry a 10 MB cell)."""
+    if not path:
+        return None
+    value: object = payload
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    if not isinstance(value, (str, int, float, bool)):
+        value = None if value is None else repr(value)
+    if isinstance(value, str) and len(value) > SHOWN_VALUE_CHARACTERS:
+        value = value[:SHOWN_VALUE_CHARACTERS] + "…"
+    return value

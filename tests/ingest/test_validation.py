@@ -1,0 +1,55 @@
+"""A row is validated in the importing process or in a worker process; a worker loads the record
+schema and nothing else of the app, so the workers of an import are ready in a few tenths of a
+second."""
+
+import subprocess
+import sys
+
+from catalogue.ingest.validation import Validated, validated, validated_chunk
+from tests.support import REPO, record_payload
+
+# what a worker never needs: the commands, the service and its store, the views, IIIF documents
+THE_APP = (
+    "catalogue.cli",
+    "catalogue.service",
+    "catalogue.store",
+    "catalogue.views",
+    "sqlalchemy",
+    "alembic",
+    "iiif_prezi3",
+)
+
+
+def modules_loaded_by(*modules: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``modules`` (as a worker does)."""
+    code = "".join(f"import {module}\n" for module in modules) + "import sys\nprint('\\n'.join(sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    return set(result.stdout.split())
+
+
+def test_a_worker_loads_the_record_schema_and_nothing_of_the_app():
+    # a worker imports the command's main module, the pool's start-up code and the validating function
+    loaded = modules_loaded_by("catalogue.__main__", "catalogue.processes", "catalogue.ingest.validation")
+    assert "catalogue.records.schema" in loaded
+    assert sorted(module for module in loaded if module.startswith(THE_APP)) == []
+
+
+def test_the_command_runs_from_its_light_main_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "catalogue", "--help"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert "import" in result.stdout and "reindex" in result.stdout
+
+
+def test_a_valid_row_gives_its_normalised_record_and_a_bad_one_its_errors_with_their_values():
+    good, bad = validated_chunk(
+        [{**record_payload("T1"), "museum": "tate"}, {**record_payload("T2", title=""), "museum": "tate"}], None
+    )
+    assert good.body is not None and good.body["local_id"] == "T1" and "museum" not in good.body
+    assert bad == Validated(None, "T2", [("title", "A title is required.", "")])
+
+
+def test_a_row_without_a_status_takes_the_default_one():
+    assert validated(record_payload("T1"), "draft").body["status"] == "draft"
+    assert validated(record_payload("T1"), None).body["status"] == "published"
+    assert validated(record_payload("T1", status="published"), "draft").body["status"] == "published"
