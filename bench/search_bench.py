@@ -1,7 +1,7 @@
 """Search benchmark: our JSON API vs the raw Elasticsearch `_search` bodies it sends, same run.
 
     scripts/elasticsearch start
-    python bench/search_bench.py [--records 100000] [--rounds 5] [--skip-embedded] [--data DIR]
+    python bench/search_bench.py [--records 100000] [--rounds 5] [--skip-embedded] [--floor] [--data DIR]
     python bench/search_bench.py --embedded-only [--data DIR] [--profile] [--cpu] [--records 1000000]
 
 Setup (not timed): N records in the store (the shared records replicated), indexed into
@@ -11,6 +11,8 @@ text + 1-3 facets, facets only, date ranges, deep pages):
 - ours, over HTTP: the same URLs against gunicorn with gunicorn.conf.py (the production settings),
   over one kept-alive connection;
 - raw: the `_search` body our code builds for the same request, sent with the Python client;
+- floor (`--floor`): a Flask app under the same gunicorn that sends that body and returns the
+  engine's answer as it came (`search_floor_app.py`): what any Flask API costs over the raw `_search`;
 - embedded: GET /api/objects in-process on the SQLite FTS5 backend.
 `--embedded-only` times the embedded backend alone (no Elasticsearch), `--skip-embedded` the
 Elasticsearch paths alone; either runs on a store kept in `--data` when given (built there once,
@@ -166,7 +168,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, app: str = "catalogue:create_app()") -> subprocess.Popen:
     # gunicorn.conf.py in ROOT: the production settings (threaded workers, keep-alive)
     process = subprocess.Popen(
         [
@@ -175,7 +177,7 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
             "2",
             "--bind",
             f"127.0.0.1:{port}",
-            "catalogue:create_app()",
+            app,
         ],
         env={**os.environ, **env},
         cwd=str(ROOT),
@@ -227,6 +229,7 @@ def main() -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="with --embedded-only: this process's CPU time, not the wall clock"
     )
+    parser.add_argument("--floor", action="store_true", help="also time the least any Flask API costs over gunicorn")
     args = parser.parse_args()
     if args.embedded_only:
         embedded_main(args)
@@ -273,10 +276,15 @@ def main() -> None:
                 check(embedded.get(f"/api/objects?{query}").status_code, query)
 
         port = free_port()
-        server = start_gunicorn(env, port)
+        servers = [start_gunicorn(env, port)]
         try:
             over_http = HttpClient(port)
             functions = {"raw": raw, "ours_in_process": in_process, "ours_http": over_http.get}
+            if args.floor:
+                floor_port = free_port()
+                floor_env = {**env, "PYTHONPATH": str(ROOT / "bench")}  # where search_floor_app.py is
+                servers.append(start_gunicorn(floor_env, floor_port, app="search_floor_app:create_app()"))
+                functions["floor_http"] = HttpClient(floor_port).get
             if not args.skip_embedded:
                 functions["embedded_in_process"] = on_embedded
             timed(functions, 1)  # warm caches and connections; not counted
@@ -284,8 +292,9 @@ def main() -> None:
                 profile.install()
             results = timed(functions, args.rounds)
         finally:
-            server.terminate()
-            server.wait()
+            for server in servers:
+                server.terminate()
+                server.wait()
         es.drop()
     figures = {name: summary(values) for name, values in results.items()}
     figures["requests_in_mix"] = len(MIX)
@@ -298,6 +307,10 @@ def main() -> None:
         f"ratio ours/raw (median): in-process {figures['ratio_in_process_median']}, "
         f"over HTTP {figures['ratio_http_median']}"
     )
+    if "floor_http" in figures:
+        figures["ratio_floor_http_median"] = round(figures["floor_http"]["median_ms"] / figures["raw"]["median_ms"], 3)
+        floor = figures["ratio_floor_http_median"]
+        print(f"ratio floor/raw (median), the least a Flask API costs over gunicorn: {floor}")
     if profile:
         figures["embedded_parts"] = profile.summary()
         print_summary(figures["embedded_parts"])
