@@ -8,8 +8,18 @@ from typing import TYPE_CHECKING
 
 from catalogue.errors import CatalogueError, ValidationFailed
 from catalogue.ingest import shared_format
-from catalogue.ingest.readers import ColumnMapping, Row, detect_format, read_csv, read_jsonl, read_lido
-from catalogue.ingest.validation import Validated, row_payload, validated, validated_chunk, worker_ready
+from catalogue.ingest.readers import (
+    ColumnMapping,
+    Line,
+    Row,
+    detect_format,
+    jsonl_lines,
+    jsonl_row,
+    read_csv,
+    read_jsonl,
+    read_lido,
+)
+from catalogue.ingest.validation import Validated, prepared_chunk, row_payload, validated, worker_ready
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
 from catalogue.processes import process_pool
@@ -111,7 +121,9 @@ class Importer:
     ) -> ImportReport:
         path = Path(path)
         kind = detect_format(path, file_format)
-        if kind == "jsonl":
+        if kind == "jsonl" and self.workers > 1:
+            rows = jsonl_lines(path)  # the workers parse the lines
+        elif kind == "jsonl":
             rows = read_jsonl(path)
         elif kind == "lido":
             rows = read_lido(path)
@@ -123,6 +135,7 @@ class Importer:
         return self.import_rows(rows, on_row)
 
     def import_rows(self, rows, on_row=None) -> ImportReport:
+        """``rows``: the reader's rows; with workers, a JSON Lines file's lines may come unread."""
         if self.workers > 1:
             self._import_with_workers(rows, on_row)
         else:
@@ -135,46 +148,47 @@ class Importer:
         self.report.errors.sort(key=lambda error: error.row)  # workers answer later than the reader rejects
         return self.report
 
-    def _import_with_workers(self, rows, on_row) -> None:
-        """Rows are validated in worker processes, chunk by chunk, while this process reads the
-        next rows and saves the validated ones, in their order. Validation (marshmallow) costs more
-        than the rest together, so on two cores the two overlap. Workers take about half a second
-        to start: they are started once a file proves long, and rows are validated here until then."""
+    def _import_with_workers(self, items, on_row) -> None:
+        """Rows are read and validated in worker processes, chunk by chunk, while this process
+        saves the validated ones, in their order. Validation (marshmallow) costs more than the rest
+        together, and parsing a JSON line about a fifth of it, so on two cores the two overlap.
+        Workers take about half a second to start: they are started once a file proves long, and
+        rows are validated here until then."""
         pool, ready = None, None
-        waiting: deque = deque()  # (rows with their museums, the future of their validation)
-        chunk: list[tuple[Row, str]] = []
+        waiting: deque = deque()  # the futures of chunks being prepared, in the file's order
+        chunk: list[Row | Line] = []
         try:
-            for read, row in enumerate(rows, 1):
-                museum = self._museum_of(row)
-                here = not waiting and not chunk and not _started(ready)
-                if museum is not None and here:
-                    self._accept(row, museum, validated(row.data or {}, self.default_status))
-                elif museum is not None:
-                    chunk.append((row, museum))
+            for read, item in enumerate(items, 1):
+                if not waiting and not chunk and not _started(ready):
+                    row = item if isinstance(item, Row) else jsonl_row(*item)
+                    if row is not None:
+                        self._take(row)
+                else:
+                    chunk.append(item)
                 if on_row:
-                    on_row(row)
+                    on_row(item if isinstance(item, Row) else Row(item[0], None))
                 if pool is None and read >= WORKERS_AFTER_ROWS:
                     pool = process_pool(self.workers)
                     ready = pool.submit(worker_ready)
                 if pool is not None and len(chunk) >= VALIDATION_CHUNK:
-                    waiting.append(self._submit(pool, chunk))
+                    waiting.append(pool.submit(prepared_chunk, chunk, self.default_status))
                     chunk = []
                 if len(waiting) > VALIDATION_WINDOW:
-                    self._accept_chunk(*waiting.popleft())
-            if chunk:  # rows go into chunks only once the pool is up
-                waiting.append(self._submit(pool, chunk))
+                    self._accept_prepared(waiting.popleft().result())
+            if chunk:
+                assert pool is not None  # rows go into chunks only once the pool is up
+                waiting.append(pool.submit(prepared_chunk, chunk, self.default_status))
             while waiting:
-                self._accept_chunk(*waiting.popleft())
+                self._accept_prepared(waiting.popleft().result())
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
 
-    def _submit(self, pool, chunk: list[tuple[Row, str]]) -> tuple:
-        return chunk, pool.submit(validated_chunk, [row.data or {} for row, _ in chunk], self.default_status)
-
-    def _accept_chunk(self, chunk: list[tuple[Row, str]], outcomes) -> None:
-        for (row, museum), outcome in zip(chunk, outcomes.result()):
-            self._accept(row, museum, outcome)
+    def _accept_prepared(self, prepared: list[tuple[Row, Validated | None]]) -> None:
+        for row, outcome in prepared:
+            museum = self._museum_of(row)
+            if museum is not None and outcome is not None:
+                self._accept(row, museum, outcome)
 
     def _take(self, row: Row) -> None:
         museum = self._museum_of(row)

@@ -45,29 +45,42 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
         return "", f"Not valid UTF-8 (byte 0x{raw[error.start]:02x} at position {error.start}); save the file as UTF-8."
 
 
+Line = tuple[int, bytes]  # a JSON Lines file's line as read: its number and its bytes
+
+
 def read_jsonl(path: Path):
+    for number, raw in jsonl_lines(path):
+        row = jsonl_row(number, raw)
+        if row is not None:
+            yield row
+
+
+def jsonl_lines(path: Path):
+    """The file's lines, numbered, as bytes: ``jsonl_row`` makes each a row, here or in an import
+    worker (a line is far cheaper to send to a worker than the dict it becomes)."""
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            text, error = _decode(raw)
-            if error:
-                yield Row(number, None, error)
-                continue
-            if not text.strip():
-                continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as bad:
-                yield Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
-                continue
-            except RecursionError:  # the parser recurses once per level: thousands of [[[ exhaust it
-                yield Row(number, None, "Not valid JSON: nested too deeply.")
-                continue
-            if not isinstance(data, dict):
-                yield Row(number, None, "Each line must be one JSON object.")
-                continue
-            yield Row(number, data)
+            yield number, raw
+
+
+def jsonl_row(number: int, raw: bytes) -> Row | None:
+    """One line as a row, or None for a blank line (blank lines are not rows)."""
+    text, error = _decode(raw)
+    if error:
+        return Row(number, None, error)
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as bad:
+        return Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
+    except RecursionError:  # the parser recurses once per level: thousands of [[[ exhaust it
+        return Row(number, None, "Not valid JSON: nested too deeply.")
+    if not isinstance(data, dict):
+        return Row(number, None, "Each line must be one JSON object.")
+    return Row(number, data)
 
 
 def read_lido(path: Path):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from catalogue.errors import ValidationFailed
 from catalogue.ingest import shared_format
+from catalogue.ingest.readers import Line, Row, jsonl_row
 from catalogue.records.schema import validate_record
 
 
@@ -32,8 +33,27 @@ def validated(data: dict, default_status: str | None) -> Validated:
         return Validated(None, local_id, errors)
 
 
-def validated_chunk(rows: list[dict], default_status: str | None) -> list[Validated]:
-    return [validated(data, default_status) for data in rows]
+def prepared_chunk(items: list[Row | Line], default_status: str | None) -> list[tuple[Row, Validated | None]]:
+    """A worker's task: each row of a chunk read (a JSON Lines line comes as its bytes) and
+    validated. A row goes back with only the keys that name its museum, which the importing process
+    checks: sending back the whole row would cost that process about what reading it does."""
+    prepared = []
+    for item in items:
+        row = item if isinstance(item, Row) else jsonl_row(*item)
+        if row is None:  # a blank line
+            continue
+        outcome = None if row.data is None else validated(row.data, default_status)
+        row.data = None if row.data is None else museum_keys(row.data)
+        prepared.append((row, outcome))
+    return prepared
+
+
+# what the importer reads of a row to find its museum (shared_format.museum_of, is_shared_record)
+MUSEUM_KEYS = ("museum", "source_museum", "source_museum_country", *sorted(shared_format.SHARED_KEYS))
+
+
+def museum_keys(data: dict) -> dict:
+    return {key: data[key] for key in MUSEUM_KEYS if key in data}
 
 
 def worker_ready() -> bool:

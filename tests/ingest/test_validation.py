@@ -2,10 +2,12 @@
 schema and nothing else of the app, so the workers of an import are ready in a few tenths of a
 second."""
 
+import json
 import subprocess
 import sys
 
-from catalogue.ingest.validation import Validated, validated, validated_chunk
+from catalogue.ingest.readers import Row
+from catalogue.ingest.validation import Validated, prepared_chunk, validated
 from tests.support import REPO, record_payload
 
 # what a worker never needs: the commands, the service and its store, the views, IIIF documents
@@ -42,11 +44,37 @@ def test_the_command_runs_from_its_light_main_module():
 
 
 def test_a_valid_row_gives_its_normalised_record_and_a_bad_one_its_errors_with_their_values():
-    good, bad = validated_chunk(
-        [{**record_payload("T1"), "museum": "tate"}, {**record_payload("T2", title=""), "museum": "tate"}], None
+    (good_row, good), (bad_row, bad) = prepared_chunk(
+        [
+            (1, json.dumps({**record_payload("T1"), "museum": "tate"}).encode()),
+            (2, json.dumps({**record_payload("T2", title=""), "museum": "tate"}).encode()),
+        ],
+        None,
     )
     assert good.body is not None and good.body["local_id"] == "T1" and "museum" not in good.body
     assert bad == Validated(None, "T2", [("title", "A title is required.", "")])
+    # a row goes back with what names its museum, not the whole record again
+    assert (good_row, bad_row) == (Row(1, {"museum": "tate"}), Row(2, {"museum": "tate"}))
+
+
+def test_a_worker_reads_lines_as_the_reader_does_and_takes_rows_already_read():
+    shared = {"record_id": "r1", "source_id": "S1", "source_museum_code": "tate", "source_museum": "Tate (London)"}
+    prepared = prepared_chunk(
+        [
+            (1, b"{not json\n"),
+            (2, b"   \n"),
+            (3, b"[1]\n"),
+            (4, json.dumps({**shared, "title": "Wave", "medium": "oil"}).encode()),
+            Row(7, {"local_id": "C1", "title": "Vase", "museum": "tate"}, warnings=[{"field": "x", "value": 1}]),
+        ],
+        None,
+    )
+    assert [(row, outcome is None) for row, outcome in prepared] == [
+        (Row(1, None, "Not valid JSON: Expecting property name enclosed in double quotes (column 2)."), True),
+        (Row(3, None, "Each line must be one JSON object."), True),
+        (Row(4, {**shared}), False),  # every key museum_of and is_shared_record read
+        (Row(7, {"museum": "tate"}, warnings=[{"field": "x", "value": 1}]), False),
+    ]
 
 
 def test_a_row_without_a_status_takes_the_default_one():
