@@ -3,7 +3,7 @@ processes. This module stays light on purpose: a worker imports it, the record s
 else of the app (no store, service or views), so a pool of workers is ready in a few tenths of a
 second instead of more than one (see tests/ingest/test_validation.py)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from catalogue.errors import ValidationFailed
 from catalogue.ingest import shared_format
@@ -37,14 +37,15 @@ def prepared_chunk(items: list[Row | Line], default_status: str | None) -> list[
     """A worker's task: each row of a chunk read (a JSON Lines line comes as its bytes) and
     validated. A row goes back with only the keys that name its museum, which the importing process
     checks: sending back the whole row would cost that process about what reading it does."""
-    prepared = []
+    prepared: list[tuple[Row, Validated | None]] = []
     for item in items:
         row = item if isinstance(item, Row) else jsonl_row(*item)
         if row is None:  # a blank line
             continue
-        outcome = None if row.data is None else validated(row.data, default_status)
-        row.data = None if row.data is None else museum_keys(row.data)
-        prepared.append((row, outcome))
+        if row.data is None:  # the reader refused it
+            prepared.append((row, None))
+        else:
+            prepared.append((replace(row, data=museum_keys(row.data)), validated(row.data, default_status)))
     return prepared
 
 
