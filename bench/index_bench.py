@@ -87,10 +87,12 @@ def kept_store(data_dir: Path, records: int, embedded: bool):
     while, so a run with `--data` keeps them for the next)."""
     # the search folder's own pointer is no sign of an index: opening the app makes an empty one
     marker, indexed = data_dir / "BENCH_RECORDS", data_dir / "BENCH_EMBEDDED"
-    if marker.exists() and int(marker.read_text()) == records:
+    kept = int(marker.read_text()) if marker.exists() else None
+    if kept is not None and kept != records:  # building on it would leave its records and mislabel the run
+        raise SystemExit(f"{data_dir} keeps a store of {kept} records: pass --records {kept}, or another --data")
+    if kept == records:
         store = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"].store
     else:
-        marker.unlink(missing_ok=True)
         indexed.unlink(missing_ok=True)
         store = build_store(data_dir, records).extensions["catalogue"].store
         marker.write_text(str(records))
