@@ -72,7 +72,7 @@ def test_a_worker_reads_lines_as_the_reader_does_and_takes_rows_already_read():
     assert [(row, outcome is None) for row, outcome in prepared] == [
         (Row(1, None, "Not valid JSON: Expecting property name enclosed in double quotes (column 2)."), True),
         (Row(3, None, "Each line must be one JSON object."), True),
-        (Row(4, {**shared}), False),  # every key museum_of and is_shared_record read
+        (Row(4, shared), False),  # every key museum_of and is_shared_record read
         (Row(7, {"museum": "tate"}, warnings=[{"field": "x", "value": 1}]), False),
     ]
 
