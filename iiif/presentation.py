@@ -46,6 +46,7 @@ RIGHTS_VOCABULARIES = re.compile(
 SCHEMA_TAG = re.compile(r"^[a-zA-Z-]+$")
 LETTERS = re.compile(r"^[a-zA-Z]+$")
 HTML_TAG = re.compile(r"<[^>]*>")
+TEXT_PROPERTIES = ("label", "summary", "value")  # the properties that hold language maps
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Labels are data: a translation is one more key per map ("en" at least, as IIIF clients fall back to it).
@@ -393,5 +394,42 @@ def manifest_ref(record: ObjectRecord, links: Links) -> ManifestRef | None:
 
 
 def as_json(document: Any) -> dict:
-    """The document as plain JSON types (URLs as strings), with the Presentation 3 context first."""
-    return {"@context": CONTEXT, **document.model_dump(mode="json", exclude_none=True, by_alias=True)}
+    """The document as plain JSON types (URLs as strings), with the Presentation 3 context first,
+    and every text of its language maps as viewers must show it (``shown_as_text``)."""
+    return _texts_shown_as_text(
+        {"@context": CONTEXT, **document.model_dump(mode="json", exclude_none=True, by_alias=True)}
+    )
+
+
+def shown_as_text(text: str) -> str:
+    """A text as every viewer shows the same characters. IIIF reads a value that starts with "<"
+    and ends with ">" as HTML and any other as text, but Mirador reads every value as HTML: it
+    sanitises it and keeps elements such as <img> and <a>, so a title holding markup became an
+    image in its panels. A text holding "<" therefore goes out as one HTML element with the text
+    escaped inside it: a viewer that follows the specification and Mirador alike show the text as
+    it is, and no viewer builds an element out of museum data. Other texts go out as they are ("&"
+    alone builds nothing, and "A & B" reads the same as text and as HTML)."""
+    return f"<span>{html.escape(text, quote=False)}</span>" if "<" in text else text
+
+
+def _texts_shown_as_text(node):
+    if isinstance(node, list):
+        return [_texts_shown_as_text(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: _language_map_shown(value)
+        if key in TEXT_PROPERTIES and _is_language_map(value)
+        else _texts_shown_as_text(value)
+        for key, value in node.items()
+    }
+
+
+def _is_language_map(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(texts, list) for texts in value.values())
+
+
+def _language_map_shown(value: dict) -> dict:
+    return {
+        tag: [shown_as_text(text) if isinstance(text, str) else text for text in texts] for tag, texts in value.items()
+    }

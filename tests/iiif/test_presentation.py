@@ -120,6 +120,40 @@ def test_a_record_without_description_has_no_summary():
     assert "summary" not in build(make_record())
 
 
+MARKUP = '<img src=x onerror="alert(1)"> & <b>bold</b>'
+ESCAPED = '<span>&lt;img src=x onerror="alert(1)"&gt; &amp; &lt;b&gt;bold&lt;/b&gt;</span>'
+
+
+def test_text_holding_markup_goes_out_as_one_element_with_the_text_escaped(manifest_validator):
+    # IIIF reads only "<...>" as HTML, but Mirador reads every value as HTML: escaped inside one element,
+    # the text reads the same in both, and no viewer builds an <img> out of museum data
+    record = make_record(
+        title=MARKUP, makers=[{"name": MARKUP}], credit_line=MARKUP, images=[make_image(0, alt={"en": [MARKUP]})]
+    )
+    document = build(record, make_museum(names={"en": [MARKUP]}))
+    assert document["label"] == {"en": [ESCAPED]}
+    assert pair(document, "Maker") == {"en": [ESCAPED]}
+    assert pair(document, "Museum") == {"en": [ESCAPED]}
+    assert document["requiredStatement"]["value"] == {"en": [ESCAPED]}
+    assert document["provider"][0]["label"] == {"en": [ESCAPED]}
+    assert document["items"][0]["label"] == {"en": [ESCAPED]}
+    assert schema_errors(manifest_validator, document) == [] and manifest_problems(document) == []
+
+
+def test_text_without_markup_goes_out_as_it_is():
+    document = build(make_record(title="Hokusai & pupils: a > b", makers=[{"name": "Katsushika Hokusai"}]))
+    assert document["label"] == {"en": ["Hokusai & pupils: a > b"]}
+    assert pair(document, "Maker") == {"en": ["Katsushika Hokusai"]}
+
+
+def test_a_collection_escapes_the_labels_it_lists_once(collection_validator):
+    ref = ManifestRef(f"{BASE}/iiif/3/objects/abc/manifest", {"en": [MARKUP]}, ImageRef(f"{BASE}/iiif/3/img9"))
+    document = collection(LINKS.search_collection("q=b"), {"en": [f"Search: {MARKUP}"]}, [ref])
+    assert document["label"] == {"en": [ESCAPED.replace("<span>", "<span>Search: ")]}
+    assert document["items"][0]["label"] == {"en": [ESCAPED]}
+    assert schema_errors(collection_validator, document) == []
+
+
 # metadata ------------------------------------------------------------------------------------
 def test_metadata_pairs_come_in_display_order_with_english_labels():
     record = make_record(
