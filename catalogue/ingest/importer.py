@@ -14,10 +14,10 @@ from catalogue.ingest.readers import (
     Row,
     detect_format,
     jsonl_lines,
-    jsonl_row,
     read_csv,
     read_jsonl,
     read_lido,
+    row_of,
 )
 from catalogue.ingest.validation import Validated, prepared_chunk, row_payload, validated, worker_ready
 from catalogue.models import Actor
@@ -160,7 +160,7 @@ class Importer:
         try:
             for read, item in enumerate(items, 1):
                 if not waiting and not chunk and not _started(ready):
-                    row = item if isinstance(item, Row) else jsonl_row(*item)
+                    row = row_of(item)
                     if row is not None:
                         self._take(row)
                 else:

@@ -83,6 +83,11 @@ def jsonl_row(number: int, raw: bytes) -> Row | None:
     return Row(number, data)
 
 
+def row_of(item: Row | Line) -> Row | None:
+    """A row as a reader gave it, or a JSON Lines line read now (None for a blank line)."""
+    return item if isinstance(item, Row) else jsonl_row(*item)
+
+
 def read_lido(path: Path):
     """LIDO XML: a row per lido:lido element (catalogue/lido/reader.py streams and maps them)."""
     from catalogue.lido.reader import read_lido as read_records  # here: that module builds on these rows

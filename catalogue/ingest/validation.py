@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from catalogue.errors import ValidationFailed
 from catalogue.ingest import shared_format
-from catalogue.ingest.readers import Line, Row, jsonl_row
+from catalogue.ingest.readers import Line, Row, row_of
 from catalogue.records.schema import validate_record
 
 
@@ -39,7 +39,7 @@ def prepared_chunk(items: list[Row | Line], default_status: str | None) -> list[
     checks: sending back the whole row would cost that process about what reading it does."""
     prepared: list[tuple[Row, Validated | None]] = []
     for item in items:
-        row = item if isinstance(item, Row) else jsonl_row(*item)
+        row = row_of(item)
         if row is None:  # a blank line
             continue
         if row.data is None:  # the reader refused it
