@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         auth,
         compare,
+        cors,
         curate,
         errors,
         membership,
@@ -76,7 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(presentation_views.blueprint)
     app.register_blueprint(presentation_views.comparison_blueprint)
     image_views.init_app(app, extensions.iiif_image_locator(app))
-    app.after_request(public.allow_cross_origin_reads)
+    cors.init_app(app)
 
     from catalogue.cli import register_commands
 

@@ -4,7 +4,7 @@
 
 Every page but the last holds the same activities for good, so caches keep it for a day; the stream
 and its last page change as the catalogue does, so they are kept for a minute. JSON-LD with the
-Discovery profile unless the client asks for plain JSON; readable by any origin."""
+Discovery profile unless the client asks for plain JSON; readable by any origin (catalogue/views/cors.py)."""
 
 import re
 
@@ -66,13 +66,12 @@ def _number(text: str, what: str) -> int:
 def discovery_json(document: dict, cache_control: str):
     """JSON-LD with the Discovery context as its profile (what the specification asks for when the
     client states no preference), or plain JSON for clients that ask for only that; revalidated by
-    ETag, readable by any origin."""
+    ETag, readable by any origin (catalogue/views/cors.py)."""
     response = jsonify(document)
     wanted = request.accept_mimetypes.best_match(["application/ld+json", "application/json"])
     if wanted != "application/json":
         response.headers["Content-Type"] = PROFILE
     response.headers["Cache-Control"] = cache_control
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Accept")
     response.add_etag()
     return response.make_conditional(request)

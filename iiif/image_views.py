@@ -64,9 +64,7 @@ def init_app(app: Flask, locator: Locator) -> None:
 @blueprint.get("/<identifier>")
 def base(identifier: str) -> HTTPResponse:
     _check_identifier(identifier)
-    response = redirect(f"{service_id(identifier)}/info.json", code=303)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return redirect(f"{service_id(identifier)}/info.json", code=303)
 
 
 @blueprint.get("/<identifier>/info.json")
@@ -109,7 +107,6 @@ def image(identifier: str, region: str, size: str, rotation: str, quality_format
 def iiif_error(error: IIIFError) -> HTTPResponse:
     body = {"status": error.status, "parameter": error.parameter, "message": error.message}
     response = current_app.response_class(json.dumps(body), status=error.status, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"  # a missing image may be uploaded later
     return response
 
@@ -150,6 +147,6 @@ def _info_content_type() -> str:
 
 
 def _public(response: HTTPResponse, cache_control: str) -> HTTPResponse:
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    """Cached by anyone (and readable by any origin: catalogue/views/cors.py)."""
     response.headers["Cache-Control"] = cache_control
     return response

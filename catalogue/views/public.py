@@ -163,13 +163,3 @@ def image_thumbnail(image_id):
 
 def _send(image: ImageFile):
     return send_file(image.path, mimetype=image.mime, max_age=31536000, etag=image.etag, conditional=True)
-
-
-def allow_cross_origin_reads(response):
-    """Other portals may read our public data: CORS for GET on the API and on images. Private
-    answers (a curator's view of a draft) stay with the curator's own origin."""
-    public_path = request.path.startswith("/api/") or request.path.startswith("/images/")
-    if request.method in ("GET", "HEAD") and public_path and not response.cache_control.private:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers.setdefault("Vary", "Accept-Language")
-    return response

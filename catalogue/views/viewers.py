@@ -146,7 +146,6 @@ def oembed():
     answer |= _thumbnail(image, max_width, max_height)
     response = jsonify(answer)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Accept-Language")
     return response
 

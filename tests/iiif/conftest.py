@@ -12,6 +12,7 @@ from flask import Flask
 from PIL import Image
 from werkzeug.serving import make_server
 
+from catalogue.views import cors
 from iiif import pyramid_vips
 from iiif.image_views import ImageSource, init_app
 from iiif.pyramid import build_pyramid
@@ -75,6 +76,7 @@ def image_app(tmp_path) -> Callable[..., Flask]:
         app = Flask(__name__)
         app.config.update(BASE_URL=base_url, TESTING=True, **settings)
         init_app(app, sources.get)
+        cors.init_app(app)  # as the catalogue's app: any origin reads IIIF
         return app
 
     return make
