@@ -6,7 +6,8 @@ Both backends follow the same rules, which the conformance tests check:
   romanized, typo), "phrases" exactly as adjacent tokens, -exclusions must not occur;
 - facets: OR within a facet, AND across facets; each facet's counts ignore its own selection;
 - dates: a record matches when its [date_begin, date_end] overlaps [date_from, date_to];
-- the century histogram applies every filter but the date range;
+- the century histogram applies every filter but the date range, and counts a record in every century
+  its years overlap: a century's count is what the search with that century as its date range finds;
 - sorts break ties on the document id, so filter-only requests give the same order everywhere.
 """
 
@@ -95,7 +96,7 @@ def elasticsearch_body(request: SearchRequest, terms: IndexTerms | None = None, 
         aggs[name] = {"filter": _es_filters(request, skip=name), "aggs": sub}
     aggs["centuries"] = {
         "filter": _es_filters(request, dates=False),
-        "aggs": {"h": {"histogram": {"field": "date_begin", "interval": CENTURY, "min_doc_count": 1}}},
+        "aggs": {"h": {"histogram": {"field": "date_span", "interval": CENTURY, "min_doc_count": 1}}},
     }
     body = {
         "query": _es_text_query(text or text_query(request, terms)),

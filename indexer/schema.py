@@ -38,7 +38,7 @@ FACETS = (
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
-MAPPING_VERSION = 3  # the Elasticsearch mapping's version; an index with another is rebuilt at start
+MAPPING_VERSION = 4  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
 
 
@@ -127,6 +127,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "theme": sorted(set(themes)),
         "date_begin": body.get("date_begin"),
         "date_end": body.get("date_end"),
+        "date_span": date_span(body.get("date_begin"), body.get("date_end")),
         "title_sort": fold(titles[0])[:200] if titles else "",
         "title_text": title_text,
         "text": text,
@@ -224,6 +225,16 @@ def _romanized(by_language: dict[str | None, list[str]], analyzed: str, whole: b
     return list(dict.fromkeys(found))
 
 
+def date_span(begin, end) -> dict | None:
+    """The record's years as one range, which Elasticsearch's histogram counts in every century it
+    overlaps: the records each century's date range finds. Only a record with both years, in order,
+    is found by a date range (and Elasticsearch refuses a range that ends before it begins); a year
+    that is not a number (an old record's) is left to the engine to refuse as `date_begin`."""
+    if not (type(begin) is int and type(end) is int and begin <= end):
+        return None
+    return {"gte": begin, "lte": end}
+
+
 def museum_names(museum: Museum) -> list[str]:
     return _all_values(museum.names)
 
@@ -241,6 +252,7 @@ def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
             "revision": {"type": "long"},
             "date_begin": {"type": "integer"},
             "date_end": {"type": "integer"},
+            "date_span": {"type": "integer_range"},  # the century histogram's: counted in each century it overlaps
             "title_sort": keyword,
             "title_text": text,
             "text": text,

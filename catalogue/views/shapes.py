@@ -162,7 +162,9 @@ class FacetValueSchema(Schema):
 class CenturySchema(Schema):
     from_ = fields.Integer(data_key="from")
     to = fields.Integer()
-    count = fields.Integer()
+    count = fields.Integer(
+        metadata={"description": "Objects whose years overlap the century: what date_from and date_to of it find."}
+    )
 
 
 class SearchResponseSchema(Schema):

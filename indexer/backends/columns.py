@@ -31,7 +31,7 @@ from indexer.schema import FACET_NAMES
 
 RELOAD_SHARE = 0.2  # more changes than this share of the documents: load the file anew
 RELOAD_MINIMUM = 5_000  # ... but never reload for fewer changes than this
-MADE_OF_SLOTS = ("id_bytes", "by_id", "centuries", "century_numbers")  # derived columns a removal leaves as they are
+MADE_OF_SLOTS = ("id_bytes", "by_id", "century_spans")  # derived columns a removal leaves as they are
 ORDERS_CARRIED_UP_TO = 1_000  # new documents merged into the sort orders one by one; more: sorted afresh
 OWN_VALUES_COST = 10  # counting one document's own values costs about as much as ten pairs of a pass over all
 SELECT_DOCS = "SELECT rowid, id, title_sort, date_begin, date_end, masterpiece FROM docs"
@@ -161,9 +161,63 @@ def _counted(column: FacetColumn, slots: np.ndarray, size: int) -> np.ndarray:
     return column.counts(documents)
 
 
-def _centuries(begin: np.ndarray) -> np.ndarray:
-    """The century each begin year falls in (0 for unknown years, which the histogram leaves out)."""
-    return (np.floor(np.nan_to_num(begin) / CENTURY) * CENTURY).astype(np.int64)
+def _centuries(years: np.ndarray) -> np.ndarray:
+    """The century each year falls in (0 for unknown years, which callers leave out)."""
+    return (np.floor(np.nan_to_num(years) / CENTURY) * CENTURY).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class CenturySpans:
+    """The centuries of each slot's years, for the century histogram: a record counts in every
+    century its [begin, end] overlaps, which is what that century's date range finds (Elasticsearch
+    counts its `date_span` range the same way). The centuries from `low` on are numbered 1..`size`;
+    a slot holds the numbers of its first and last century, 0 and 0 when a year is unknown."""
+
+    low: int
+    size: int
+    first: np.ndarray
+    last: np.ndarray
+
+    @classmethod
+    def of(cls, begin: np.ndarray, end: np.ndarray) -> "CenturySpans":
+        dated = _spanned(begin, end)
+        if not dated.any():
+            return cls._numbered(0, 0, begin, end, dated)
+        low, high = _centuries(begin[dated]).min(), _centuries(end[dated]).max()
+        return cls._numbered(int(low), int(high - low) // CENTURY + 1, begin, end, dated)
+
+    @classmethod
+    def _numbered(cls, low: int, size: int, begin: np.ndarray, end: np.ndarray, dated: np.ndarray):
+        first, last = np.zeros(len(begin), np.int32), np.zeros(len(begin), np.int32)
+        first[dated] = (_centuries(begin[dated]) - low) // CENTURY + 1
+        last[dated] = (_centuries(end[dated]) - low) // CENTURY + 1
+        return cls(low, size, first, last)
+
+    def extended(self, begin: np.ndarray, end: np.ndarray) -> "CenturySpans | None":
+        """These spans with slots appended (their years), or None when those reach a century
+        beyond these (every number would change: they are made again)."""
+        dated = _spanned(begin, end)
+        high = self.low + (self.size - 1) * CENTURY
+        if dated.any() and (_centuries(begin[dated]).min() < self.low or _centuries(end[dated]).max() > high):
+            return None
+        more = CenturySpans._numbered(self.low, self.size, begin, end, dated)
+        return CenturySpans(
+            self.low, self.size, np.concatenate([self.first, more.first]), np.concatenate([self.last, more.last])
+        )
+
+    def counts(self, documents: np.ndarray) -> list[tuple[int, int]]:
+        """(century, records) for the dated records among `documents` (a mask): how many spans
+        have begun by each century less how many ended before it."""
+        begun = np.bincount(self.first[documents], minlength=self.size + 1)
+        ended = np.bincount(self.last[documents], minlength=self.size + 1)
+        begun[0] = ended[0] = 0  # undated
+        open_spans = np.cumsum(begun)[1:] - np.cumsum(ended)[:-1]
+        return [(self.low + CENTURY * int(i), int(open_spans[i])) for i in np.flatnonzero(open_spans)]
+
+
+def _spanned(begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The slots with both years, in order (the only ones a date range can find)."""
+    return ~(np.isnan(begin) | np.isnan(end)) & (np.nan_to_num(begin) <= np.nan_to_num(end))
 
 
 def _encoded(ids: list[str]) -> np.ndarray:
@@ -354,17 +408,8 @@ class Columns:
         return (1 - self.masterpiece.astype(np.int64)) * self.size + rank
 
     @cached_property
-    def centuries(self) -> np.ndarray:
-        return _centuries(self.begin)
-
-    @cached_property
-    def century_numbers(self) -> tuple[np.ndarray, np.ndarray]:
-        """(the centuries present, each slot's century as 1 + its position there; 0 when undated)."""
-        dated = ~np.isnan(self.begin)
-        buckets, positions = np.unique(self.centuries[dated], return_inverse=True)
-        numbers = np.zeros(self.size, np.int32)
-        numbers[dated] = positions + 1
-        return buckets, numbers
+    def century_spans(self) -> CenturySpans:
+        return CenturySpans.of(self.begin, self.end)
 
     @cached_property
     def alive_total(self) -> int:
@@ -408,12 +453,10 @@ class Columns:
             carried["id_bytes"] = np.concatenate([earlier.id_bytes, _encoded(self.ids[first:])])
         if "by_id" in known:
             carried["by_id"] = self._merged_by_id(earlier.by_id, first)
-        if "centuries" in known:
-            carried["centuries"] = np.concatenate([earlier.centuries, _centuries(self.begin[first:])])
-        if "century_numbers" in known:
-            numbers = self._merged_century_numbers(earlier.century_numbers, first)
-            if numbers is not None:
-                carried["century_numbers"] = numbers
+        if "century_spans" in known:
+            spans = earlier.century_spans.extended(self.begin[first:], self.end[first:])
+            if spans is not None:
+                carried["century_spans"] = spans
         if "orders" in known and self.size - first <= ORDERS_CARRIED_UP_TO:
             orders = dict(known["orders"])  # a copy: another thread's search may add one
             carried["orders"] = {sort: self._merged_order(sort, order, first) for sort, order in orders.items()}
@@ -433,18 +476,6 @@ class Columns:
         new = sorted((self.sort_key(sort, slot), slot) for slot in range(first, self.size))
         at = [bisect.bisect_right(order, values, key=partial(self.sort_key, sort)) for values, _ in new]
         return np.insert(order, at, np.asarray([slot for _, slot in new], np.int64))
-
-    def _merged_century_numbers(self, earlier: tuple[np.ndarray, np.ndarray], first: int):
-        """`century_numbers` with the new slots numbered, or None when they bring a new century
-        (every number after it changes, so they are made again)."""
-        buckets, numbers = earlier
-        dated = ~np.isnan(self.begin[first:])
-        centuries = _centuries(self.begin[first:])[dated]
-        if not np.isin(centuries, buckets).all():
-            return None
-        more = np.zeros(self.size - first, np.int32)
-        more[dated] = np.searchsorted(buckets, centuries) + 1
-        return buckets, np.concatenate([numbers, more])
 
     def _merged_alive_counts(self, earlier: "Columns") -> dict[str, np.ndarray]:
         """The counts over alive documents: the earlier ones, less the removed documents' values,
@@ -516,7 +547,7 @@ class Columns:
             scores,
             int(np.count_nonzero(matching)),
             facets,
-            self._century_counts(matching if dates is None else kept(with_dates=False)),
+            self.century_spans.counts(matching if dates is None else kept(with_dates=False)),
             last_key,
         )
 
@@ -530,12 +561,6 @@ class Columns:
         rest = self.alive & ~documents
         rest_slots = np.flatnonzero(rest)
         return lambda name: self.alive_counts[name] - self.facets[name].counts_in(rest, rest_slots)
-
-    def _century_counts(self, documents: np.ndarray) -> list[tuple[int, int]]:
-        """(century, documents) for the dated ones among `documents`, by century."""
-        buckets, numbers = self.century_numbers
-        counts = np.bincount(numbers[documents], minlength=len(buckets) + 1)[1:]
-        return [(int(buckets[i]), int(counts[i])) for i in np.flatnonzero(counts)]
 
     def _mask_of(self, rowids: np.ndarray) -> np.ndarray:
         found = np.zeros(self.size, bool)

@@ -253,8 +253,33 @@ def test_filters_and_counts_agree_with_a_plain_count_over_every_pair():
     assert set(np.flatnonzero(mask)) == set(pairs[0][np.isin(pairs[1], [3, 7])])
 
 
+def test_the_century_histogram_counts_a_record_in_every_century_its_years_overlap(tmp_path):
+    """1790-1810 counts in the 1700s and the 1800s, -150 to -50 in the 200s and 100s BCE, and a
+    record with one year unknown in none: each bar is what its century's date range finds."""
+    backend = EmbeddedBackend(tmp_path)
+    years = [(1790, 1810), (1850, 1850), (-150, -50), (1900, None), (None, 1700), (None, None), (1500, 1899)]
+    backend.bulk([dict(document(n), date_begin=begin, date_end=end) for n, (begin, end) in enumerate(years)])
+    assert backend.search(SearchRequest()).centuries == [
+        (-200, 1),
+        (-100, 1),
+        (1500, 1),
+        (1600, 1),
+        (1700, 2),
+        (1800, 3),
+    ]
+    rng = random.Random(5)
+    many = [document(n, rng=rng) for n in range(100, 600)]
+    for doc in many[::3]:
+        doc["date_end"] = None if doc["date_begin"] is None else doc["date_begin"] + rng.choice([99, 100, 250, 1000])
+    backend.bulk(many)
+    centuries = backend.search(SearchRequest()).centuries
+    for century, count in centuries:
+        assert backend.search(SearchRequest(date_from=century, date_to=century + 99)).total == count, century
+    assert {century for century, _ in centuries} >= {-500, 0, 1900, 2000}
+
+
 SORTS = ("relevance", "title", "date_asc", "date_desc")
-CARRIED = ("id_bytes", "by_id", "centuries", "century_numbers", "alive_counts", "orders")
+CARRIED = ("id_bytes", "by_id", "century_spans", "alive_counts", "orders")
 
 
 def derive_everything(columns: Columns) -> None:
@@ -262,7 +287,7 @@ def derive_everything(columns: Columns) -> None:
     histogram's numbers, the counts over alive documents, and each facet's groupings."""
     for sort in SORTS:
         columns.order(sort)
-    _ = columns.tie_order, columns.century_numbers, columns.alive_counts
+    _ = columns.tie_order, columns.century_spans, columns.alive_counts
     for column in columns.facets.values():
         _ = column.by_value, column.counts_of(np.arange(3))  # by slot: a lookup, or a grouping for several values
 
@@ -284,10 +309,11 @@ def afresh(columns: Columns) -> Columns:
 
 
 def assert_derived_alike(followed: Columns, fresh: Columns) -> None:
-    for name in ("id_bytes", "by_id", "tie_order", "centuries"):
+    for name in ("id_bytes", "by_id", "tie_order"):
         assert np.array_equal(getattr(followed, name), getattr(fresh, name)), name
-    for mine, theirs in zip(followed.century_numbers, fresh.century_numbers):
-        assert np.array_equal(mine, theirs)
+    spans, fresh_spans = followed.century_spans, fresh.century_spans
+    assert (spans.low, spans.size) == (fresh_spans.low, fresh_spans.size)
+    assert np.array_equal(spans.first, fresh_spans.first) and np.array_equal(spans.last, fresh_spans.last)
     for sort in SORTS:
         assert np.array_equal(followed.order(sort), fresh.order(sort)), sort
     for name, column in followed.facets.items():
@@ -318,7 +344,7 @@ def test_what_searches_derived_is_carried_over_a_write_as_made_afresh(tmp_path):
         writer.bulk(new)
         writer.delete([(f"doc{n:05d}", 99) for n in rng.sample(range(300), 3)])  # removals
         columns = columns.refreshed(conn)
-        expected = set(CARRIED) - ({"century_numbers"} if step == 4 else set())
+        expected = set(CARRIED) - ({"century_spans"} if step == 4 else set())
         assert expected <= set(columns.__dict__)
         assert set(columns.orders) == set(SORTS)
         for column in columns.facets.values():  # grouped by slot only when a document has several values
