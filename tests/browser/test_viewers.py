@@ -7,9 +7,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
+
 from catalogue.cli import cli_actor
 from tests.browser.pixels import difference, spread
 
+PHONE, DESKTOP = 390, 1280  # viewport widths
 CLOSE = 10  # mean colour difference (0-255) at most between a drawn painting and its source file
 # Universal Viewer 4.4 names its (CSS-drawn) buttons' placeholder images as OpenSeadragon's default
 # prefix "/images/" + a data: URI; that request 404s and changes nothing on screen.
@@ -104,23 +107,32 @@ def test_thumbnails_switch_the_image_in_deep_zoom(page, live_server, live_app, d
     traffic.check()
 
 
-def test_mirador_shows_our_manifest_offline(page, live_server, demo_image, artifacts):
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_mirador_shows_our_manifest_offline(page, live_server, demo_image, artifacts, width):
+    """On a phone too: our page's centring margins once shrank Mirador's own <main> to nothing."""
     record_id, source = demo_image("aic_caillebotte_paris-street-rainy-day")
     _, other = demo_image("monet_san-giorgio-maggiore-at-dusk")
     traffic = Traffic(page)
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{live_server}/objects/{record_id}/mirador")
-    shows(page.locator(".openseadragon-canvas").first, source, other, artifacts / "viewer-mirador.png")
+    canvas = page.locator(".openseadragon-canvas").first
+    shows(canvas, source, other, artifacts / f"viewer-mirador-{width}.png")
+    assert canvas.bounding_box()["width"] > 0.9 * width
     assert any(url.endswith(f"/iiif/3/objects/{record_id}/manifest") for url in traffic.urls)
     assert any(url.endswith("/info.json") for url in traffic.urls)
     traffic.check()
 
 
-def test_the_universal_viewer_shows_our_manifest_offline(page, live_server, demo_image, artifacts):
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_universal_viewer_shows_our_manifest_offline(page, live_server, demo_image, artifacts, width):
     record_id, source = demo_image("munch_the-scream")
     _, other = demo_image("picabia_udnie")
     traffic = Traffic(page)
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{live_server}/objects/{record_id}/uv")
-    shows(page.locator("#uv .openseadragon-canvas").first, source, other, artifacts / "viewer-uv.png")
+    canvas = page.locator("#uv .openseadragon-canvas").first
+    shows(canvas, source, other, artifacts / f"viewer-uv-{width}.png")
+    assert canvas.bounding_box()["width"] > 0.9 * width
     assert any(url.endswith(f"/iiif/3/objects/{record_id}/manifest") for url in traffic.urls)
     assert any(url.endswith("/info.json") for url in traffic.urls)
     traffic.check(expected_failures=UV_PLACEHOLDER)

@@ -170,6 +170,8 @@ def test_viewer_pages_load_only_our_own_static_files(client, add_object):
         assert all("src" in attrs or attrs.get("type") == "application/ld+json" for attrs in scripts), path
         assets = [attrs["src"] for attrs in scripts if "src" in attrs]
         assets += [attrs["href"] for attrs in tags.all("link", rel="stylesheet")]
+        assets += [attrs["href"] for attrs in tags.all("link", rel="icon")]  # else the browser asks /favicon.ico: 404
+        assert tags.all("link", rel="icon"), path
         assert assets and all(asset.startswith("/static/") for asset in assets), (path, assets)
         for asset in assets:
             assert client.get(asset).status_code == 200, asset
