@@ -276,3 +276,23 @@ def save_screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def headers_split_mid_word(page) -> list[str]:
+    """Table headers of one word that the table drew on more than one line ("Imag|es"), as text;
+    text only screen readers get (visually hidden, 1 px wide) is left out."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("th")].map(th => {
+            const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+            const lines = new Set();
+            let text = "";
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.parentElement.getBoundingClientRect().width <= 1) continue;
+                text += node.textContent;
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                for (const rect of range.getClientRects()) lines.add(Math.round(rect.top));
+            }
+            return [text.trim(), lines.size];
+        }).filter(([text, lines]) => text && !/\\s/.test(text) && lines > 1).map(([text]) => text)"""
+    )

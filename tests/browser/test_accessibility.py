@@ -17,6 +17,7 @@ from tests.browser.quality import (
     axe_violations,
     format_violations,
     format_weight,
+    headers_split_mid_word,
     horizontal_overflow,
     images_without_dimensions,
     new_page,
@@ -31,6 +32,7 @@ PAGES = (
     "home",
     "search",
     "search-filtered",
+    "search-long-word",
     "object",
     "museum",
     "error",
@@ -41,6 +43,7 @@ PAGES = (
     "join",
     "sign-in",
 )
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitaensmuetze"  # wider than a phone
 THEME = "self-and-other"  # a demo theme (demo/themes.json)
 LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
 IN_EVERY_LANGUAGE = ("home", "search", "object", "theme", "compare")
@@ -71,6 +74,7 @@ def paths(live_server, demo_image) -> dict[str, str]:
         "home": "/",
         "search": f"/search?q={QUERY}",
         "search-filtered": f"/search?q={QUERY}&{FACET}={facet_values[0]['value']}",
+        "search-long-word": f"/search?q={LONG_WORD}",  # no results; the heading repeats it
         "object": f"/objects/{demo_image(OBJECT)[0]}",
         "museum": f"/museums/{MUSEUM}",
         "error": "/search?date_from=abc",  # a bad date: the 400 error page
@@ -176,6 +180,9 @@ def test_curator_pages_have_no_axe_violations(browser, live_server, secretariat,
             show(page, live_server, path)
             save_screenshot(page, f"curator-{name}-{size.name}")
             problems += problems_of(page, f"{name} at {size}")
+            split = headers_split_mid_word(page)
+            if split:
+                problems.append(f"{name} at {size}: table headers broken mid-word: {split}")
     finally:
         page.context.close()
     assert not problems, "\n".join(problems)

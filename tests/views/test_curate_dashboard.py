@@ -41,6 +41,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
+def test_a_signed_in_curator_is_not_asked_to_sign_in(curator_client, client):
+    """The footer's "Curators: sign in" stays on public pages (the same for everyone, so cacheable)
+    and leaves the pages of signed-in people."""
+    assert "/account/sign-in" not in curator_client.get("/curate/").get_data(as_text=True)
+    assert "/account/sign-in" in client.get("/").get_data(as_text=True)
+
+
 def test_counts_per_status_images_and_warnings(curator_client, collection, database_kind):
     text = curator_client.get("/curate/").get_data(as_text=True)
     assert counts_on(text) == {
