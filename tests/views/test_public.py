@@ -3,7 +3,7 @@
 import pytest
 
 from catalogue.cli import cli_actor
-from tests.support import record_payload
+from tests.support import image_bytes, record_payload
 
 
 @pytest.fixture
@@ -122,3 +122,10 @@ def test_values_in_another_language_than_the_page_say_which(client, published):
     assert "<h1>浪</h1>" in japanese and '<dd lang="en">Wave</dd>' in japanese
     english = client.get(f"/objects/{published.id}").get_data(as_text=True)
     assert '<dd lang="ja">浪</dd>' in english
+
+
+def test_an_alt_text_in_another_language_than_the_page_says_which(client, service, published):
+    """On the home page's masterpiece cards: a screen reader reads the English alt text as English."""
+    service.add_images(cli_actor(), "walters", "W1", [(image_bytes(), "wave.jpg")], alt={"en": "A great wave"})
+    assert 'alt="A great wave" lang="en"' in client.get("/ja/").get_data(as_text=True)
+    assert 'alt="A great wave" loading' in client.get("/").get_data(as_text=True)
