@@ -140,6 +140,16 @@ def test_the_cursor_goes_on_where_pages_stop(web):
     assert [h["id"] for h in second["hits"]] == [h["id"] for h in api(web, "sort=title&size=10&page=2")["hits"]]
 
 
+def test_a_page_past_the_last_one_links_to_the_last_and_no_results_have_no_pages(web):
+    total = api(web, "museum=tate")["total"]
+    last = -(-total // 24)
+    page = web.get(f"/search?museum=tate&page={last + 5}").get_data(as_text=True)
+    assert "past the end of the results" in page and f"page={last}" in page
+    assert "past the end" not in web.get(f"/search?museum=tate&page={last}").get_data(as_text=True)
+    nothing = web.get("/search?q=nothingmatchesthisatall").get_data(as_text=True)
+    assert "No objects match this search." in nothing and 'class="pages"' not in nothing
+
+
 @pytest.mark.parametrize(
     "query",
     [
