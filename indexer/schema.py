@@ -3,6 +3,7 @@
 A field name is written here once; both backends and the query builders read it from here.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
 MAPPING_VERSION = 4  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
+LEADING_MARKS = re.compile(r"^[\W_]+")  # what opens a title before its first letter or digit
 
 
 def facet_values(*texts, split: bool = True, lower: bool = False) -> list[str]:
@@ -128,7 +130,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "date_begin": body.get("date_begin"),
         "date_end": body.get("date_end"),
         "date_span": date_span(body.get("date_begin"), body.get("date_end")),
-        "title_sort": fold(titles[0])[:200] if titles else "",
+        "title_sort": title_sort_key(titles[0]) if titles else "",
         "title_text": title_text,
         "text": text,
         "stems": _stems(by_language, words),
@@ -142,6 +144,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
             "title": body.get("title") or {},
             "makers": maker_names[:10],
             "date": body.get("date_display"),
+            "years": [body.get("date_begin"), body.get("date_end")],  # for cards when there is no display date
             "description": descriptions[:1],
             "medium": (body.get("medium") or "")[:500] or None,
             "thumbnail": record.images[0].id if record.images else None,
@@ -223,6 +226,13 @@ def _romanized(by_language: dict[str | None, list[str]], analyzed: str, whole: b
     for language, texts in by_language.items():
         found += romanized_tokens(" ".join(texts), language)
     return list(dict.fromkeys(found))
+
+
+def title_sort_key(title: str) -> str:
+    """The folded title, from its first letter or digit: quotes, brackets and other marks that
+    open a title ('"Malqata..."', "(1) Hollenburg", "'s-Lands...") do not sort it before the rest."""
+    folded = fold(title)
+    return (LEADING_MARKS.sub("", folded) or folded)[:200]
 
 
 def date_span(begin, end) -> dict | None:

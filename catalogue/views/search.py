@@ -245,6 +245,14 @@ def year_filter(year):
     return year_label(year) if isinstance(year, int) else ""
 
 
+@blueprint.app_template_filter("years")
+def years_filter(years) -> str:
+    """A card's date when the museum gave years but no display date: "1850", "1850 – 1860"."""
+    begin, end = (list(years or []) + [None, None])[:2]
+    shown = [year_label(y) for y in dict.fromkeys((begin, end)) if isinstance(y, int)]
+    return " – ".join(shown)
+
+
 @blueprint.app_template_filter("number")
 def number_filter(value):
     """A count as the interface language writes it (1,234 · 1 234 · 1.234)."""

@@ -47,6 +47,22 @@ def test_a_document_carries_facets_text_and_display():
     assert doc["display"]["title"] == {"en": ["The Great Wave"]}
 
 
+def test_titles_sort_from_their_first_letter_or_digit():
+    """Quotes, brackets and marks that open a title do not sort it before every other title."""
+    keys = {
+        title: build_document(record(title={"en": [title]}), TATE)["title_sort"]
+        for title in ('"Malqata" Jar', "(1) Hollenburg", "'s-Lands Werf", "« Le Pont »", "...", "北斎")
+    }
+    assert keys['"Malqata" Jar'] == 'malqata" jar' and keys["(1) Hollenburg"] == "1) hollenburg"
+    assert keys["'s-Lands Werf"] == "s-lands werf" and keys["« Le Pont »"] == "le pont »"
+    assert keys["..."] == "..." and keys["北斎"] == "北斎"  # nothing but marks: kept as it is
+
+
+def test_cards_get_the_years_when_there_is_no_display_date():
+    doc = build_document(record(date_display=None, date_begin=2005, date_end=2006), TATE)
+    assert doc["display"]["date"] is None and doc["display"]["years"] == [2005, 2006]
+
+
 def test_search_fields_add_stems_concepts_and_romanized_names():
     doc = build_document(
         record(title={"en": ["Portraits of Actors"], "ja": ["役者絵"]}, object_type="prent", medium="Ink on silk"),

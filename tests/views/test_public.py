@@ -124,6 +124,13 @@ def test_values_in_another_language_than_the_page_say_which(client, published):
     assert '<dd lang="ja">浪</dd>' in english
 
 
+def test_a_card_shows_the_years_when_the_museum_gave_no_display_date(client, service, museum):
+    payload = record_payload("Y1", title="Tower", date_display=None, date_begin=2005, date_end=2005)
+    service.upsert(cli_actor(), "tate", payload)
+    for path in ("/museums/tate", "/search?q=tower"):
+        assert '<span class="date">2005</span>' in client.get(path).get_data(as_text=True), path
+
+
 def test_an_alt_text_in_another_language_than_the_page_says_which(client, service, published):
     """On the home page's masterpiece cards: a screen reader reads the English alt text as English."""
     service.add_images(cli_actor(), "walters", "W1", [(image_bytes(), "wave.jpg")], alt={"en": "A great wave"})
