@@ -105,7 +105,15 @@
     if (index >= 0) input.setAttribute("aria-activedescendant", options[index].id);
   }
   function choose(option) {
-    input.value = option.dataset.value; close(); input.form.submit();
+    // a maker is a filter (the maker's works, as the facet gives them); a title is words to search for
+    if (option.classList.contains("maker")) {
+      var filter = document.createElement("input");
+      filter.type = "hidden"; filter.name = "maker"; filter.value = option.dataset.value;
+      input.form.appendChild(filter); input.disabled = true;
+    } else {
+      input.value = option.dataset.value;
+    }
+    close(); input.form.submit();
   }
   function show(suggestions, query) {
     // a newer list replaces the shown one: the option chosen with the arrows stays chosen if it is in it
