@@ -180,6 +180,9 @@ def test_cors_and_caching(web):
 def test_suggest_titles_and_makers(web):
     suggestions = web.get("/api/suggest?q=hokus").get_json()["suggestions"]
     assert {"kind": "maker", "text": "Katsushika Hokusai"} in suggestions  # the reconciled name
+    assert [s for s in suggestions if s["kind"] == "title" and "hokus" not in s["text"].lower()] == []
+    titles = [s["text"] for s in web.get("/api/suggest?q=wav").get_json()["suggestions"] if s["kind"] == "title"]
+    assert titles and all("wav" in title.lower() for title in titles)
     assert web.get("/api/suggest?q=q").get_json()["suggestions"] == []
 
 
