@@ -120,6 +120,12 @@ def choose_language(code):
     return response
 
 
+@blueprint.get("/museums")
+def museums():
+    """The museums are listed on the home page, by region and country (the menu links there)."""
+    return redirect(url_for("public.home", _anchor="museums"), 301)
+
+
 @blueprint.get("/museums/<code>")
 def museum_page(code):
     page = counting_number(request.args.get("page"), "page") or 1

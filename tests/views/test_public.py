@@ -25,6 +25,11 @@ def test_home_lists_museums_by_region_and_masterpieces(client, published):
     assert "Europe" in page and "Masterpieces" in page and f"/objects/{published.id}" in page
 
 
+def test_the_museums_address_leads_to_the_list_on_the_home_page(client):
+    assert client.get("/museums").headers["Location"] == "/#museums"
+    assert client.get("/ja/museums").headers["Location"] == "/ja/#museums"
+
+
 def test_museum_page_lists_its_records(client, published):
     page = client.get("/museums/walters").get_data(as_text=True)
     assert "Baltimore" in page and "United States" in page and "Wave" in page

@@ -141,6 +141,7 @@ def test_the_theme_filters_the_search_and_its_facet_is_labelled_with_the_title(c
 # the secretariat's pages -----------------------------------------------------------------------
 def test_the_secretariat_makes_a_theme_and_fills_it_through_the_forms(secretariat, client, service, objects):
     assert "/admin/themes" in secretariat.get("/account").get_data(as_text=True)
+    assert 'href="/admin/themes"' in secretariat.get("/curate/").get_data(as_text=True)  # in the curator pages' menu
     assert secretariat.get("/admin/themes").status_code == 200
     made = post_form(
         secretariat,
@@ -279,6 +280,7 @@ def test_curators_and_museum_admins_may_not_open_or_send_the_theme_pages(app, ma
     for path in ("/admin/themes/new", ADMIN, f"{ADMIN}/objects", f"{ADMIN}/delete"):
         assert client.post(path, data={"csrf_token": token, "slug": "mine"}).status_code == 403, path
     assert "/admin/themes" not in client.get("/account").get_data(as_text=True)
+    assert "/admin/themes" not in client.get("/curate/").get_data(as_text=True)
     assert stored(service).revision == 1
 
 
