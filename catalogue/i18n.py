@@ -26,6 +26,8 @@ from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
 from catalogue import reference
+from catalogue.messages import N_ as N_  # marks strings here too; defined where no Flask is needed
+from catalogue.messages import Message, fill, joined
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
 
 INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
@@ -116,6 +118,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=interface_language)
     app.wsgi_app = LanguagePrefix(app.wsgi_app)  # type: ignore[method-assign]
     app.extensions["translations_override"] = None
+    app.jinja_env.filters["translated"] = gettext  # a message made in Python: {{ error.message|translated }}
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: translations().gettext(message),
         lambda singular, plural, n: translations().ngettext(singular, plural, n),
@@ -123,10 +126,6 @@ def init_app(app: Flask) -> None:
     )
     app.after_request(_vary_by_language)
     app.before_request(follow_language_cookie)
-
-
-def _format(message: str, variables: dict) -> str:
-    return message % variables if variables else message
 
 
 def _vary_by_language(response):
@@ -170,19 +169,23 @@ def use_translations(app: Flask, replacement) -> None:
 
 
 def gettext(message: str, **variables) -> str:
-    """Translate a string shown from Python code (labels built outside templates)."""
-    return _format(translations().gettext(message), variables)
+    """Translate a string shown from Python code (labels built outside templates), filling in its
+    variables. A `Message` (an error's message) is translated from its template, with its own
+    variables; variables that are Messages are translated too (see `catalogue.messages`)."""
+    if isinstance(message, Message):
+        variables = {**message.variables, **variables}
+        message = message.template
+    return fill(translations().gettext(message), {name: _shown(value) for name, value in variables.items()})
+
+
+def _shown(value):
+    return gettext(value) if isinstance(value, Message) else joined(value, _shown)
 
 
 def ngettext(singular: str, plural: str, n: int, **variables) -> str:
     """The singular or plural form for ``n``, as the visitor's language counts (templates have
     ``ngettext`` too); the caller fills in its placeholders."""
-    return _format(translations().ngettext(singular, plural, n), variables)
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction where it is defined; `gettext` translates it where it is shown."""
-    return message
+    return fill(translations().ngettext(singular, plural, n), variables)
 
 
 def country_name(code: str | None) -> str | None:

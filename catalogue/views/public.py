@@ -23,6 +23,7 @@ from catalogue.i18n import (
     site_root,
     visitor_languages,
 )
+from catalogue.messages import N_
 from catalogue.records.langmap import pick, pick_with_language
 from catalogue.search_params import counting_number
 from catalogue.service import ImageFile
@@ -110,7 +111,7 @@ def _published_themes() -> list:
 def choose_language(code):
     """The language switcher: remembers the choice in a cookie and shows the page in that language."""
     if code not in INTERFACE_LANGUAGES:
-        raise NotFound(f"The interface is not available in {code[:10]!r}.")
+        raise NotFound(N_("The interface is not available in %(code)s."), code=repr(code[:10]))
     target = request.args.get("next") or "/"
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = "/"
