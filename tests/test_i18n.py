@@ -5,8 +5,8 @@ import re
 from gettext import NullTranslations
 
 from catalogue.errors import NotFound
-from catalogue.i18n import use_translations
-from catalogue.messages import N_
+from catalogue.i18n import gettext, use_translations
+from catalogue.messages import N_, Message
 from catalogue.views.search import facet_label
 
 PLACEHOLDER_OR_TEXT = re.compile(r"%\(\w+\)[sd]|[^%]+|%")
@@ -101,6 +101,19 @@ def test_an_errors_message_reads_as_english_and_carries_its_template_and_variabl
     assert (error.message.template, error.message.variables) == ("No object with id %(id)s.", {"id": "'nope'"})
     assert pickle.loads(pickle.dumps(error.message)).variables == {"id": "'nope'"}  # to and from workers
     assert str(NotFound(N_("The address contains a NUL character (%00)."))).endswith("(%00).")  # no variables
+
+
+def test_gettext_translates_a_message_from_its_template_and_its_labels_too_but_not_its_data(app):
+    label = Message(N_("From year"))
+    message = Message(N_("“%(start)s” is later than “%(end)s”: give the earlier year first."), start=label, end="x%")
+    listed = Message(N_("None of the %(total)s files was stored. %(reasons)s"), total=2, reasons=[label, "a.jpg"])
+
+    with app.test_request_context("/?lang=ja"):
+        japanese = gettext(message)
+    assert japanese == "「開始年」が「x%」より後の年になっています。早いほうの年を「開始年」に入力してください。"
+    use_translations(app, Shouting())
+    with app.test_request_context("/"):
+        assert gettext(listed) == "NONE OF THE 2 FILES WAS STORED. FROM YEAR a.jpg"
 
 
 def test_error_pages_and_their_messages_use_the_installed_translations(app, client):

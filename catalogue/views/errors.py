@@ -95,7 +95,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InvalidRequest)
     def invalid_search(error: InvalidRequest):
-        return error_response(400, str(error))
+        return error_response(400, error.message)
 
     @app.errorhandler(BackendUnavailable)
     def search_down(error: BackendUnavailable):

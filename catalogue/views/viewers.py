@@ -127,8 +127,8 @@ def oembed():
     kind = request.args.get("type", "rich")
     if kind not in ("rich", "photo"):
         raise ValidationFailed(N_("type must be rich or photo."))
-    max_width = counting_number(request.args.get("maxwidth"), "maxwidth", 6, " of pixels")
-    max_height = counting_number(request.args.get("maxheight"), "maxheight", 6, " of pixels")
+    max_width = counting_number(request.args.get("maxwidth"), "maxwidth", 6)
+    max_height = counting_number(request.args.get("maxheight"), "maxheight", 6)
     record = _public_record(_record_id_in(request.args.get("url", "")))
     image = _with_images(record).images[0]
     answer = {

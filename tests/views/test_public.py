@@ -76,6 +76,7 @@ def error_message(response) -> str:
         ("/fr/museums/nope", 404, "Aucun musée ne porte le code &#39;nope&#39;."),
         ("/fr/museums", 404, "Rien n’a été trouvé à cette adresse."),
         ("/ko/museums/walters?page=7", 404, "7페이지는 없습니다. 마지막 페이지는 1페이지입니다."),
+        ("/zh/museums/walters?page=x", 400, "page 必须是不小于 1 的整数。"),
     ],
 )
 def test_what_went_wrong_is_said_in_the_pages_language(client, published, path, status, message):
