@@ -11,6 +11,7 @@ from catalogue.i18n import gettext
 from catalogue.membership import ICOM_CODE_OF_ETHICS, MAX_DESCRIPTION, STATES, partner_countries
 from catalogue.views.account import client_address
 from catalogue.views.auth import current_actor, signed_in
+from catalogue.views.errors import translated_errors
 
 blueprint = Blueprint("membership", __name__)
 admin_blueprint = Blueprint("admin", __name__)
@@ -143,7 +144,7 @@ def _review_page(application_id: int, failed: str | None = None, error=None, sen
 def _by_field(error: CatalogueError | None) -> dict[str, str]:
     """Field -> its first message, to show next to the field."""
     messages: dict[str, str] = {}
-    for item in (error.errors if error else []) or []:
+    for item in translated_errors(error.errors if error else []):
         if isinstance(item, dict) and item.get("field"):
-            messages.setdefault(str(item["field"]), gettext(str(item.get("message", ""))))
+            messages.setdefault(str(item["field"]), str(item.get("message", "")))
     return messages

@@ -226,7 +226,7 @@ def test_deciding_twice_is_a_conflict(app, client, service, make_account, contac
     secretariat = secretariat_client(app, make_account)
     assert post_form(secretariat, f"{path}/approve", {"code": "rijks"}, page=path).status_code == 302
     again = post_form(secretariat, f"{path}/approve", {"code": "rijks-2"}, page=path)
-    assert again.status_code == 409 and "already been decided" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "This application has already been approved." in again.get_data(as_text=True)
     assert post_form(secretariat, f"{path}/reject", {"reason": "No."}, page=path).status_code == 409
     assert service.store.get_museum("rijks-2") is None
 
