@@ -16,7 +16,8 @@ Catalogues live in ``catalogue/translations/<lang>/LC_MESSAGES/messages.po`` and
 ``.mo`` at install (``make install``); a missing ``.mo`` falls back to English, never to an error.
 """
 
-from functools import cache
+import unicodedata
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,6 +30,7 @@ from catalogue import reference
 from catalogue.messages import N_ as N_  # marks strings here too; defined where no Flask is needed
 from catalogue.messages import Message, fill, joined
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
+from catalogue.text import fold
 
 INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
 LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
@@ -195,6 +197,61 @@ def country_name(code: str | None) -> str | None:
     locale = get_locale()
     local = locale.territories.get(code.upper()) if locale else None
     return local or reference.countries().get(code, {}).get("name", code)
+
+
+def sorted_by_name(items, name=lambda item: item, language: str | None = None) -> list:
+    """``items`` in the order a reader of the interface language expects their names in (see
+    `sort_key`); ``name`` gives an item's name."""
+    language = language or interface_language()
+    return sorted(items, key=lambda item: sort_key(name(item), language))
+
+
+@lru_cache(maxsize=4096)
+def sort_key(text: str, language: str) -> tuple[str, str]:
+    """A name's place in a list for readers of ``language``: by pinyin in Chinese and by the kana
+    reading in Japanese (so in the order of their dictionaries, not of Unicode's code points), else
+    by its letters without case or accents ("Émirats" with the E's, "Österreich" with the O's; Hangul
+    syllables are in the Korean dictionary's order already)."""
+    if language == "zh":
+        from pypinyin import lazy_pinyin  # imported when a Chinese list is sorted, not at start-up
+
+        reading = " ".join(lazy_pinyin(text))
+    elif language == "ja":
+        reading = _gojuon("".join(part["hira"] for part in _kakasi().convert(text)))
+    else:
+        reading = text
+    return fold(reading), text
+
+
+KANA_VOWELS = {  # each kana (without its voicing mark) and the vowel it ends in
+    **dict.fromkeys("あかさたなはまやらわぁゃゎ", "あ"),
+    **dict.fromkeys("いきしちにひみりぃ", "い"),
+    **dict.fromkeys("うくすつぬふむゆるぅっゅ", "う"),
+    **dict.fromkeys("えけせてねへめれぇ", "え"),
+    **dict.fromkeys("おこそとのほもよろをぉょ", "お"),
+}
+SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")
+
+
+def _gojuon(reading: str) -> str:
+    """A hiragana reading as Japanese dictionaries order it: voicing marks and small kana count only
+    after the letters (so パキスタン comes before ハンガリー), and the long-vowel mark is the vowel it
+    lengthens (オーストラリア is read おおすとらりあ, before オランダ)."""
+    letters: list[str] = []
+    for char in unicodedata.normalize("NFD", reading):
+        if char in "\u3099\u309a":  # the voicing marks, split off by NFD (が -> か + ゛)
+            continue
+        if char == "ー" and letters:
+            char = KANA_VOWELS.get(letters[-1], char)
+        letters.append(char.translate(SMALL_KANA))
+    return "".join(letters)
+
+
+@cache
+def _kakasi():
+    import pykakasi  # its dictionaries take half a second to load: only when a Japanese list is sorted
+
+    return pykakasi.kakasi()
 
 
 @cache

@@ -21,6 +21,7 @@ from catalogue.i18n import (
     page_in,
     page_path,
     site_root,
+    sorted_by_name,
     visitor_languages,
 )
 from catalogue.messages import N_
@@ -81,7 +82,7 @@ def home():
         by_country = regions.setdefault(museum.region or "other", {})
         by_country.setdefault(museum.country or "", []).append(museum)
     ordered = {
-        region: dict(sorted(by_country.items(), key=lambda item: (country_name(item[0]) or "~").casefold()))
+        region: dict(sorted_by_name(by_country.items(), name=lambda item: country_name(item[0]) or "~"))
         for region, by_country in sorted(regions.items(), key=lambda item: REGION_ORDER.index(item[0]))
     }
     return public_page(
