@@ -1,12 +1,20 @@
-"""Errors the service raises for bad requests; each knows its HTTP status, so views stay thin."""
+"""Errors the service raises for bad requests; each knows its HTTP status, so views stay thin.
+
+An error's message is an `N_`-marked template with ``%(name)s`` placeholders, and the variables
+that fill them: ``NotFound(N_("No object with id %(id)s."), id=repr(record_id))``. It reads as
+English (`str(error)`, ``error.message``); the views translate it where they show it (see
+`catalogue.messages`).
+"""
+
+from catalogue.messages import Message
 
 
 class CatalogueError(Exception):
     status = 400
 
-    def __init__(self, message: str, errors: list | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, errors: list | None = None, **variables):
+        self.message = message if isinstance(message, Message) and not variables else Message(message, **variables)
+        super().__init__(self.message)
         self.errors = errors or []
 
     def to_json(self) -> dict:
@@ -37,8 +45,8 @@ class Gone(CatalogueError):
 
     status = 410
 
-    def __init__(self, message: str, record_id: str):
-        super().__init__(message)
+    def __init__(self, message: str, record_id: str, **variables):
+        super().__init__(message, **variables)
         self.record_id = record_id
 
     def to_json(self) -> dict:

@@ -16,7 +16,8 @@ Catalogues live in ``catalogue/translations/<lang>/LC_MESSAGES/messages.po`` and
 ``.mo`` at install (``make install``); a missing ``.mo`` falls back to English, never to an error.
 """
 
-from functools import cache
+import unicodedata
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,7 +27,10 @@ from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
 from catalogue import reference
+from catalogue.messages import N_ as N_  # marks strings here too; defined where no Flask is needed
+from catalogue.messages import Message, fill, joined
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
+from catalogue.text import fold
 
 INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
 LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
@@ -116,6 +120,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=interface_language)
     app.wsgi_app = LanguagePrefix(app.wsgi_app)  # type: ignore[method-assign]
     app.extensions["translations_override"] = None
+    app.jinja_env.filters["translated"] = gettext  # a message made in Python: {{ error.message|translated }}
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: translations().gettext(message),
         lambda singular, plural, n: translations().ngettext(singular, plural, n),
@@ -123,10 +128,6 @@ def init_app(app: Flask) -> None:
     )
     app.after_request(_vary_by_language)
     app.before_request(follow_language_cookie)
-
-
-def _format(message: str, variables: dict) -> str:
-    return message % variables if variables else message
 
 
 def _vary_by_language(response):
@@ -170,19 +171,23 @@ def use_translations(app: Flask, replacement) -> None:
 
 
 def gettext(message: str, **variables) -> str:
-    """Translate a string shown from Python code (labels built outside templates)."""
-    return _format(translations().gettext(message), variables)
+    """Translate a string shown from Python code (labels built outside templates), filling in its
+    variables. A `Message` (an error's message) is translated from its template, with its own
+    variables; variables that are Messages are translated too (see `catalogue.messages`)."""
+    if isinstance(message, Message):
+        variables = {**message.variables, **variables}
+        message = message.template
+    return fill(translations().gettext(message), {name: _shown(value) for name, value in variables.items()})
+
+
+def _shown(value):
+    return gettext(value) if isinstance(value, Message) else joined(value, _shown)
 
 
 def ngettext(singular: str, plural: str, n: int, **variables) -> str:
     """The singular or plural form for ``n``, as the visitor's language counts (templates have
     ``ngettext`` too); the caller fills in its placeholders."""
-    return _format(translations().ngettext(singular, plural, n), variables)
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction where it is defined; `gettext` translates it where it is shown."""
-    return message
+    return fill(translations().ngettext(singular, plural, n), variables)
 
 
 def country_name(code: str | None) -> str | None:
@@ -192,6 +197,61 @@ def country_name(code: str | None) -> str | None:
     locale = get_locale()
     local = locale.territories.get(code.upper()) if locale else None
     return local or reference.countries().get(code, {}).get("name", code)
+
+
+def sorted_by_name(items, name=lambda item: item, language: str | None = None) -> list:
+    """``items`` in the order a reader of the interface language expects their names in (see
+    `sort_key`); ``name`` gives an item's name."""
+    language = language or interface_language()
+    return sorted(items, key=lambda item: sort_key(name(item), language))
+
+
+@lru_cache(maxsize=4096)
+def sort_key(text: str, language: str) -> tuple[str, str]:
+    """A name's place in a list for readers of ``language``: by pinyin in Chinese and by the kana
+    reading in Japanese (so in the order of their dictionaries, not of Unicode's code points), else
+    by its letters without case or accents ("Émirats" with the E's, "Österreich" with the O's; Hangul
+    syllables are in the Korean dictionary's order already)."""
+    if language == "zh":
+        from pypinyin import lazy_pinyin  # imported when a Chinese list is sorted, not at start-up
+
+        reading = " ".join(lazy_pinyin(text))
+    elif language == "ja":
+        reading = _gojuon("".join(part["hira"] for part in _kakasi().convert(text)))
+    else:
+        reading = text
+    return fold(reading), text
+
+
+KANA_VOWELS = {  # each kana (without its voicing mark) and the vowel it ends in
+    **dict.fromkeys("あかさたなはまやらわぁゃゎ", "あ"),
+    **dict.fromkeys("いきしちにひみりぃ", "い"),
+    **dict.fromkeys("うくすつぬふむゆるぅっゅ", "う"),
+    **dict.fromkeys("えけせてねへめれぇ", "え"),
+    **dict.fromkeys("おこそとのほもよろをぉょ", "お"),
+}
+SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")
+
+
+def _gojuon(reading: str) -> str:
+    """A hiragana reading as Japanese dictionaries order it: voicing marks and small kana count only
+    after the letters (so パキスタン comes before ハンガリー), and the long-vowel mark is the vowel it
+    lengthens (オーストラリア is read おおすとらりあ, before オランダ)."""
+    letters: list[str] = []
+    for char in unicodedata.normalize("NFD", reading):
+        if char in "\u3099\u309a":  # the voicing marks, split off by NFD (が -> か + ゛)
+            continue
+        if char == "ー" and letters:
+            char = KANA_VOWELS.get(letters[-1], char)
+        letters.append(char.translate(SMALL_KANA))
+    return "".join(letters)
+
+
+@cache
+def _kakasi():
+    import pykakasi  # its dictionaries take half a second to load: only when a Japanese list is sorted
+
+    return pykakasi.kakasi()
 
 
 @cache

@@ -1,4 +1,7 @@
-"""Checking uploaded images with Pillow before anything is stored: type, size, pixels, integrity."""
+"""Checking uploaded images with Pillow before anything is stored: type, size, pixels, integrity.
+
+Each refusal names the file and says what is wrong in a curator's terms (megabytes, megapixels), never
+in Pillow's (no exception names)."""
 
 import hashlib
 import io
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalogue.errors import TooLarge, UnsupportedType, ValidationFailed
+from catalogue.messages import N_, Message
 
 ALLOWED = {
     "JPEG": ("jpg", "image/jpeg"),
@@ -28,33 +32,68 @@ class CheckedImage:
     height: int
 
 
-def check_image(data: bytes, max_bytes: int, max_pixels: int) -> CheckedImage:
-    """Accept JPEG, PNG, TIFF, WebP within the limits; refuse bombs, truncated and fake files."""
+A_FILE = N_("The file")  # what a refusal calls a file sent without a name
+
+
+def check_image(data: bytes, max_bytes: int, max_pixels: int, name: str | None = None) -> CheckedImage:
+    """Accept JPEG, PNG, TIFF, WebP within the limits; refuse bombs, truncated and fake files, with
+    a message that names the file (``name``, else "The file")."""
+    file = name or Message(A_FILE)
     if len(data) > max_bytes:
-        raise TooLarge(f"Image is {len(data)} bytes; the limit is {max_bytes}.")
+        raise TooLarge(
+            N_("%(file)s is %(size)s MB; the limit is %(limit)s MB."),
+            file=file,
+            size=megabytes(len(data)),
+            limit=megabytes(max_bytes),
+        )
     if not data:
-        raise ValidationFailed("The image file is empty.")
+        raise ValidationFailed(N_("%(file)s is empty."), file=file)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow warns of images over its limit (the app sets it to max_pixels) and refuses those
+            # over twice that when opening; the check below refuses both before any pixel is decoded,
+            # with the image's size in its message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 image_format = probe.format
                 width, height = probe.size
                 if image_format not in ALLOWED:
-                    raise UnsupportedType(f"{image_format} images are not accepted; use JPEG, PNG, TIFF or WebP.")
+                    raise UnsupportedType(
+                        N_("%(file)s is a %(format)s image, which is not accepted; use JPEG, PNG, TIFF or WebP."),
+                        file=file,
+                        format=image_format,
+                    )
                 if width * height > max_pixels:
-                    raise TooLarge(f"Image is {width}x{height} pixels; the limit is {max_pixels} pixels.")
+                    raise TooLarge(
+                        N_(
+                            "%(file)s is %(width)s × %(height)s pixels (%(size)s megapixels); "
+                            "the limit is %(limit)s megapixels."
+                        ),
+                        file=file,
+                        width=width,
+                        height=height,
+                        size=megapixels(width * height),
+                        limit=megapixels(max_pixels),
+                    )
                 probe.load()  # a full decode finds truncated and corrupt files
                 oriented = ImageOps.exif_transpose(probe)
                 width, height = oriented.size
     except (UnsupportedType, TooLarge):
         raise
     except UnidentifiedImageError:
-        raise UnsupportedType("Not a recognised image file; use JPEG, PNG, TIFF or WebP.") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise TooLarge("Image has too many pixels (decompression bomb protection).") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise ValidationFailed(f"The image file is truncated or corrupt ({type(error).__name__}).") from None
+        raise UnsupportedType(
+            N_("%(file)s is not a recognised image file; use JPEG, PNG, TIFF or WebP."), file=file
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):  # Pillow's own limit, met on opening
+        raise TooLarge(
+            N_("%(file)s has more pixels than the limit of %(limit)s megapixels."),
+            file=file,
+            limit=megapixels(max_pixels),
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ValidationFailed(
+            N_("%(file)s cannot be read as an image: it is truncated or damaged."), file=file
+        ) from None
     extension, mime = ALLOWED[image_format]
     return CheckedImage(
         data=data,
@@ -65,3 +104,19 @@ def check_image(data: bytes, max_bytes: int, max_pixels: int) -> CheckedImage:
         width=width,
         height=height,
     )
+
+
+def megabytes(size: int) -> str:
+    """Bytes in megabytes as people read them: "50", "50.4", "2.25", "0.02"."""
+    return _decimal(size / 1_000_000)
+
+
+def megapixels(pixels: int) -> str:
+    """Pixels in megapixels as people read them: "150", "144", "1.5", "0.04"."""
+    return _decimal(pixels / 1_000_000)
+
+
+def _decimal(value: float) -> str:
+    text = f"{value:.2f}" if value < 10 else f"{value:.1f}"
+    text = text.rstrip("0").rstrip(".")
+    return text if text != "0" or value == 0 else f"{value:.1g}"

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from catalogue import reference
 from catalogue.errors import ValidationFailed
+from catalogue.messages import N_
 from catalogue.records.langmap import canonical_tag, is_valid_tag
 from catalogue.records.schema import field_errors
 from catalogue.text import clean_block, clean_line, fold
@@ -25,17 +26,19 @@ def _text(max_length: int) -> validate.Length:
 
 def _check_language(tag: str) -> None:
     if not is_valid_tag(tag) or canonical_tag(tag) == "none":
-        raise ValidationError("A language code such as en, fr, ja or zh-Hant.")
+        raise ValidationError(N_("A language code such as en, fr, ja or zh-Hant."))
 
 
 def _check_english(rows: list) -> None:
     if not any(canonical_tag(row["language"]).split("-")[0] == "en" for row in rows):
-        raise ValidationError("Give the museum's name in English (language en), and in other languages if you like.")
+        raise ValidationError(
+            N_("Give the museum's name in English (language en), and in other languages if you like.")
+        )
 
 
 def _check_partner(country: str) -> None:
     if not reference.is_asem_partner(reference.country_code(country)):
-        raise ValidationError("Membership is open to museums in ASEM partner countries; choose one from the list.")
+        raise ValidationError(N_("Membership is open to museums in ASEM partner countries; choose one from the list."))
 
 
 class NameSchema(Schema):
@@ -59,7 +62,8 @@ class ApplicationSchema(Schema):
     contact_email = fields.Email(required=True, validate=validate.Length(max=320))
     description = fields.String(required=True, validate=_text(MAX_DESCRIPTION))
     ethics_agreed = fields.Boolean(
-        required=True, validate=validate.Equal(True, error="Membership requires agreeing to the ICOM Code of Ethics.")
+        required=True,
+        validate=validate.Equal(True, error=N_("Membership requires agreeing to the ICOM Code of Ethics.")),
     )
 
     @pre_load
@@ -89,7 +93,7 @@ def load_application(form: dict) -> dict:
     try:
         loaded = ApplicationSchema().load(form)
     except ValidationError as error:
-        raise ValidationFailed("Some answers need another look.", field_errors(error)) from None
+        raise ValidationFailed(N_("Some answers need another look."), field_errors(error)) from None
     names: dict[str, list[str]] = {}
     for row in loaded["names"]:
         bucket = names.setdefault(canonical_tag(row["language"]), [])

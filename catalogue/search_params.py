@@ -4,7 +4,8 @@ the URL builder the page uses for facet links, chips and pages (every bit of sta
 import re
 from urllib.parse import urlencode
 
-from indexer.request import MAX_SIZE, InvalidRequest, SearchRequest
+from catalogue.messages import N_
+from indexer.request import MAX_SIZE, PAGE_SIZE, InvalidRequest, SearchRequest
 from indexer.schema import FACET_NAMES
 
 SORT_ALIASES = {
@@ -33,22 +34,30 @@ def parse_year(text: str | None, name: str) -> int | None:
         return int(prefix.group(2))
     match = YEAR.match(value)
     if not match:
-        raise InvalidRequest(f"{name} must be a year such as 1850, -500 or 500 BCE.", field=name)
+        raise InvalidRequest(
+            N_("“%(value)s” is not a year we can search by. Enter a year such as 1850, -500 or 500 BCE."),
+            field=name,
+            value=value[:40],
+        )
     year = int(match.group(1))
     if match.group(2) and match.group(2).lower().startswith("b"):
         year = -abs(year)
     if not -100_000 <= year <= 3000:
-        raise InvalidRequest(f"{name} is out of range.", field=name)
+        raise InvalidRequest(
+            N_("“%(value)s” is outside the years we can search by, from 100000 BCE to 3000."),
+            field=name,
+            value=value[:40],
+        )
     return year
 
 
-def counting_number(raw: str | None, name: str, most_digits: int = 9, unit: str = "") -> int | None:
+def counting_number(raw: str | None, name: str, most_digits: int = 9) -> int | None:
     """A query parameter that counts from 1 (a page, a width): None when absent or empty; else ASCII
     digits only ("²" is a digit that int() refuses), bounded in length, or a 400."""
     if raw is None or raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > most_digits or int(raw) < 1:
-        raise InvalidRequest(f"{name} must be a whole number{unit} from 1.")
+        raise InvalidRequest(N_("%(name)s must be a whole number from 1."), name=name)
     return int(raw)
 
 
@@ -59,7 +68,7 @@ def _int(args, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidRequest(f"{name} must be a whole number.") from None
+        raise InvalidRequest(N_("%(name)s must be a whole number."), name=name) from None
 
 
 def request_from_args(args) -> SearchRequest:
@@ -68,17 +77,21 @@ def request_from_args(args) -> SearchRequest:
     for name in FACET_NAMES:
         values = [v for v in args.getlist(name) if v.strip()]
         if len(values) > MAX_VALUES_PER_FACET:
-            raise InvalidRequest(f"At most {MAX_VALUES_PER_FACET} values for {name}.")
+            raise InvalidRequest(N_("At most %(most)s values for %(name)s."), most=MAX_VALUES_PER_FACET, name=name)
         if any(len(v) > MAX_VALUE_LENGTH for v in values):
-            raise InvalidRequest(f"A {name} value has at most {MAX_VALUE_LENGTH} characters.")
+            raise InvalidRequest(
+                N_("Each %(name)s value may have at most %(most)s characters."), most=MAX_VALUE_LENGTH, name=name
+            )
         if values:
             filters[name] = tuple(values)
     sort = args.get("sort") or "relevance"
     if sort not in SORT_ALIASES:
-        raise InvalidRequest("sort must be relevance, oldest, newest or title.")
+        raise InvalidRequest(
+            N_("There is no sort order %(name)s; sort by relevance, oldest, newest or title."), name=repr(sort[:40])
+        )
     size = _int(args, "size", DEFAULT_SIZE)
     if not 1 <= size <= MAX_SIZE:
-        raise InvalidRequest(f"size must be between 1 and {MAX_SIZE}.")
+        raise InvalidRequest(PAGE_SIZE, most=MAX_SIZE)
     return SearchRequest(
         text=(args.get("q") or "")[:500],
         filters=filters,

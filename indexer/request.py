@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from catalogue.messages import N_, Message
 from indexer.analysis import tokens
 from indexer.schema import FACET_NAMES
 
@@ -19,11 +20,22 @@ QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
 class InvalidRequest(ValueError):
     """A search request that cannot be answered; the message says why (a 400 for the API), and
-    ``field`` names the parameter at fault when there is one (the page marks that input)."""
+    ``field`` names the parameter at fault when there is one (the page marks that input). As the
+    catalogue's errors, the message is an `N_`-marked template and its variables, English as a str
+    and translated where it is shown (`catalogue.messages`)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, field: str | None = None, **variables):
+        self.message = Message(message, **variables)
+        super().__init__(self.message)
         self.field = field
+
+
+# the labels of the search form's year boxes (templates/search/results.html), which messages name
+FROM_YEAR, TO_YEAR = Message(N_("From year")), Message(N_("To year"))
+PAGE_SIZE = N_("A page shows from 1 to %(most)s results.")
+CURSOR_NOT_VALID = N_(
+    "This page of results cannot be found: its cursor is not valid for this search. Start again from the first page."
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ def parse_text(text: str) -> ParsedText:
         else:
             words.append(group)
     if len(words) + len(phrases) + len(exclusions) > MAX_TERMS:
-        raise InvalidRequest(f"At most {MAX_TERMS} words and phrases in one search.")
+        raise InvalidRequest(N_("A search may have at most %(most)s words and phrases."), most=MAX_TERMS)
     return ParsedText(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(exclusions)))
 
 
@@ -82,20 +94,31 @@ class SearchRequest:
     def __post_init__(self):
         unknown = set(self.filters) - set(FACET_NAMES)
         if unknown:
-            raise InvalidRequest(f"Unknown facet {sorted(unknown)[0]!r}.")
+            raise InvalidRequest(f"Unknown facet {sorted(unknown)[0]!r}.")  # search_params checks the visitor's
         if self.sort not in SORTS:
-            raise InvalidRequest(f"Unknown sort {self.sort!r}; use one of {', '.join(SORTS)}.")
+            raise InvalidRequest(f"Unknown sort {self.sort!r}; use one of {', '.join(SORTS)}.")  # as facets
         if not 1 <= self.size <= MAX_SIZE:
-            raise InvalidRequest(f"Page size must be between 1 and {MAX_SIZE}.")
+            raise InvalidRequest(PAGE_SIZE, most=MAX_SIZE)
         if self.page < 1:
-            raise InvalidRequest("Pages start at 1.")
+            raise InvalidRequest(N_("Pages are numbered from 1."))
         # with a cursor the page number is only echoed back, but it must still be one (and fit in JSON)
         if self.page > MAX_WINDOW or (self.cursor is None and self.page * self.size > MAX_WINDOW):
-            raise InvalidRequest(f"Pages reach the first {MAX_WINDOW} results; use the cursor to go further.")
+            raise InvalidRequest(
+                N_(
+                    "Page numbers reach only the first %(most)s results. To see more, use “Next” from the last "
+                    "numbered page, or narrow the search."
+                ),
+                most=MAX_WINDOW,
+            )
         if self.date_from is not None and self.date_to is not None and self.date_from > self.date_to:
-            raise InvalidRequest("date_from is after date_to.")
+            raise InvalidRequest(
+                N_("“%(start)s” is later than “%(end)s”: give the earlier year first."),
+                field="date_from",
+                start=FROM_YEAR,
+                end=TO_YEAR,
+            )
         if not 1 <= self.facet_size <= 200:
-            raise InvalidRequest("facet_size must be between 1 and 200.")
+            raise InvalidRequest("facet_size must be between 1 and 200.")  # not a visitor's parameter
         object.__setattr__(self, "filters", {k: tuple(dict.fromkeys(v)) for k, v in self.filters.items() if v})
 
     @property
@@ -161,12 +184,12 @@ def decode_cursor(cursor: str, backend: str, sort: str) -> list:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError are ValueErrors
-        raise InvalidRequest("The cursor is not valid for this search.") from None
+        raise InvalidRequest(CURSOR_NOT_VALID) from None
     if not isinstance(data, dict) or (data.get("b"), data.get("s")) != (backend, sort):
-        raise InvalidRequest("The cursor is not valid for this search.")
+        raise InvalidRequest(CURSOR_NOT_VALID)
     values = data.get("v")
     if not isinstance(values, list) or not _are_sort_values(values, CURSOR_SHAPES.get(backend, {}).get(sort)):
-        raise InvalidRequest("The cursor is not valid for this search.")
+        raise InvalidRequest(CURSOR_NOT_VALID)
     return values
 
 

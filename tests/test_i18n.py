@@ -1,9 +1,12 @@
 """Every visible string goes through one translations object, from templates and from Python."""
 
+import pickle
 import re
 from gettext import NullTranslations
 
-from catalogue.i18n import use_translations
+from catalogue.errors import NotFound
+from catalogue.i18n import gettext, use_translations
+from catalogue.messages import N_, Message
 from catalogue.views.search import facet_label
 
 PLACEHOLDER_OR_TEXT = re.compile(r"%\(\w+\)[sd]|[^%]+|%")
@@ -88,3 +91,34 @@ def test_country_names_follow_the_interface_language(app):
         assert country_name("JP") == "日本" and country_name("NL") == "オランダ"
     with app.test_request_context("/", headers={"Accept-Language": "de"}):
         assert country_name("NL") == "Niederlande"
+
+
+# messages made in one place, translated where they are shown ---------------------------------
+def test_an_errors_message_reads_as_english_and_carries_its_template_and_variables():
+    error = NotFound(N_("No object with id %(id)s."), id=repr("nope"))
+
+    assert str(error) == error.message == "No object with id 'nope'."  # logs, the command line, plain API
+    assert (error.message.template, error.message.variables) == ("No object with id %(id)s.", {"id": "'nope'"})
+    assert pickle.loads(pickle.dumps(error.message)).variables == {"id": "'nope'"}  # to and from workers
+    assert str(NotFound(N_("The address contains a NUL character (%00)."))).endswith("(%00).")  # no variables
+
+
+def test_gettext_translates_a_message_from_its_template_and_its_labels_too_but_not_its_data(app):
+    label = Message(N_("From year"))
+    message = Message(N_("“%(start)s” is later than “%(end)s”: give the earlier year first."), start=label, end="x%")
+    listed = Message(N_("None of the %(total)s files was stored. %(reasons)s"), total=2, reasons=[label, "a.jpg"])
+
+    with app.test_request_context("/?lang=ja"):
+        japanese = gettext(message)
+    assert japanese == "「開始年」が「x%」より後の年になっています。早いほうの年を「開始年」に入力してください。"
+    use_translations(app, Shouting())
+    with app.test_request_context("/"):
+        assert gettext(listed) == "NONE OF THE 2 FILES WAS STORED. FROM YEAR a.jpg"
+
+
+def test_error_pages_and_their_messages_use_the_installed_translations(app, client):
+    use_translations(app, Shouting())
+    page = client.get("/objects/nope").get_data(as_text=True)
+    assert "<h1>PAGE NOT FOUND</h1>" in page and 'id="error-message">NO OBJECT WITH ID &#39;nope&#39;.</p>' in page
+    api = client.get("/api/objects/nope").get_json()
+    assert api["message"] == "NO OBJECT WITH ID 'nope'."  # the stand-in translates every language, English too

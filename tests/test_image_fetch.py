@@ -172,7 +172,7 @@ def test_each_url_is_fetched_once_and_each_failure_is_kept_on_its_source(service
 
     assert (report.fetched, report.failed, report.waiting) == (1, 4, 0)
     assert [(failure.url, failure.reason) for failure in report.failures] == [
-        (bad[0], "Not a recognised image file; use JPEG, PNG, TIFF or WebP."),
+        (bad[0], f"{bad[0]} is not a recognised image file; use JPEG, PNG, TIFF or WebP."),
         (bad[1], "the server answered 404 Not Found"),
         (bad[2], "refused: 169.254.169.254 is a cloud metadata address"),
         (bad[3], "the image is 3000000 bytes; the limit is 2000000"),

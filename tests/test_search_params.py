@@ -64,12 +64,12 @@ def test_every_parameter_reaches_the_request():
     "args, message",
     [
         ([("sort", "random")], "sort"),
-        ([("size", "1000")], "size"),
+        ([("size", "1000")], "from 1 to 100 results"),
         ([("page", "x")], "page"),
-        ([("date_from", "yesterday")], "date_from"),
+        ([("date_from", "yesterday")], "“yesterday” is not a year"),
         ([("museum", str(i)) for i in range(51)], "At most"),
-        ([("page", "500"), ("size", "96")], "cursor"),
-        ([("date_from", "1900"), ("date_to", "1800")], "after"),
+        ([("page", "500"), ("size", "96")], "first 10000 results"),
+        ([("date_from", "1900"), ("date_to", "1800")], "later than"),
     ],
 )
 def test_invalid_parameters(args, message):

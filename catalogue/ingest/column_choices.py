@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 
 from catalogue.errors import ValidationFailed
-from catalogue.i18n import N_
 from catalogue.ingest.readers import REQUIRED_FIELDS
+from catalogue.messages import N_, Message
 
 LANGUAGES = {
     "en": N_("English"),
@@ -152,19 +152,20 @@ def build_mapping(header: list[str], choices: dict[int, str], language: str | No
     mapped = {spec["field"].split(".")[0] for spec in columns.values()}
     missing = [name.replace("_", " ") for name in REQUIRED_FIELDS if name not in mapped]
     if missing:
-        errors.append({"field": "mapping", "message": "Choose a column for: " + ", ".join(missing) + "."})
+        message = Message(N_("Choose a column for: %(fields)s."), fields=", ".join(missing))
+        errors.append({"field": "mapping", "message": message})
     if language and language not in LANGUAGES:
-        errors.append({"field": "language", "message": "Choose one of the languages listed."})
+        errors.append({"field": "language", "message": Message(N_("Choose one of the languages listed."))})
     if errors:
-        raise ValidationFailed("Some columns cannot be mapped that way.", errors)
+        raise ValidationFailed(N_("Some columns cannot be mapped that way."), errors)
     return {"columns": columns, "language": language or None}
 
 
 def _problem(field: RecordField | None, column, header: list[str], used_by: int | None) -> str | None:
     if field is None or column is None:
-        return "Not a field of a record."
+        return Message(N_("Not a field of a record."))
     if header.count(column) > 1:
-        return f"Two columns are named {column!r}; rename one in the file to map it."
+        return Message(N_("Two columns are named %(name)s; rename one in the file to map it."), name=repr(column))
     if used_by is not None and not field.repeatable:
-        return f"Column {used_by + 1} already fills this field."
+        return Message(N_("Column %(number)s already fills this field."), number=used_by + 1)
     return None

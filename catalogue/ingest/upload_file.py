@@ -11,18 +11,20 @@ from typing import IO
 from werkzeug.utils import secure_filename
 
 from catalogue.errors import ValidationFailed
+from catalogue.messages import N_, Message
 
 FORMATS = ("csv", "jsonl", "lido")
 SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".xml": "lido"}
 CHUNK_BYTES = 1 << 16
-NOT_TEXT = (
+NOT_TEXT = N_(
     "This is not a text file: upload CSV, JSON Lines or LIDO XML saved as UTF-8 "
     "(from a spreadsheet, save as “CSV UTF-8”; a UTF-16 file needs saving as UTF-8 too)."
 )
 
 
-def refused(message: str) -> ValidationFailed:
-    return ValidationFailed(message, [{"field": "file", "message": message}])
+def refused(message: str, **variables) -> ValidationFailed:
+    """The file refused whole: the message is the form's and the file field's."""
+    return ValidationFailed(message, [{"field": "file", "message": Message(message, **variables)}], **variables)
 
 
 def original_name(filename: str | None) -> str:
@@ -55,7 +57,7 @@ def receive(stream: IO[bytes], folder: Path) -> Path:
                 out.write(chunk)
             _decoded(decoder, b"", received, final=True)
         if not has_text:
-            raise refused("The file is empty.")
+            raise refused(N_("The file is empty."))
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -67,8 +69,11 @@ def _decoded(decoder, chunk: bytes, offset: int, final: bool = False) -> str:
         return decoder.decode(chunk, final)
     except UnicodeDecodeError as error:
         raise refused(
-            f"The file is not UTF-8 text (byte {offset + error.start + 1} cannot be read). "
-            "Save it as UTF-8 (from a spreadsheet: “CSV UTF-8”) and upload it again."
+            N_(
+                "The file is not UTF-8 text (byte %(byte)s cannot be read). "
+                "Save it as UTF-8 (from a spreadsheet: “CSV UTF-8”) and upload it again."
+            ),
+            byte=offset + error.start + 1,
         ) from None
 
 
@@ -80,7 +85,7 @@ def format_of(name: str, requested: str, path: Path) -> str:
     kind = requested if requested in FORMATS else SUFFIXES.get(PurePath(name).suffix.lower())
     kind = kind or {"{": "jsonl", "<": "lido"}.get(start, "csv")
     if kind == "jsonl" and start == "[":
-        raise refused("This file is one JSON array; JSON Lines has one JSON object per line. Save it that way.")
+        raise refused(N_("This file is one JSON array; JSON Lines has one JSON object per line. Save it that way."))
     if kind == "lido":
         _check_xml_start(path)
     return kind

@@ -18,17 +18,18 @@ from catalogue.errors import ValidationFailed
 from catalogue.ingest.readers import Row
 from catalogue.lido.names import LIDO_NS, lido
 from catalogue.lido.to_record import to_record
+from catalogue.messages import N_
 
 HEAD_BYTES = 1 << 16
 MAX_PROLOG_BYTES = 1 << 20  # an XML declaration and comments before the root: never near this
 PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 BYTE_ORDER_MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-DOCTYPE_REFUSED = (
+DOCTYPE_REFUSED = N_(
     "This file declares a DOCTYPE, which LIDO never needs: a DOCTYPE can make an XML reader open "
     "local files or expand entities without end, so such files are refused whole. Remove the "
     "<!DOCTYPE ...> declaration and import the file again."
 )
-NOT_XML = "This is not an XML file: LIDO files start with an XML element such as <lido:lidoWrap>."
+NOT_XML = N_("This is not an XML file: LIDO files start with an XML element such as <lido:lidoWrap>.")
 NO_RECORDS = f"No LIDO record in this file: no lido:lido element in the LIDO namespace ({LIDO_NS})."
 
 

@@ -12,8 +12,9 @@ from datetime import timedelta
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from catalogue.messages import N_, Message
 from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, ROLES, Actor
-from catalogue.service.base import ServiceBase, audit_entry
+from catalogue.service.base import NO_MUSEUM, ServiceBase, audit_entry
 from catalogue.store import now
 
 INVITE, RESET = "invite", "reset"
@@ -21,6 +22,10 @@ INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
+LINK_NOT_VALID = N_("This link is not valid: it has expired or has been used. Ask for a new one.")
+GIVE_NAME = N_("Give the person's name.")
+REQUIRED = N_("Required.")
+UNKNOWN = N_("Unknown.")
 
 
 @dataclass(frozen=True)
@@ -43,20 +48,29 @@ def normal_email(email) -> str:
     text = str(email or "").strip().lower()
     local, at, domain = text.partition("@")
     if not at or not local or "." not in domain or len(text) > 320 or any(c.isspace() for c in text) or _controls(text):
-        raise ValidationFailed("Enter a valid email address.", [{"field": "email", "message": "Not an email address."}])
+        raise ValidationFailed(
+            N_("Enter a valid email address."), [{"field": "email", "message": N_("Not an email address.")}]
+        )
     return text
 
 
 def check_password_rules(password, email: str | None = None) -> str:
     if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"Choose a password of {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.",
-            [{"field": "password", "message": f"At least {MIN_PASSWORD_LENGTH} characters."}],
+            N_("Choose a password of %(least)s to %(most)s characters."),
+            [
+                {
+                    "field": "password",
+                    "message": Message(N_("At least %(least)s characters."), least=MIN_PASSWORD_LENGTH),
+                }
+            ],
+            least=MIN_PASSWORD_LENGTH,
+            most=MAX_PASSWORD_LENGTH,
         )
     if email and password.strip().lower() == email:
         raise ValidationFailed(
-            "The password must not be your email address.",
-            [{"field": "password", "message": "Must not be your email address."}],
+            N_("The password must not be your email address."),
+            [{"field": "password", "message": N_("Must not be your email address.")}],
         )
     return password
 
@@ -77,7 +91,7 @@ class AccountRules(ServiceBase):
             raise Forbidden(f"{actor.name} may not create accounts for {museum or 'the secretariat'}.")
         email, role = normal_email(email), self._valid_role(role, museum)
         if museum is not None and (len(museum) > 40 or _controls(museum) or self.store.get_museum(museum) is None):
-            raise ValidationFailed(f"No museum with code {museum!r}.", [{"field": "museum", "message": "Unknown."}])
+            raise ValidationFailed(NO_MUSEUM, [{"field": "museum", "message": UNKNOWN}], code=repr(museum))
         hashed = self._hash(check_password_rules(password, email)) if password is not None else None
         with self.store.transaction() as conn:
             user_id = self._add_account(conn, actor, email, name, role, museum, hashed)
@@ -92,8 +106,9 @@ class AccountRules(ServiceBase):
         has checked the rights and calls ``_mail_written()`` after the commit."""
         if self.store.user_by_email(email, conn) is not None:
             raise Conflict(
-                f"There is already an account for {email}.",
-                [{"field": "email", "message": "Already has an account."}],
+                N_("There is already an account for %(email)s."),
+                [{"field": "email", "message": N_("Already has an account.")}],
+                email=email,
             )
         user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed)
         if hashed is None:
@@ -127,8 +142,13 @@ class AccountRules(ServiceBase):
             raise ValidationFailed(f"Unknown role {role!r}.", [{"field": "role", "message": "Unknown role."}])
         if (role == ADMIN) != (not museum):
             raise ValidationFailed(
-                "Secretariat admins belong to no museum; curators and museum admins to one.",
-                [{"field": "museum", "message": "Required for this role." if museum is None else "Not for this role."}],
+                N_("Secretariat admins belong to no museum; curators and museum admins to one."),
+                [
+                    {
+                        "field": "museum",
+                        "message": N_("Required for this role.") if museum is None else N_("Not for this role."),
+                    }
+                ],
             )
         return role
 
@@ -137,7 +157,7 @@ class AccountRules(ServiceBase):
         if museum is None and not actor.is_secretariat:
             museum = actor.museum
         if museum is not None and (len(museum) > 40 or _controls(museum)):
-            raise ValidationFailed(f"No museum with code {museum!r}.", [{"field": "museum", "message": "Unknown."}])
+            raise ValidationFailed(NO_MUSEUM, [{"field": "museum", "message": UNKNOWN}], code=repr(museum))
         if not actor.may_manage_users(museum):
             raise Forbidden(f"{actor.name} may not see the accounts of {museum!r}.")
         return self.store.list_users(museum)
@@ -148,7 +168,9 @@ class AccountRules(ServiceBase):
         with self.store.transaction() as conn:
             user = self._managed_user(conn, actor, user_id)
             if not user["active"] or self.store.password_hash_of(user_id, conn):
-                raise Conflict(f"{user['name']} has accepted the invitation already, or is deactivated.")
+                raise Conflict(
+                    N_("%(name)s has accepted the invitation already, or is deactivated."), name=user["name"]
+                )
             self._send_link(conn, user_id, user["email"], INVITE)
             self.store.append_audit(
                 conn, [audit_entry(actor, user["museum"], None, "user_invited_again", None, {"user": user_id})]
@@ -162,7 +184,7 @@ class AccountRules(ServiceBase):
         with self.store.transaction() as conn:
             user = self._managed_user(conn, actor, user_id)
             if user["id"] == actor.user_id:
-                raise Conflict("You cannot deactivate your own account.")
+                raise Conflict(N_("You cannot deactivate your own account."))
             self.store.update_user(conn, user_id, active=active)
             if not active:
                 self.store.end_sessions(conn, user_id)
@@ -174,7 +196,7 @@ class AccountRules(ServiceBase):
     def _managed_user(self, conn, actor: Actor, user_id: int) -> dict:
         user = self.store.user(user_id, conn) if 0 < user_id < 2**31 else None  # ids are 32-bit in the database
         if user is None:
-            raise NotFound(f"No account with id {user_id}.")
+            raise NotFound(N_("No account with id %(id)s."), id=user_id)
         if not actor.may_manage_users(user["museum"]) or (user["role"] == ADMIN and not actor.is_secretariat):
             raise Forbidden(f"{actor.name} may not manage this account.")
         return user
@@ -201,7 +223,7 @@ class AccountRules(ServiceBase):
                 self.store.clear_events(conn, _bounded(account_key))
                 self.store.update_user(conn, user["id"], last_login_at=now())
         if user is None:  # raised after the commit, so that the failure is counted
-            raise NotAuthenticated("The email or password is not right, or the account is not active.")
+            raise NotAuthenticated(N_("The email or password is not right, or the account is not active."))
         return actor_of(user), user["session_version"]
 
     def actor_for_session(self, user_id, session_version) -> Actor | None:
@@ -242,7 +264,7 @@ class AccountRules(ServiceBase):
             with self.store.transaction() as conn:
                 self._count(conn, SIGN_IN_PER_ACCOUNT, account_key)
             raise ValidationFailed(
-                "The current password is not right.", [{"field": "current", "message": "Not right."}]
+                N_("The current password is not right."), [{"field": "current", "message": N_("Not right.")}]
             )
         hashed = self._hash(check_password_rules(new, actor.email))
         with self.store.transaction() as conn:
@@ -255,7 +277,7 @@ class AccountRules(ServiceBase):
     def _refuse_over(self, conn, limit: RateLimit, key: str) -> None:
         if self.store.count_events(conn, _bounded(key), now() - limit.window) >= limit.limit:
             minutes = int(limit.window.total_seconds() // 60)
-            raise TooManyRequests(f"Too many attempts; wait {minutes} minutes and try again.")
+            raise TooManyRequests(N_("Too many attempts; wait %(minutes)s minutes and try again."), minutes=minutes)
 
     def _count(self, conn, limit: RateLimit, key: str) -> None:
         self.store.add_event(conn, _bounded(key), prune_before=now() - limit.window)
@@ -290,7 +312,7 @@ class AccountRules(ServiceBase):
         user_id = self.store.action_token_user(purpose, str(secret), now())
         user = self.store.user(user_id) if user_id is not None else None
         if user is None or not user["active"]:
-            raise NotFound("This link is not valid: it has expired or has been used. Ask for a new one.")
+            raise NotFound(LINK_NOT_VALID)
         return user
 
     def use_link(self, purpose: str, secret: str, password: str) -> tuple[Actor, int]:
@@ -300,7 +322,7 @@ class AccountRules(ServiceBase):
             user_id = self.store.action_token_user(purpose, str(secret), now(), conn)
             user = self.store.user(user_id, conn) if user_id is not None else None
             if user is None or not user["active"]:
-                raise NotFound("This link is not valid: it has expired or has been used. Ask for a new one.")
+                raise NotFound(LINK_NOT_VALID)
             self.store.set_password(conn, user["id"], self._hash(check_password_rules(password, user["email"])))
             self.store.use_action_token(conn, str(secret))
             self.store.update_user(conn, user["id"], last_login_at=now())
@@ -377,9 +399,9 @@ class AccountRules(ServiceBase):
 def _name(name) -> str:
     text = " ".join(str(name or "").split())
     if not 1 <= len(text) <= 200:
-        raise ValidationFailed("Give the person's name.", [{"field": "name", "message": "Required."}])
+        raise ValidationFailed(GIVE_NAME, [{"field": "name", "message": REQUIRED}])
     if _controls(text):
-        raise ValidationFailed("Give the person's name.", [{"field": "name", "message": "No control characters."}])
+        raise ValidationFailed(GIVE_NAME, [{"field": "name", "message": N_("No control characters.")}])
     return text
 
 

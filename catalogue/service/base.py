@@ -8,8 +8,14 @@ from catalogue.errors import Forbidden, NotFound
 from catalogue.image_fetch import FetchPolicy
 from catalogue.mail import Mailer
 from catalogue.media import MediaStore
+from catalogue.messages import N_
 from catalogue.models import MUSEUM_CODE, Actor, Museum, ObjectRecord
 from catalogue.store import Store
+
+NO_MUSEUM = N_("No museum with code %(code)s.")
+NO_OBJECT = N_("No object with id %(id)s.")
+NO_LOCAL_OBJECT = N_("No object %(id)s in museum %(code)s.")
+MUSEUM_SUSPENDED = N_("The museum %(code)s is suspended; its records cannot be changed.")
 
 
 @dataclass(frozen=True)
@@ -62,20 +68,20 @@ class ServiceBase:
         looked up, so no odd character reaches the database."""
         museum = self.store.get_museum(code, conn) if isinstance(code, str) and MUSEUM_CODE.fullmatch(code) else None
         if museum is None:
-            raise NotFound(f"No museum with code {code!r}.")
+            raise NotFound(NO_MUSEUM, code=repr(code))
         return museum
 
     def check_may_write(self, actor: Actor, museum_code: str) -> None:
         """Refuse at once an actor who may not write this museum's records: the API asks this before
         it reads the body, so a token of one museum learns nothing about another from its answers."""
         if not actor.may_write(museum_code):
-            raise Forbidden(f"{actor.name} may not change records of {museum_code!r}.")
+            raise Forbidden(N_("%(name)s may not change records of %(code)s."), name=actor.name, code=repr(museum_code))
 
     def curated_record(self, actor: Actor, record_id: str) -> ObjectRecord:
         """A record in any status, for the curator pages of its museum (Forbidden to anyone else)."""
         record = self.store.get_record(record_id)
         if record is None:
-            raise NotFound(f"No object with id {record_id!r}.")
+            raise NotFound(NO_OBJECT, id=repr(record_id))
         self.check_may_write(actor, record.museum)
         return record
 
@@ -83,14 +89,14 @@ class ServiceBase:
         museum = self.museum(code, conn)
         self.check_may_write(actor, code)
         if museum.status == "suspended":
-            raise Forbidden(f"The museum {code!r} is suspended; its records cannot be changed.")
+            raise Forbidden(MUSEUM_SUSPENDED, code=repr(code))
         self.store.lock_museum(conn, code)
         return museum
 
     def _existing(self, conn, museum_code: str, local_id: str) -> dict:
         row = self.store.existing_rows(conn, museum_code, [local_id]).get(local_id)
         if row is None:
-            raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+            raise NotFound(NO_LOCAL_OBJECT, id=repr(local_id), code=repr(museum_code))
         return row
 
     def _written(self) -> None:

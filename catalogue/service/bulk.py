@@ -23,9 +23,10 @@ from catalogue.errors import CatalogueError, Conflict, Forbidden, NotFound, Vali
 from catalogue.ingest import column_choices, upload_file
 from catalogue.ingest.readers import ColumnMapping, read_csv, read_csv_header, read_jsonl, read_lido
 from catalogue.ingest.report import empty_report, merged, report_counts, report_json
+from catalogue.messages import N_
 from catalogue.models import DRAFT, PUBLISHED, Actor
 from catalogue.service.accounts import actor_of
-from catalogue.service.base import ServiceBase, audit_entry
+from catalogue.service.base import MUSEUM_SUSPENDED, ServiceBase, audit_entry
 from catalogue.store import StoreUnavailable, now
 from catalogue.store.imports import CHECKED, CHECKING, DONE, FAILED, QUEUED, UPLOADED, BulkUpload
 
@@ -62,7 +63,7 @@ class BulkUploadRules(ServiceBase):
         file, a binary one, and one that is not UTF-8."""
         self._uploading_museum(actor, museum_code)
         if file_format not in ("auto", *upload_file.FORMATS):
-            message = "Choose CSV, JSON Lines or LIDO XML."
+            message = N_("Choose CSV, JSON Lines or LIDO XML.")
             raise ValidationFailed(message, [{"field": "format", "message": message}])
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -105,7 +106,7 @@ class BulkUploadRules(ServiceBase):
         nothing of it (its file name and report are the museum's business), as with records."""
         upload = self.store.get_import(import_id)
         if upload is None:
-            raise NotFound(f"No upload {import_id}.")
+            raise NotFound(N_("No upload %(number)s."), number=import_id)
         if not actor.may_write(upload.museum):
             raise Forbidden("This upload belongs to another museum.")
         return upload
@@ -115,7 +116,7 @@ class BulkUploadRules(ServiceBase):
         saved, else guessed from the headers."""
         upload = self.bulk_upload(actor, import_id)
         if upload.format != "csv":
-            raise NotFound("Only CSV files have columns to map.")
+            raise NotFound(N_("Only CSV files have columns to map."))
         header, samples = read_csv_header(_file(upload), SAMPLE_ROWS)
         fields = column_choices.chosen(upload.mapping, header) if upload.mapping else column_choices.suggest(header)
         return [
@@ -131,7 +132,7 @@ class BulkUploadRules(ServiceBase):
         values = {"mapping": mapping, "state": UPLOADED, "dry_run_report": None, "total_rows": None, "counts": {}}
         with self.store.transaction() as conn:
             if not self.store.update_import(conn, import_id, values, states=CHANGEABLE):
-                raise Conflict("This upload changed meanwhile; reload the page.")
+                raise Conflict(N_("This upload changed meanwhile; reload the page."))
         return self.bulk_upload(actor, import_id)
 
     def request_check(self, actor: Actor, import_id: int) -> BulkUpload:
@@ -139,7 +140,7 @@ class BulkUploadRules(ServiceBase):
         same import as the real one, for this museum only, writing nothing, in the name of ``actor``."""
         upload = self._changeable(actor, import_id)
         if upload.format == "csv" and not upload.mapping:
-            message = "Choose which record field each CSV column fills first."
+            message = N_("Choose which record field each CSV column fills first.")
             raise ValidationFailed(message, [{"field": "mapping", "message": message}])
         values: dict = {
             "state": CHECKING,
@@ -153,7 +154,7 @@ class BulkUploadRules(ServiceBase):
         }
         with self.store.transaction() as conn:
             if not self.store.update_import(conn, import_id, values, states=CHANGEABLE):
-                raise Conflict("This upload changed meanwhile; reload the page.")
+                raise Conflict(N_("This upload changed meanwhile; reload the page."))
         return self.bulk_upload(actor, import_id)
 
     def confirm_import(self, actor: Actor, import_id: int, default_status: str = PUBLISHED) -> BulkUpload:
@@ -161,14 +162,14 @@ class BulkUploadRules(ServiceBase):
         every record it writes names). Rows that name no status get ``default_status``: published
         (as the API and the command line do) or draft (to publish them later, one by one)."""
         if default_status not in (PUBLISHED, DRAFT):
-            message = "Choose whether the records are published or kept as drafts."
+            message = N_("Choose whether the records are published or kept as drafts.")
             raise ValidationFailed(message, [{"field": "default_status", "message": message}])
         upload = self.bulk_upload(actor, import_id)
         if upload.state != CHECKED:
             raise Conflict(f"Only a checked upload can be imported; this one is {upload.state}.")
         counts = (upload.dry_run_report or {}).get("counts", {})
         if not any(counts.get(name) for name in ("created", "updated", "unchanged")):
-            message = "No row of this file can be imported; correct the file and upload it again."
+            message = N_("No row of this file can be imported; correct the file and upload it again.")
             raise ValidationFailed(message, [{"field": "confirm", "message": message}])
         self._uploading_museum(actor, upload.museum)
         values: dict = {
@@ -184,7 +185,7 @@ class BulkUploadRules(ServiceBase):
         }
         with self.store.transaction() as conn:
             if not self.store.update_import(conn, import_id, values, states=(CHECKED,)):
-                raise Conflict("This upload was confirmed already.")
+                raise Conflict(N_("This upload was confirmed already."))
             changes = {"import": import_id, "file": upload.filename, "rows": upload.total_rows}
             self.store.append_audit(conn, [audit_entry(actor, upload.museum, None, "import_confirmed", None, changes)])
         return self.bulk_upload(actor, import_id)
@@ -225,7 +226,7 @@ class BulkUploadRules(ServiceBase):
         if not actor.may_write(museum_code):
             raise Forbidden(f"{actor.name} may not upload records of {museum_code!r}.")
         if museum.status == "suspended":
-            raise Forbidden(f"The museum {museum_code!r} is suspended; its records cannot be changed.")
+            raise Forbidden(MUSEUM_SUSPENDED, code=repr(museum_code))
 
     def _changeable(self, actor: Actor, import_id: int) -> BulkUpload:
         upload = self.bulk_upload(actor, import_id)
@@ -247,7 +248,7 @@ class BulkUploadRules(ServiceBase):
 def _file(upload: BulkUpload) -> Path:
     path = Path(upload.file_path)
     if not path.is_file():
-        raise Conflict("The uploaded file is no longer kept; upload it again.")
+        raise Conflict(N_("The uploaded file is no longer kept; upload it again."))
     return path
 
 

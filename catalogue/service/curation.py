@@ -8,6 +8,7 @@ from datetime import datetime
 from marshmallow import ValidationError
 
 from catalogue.errors import Forbidden, ValidationFailed
+from catalogue.messages import N_
 from catalogue.models import Actor, Museum
 from catalogue.records.fields import DROPPED, collecting_warnings
 from catalogue.records.langmap import pick
@@ -145,7 +146,7 @@ class CurationRules(ServiceBase):
         body, found = checked_form_record(payload)
         found = [*problems, *found]
         if found:
-            raise ValidationFailed("The record was not saved: correct the fields marked below.", found)
+            raise ValidationFailed(N_("The record was not saved: correct the fields marked below."), found)
         return self.save_records(actor, museum_code, [body], expected_revision)[0]
 
 

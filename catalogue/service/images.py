@@ -2,22 +2,27 @@
 remove, reorder and describe them (alt text per language); and the public files and pyramids the
 pages and the Image API serve."""
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from marshmallow import ValidationError
 
-from catalogue.errors import NotFound, ValidationFailed
-from catalogue.images import ALLOWED, check_image
+from catalogue.errors import CatalogueError, NotFound, ValidationFailed
+from catalogue.images import A_FILE, ALLOWED, check_image
+from catalogue.messages import N_, Message
 from catalogue.models import Actor, ObjectRecord, StoredImage, index_operation, is_public, public_id
 from catalogue.records.langmap import LanguageMap, is_valid_tag
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import now
 from iiif.pyramid import UnreadableImage
 
+log = logging.getLogger(__name__)
 PUBLIC_IMAGE_SECONDS = 10.0  # a record withdrawn stops serving new tiles after at most this long
 PUBLIC_IMAGE_CACHE = 10_000
+NO_IMAGE = N_("No image with id %(id)s.")
+ALT_NOT_VALID = N_("The alt text is not valid.")
 
 
 @dataclass(frozen=True)
@@ -47,15 +52,26 @@ class ImageRules(ServiceBase):
     ) -> list[StoredImage]:
         """Check every file first (all or nothing), store each once by content with its derivatives,
         attach them to the record and bump its revision once. A file already attached to this record
-        is not added again."""
+        is not added again. When a file is refused, none is stored, and the refusal names every file
+        refused and why (see `_none_stored`)."""
         alt_map = _alt_text(alt)
         with self.store.reading() as conn:
             self._writable_museum(actor, museum_code, conn)
             self._existing(conn, museum_code, local_id)
-        checked = [(check_image(data, self.max_image_bytes, self.max_image_pixels), name) for data, name in files]
-        for image, _name in checked:
+        checked, refused = [], []
+        for data, name in files:
+            try:
+                checked.append((check_image(data, self.max_image_bytes, self.max_image_pixels, name), name))
+            except CatalogueError as refusal:
+                refused.append(refusal)
+        if refused:
+            raise _none_stored(refused, len(files))
+        for image, name in checked:
             path = self.media.put_original(image.data, image.sha256, image.extension)
-            self._derive(image.sha256, path)
+            try:
+                self._derive(image.sha256, path, name)
+            except ValidationFailed as refusal:  # kept in the media store, but attached to nothing
+                raise _none_stored([refusal], len(files)) from None
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
             row = self._existing(conn, museum_code, local_id)
@@ -109,7 +125,7 @@ class ImageRules(ServiceBase):
             current = [image.id for image in images]
             if len(image_ids) != len(current) or set(image_ids) != set(current):
                 raise ValidationFailed(
-                    "The new order must name each of the object's images exactly once.",
+                    N_("The new order must name each of the object's images exactly once."),
                     [{"field": "order", "message": f"Expected these images: {', '.join(current) or 'none'}."}],
                 )
             if list(image_ids) == current:
@@ -142,7 +158,7 @@ class ImageRules(ServiceBase):
         only for those who may change the record's museum."""
         found = self.store.image_museum(image_id)
         if found is None:
-            raise NotFound(f"No image with id {image_id!r}.")
+            raise NotFound(NO_IMAGE, id=repr(image_id))
         image, museum = found
         self.check_may_write(actor, museum)
         return self._thumbnail_file(image)
@@ -180,7 +196,7 @@ class ImageRules(ServiceBase):
         were made at upload (or by ``catalogue derive``)."""
         found = self.store.image_with_record(image_id)
         if found is None or not is_public(found[1]):
-            raise NotFound(f"No image with id {image_id!r}.")
+            raise NotFound(NO_IMAGE, id=repr(image_id))
         image = found[0]
         extension, mime = ALLOWED[image.format]
         if variant == "original":
@@ -225,11 +241,29 @@ class ImageRules(ServiceBase):
                 on_image(image)
         return made, failed
 
-    def _derive(self, sha256: str, original: Path) -> None:
+    def _derive(self, sha256: str, original: Path, name: str | None = None) -> None:
         try:
             self.media.derive(sha256, original, self.max_image_pixels)
         except UnreadableImage as error:
-            raise ValidationFailed(f"The image could not be prepared for viewing: {error}") from None
+            log.warning("no derivatives of %s (%s): %s", sha256, name, error)
+            raise ValidationFailed(
+                N_("%(file)s could not be prepared for viewing."), file=name or Message(A_FILE)
+            ) from None
+
+
+def _none_stored(refused: list[CatalogueError], total: int) -> CatalogueError:
+    """The refusal of an upload of ``total`` files: one file's own refusal; of several files, a
+    refusal (of the first kind met) that says that none was stored, and why each refused file was,
+    also per file in its errors."""
+    if total == 1:
+        return refused[0]
+    reasons = [refusal.message for refusal in refused]
+    return type(refused[0])(
+        N_("None of the %(total)s files was stored. %(reasons)s"),
+        [{"field": "file", "message": reason} for reason in reasons],
+        total=total,
+        reasons=reasons,
+    )
 
 
 def _alt_text(alt) -> dict:
@@ -239,28 +273,27 @@ def _alt_text(alt) -> dict:
         return LanguageMap(max_length=2000).deserialize(alt)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, list) else [str(error.messages)]
-        raise ValidationFailed(
-            "The alt text is not valid.", [{"field": "alt", "message": " ".join(map(str, messages))}]
-        ) from None
+        raise ValidationFailed(ALT_NOT_VALID, [{"field": "alt", "message": " ".join(map(str, messages))}]) from None
 
 
 def _checked_languages(alt) -> dict:
     """The alt text without its empty entries, every language of the rest named by a tag, with one
     message per bad tag (a curator may type several languages at once)."""
     if not isinstance(alt, dict):
-        raise ValidationFailed("The alt text is not valid.", [{"field": "alt", "message": "Expected a language map."}])
+        raise ValidationFailed(ALT_NOT_VALID, [{"field": "alt", "message": "Expected a language map."}])
     kept, errors = {}, []
     for tag, texts in alt.items():
         values = [texts] if isinstance(texts, str) else texts
         if isinstance(values, list) and not any(isinstance(text, str) and text.strip() for text in values):
             continue  # an empty text is dropped, whatever its language
         if not isinstance(tag, str) or not tag.strip():
-            errors.append({"field": "alt", "message": "Say which language each alt text is in."})
+            errors.append({"field": "alt", "message": Message(N_("Say which language each alt text is in."))})
         elif not is_valid_tag(tag):
-            errors.append({"field": "alt", "message": f"{tag[:40]!r} is not a language tag (such as en, ja, zh-Hant)."})
+            message = Message(N_("%(tag)s is not a language tag (such as en, ja, zh-Hant)."), tag=repr(tag[:40]))
+            errors.append({"field": "alt", "message": message})
         kept[tag] = texts
     if errors:
-        raise ValidationFailed("The alt text is not valid.", errors)
+        raise ValidationFailed(ALT_NOT_VALID, errors)
     return kept
 
 
@@ -268,7 +301,7 @@ def _one_of(images: list[StoredImage], image_id: str, local_id: str) -> StoredIm
     for image in images:
         if image.id == image_id:
             return image
-    raise NotFound(f"Object {local_id!r} has no image {image_id!r}.")
+    raise NotFound(N_("Object %(id)s has no image %(image)s."), id=repr(local_id), image=repr(image_id))
 
 
 def _moved(images: list[StoredImage]) -> list[dict]:

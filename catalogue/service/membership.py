@@ -16,6 +16,7 @@ from catalogue.membership import (
     code_from_name,
     load_application,
 )
+from catalogue.messages import N_, Message
 from catalogue.models import ADMIN, MUSEUM_ADMIN, Actor, Museum
 from catalogue.museums import load_museum
 from catalogue.records.langmap import pick
@@ -25,6 +26,11 @@ from catalogue.text import clean_block
 
 APPLICATIONS_PER_ADDRESS = RateLimit("application-address", 5, timedelta(hours=1))
 NETWORK = "Virtual Collection of Masterpieces"
+NO_APPLICATION = N_("No application with number %(number)s.")
+DECIDED = {
+    APPROVED: N_("This application has already been approved."),
+    REJECTED: N_("This application has already been rejected."),
+}
 
 
 class MembershipRules(ServiceBase):
@@ -72,7 +78,7 @@ class MembershipRules(ServiceBase):
         _secretariat_only(actor)
         application = self.store.application(application_id)
         if application is None:
-            raise NotFound(f"No application with number {application_id}.")
+            raise NotFound(NO_APPLICATION, number=application_id)
         return application
 
     def suggested_code(self, application: dict) -> str:
@@ -95,14 +101,18 @@ class MembershipRules(ServiceBase):
             self.store.lock_museum(conn, museum.code)
             if self.store.get_museum(museum.code, conn) is not None:
                 raise Conflict(
-                    f"The code {museum.code!r} belongs to another museum.",
-                    [{"field": "code", "message": "Taken by another museum; choose another code."}],
+                    N_("The code %(code)s belongs to another museum."),
+                    [{"field": "code", "message": N_("Taken by another museum; choose another code.")}],
+                    code=repr(museum.code),
                 )
             email = application["contact_email"]
             if self.store.user_by_email(email, conn) is not None:
                 raise Conflict(
-                    f"There is already an account for {email}, so the contact cannot be invited as this "
-                    "museum's admin. Ask the contact for another address, or reject the application with a reason."
+                    N_(
+                        "There is already an account for %(email)s, so the contact cannot be invited as this "
+                        "museum's admin. Ask the contact for another address, or reject the application with a reason."
+                    ),
+                    email=email,
                 )
             self._save_museum(conn, actor, museum)
             self.store.queue_mail(conn, email, *_approved_mail(museum, note))
@@ -134,9 +144,9 @@ class MembershipRules(ServiceBase):
         it decided): deciding twice is a conflict."""
         application = self.store.application(application_id, conn, for_update=True)
         if application is None:
-            raise NotFound(f"No application with number {application_id}.")
+            raise NotFound(NO_APPLICATION, number=application_id)
         if application["state"] != PENDING:
-            raise Conflict(f"This application has already been decided: {application['state']}.")
+            raise Conflict(DECIDED.get(application["state"], N_("This application has already been decided.")))
         return application
 
     def _member_museum(self, application: dict, code: str) -> Museum:
@@ -159,9 +169,9 @@ def _secretariat_only(actor: Actor) -> None:
 def _decision_note(text, field: str, required: bool) -> str | None:
     cleaned = clean_block(str(text or ""))
     if required and not cleaned:
-        raise ValidationFailed("Give the reason.", [{"field": field, "message": "Required."}])
+        raise ValidationFailed(N_("Give the reason."), [{"field": field, "message": N_("Required.")}])
     if len(cleaned) > MAX_DECISION_NOTE:
-        message = f"At most {MAX_DECISION_NOTE} characters."
+        message = Message(N_("At most %(most)s characters."), most=MAX_DECISION_NOTE)
         raise ValidationFailed(message, [{"field": field, "message": message}])
     return cleaned or None
 

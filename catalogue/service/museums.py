@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from catalogue.errors import Forbidden, NotFound
+from catalogue.messages import N_
 from catalogue.models import Actor, Museum, ObjectRecord
 from catalogue.museums import load_museum
 from catalogue.service.base import ServiceBase, audit_entry
@@ -58,7 +59,7 @@ class MuseumRules(ServiceBase):
         total = self.store.count_records(code)
         pages = max(1, -(-total // size))
         if not 1 <= page <= pages:
-            raise NotFound(f"There is no page {page}; this museum's records fill {pages} page(s).")
+            raise NotFound(N_("There is no page %(page)s; the last page is %(last)s."), page=page, last=pages)
         records = self.store.list_records(museum=code, limit=size, offset=(page - 1) * size)
         return MuseumPage(museum, records, page, pages, total)
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 import orjson
 
 from catalogue.errors import Conflict, Gone, NotFound, PreconditionFailed, ValidationFailed
+from catalogue.messages import N_, Message
 from catalogue.models import (
     DRAFT,
     PUBLIC,
@@ -23,7 +24,7 @@ from catalogue.models import (
 )
 from catalogue.records.history import HistoryEntry, field_diff, history, revision_row
 from catalogue.records.schema import IMAGE_SOURCES_KEY, STATUSES, WARNINGS_KEY, validate_record
-from catalogue.service.base import Outcome, audit_entry
+from catalogue.service.base import NO_LOCAL_OBJECT, NO_OBJECT, Outcome, audit_entry
 from catalogue.service.image_sources import ImageSourceRules
 from catalogue.store import now
 
@@ -52,15 +53,17 @@ def _standard_json(body: dict) -> bytes:
 
 class RecordRules(ImageSourceRules):
     def record(self, record_id: str, reader: Actor = PUBLIC) -> ObjectRecord:
-        return self._visible(self.store.get_record(record_id), reader, f"No object with id {record_id!r}.")
+        return self._visible(self.store.get_record(record_id), reader, Message(NO_OBJECT, id=repr(record_id)))
 
     def record_by_local_id(self, museum: str, local_id: str, reader: Actor = PUBLIC) -> ObjectRecord:
         return self._visible(
-            self.store.find_record(museum, local_id), reader, f"No object {local_id!r} in museum {museum!r}."
+            self.store.find_record(museum, local_id),
+            reader,
+            Message(NO_LOCAL_OBJECT, id=repr(local_id), code=repr(museum)),
         )
 
     @staticmethod
-    def _visible(record: ObjectRecord | None, reader: Actor, missing: str) -> ObjectRecord:
+    def _visible(record: ObjectRecord | None, reader: Actor, missing: Message) -> ObjectRecord:
         """The public sees published records; a withdrawn one is gone (410), a draft does not exist.
         The museum's curators and the administrators see everything of theirs."""
         if record is None:
@@ -68,7 +71,7 @@ class RecordRules(ImageSourceRules):
         if is_public(record.status) or reader.may_read_unpublished(record.museum):
             return record
         if record.status == WITHDRAWN:
-            raise Gone("This object was withdrawn from the catalogue.", record.id)
+            raise Gone(N_("This object was withdrawn from the catalogue."), record.id)
         raise NotFound(missing)
 
     def audit_entries(self, record_id: str | None = None) -> list[dict]:
@@ -169,7 +172,9 @@ class RecordRules(ImageSourceRules):
             _check_preconditions(museum_code, local_id, row, expected_revision, None)
             kept = self.store.revision(row["id"], revision, conn)
             if kept is None:
-                raise NotFound(f"Object {local_id!r} has no kept revision {revision}.")
+                raise NotFound(
+                    N_("Object %(id)s has no kept revision %(revision)s."), id=repr(local_id), revision=revision
+                )
             if same_content(kept["body"], row["content_hash"]):
                 return Outcome("unchanged", row["id"], local_id, row["revision"])
             new = self._save_revision(conn, actor, museum_code, row, kept["body"], "revert", {"reverted_to": revision})
@@ -208,7 +213,7 @@ class RecordRules(ImageSourceRules):
         self.check_may_write(actor, museum_code)
         record = self.store.find_record(museum_code, local_id)
         if record is None:
-            raise NotFound(f"No object {local_id!r} in museum {museum_code!r}.")
+            raise NotFound(NO_LOCAL_OBJECT, id=repr(local_id), code=repr(museum_code))
         return history(self.store.revisions(record.id), self.store.audit_entries(record.id))
 
 
@@ -298,11 +303,17 @@ def _check_preconditions(
     if expected_revision is None:
         return
     if existing is None and expected_revision != 0:
-        raise Conflict(f"Object {local_id!r} does not exist (expected revision {expected_revision}).")
+        raise Conflict(
+            N_("Object %(id)s does not exist (expected revision %(expected)s)."),
+            id=repr(local_id),
+            expected=expected_revision,
+        )
     if existing is not None and expected_revision != existing["revision"]:
         raise Conflict(
-            f"Object {local_id!r} is at revision {existing['revision']}, "
-            f"not {expected_revision}; reload it and try again."
+            N_("Object %(id)s is at revision %(revision)s, not %(expected)s; reload it and try again."),
+            id=repr(local_id),
+            revision=existing["revision"],
+            expected=expected_revision,
         )
 
 

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from catalogue.errors import Forbidden, NotFound, ValidationFailed
+from catalogue.messages import N_
 from catalogue.models import Actor
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.store import now
@@ -70,7 +71,9 @@ class TokenRules(ServiceBase):
             raise Forbidden("Sign in to make an API token.")
         label = "".join(c for c in " ".join(str(label or "").split()) if unicodedata.category(c) != "Cc")[:200]
         if not label:
-            raise ValidationFailed("Name the token (what will use it).", [{"field": "label", "message": "Required."}])
+            raise ValidationFailed(
+                N_("Name the token (what will use it)."), [{"field": "label", "message": N_("Required.")}]
+            )
         if expires_in is not None and expires_in <= timedelta(0):
             raise ValidationFailed("A token lasts a while.", [{"field": "expires_in", "message": "Must be positive."}])
         token = secrets.token_urlsafe(32)
@@ -95,11 +98,11 @@ class TokenRules(ServiceBase):
 
     def revoke_own_token(self, actor: Actor, token_id: str) -> dict:
         if actor.user_id is None:
-            raise NotFound(f"You have no active token with id {token_id!r}.")
+            raise NotFound(N_("You have no active token with id %(id)s."), id=repr(token_id))
         with self.store.transaction() as conn:
             token = self.store.revoke_token(conn, str(token_id), user_id=actor.user_id)
             if token is None:
-                raise NotFound(f"You have no active token with id {token_id!r}.")
+                raise NotFound(N_("You have no active token with id %(id)s."), id=repr(token_id))
             self.store.append_audit(
                 conn, [audit_entry(actor, actor.museum, None, "token_revoked", None, {"token": token["id"]})]
             )

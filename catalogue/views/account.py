@@ -58,7 +58,7 @@ def new_password(field: str) -> str:
     password = request.form.get(field, "")
     if password != request.form.get("confirm", ""):
         raise ValidationFailed(
-            gettext("The two passwords are not the same."),
+            N_("The two passwords are not the same."),
             [{"field": "confirm", "message": N_("Type the same password again.")}],
         )
     return password
@@ -216,7 +216,7 @@ def token_lifetime(days: str) -> timedelta | None:
         return None
     if not days.isascii() or not days.isdigit() or not 1 <= int(days) <= MAX_TOKEN_DAYS:
         raise ValidationFailed(
-            gettext("Give the lifetime in days, or leave it empty."),
+            N_("Give the lifetime in days, or leave it empty."),
             [{"field": "expires_in", "message": N_("A whole number of days, from 1 to 3650.")}],
         )
     return timedelta(days=int(days))

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from catalogue.errors import Forbidden, NotAuthenticated
 from catalogue.extensions import service
+from catalogue.messages import N_
 from catalogue.models import Actor
 
 csrf = CSRFProtect()
@@ -58,7 +59,7 @@ def current_actor() -> Actor:
     401 is for the type checker, and for a view that forgot the guard)."""
     actor = signed_in_actor()
     if actor is None:
-        raise NotAuthenticated("Sign in first.")
+        raise NotAuthenticated(N_("Sign in first."))
     return actor
 
 
@@ -73,9 +74,9 @@ def signed_in(view=None, *, roles: tuple[str, ...] | None = None):
             if actor is None:
                 if request.method in ("GET", "HEAD"):
                     return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
-                raise NotAuthenticated("Sign in first.")
+                raise NotAuthenticated(N_("Sign in first."))
             if roles is not None and actor.role not in roles:
-                raise Forbidden("Your account may not use this page.")
+                raise Forbidden(N_("Your account may not use this page."))
             return view(*args, **kwargs)
 
         return wrapper

@@ -11,7 +11,7 @@ from catalogue import reference
 from catalogue.concepts import vocabulary
 from catalogue.errors import Gone, NotFound, ValidationFailed
 from catalogue.extensions import search, service
-from catalogue.i18n import gettext, interface_language, visitor_languages
+from catalogue.i18n import N_, gettext, interface_language, visitor_languages
 from catalogue.models import Museum, ObjectRecord
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
 from catalogue.views.public import public_page
@@ -58,7 +58,7 @@ class Side:
 
 def published_record(record_id: str | None) -> ObjectRecord:
     """A published record, or a 404 for anything else: unknown, draft, withdrawn or not an id at all."""
-    missing = NotFound(gettext("There is no published object with the id %(id)s.", id=repr((record_id or "")[:40])))
+    missing = NotFound(N_("There is no published object with the id %(id)s."), id=repr((record_id or "")[:40]))
     if not record_id or len(record_id) > MAX_ID_LENGTH or not (record_id.isascii() and record_id.isalnum()):
         raise missing
     try:
@@ -66,7 +66,7 @@ def published_record(record_id: str | None) -> ObjectRecord:
     except NotFound:
         raise missing from None
     except Gone:
-        raise NotFound(gettext("The object %(id)s was withdrawn from the catalogue.", id=repr(record_id))) from None
+        raise NotFound(N_("The object %(id)s was withdrawn from the catalogue."), id=repr(record_id)) from None
 
 
 def comparison_manifest_url(first_id: str, second_id: str) -> str:
@@ -81,7 +81,7 @@ def permalink(first_id: str, second_id: str) -> str:
 @blueprint.get("/compare")
 def compare_page():
     if not request.args.get("a"):
-        raise ValidationFailed(gettext("Choose the first object to compare: /compare?a=<object id>."))
+        raise ValidationFailed(N_("Choose the first object to compare: /compare?a=<object id>."))
     first = published_record(request.args.get("a"))
     if not request.args.get("b"):
         return public_page(picker(first))
@@ -111,7 +111,7 @@ def picker(first: ObjectRecord) -> str:
     region = request.args.get("region")
     region = (suggested or "") if region is None else region
     if region and region not in REGIONS:
-        raise ValidationFailed(gettext("region must be one of: %(names)s.", names=", ".join(REGIONS)))
+        raise ValidationFailed(N_("region must be one of: %(names)s."), names=", ".join(REGIONS))
     text = (request.args.get("q") or "").strip()[:500]
     filters = {"has_image": ("true",), **({"region": (region,)} if region else {})}
     # one more than shown, so that leaving out the first object still fills the list

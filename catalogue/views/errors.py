@@ -4,6 +4,10 @@ Every failure a request can cause is translated here, once: the catalogue's own 
 status; a search request that cannot be answered is a 400; a search engine or database that is
 down is a 503. Anything else is a bug, logged with its traceback and answered with a plain 500.
 A path no view could look up (a NUL byte) is refused here too, before any view runs.
+
+Messages arrive untranslated (an error's `Message`, or an `N_`-marked string) and are translated
+here into the response's language: a page's always; JSON's when the request names a language (a
+prefix, ``?lang=``, the cookie or Accept-Language), else it stays English.
 """
 
 import logging
@@ -23,12 +27,12 @@ from indexer.request import InvalidRequest
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/iiif/", "/oembed")
 MESSAGES = {
-    400: "The request is not valid.",
-    404: "Not found.",
-    405: "This method is not allowed here.",
-    413: "The request is too large.",
-    414: "The address is too long.",
-    431: "The request headers are too large.",
+    400: N_("The request is not valid."),
+    404: N_("Nothing was found at this address."),
+    405: N_("This method is not allowed here."),
+    413: N_("The request is too large."),
+    414: N_("The address is too long."),
+    431: N_("The request headers are too large."),
 }
 
 
@@ -37,12 +41,24 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, errors: list | None = None, **extra):
+    """The answer to a failure, its message (and each field's) in the response's language."""
+    message = gettext(message)
     body: dict = {"status": status, "message": message, **extra}
     if errors:
-        body["errors"] = errors
+        body["errors"] = translated_errors(errors)
     if wants_json():
         return jsonify(dump(ErrorSchema, body)), status
     return render_template("error.html", status=status, message=message, heading=gettext(heading_of(status))), status
+
+
+def translated_errors(errors: list) -> list:
+    """Each field's message (an error's ``errors``) in the response's language."""
+    return [
+        {**error, "message": gettext(error["message"])}
+        if isinstance(error, dict) and isinstance(error.get("message"), str)
+        else error
+        for error in errors
+    ]
 
 
 def heading_of(status: int) -> str:
@@ -62,7 +78,7 @@ def refuse_nul_in_path(endpoint: str | None, values: dict | None) -> None:
     """No code, id or local id holds a NUL byte (%00), and PostgreSQL refuses one even in a lookup:
     a 400 before any view reaches the database."""
     if values and any("\x00" in value for value in values.values() if isinstance(value, str)):
-        raise ValidationFailed(gettext("The address contains a NUL character (%00)."))
+        raise ValidationFailed(N_("The address contains a NUL character (%00)."))
 
 
 def init_app(app: Flask) -> None:
@@ -79,35 +95,33 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InvalidRequest)
     def invalid_search(error: InvalidRequest):
-        return error_response(400, str(error))
+        return error_response(400, error.message)
 
     @app.errorhandler(BackendUnavailable)
     def search_down(error: BackendUnavailable):
         log.warning("search unavailable: %s", error)
-        return error_response(503, gettext("Search is unavailable right now; please try again shortly."))
+        return error_response(503, N_("Search is unavailable right now; please try again shortly."))
 
     @app.errorhandler(StoreUnavailable)
     def database_down(error: Exception):
         log.error("database unavailable: %s", error)
-        return error_response(503, gettext("The catalogue is unavailable right now; please try again shortly."))
+        return error_response(503, N_("The catalogue is unavailable right now; please try again shortly."))
 
     @app.errorhandler(IntegrityError)
     def lost_a_race(error: IntegrityError):
         """Two requests that each checked before writing (the same email invited twice at once) can
         still collide on a unique key; the second one is a conflict, and its transaction is undone."""
         log.warning("a write collided with another: %s", error.orig)
-        return error_response(
-            409, gettext("This conflicts with a change saved at the same moment; reload and try again.")
-        )
+        return error_response(409, N_("This conflicts with a change saved at the same moment; reload and try again."))
 
     @app.errorhandler(RecursionError)
     def too_deep(error: RecursionError):
-        return error_response(400, "The request is nested too deeply.")
+        return error_response(400, N_("The request is nested too deeply."))
 
     @app.errorhandler(CSRFError)
     def forged_or_stale_form(error: CSRFError):
         return error_response(
-            400, gettext("This form has expired or did not come from this site; reload the page and send it again.")
+            400, N_("This form has expired or did not come from this site; reload the page and send it again.")
         )
 
     @app.errorhandler(HTTPException)

@@ -7,10 +7,11 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 
 from catalogue.errors import CatalogueError, Conflict, TooManyRequests, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import gettext
+from catalogue.i18n import country_name, gettext, sorted_by_name
 from catalogue.membership import ICOM_CODE_OF_ETHICS, MAX_DESCRIPTION, STATES, partner_countries
 from catalogue.views.account import client_address
 from catalogue.views.auth import current_actor, signed_in
+from catalogue.views.errors import translated_errors
 
 blueprint = Blueprint("membership", __name__)
 admin_blueprint = Blueprint("admin", __name__)
@@ -64,7 +65,7 @@ def _application_page(form: dict, error: CatalogueError | None = None) -> Respon
         "membership/apply.html",
         form=form,
         name_rows=[*form["names"], *spare],
-        countries=partner_countries(),
+        countries=localised(partner_countries()),
         message=gettext(error.message) if error else None,
         errors=_by_field(error),
         max_description=MAX_DESCRIPTION,
@@ -74,6 +75,12 @@ def _application_page(form: dict, error: CatalogueError | None = None) -> Respon
     response = make_response(page, error.status if error else 200)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def localised(countries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, name) of each country, named and ordered in the interface language."""
+    named = [(code, country_name(code) or name) for code, name in countries]
+    return sorted_by_name(named, name=lambda pair: pair[1])
 
 
 # the secretariat's review ----------------------------------------------------------------------
@@ -143,7 +150,7 @@ def _review_page(application_id: int, failed: str | None = None, error=None, sen
 def _by_field(error: CatalogueError | None) -> dict[str, str]:
     """Field -> its first message, to show next to the field."""
     messages: dict[str, str] = {}
-    for item in (error.errors if error else []) or []:
+    for item in translated_errors(error.errors if error else []):
         if isinstance(item, dict) and item.get("field"):
-            messages.setdefault(str(item["field"]), gettext(str(item.get("message", ""))))
+            messages.setdefault(str(item["field"]), str(item.get("message", "")))
     return messages

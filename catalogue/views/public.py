@@ -21,8 +21,10 @@ from catalogue.i18n import (
     page_in,
     page_path,
     site_root,
+    sorted_by_name,
     visitor_languages,
 )
+from catalogue.messages import N_
 from catalogue.records.langmap import pick, pick_with_language
 from catalogue.search_params import counting_number
 from catalogue.service import ImageFile
@@ -80,7 +82,7 @@ def home():
         by_country = regions.setdefault(museum.region or "other", {})
         by_country.setdefault(museum.country or "", []).append(museum)
     ordered = {
-        region: dict(sorted(by_country.items(), key=lambda item: (country_name(item[0]) or "~").casefold()))
+        region: dict(sorted_by_name(by_country.items(), name=lambda item: country_name(item[0]) or "~"))
         for region, by_country in sorted(regions.items(), key=lambda item: REGION_ORDER.index(item[0]))
     }
     return public_page(
@@ -110,7 +112,7 @@ def _published_themes() -> list:
 def choose_language(code):
     """The language switcher: remembers the choice in a cookie and shows the page in that language."""
     if code not in INTERFACE_LANGUAGES:
-        raise NotFound(f"The interface is not available in {code[:10]!r}.")
+        raise NotFound(N_("The interface is not available in %(code)s."), code=repr(code[:10]))
     target = request.args.get("next") or "/"
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = "/"

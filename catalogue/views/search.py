@@ -183,7 +183,7 @@ def search_page():
     try:
         search_request, result = run_search(request.args)
     except InvalidRequest as error:
-        context.update(req=None, error=_page_error(error), error_field=error.field)
+        context.update(req=None, error=gettext(error.message), error_field=error.field)
         return render_template("search/results.html", **context), 400
     if any(value == "" for value in request.args.values()):
         kept = urlencode([(key, value) for key, value in request.args.items(multi=True) if value != ""])
@@ -201,21 +201,11 @@ def page_url(args, path: str | None = None, **changes) -> str:
     return search_url(args, path or url_for("search.search_page"), **changes)
 
 
-def _page_error(error: InvalidRequest) -> str:
-    """What went wrong, in the visitor's language where the catalogue knows the case."""
-    if error.field in ("date_from", "date_to"):
-        return gettext(
-            N_("“%(value)s” is not a year we can search by. Enter a year such as 1850, -500 or 500 BCE."),
-            value=request.args.get(error.field, "")[:40],
-        )
-    return str(error)
-
-
 @blueprint.get("/search/facets/<name>")
 def facet_values(name):
     """Every value of one facet for the current search, with its own filter box."""
     if name not in {f.name for f in FACETS}:
-        raise NotFound(f"Unknown facet {name!r}.")
+        raise NotFound(N_("There is no filter named %(name)s."), name=repr(name[:40]))
     args = request.args.copy()
     args["size"] = "1"
     args.pop("page", None)  # one facet's values do not page with the results
@@ -274,7 +264,7 @@ def download(file_format):
     name says so when the search found more. A bad parameter is a 400, as on the page. Records come
     from the service, published ones only, so one unpublished since it was indexed is left out."""
     if file_format not in DOWNLOAD_FORMATS:
-        raise NotFound(f"No download as {file_format!r}; use csv or jsonl.")
+        raise NotFound(N_("There is no download as %(name)s; choose csv or jsonl."), name=repr(file_format[:40]))
     cap = download_cap()
     first_request = replace(request_from_args(request.args), page=1, cursor=None, size=min(MAX_SIZE, cap), facet_size=1)
     first = search().search(first_request)  # before the response starts: errors still get their status

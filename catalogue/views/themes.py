@@ -14,6 +14,7 @@ from catalogue.records.langmap import NO_LANGUAGE, is_valid_tag
 from catalogue.service import ThemeView
 from catalogue.themes import MAX_OBJECTS
 from catalogue.views.auth import current_actor, signed_in
+from catalogue.views.errors import translated_errors
 from catalogue.views.membership import SECRETARIAT, admin_blueprint
 from catalogue.views.public import public_page
 from iiif.presentation import Links
@@ -309,9 +310,9 @@ def _langmap(rows: list[dict]) -> dict[str, list[str]]:
 def _by_field(error: CatalogueError | None) -> dict[str, list[str]]:
     """Field -> its messages (translated), to show next to the field; the rest go to the top."""
     messages: dict[str, list[str]] = {}
-    for item in (error.errors if error else []) or []:
+    for item in translated_errors(error.errors if error else []):
         if isinstance(item, dict):
-            messages.setdefault(str(item.get("field") or ""), []).append(gettext(str(item.get("message", ""))))
+            messages.setdefault(str(item.get("field") or ""), []).append(str(item.get("message", "")))
     return messages
 
 

@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from catalogue.errors import CatalogueError, Gone, NotFound, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import gettext, visitor_languages
+from catalogue.i18n import N_, gettext, visitor_languages
 from catalogue.models import ObjectRecord, StoredImage
 from catalogue.search_params import counting_number
 from catalogue.views import urls
@@ -114,7 +114,7 @@ def _viewer_page(template: str, record_id: str):
 
 def _with_images(record: ObjectRecord) -> ObjectRecord:
     if not record.images:
-        raise NotFound(gettext("This object has no images to view."))
+        raise NotFound(N_("This object has no images to view."))
     return record
 
 
@@ -123,12 +123,12 @@ def oembed():
     """oEmbed 1.0 for object pages: ``rich`` (the embed iframe) by default, ``photo`` (a fixed-size
     derivative) with ``type=photo``; both within ``maxwidth`` and ``maxheight``."""
     if request.args.get("format", "json") != "json":
-        raise FormatNotImplemented(gettext("Only format=json is offered."))
+        raise FormatNotImplemented(N_("Only format=json is offered."))
     kind = request.args.get("type", "rich")
     if kind not in ("rich", "photo"):
-        raise ValidationFailed(gettext("type must be rich or photo."))
-    max_width = counting_number(request.args.get("maxwidth"), "maxwidth", 6, " of pixels")
-    max_height = counting_number(request.args.get("maxheight"), "maxheight", 6, " of pixels")
+        raise ValidationFailed(N_("type must be rich or photo."))
+    max_width = counting_number(request.args.get("maxwidth"), "maxwidth", 6)
+    max_height = counting_number(request.args.get("maxheight"), "maxheight", 6)
     record = _public_record(_record_id_in(request.args.get("url", "")))
     image = _with_images(record).images[0]
     answer = {
@@ -192,7 +192,7 @@ def _record_id_in(url: str) -> str:
     record_id = asked.path[len(prefix) :].rstrip("/") if asked.path.startswith(prefix) else ""
     ours = asked.scheme in ("http", "https") and asked.netloc.lower() == base.netloc.lower()
     if not (ours and record_id.isascii() and record_id.isalnum()):  # public ids are base32
-        raise ValidationFailed(gettext("url must be the address of an object page of this catalogue."))
+        raise ValidationFailed(N_("url must be the address of an object page of this catalogue."))
     return record_id
 
 
@@ -201,4 +201,4 @@ def _public_record(record_id: str) -> ObjectRecord:
     try:
         return service().record(record_id)
     except Gone:
-        raise NotFound(gettext("No object with this address.")) from None
+        raise NotFound(N_("No object with this address.")) from None

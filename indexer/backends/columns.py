@@ -26,7 +26,7 @@ from functools import cached_property, partial
 import numpy as np
 
 from indexer.queries import CENTURY
-from indexer.request import FacetValue, InvalidRequest, SearchRequest, merge_facet_values
+from indexer.request import CURSOR_NOT_VALID, FacetValue, InvalidRequest, SearchRequest, merge_facet_values
 from indexer.schema import FACET_NAMES
 
 RELOAD_SHARE = 0.2  # more changes than this share of the documents: load the file anew
@@ -664,7 +664,7 @@ def _check_cursor(cursor: list, shape: tuple) -> None:
     if len(cursor) != len(shape) or not all(
         isinstance(v, t) and not isinstance(v, bool) for v, t in zip(cursor, shape)
     ):
-        raise InvalidRequest("The cursor is not valid for this search.")
+        raise InvalidRequest(CURSOR_NOT_VALID)
 
 
 def _after_mask(keys: list[np.ndarray], cursor: list) -> np.ndarray:

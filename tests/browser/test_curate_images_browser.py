@@ -111,6 +111,6 @@ def test_a_refused_upload_shows_the_servers_message(page, curator_site):
 
     error = page.locator("#upload-error")
     error.wait_for(state="visible")
-    assert "Not a recognised image file" in error.inner_text()
+    assert error.inner_text() == "notes.jpg is not a recognised image file; use JPEG, PNG, TIFF or WebP."
     assert page.url == images_page  # the script showed it; the page stayed
     assert page.locator("#image-files").get_attribute("aria-invalid") == "true"

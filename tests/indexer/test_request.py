@@ -28,12 +28,12 @@ def test_punctuation_only_is_no_query():
     [
         (dict(filters={"colour": ("red",)}), "Unknown facet"),
         (dict(sort="random"), "Unknown sort"),
-        (dict(size=0), "between 1 and 100"),
-        (dict(size=101), "between 1 and 100"),
-        (dict(page=0), "start at 1"),
-        (dict(page=101, size=100), "cursor"),
-        (dict(date_from=1900, date_to=1800), "after"),
-        (dict(text=" ".join(f"w{i}" for i in range(40))), "At most"),
+        (dict(size=0), "from 1 to 100 results"),
+        (dict(size=101), "from 1 to 100 results"),
+        (dict(page=0), "numbered from 1"),
+        (dict(page=101, size=100), "first 10000 results"),
+        (dict(date_from=1900, date_to=1800), "“From year” is later than “To year”"),
+        (dict(text=" ".join(f"w{i}" for i in range(40))), "at most 32 words"),
     ],
 )
 def test_invalid_requests(params, message):

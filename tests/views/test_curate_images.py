@@ -5,6 +5,8 @@ reordering with buttons, removal, and thumbnails of images that are not public y
 import io
 import os
 import re
+import struct
+import zlib
 
 import pytest
 from PIL import Image
@@ -83,21 +85,59 @@ def test_an_upload_of_no_file_says_so_on_the_page(curator_client, service, draft
     assert "Choose one or more image files to upload." in text_of(response)
 
 
-def test_a_text_file_named_jpg_is_refused_with_a_message_and_nothing_is_stored(curator_client, service, draft, page):
+def test_a_text_file_named_jpg_is_refused_by_name_and_the_page_says_nothing_was_stored(
+    curator_client, service, draft, page
+):
     fake = (b"Dear curator, this is not a picture.\n", "photo.jpg")
 
     response = upload(curator_client, page, (image_bytes(), "real.jpg"), fake)
 
     assert response.status_code == 415
     shown = text_of(response)
-    assert 'id="upload-error" role="alert">Not a recognised image file' in shown
+    assert (
+        'id="upload-error" role="alert">None of the 2 files was stored. '
+        "photo.jpg is not a recognised image file; use JPEG, PNG, TIFF or WebP.</p>"
+    ) in shown
     assert "<h1>Images of The Great Wave</h1>" in shown  # the page itself, not an error page
-    assert stored(service, draft) == []  # all or nothing
+    assert stored(service, draft) == []  # all or nothing: real.jpg is not stored either
     scripted = upload(curator_client, page, fake, headers=JSON)
-    assert scripted.status_code == 415 and "Not a recognised image file" in scripted.get_json()["message"]
+    assert scripted.status_code == 415
+    assert scripted.get_json()["message"] == "photo.jpg is not a recognised image file; use JPEG, PNG, TIFF or WebP."
 
 
-def test_an_image_over_the_size_limit_is_413_with_a_message(curator_client, service, draft, page):
+def test_every_refused_file_of_an_upload_is_named_with_its_reason(curator_client, service, draft, page):
+    cut = image_bytes()[:300]
+    specs = ((image_bytes(), "real.jpg"), (b"not a picture", "notes.jpg"), (cut, "cut.jpg"))
+
+    response = upload(curator_client, page, *specs, headers=JSON)
+
+    assert response.status_code == 415  # the first refusal's kind
+    assert response.get_json()["message"] == (
+        "None of the 3 files was stored. notes.jpg is not a recognised image file; use JPEG, PNG, TIFF or WebP. "
+        "cut.jpg cannot be read as an image: it is truncated or damaged."
+    )
+    assert [error["message"] for error in response.get_json()["errors"]] == [
+        "notes.jpg is not a recognised image file; use JPEG, PNG, TIFF or WebP.",
+        "cut.jpg cannot be read as an image: it is truncated or damaged.",
+    ]
+    assert stored(service, draft) == []
+
+
+def test_a_truncated_jpeg_is_named_in_plain_words_without_python_names(curator_client, service, draft, page):
+    whole = image_bytes(size=(200, 150))
+
+    response = upload(curator_client, page, (whole[: len(whole) // 2], "cut.jpg"))
+
+    assert response.status_code == 400
+    shown = text_of(response)
+    assert 'role="alert">cut.jpg cannot be read as an image: it is truncated or damaged.</p>' in shown
+    assert "OSError" not in shown and "Error)" not in shown
+    assert stored(service, draft) == []
+
+
+def test_an_image_over_the_size_limit_is_413_with_its_size_and_the_limit_in_megabytes(
+    curator_client, service, draft, page
+):
     service.max_image_bytes = 10_000
     noise = io.BytesIO()
     Image.frombytes("RGB", (100, 100), os.urandom(30_000)).save(noise, "PNG")  # noise does not compress
@@ -105,7 +145,53 @@ def test_an_image_over_the_size_limit_is_413_with_a_message(curator_client, serv
     response = upload(curator_client, page, (noise.getvalue(), "big.png"))
 
     assert response.status_code == 413
-    assert "the limit is 10000" in text_of(response)
+    assert 'role="alert">big.png is 0.03 MB; the limit is 0.01 MB.</p>' in text_of(response)
+    assert stored(service, draft) == []
+
+
+def png_of_size(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and holds almost none: what Pillow reads
+    before it decodes (a 20000 x 20000 image of real pixels would take 400 MB to make)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # one bit per pixel, greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+
+
+def test_an_image_of_too_many_pixels_is_refused_with_the_limit_in_megapixels(curator_client, service, draft, page):
+    response = upload(curator_client, page, (png_of_size(20000, 20000), "huge.png"))
+
+    assert response.status_code == 413
+    assert 'role="alert">huge.png has more pixels than the limit of 4 megapixels.</p>' in text_of(response)
+    assert "decompression" not in text_of(response)
+    assert stored(service, draft) == []
+
+
+def test_an_image_a_little_over_the_pixel_limit_is_refused_with_its_size(curator_client, service, draft, page):
+    response = upload(curator_client, page, (png_of_size(2500, 2000), "wide.png"), headers=JSON)
+
+    assert response.status_code == 413
+    assert response.get_json()["message"] == (
+        "wide.png is 2500 × 2000 pixels (5 megapixels); the limit is 4 megapixels."
+    )
+
+
+def test_upload_refusals_are_in_the_pages_language(curator_client, service, draft, page):
+    fake = (b"Dear curator, this is not a picture.\n", "photo.jpg")
+
+    german = upload(curator_client, f"/de{page}", (image_bytes(), "real.jpg"), fake)
+    scripted = upload(curator_client, f"/ja{page}", fake, headers=JSON)
+
+    assert german.status_code == 415
+    assert (
+        'role="alert">Keine der 2 Dateien wurde gespeichert. photo.jpg ist keine erkennbare Bilddatei; '
+        "verwenden Sie JPEG, PNG, TIFF oder WebP.</p>"
+    ) in text_of(german)
+    assert scripted.get_json()["message"] == (
+        "photo.jpg は画像ファイルとして認識できません。JPEG、PNG、TIFF、WebP のいずれかを使ってください。"
+    )
     assert stored(service, draft) == []
 
 

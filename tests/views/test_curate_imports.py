@@ -115,6 +115,18 @@ def test_files_that_are_not_utf8_text_are_refused_with_a_message(curator_client,
     assert "No uploads yet." in page
 
 
+def test_a_refused_file_is_explained_in_the_pages_language(curator_client):
+    french = post_form(
+        curator_client,
+        "/fr/curate/imports",
+        {"file": (io.BytesIO(b""), "objects.csv"), "format": "auto"},
+        page="/fr/curate/imports",
+    )
+    page = page_text(french)
+    assert french.status_code == 400
+    assert 'role="alert" id="upload-error">Le fichier est vide.</p>' in page and "The file is empty." not in page
+
+
 def test_a_form_without_a_file_keeps_the_chosen_format(curator_client):
     refused = post_form(curator_client, "/curate/imports", {"format": "jsonl"}, page="/curate/imports")
     assert refused.status_code == 400

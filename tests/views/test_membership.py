@@ -4,6 +4,7 @@ follows the invitation link to become the new museum's admin. The public form re
 a rule next to the field (keeping what was typed), escapes what it is sent, and takes only a few
 applications an hour from one address."""
 
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ import pytest
 
 from catalogue.i18n import use_translations
 from catalogue.models import Actor
+from catalogue.text import fold
 from tests.support import post_form, sign_in
 from tests.test_i18n import Shouting
 
@@ -160,6 +162,29 @@ def test_the_form_and_its_messages_are_translated(app, client, contact):
     assert "MEMBERSHIP IS OPEN TO MUSEUMS IN ASEM PARTNER COUNTRIES" in page
 
 
+def country_choices(client, path: str) -> list[str]:
+    return re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]*)</option>', client.get(path).get_data(as_text=True))
+
+
+def test_the_countries_are_named_and_ordered_in_the_pages_language(client):
+    english, french, german = (country_choices(client, path) for path in ("/join", "/fr/join", "/de/join"))
+    japanese, chinese = country_choices(client, "/ja/join"), country_choices(client, "/zh/join")
+
+    assert "Germany" in english and english.index("Austria") < english.index("Germany")
+    assert "Allemagne" in french and "Germany" not in french
+    assert french.index("Allemagne") < french.index("Autriche") < french.index("Belgique")
+    assert french.index("Suède") < french.index("Tchéquie") < french.index("Thaïlande")  # accents do not count
+    assert german.index("Niederlande") < german.index("Österreich") < german.index("Pakistan")
+    for names in (english, french, german):
+        assert names == sorted(names, key=fold)
+    # Japanese by the names' readings (日本 is にほん, between ドイツ and ニュージーランド), Chinese by pinyin
+    assert japanese.index("ドイツ") < japanese.index("日本") < japanese.index("ニュージーランド")
+    assert japanese.index("オーストラリア") < japanese.index("オランダ")  # おお… before おら…
+    assert japanese.index("パキスタン") < japanese.index("ハンガリー")  # ぱき… with はき…, before はん…
+    assert [name for name in chinese if name in ("中国", "德国", "法国", "日本")] == ["德国", "法国", "日本", "中国"]
+    assert len(english) == len(french) == len(japanese) == len(chinese)
+
+
 def test_a_name_row_with_an_error_is_shown_again_with_its_message(client, contact):
     refused = apply(client, contact, name_language=["", "en", "x!"], name=["", "Rijksmuseum", "Rijks"])
     page = refused.get_data(as_text=True)
@@ -226,7 +251,7 @@ def test_deciding_twice_is_a_conflict(app, client, service, make_account, contac
     secretariat = secretariat_client(app, make_account)
     assert post_form(secretariat, f"{path}/approve", {"code": "rijks"}, page=path).status_code == 302
     again = post_form(secretariat, f"{path}/approve", {"code": "rijks-2"}, page=path)
-    assert again.status_code == 409 and "already been decided" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "This application has already been approved." in again.get_data(as_text=True)
     assert post_form(secretariat, f"{path}/reject", {"reason": "No."}, page=path).status_code == 409
     assert service.store.get_museum("rijks-2") is None
 

@@ -1,5 +1,7 @@
 """Public pages: home, museum and object pages show every field, escaped, in the visitor's language."""
 
+import re
+
 import pytest
 
 from catalogue.cli import cli_actor
@@ -63,6 +65,40 @@ def test_withdrawn_objects_are_gone_and_unknown_ones_not_found(client, service, 
     assert response.status_code == 410 and "text/html" in response.content_type
     assert client.get("/objects/nope").status_code == 404
     assert client.get("/museums/nope").status_code == 404
+
+
+def error_message(response) -> str:
+    found = re.search(r'id="error-message">(.*?)</p>', response.get_data(as_text=True), re.S)
+    assert found, response.get_data(as_text=True)[:1000]
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    "path, status, message",
+    [
+        ("/de/objects/nope", 404, "Kein Objekt mit der ID &#39;nope&#39;."),
+        ("/ja/objects/nope", 404, "ID &#39;nope&#39; の作品はありません。"),
+        ("/fr/museums/nope", 404, "Aucun musée ne porte le code &#39;nope&#39;."),
+        ("/fr/museums", 404, "Rien n’a été trouvé à cette adresse."),
+        ("/ko/museums/walters?page=7", 404, "7페이지는 없습니다. 마지막 페이지는 1페이지입니다."),
+        ("/zh/museums/walters?page=x", 400, "page 必须是不小于 1 的整数。"),
+    ],
+)
+def test_what_went_wrong_is_said_in_the_pages_language(client, published, path, status, message):
+    response = client.get(path)
+    assert response.status_code == status
+    assert error_message(response) == message
+
+
+def test_a_withdrawn_object_says_so_in_the_pages_language_and_in_english_to_the_api(client, service, published):
+    service.withdraw(cli_actor(), "walters", "W1")
+    page = client.get(f"/fr/objects/{published.id}")
+    api = client.get(f"/api/objects/{published.id}")
+
+    assert page.status_code == 410 and error_message(page) == "Cet objet a été retiré du catalogue."
+    assert api.status_code == 410 and api.get_json()["message"] == "This object was withdrawn from the catalogue."
+    assert client.get("/api/objects/nope").get_json()["message"] == "No object with id 'nope'."
+    assert client.get("/api/objects/nope?lang=de").get_json()["message"] == "Kein Objekt mit der ID 'nope'."
 
 
 # the object page as a visitor uses it ----------------------------------------------------------

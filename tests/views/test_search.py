@@ -253,6 +253,64 @@ def test_a_date_that_is_no_year_keeps_the_form_and_says_why(web):
     assert 'value="turner"' in html and 'value="abc"' in html  # nothing the visitor typed is lost
 
 
+def message_on(response) -> str:
+    """The error message a search page shows above its form."""
+    found = re.search(r'<p class="notice error"[^>]*>(.*?)</p>', response.get_data(as_text=True), re.S)
+    assert found, response.get_data(as_text=True)[:2000]
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (
+            "page=99999",
+            "ページ番号で表示できるのは最初の 10000 件までです。さらに見るには、番号付きの最後のページから"
+            "「次のページ」をたどるか、検索条件を絞り込んでください。",
+        ),
+        ("size=1000", "1ページに表示できる件数は 1〜100 件です。"),
+        (
+            "sort=x",
+            "並べ替え順 &#39;x&#39; はありません。relevance、oldest、newest、title のいずれかを指定してください。",
+        ),
+        (
+            "q=wave&cursor=x",
+            "この検索結果のページは見つかりません。カーソルがこの検索に対して無効です。最初のページからやり直してください。",
+        ),
+    ],
+)
+def test_a_search_that_cannot_be_answered_says_why_in_the_pages_language(web, query, message):
+    response = web.get(f"/ja/search?{query}")
+    assert response.status_code == 400 and '<html lang="ja">' in response.get_data(as_text=True)
+    assert message_on(response) == message
+
+
+def test_dates_in_the_wrong_order_name_the_fields_as_the_form_labels_them(web):
+    english = web.get("/search?date_from=1900&date_to=1800")
+    chinese = web.get("/zh/search?date_from=1900&date_to=1800")
+
+    assert message_on(english) == "“From year” is later than “To year”: give the earlier year first."
+    assert message_on(chinese) == "“起始年份”晚于“截止年份”：请在“起始年份”中填写较早的年份。"
+    assert "date_from" not in message_on(english) + message_on(chinese)
+    assert re.search(r'<input id="date_from"[^>]* aria-invalid="true"', chinese.get_data(as_text=True))
+
+
+def test_the_api_explains_a_bad_search_in_english_unless_the_request_names_a_language(web):
+    plain = web.get("/api/objects?page=99999", headers={"Accept-Language": ""})
+    dates = web.get("/api/objects?date_from=1900&date_to=1800")
+    german = web.get("/api/objects?page=99999&lang=de")
+
+    assert plain.status_code == 400 and plain.get_json()["message"] == (
+        "Page numbers reach only the first 10000 results. To see more, use “Next” from the last numbered page, "
+        "or narrow the search."
+    )
+    assert plain.headers["Content-Language"] == "en"
+    assert dates.get_json()["message"] == "“From year” is later than “To year”: give the earlier year first."
+    assert german.status_code == 400 and german.get_json()["message"].startswith(
+        "Über Seitenzahlen erreichen Sie nur die ersten 10000 Ergebnisse."
+    )
+
+
 def test_long_facet_lists_fold_and_the_histogram_is_labelled(web):
     html = web.get("/search?q=paper").get_data(as_text=True)
     assert "<summary>Show " in html

@@ -37,6 +37,16 @@ def test_a_wrong_password_or_unknown_email_reads_the_same(client, museum, make_a
     assert client.get("/curate/").status_code == 302
 
 
+def test_the_refusal_is_in_the_pages_language(client, museum, make_account):
+    email = make_account("curator", museum.code)
+    page = "/ja/account/sign-in"
+    wrong = post_form(client, page, {"email": email, "password": "not the password"})
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 401 and '<html lang="ja">' in text
+    assert "メールアドレスまたはパスワードが正しくないか、アカウントが有効ではありません。" in text
+    assert "The email or password" not in text
+
+
 def test_the_sign_in_form_needs_its_csrf_token(client, museum, make_account):
     email = make_account("curator", museum.code)
     response = client.post("/account/sign-in", data={"email": email, "password": PASSWORD})

@@ -127,6 +127,16 @@ def test_a_theme_that_is_not_published_or_does_not_exist_is_not_found(client, se
     assert client.get("/themes/%00").status_code == 400
 
 
+def test_a_missing_theme_is_explained_in_the_pages_language(client, theme):
+    for path, message in (
+        ("/ko/themes/x", "해당 테마가 없습니다."),
+        ("/de/themes/nothing-here", "Dieses Thema gibt es nicht."),
+    ):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert f'id="error-message">{message}</p>' in response.get_data(as_text=True), path
+
+
 def test_the_theme_filters_the_search_and_its_facet_is_labelled_with_the_title(client, theme, objects):
     body = client.get(f"/api/objects?theme={SLUG}").get_json()
     assert {hit["id"] for hit in body["hits"]} == {objects["A"], objects["B"]}

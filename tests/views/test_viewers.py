@@ -154,6 +154,16 @@ def test_an_object_without_images_has_no_viewers(client, add_object):
     assert client.get("/oembed", query_string={"url": f"{BASE}/objects/{record_id}"}).status_code == 404
 
 
+def test_an_unknown_or_imageless_object_is_explained_in_the_pages_language(client, add_object):
+    record_id = add_object(sizes=[])["id"]
+
+    unknown = client.get("/ja/embed/nope").get_data(as_text=True)
+    imageless = client.get(f"/fr/objects/{record_id}/mirador").get_data(as_text=True)
+
+    assert 'id="error-message">ID &#39;nope&#39; の作品はありません。</p>' in unknown
+    assert 'id="error-message">Cet objet n’a aucune image à afficher.</p>' in imageless
+
+
 # viewer pages and their policies ----------------------------------------------------------
 def test_viewer_pages_load_only_our_own_static_files(client, add_object):
     record_id = add_object()["id"]

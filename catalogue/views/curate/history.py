@@ -43,7 +43,7 @@ def revert_record(record_id, revision):
     try:
         outcome = service().revert(actor, record.museum, record.local_id, revision, _expected_revision())
     except Conflict as stale:
-        return history_page(record_id, 409, conflict=stale.message)
+        return history_page(record_id, 409, conflict=gettext(stale.message))
     done = "reverted" if outcome.action == "reverted" else "unchanged"
     return redirect(url_for(".record_history", record_id=record_id, done=done, to=revision), 303)
 

@@ -9,11 +9,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.errors import CatalogueError, NotFound, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import INTERFACE_LANGUAGES, gettext, ngettext
+from catalogue.i18n import INTERFACE_LANGUAGES, N_, gettext, ngettext
+from catalogue.images import megabytes
+from catalogue.messages import Message
 from catalogue.models import ObjectRecord
 from catalogue.views.auth import current_actor, signed_in, signed_in_actor
 from catalogue.views.curate import blueprint
-from catalogue.views.errors import MESSAGES, error_response
+from catalogue.views.errors import MESSAGES, error_response, translated_errors
 
 NOTICES = ("uploaded", "removed", "alt", "order")  # what the page says after a form was sent
 ALT_LANGUAGES = (
@@ -48,7 +50,7 @@ def upload_images(record_id):
     try:
         record = _curated(record_id)  # inside: the upload script gets a refusal in JSON too
         if not files:
-            raise ValidationFailed(gettext("Choose one or more image files to upload."))
+            raise ValidationFailed(N_("Choose one or more image files to upload."))
         uploads = [(part.read(), part.filename) for part in files]
         stored = service().add_images(current_actor(), record.museum, record.local_id, uploads)
     except CatalogueError as refused:
@@ -66,8 +68,8 @@ def request_too_large(error):
     script; any other curator page answers as the app does everywhere else."""
     if request.endpoint != "curate.upload_images" or signed_in_actor() is None:
         return error_response(413, MESSAGES[413])
-    limit = _megabytes(request.max_content_length or 0)
-    message = gettext("These files are too large to send at once (the limit is %(limit)s MB).") % {"limit": limit}
+    limit = megabytes(request.max_content_length or 0)
+    message = Message(N_("These files are too large to send at once (the limit is %(limit)s MB)."), limit=limit)
     try:
         return upload_refused((request.view_args or {}).get("record_id", ""), message, 413)
     except CatalogueError as refused:  # the record is gone, or not theirs: no page to show it on
@@ -75,8 +77,10 @@ def request_too_large(error):
 
 
 def upload_refused(record_id: str, message: str, status: int, errors: list | None = None):
+    """The refusal on the images page, or in JSON to the upload script, in the page's language."""
+    message = gettext(message)
     if asks_for_json():
-        body = {"status": status, "message": message, **({"errors": errors} if errors else {})}
+        body = {"status": status, "message": message, **({"errors": translated_errors(errors)} if errors else {})}
         return jsonify(body), status
     return images_page(record_id, status, upload_error=message)
 
@@ -103,7 +107,7 @@ def order_images(record_id):
             order = [part for field in request.form.getlist("order") for part in field.replace(",", " ").split()]
         service().reorder_images(current_actor(), record.museum, record.local_id, order)
     except ValidationFailed as refused:
-        return images_page(record_id, 400, order_error=refused.message)
+        return images_page(record_id, 400, order_error=gettext(refused.message))
     moved_id = request.form.get("image_id")
     return _back(record_id, "order", anchor=f"image-{moved_id}" if moved_id else "image-list")
 
@@ -111,9 +115,9 @@ def order_images(record_id):
 def moved(order: list[str], image_id: str, direction: str) -> list[str]:
     """``order`` with one image a step up (earlier) or down; at either end it stays where it is."""
     if image_id not in order:
-        raise NotFound(gettext("This object has no such image."))
+        raise NotFound(N_("This object has no such image."))
     if direction not in ("up", "down"):
-        raise ValidationFailed(gettext("Move an image up or down."))
+        raise ValidationFailed(N_("Move an image up or down."))
     index = order.index(image_id)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(order):
@@ -135,7 +139,7 @@ def image_alt(record_id, image_id):
     try:
         service().set_image_alt(current_actor(), record.museum, record.local_id, image_id, alt)
     except ValidationFailed as refused:
-        messages = [error["message"] for error in refused.errors] or [refused.message]
+        messages = [gettext(error["message"]) for error in refused.errors] or [gettext(refused.message)]
         alt_form = {"image_id": image_id, "rows": [row for row in rows if any(part.strip() for part in row)]}
         return images_page(record_id, 400, alt_form={**alt_form, "errors": messages})
     return _back(record_id, "alt", anchor=f"image-{image_id}")
@@ -158,7 +162,7 @@ def images_page(record_id: str, status: int = 200, **form):
         notice=_notice(),
         alt_languages=ALT_LANGUAGES,
         alt_rows=alt_rows,
-        max_image_mb=_megabytes(service().max_image_bytes),
+        max_image_mb=megabytes(service().max_image_bytes),
         **form,
     )
     return page, status
@@ -199,7 +203,3 @@ def _notice() -> str | None:
         "alt": gettext("The alt text was saved."),
         "order": gettext("The new order was saved."),
     }[done]
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.0f}" if size >= 1_000_000 else f"{size / 1_000_000:.2f}"

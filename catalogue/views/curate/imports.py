@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify, redirect, render_template, req
 
 from catalogue.errors import NotFound, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import gettext
+from catalogue.i18n import N_, gettext
 from catalogue.ingest.column_choices import FIELDS, LANGUAGES
 from catalogue.ingest.report import report_csv
 from catalogue.models import Actor
@@ -38,9 +38,9 @@ def upload_import():
     file_format = request.form.get("format", "auto")
     upload = request.files.get("file")
     if code is None:
-        raise NotFound(gettext("Choose a museum first."))
+        raise NotFound(N_("Choose a museum first."))
     if upload is None or not upload.filename:
-        message = gettext("Choose a file to upload.")
+        message = N_("Choose a file to upload.")
         return _list_page(actor, code, ValidationFailed(message, [{"field": "file", "message": message}]), file_format)
     try:
         saved = service().upload_import(actor, code, upload.filename, upload.stream, _folder(), file_format)
@@ -120,7 +120,7 @@ def import_report(import_id: int):
     upload = service().bulk_upload(current_actor(), import_id)
     report = _report_of(upload)
     if report is None:
-        raise NotFound(gettext("This upload has no report yet."))
+        raise NotFound(N_("This upload has no report yet."))
     return Response(
         "\ufeff" + report_csv(report),  # the byte order mark tells spreadsheets it is UTF-8
         mimetype="text/csv",
@@ -139,7 +139,7 @@ def _folder() -> Path:
 
 
 def _errors(failure: ValidationFailed | None) -> dict:
-    return {error.get("field"): error["message"] for error in failure.errors} if failure else {}
+    return {error.get("field"): gettext(error["message"]) for error in failure.errors} if failure else {}
 
 
 def _list_page(actor, code: str, failure: ValidationFailed | None = None, file_format: str = "auto"):

@@ -62,7 +62,7 @@ def edit_record(record_id):
     except ValidationFailed as failure:
         return form_page(record.museum, values, revision, record, errors=failure.errors, status=400)
     except Conflict as stale:
-        return form_page(record.museum, values, revision, record, conflict=stale.message, status=409)
+        return form_page(record.museum, values, revision, record, conflict=gettext(stale.message), status=409)
     if outcome.action == "unchanged":
         flash(gettext("Nothing changed; the record was not saved again."))
     else:
@@ -84,7 +84,8 @@ def change_record_status(record_id):
     try:
         outcome = service().change_status(actor, record.museum, record.local_id, status, submitted_revision())
     except Conflict as stale:
-        return form_page(record.museum, values, record.revision, record, conflict=stale.message, status=409)
+        conflict = gettext(stale.message)
+        return form_page(record.museum, values, record.revision, record, conflict=conflict, status=409)
     flash(gettext(STATUS_DONE.get(outcome.action, N_("Nothing changed: the record already had that status."))))
     return redirect(url_for(".edit_record", record_id=record_id), 303)
 

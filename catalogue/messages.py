@@ -1,0 +1,56 @@
+"""Messages made in one place and translated where they are shown.
+
+The service and the search request raise errors whose message is an `N_`-marked template with
+``%(name)s`` placeholders, and its variables: a `Message`. A Message is a str holding its English
+text, so logs, the command line, reports and API clients that ask for no language read English,
+and code that handles messages as text keeps working. `catalogue.i18n.gettext` translates it from
+its template into the visitor's language where it is shown: where an error becomes a response
+(`catalogue.views.errors`) or a form's message. Nothing is translated where a message is made:
+there may be no request (the command line), and so no visitor's language.
+
+A variable that is a Message itself (a form field's label) is translated with it; any other
+variable (a file name, an id, a number) is shown as it is. A list of Messages reads as one text,
+its sentences joined by spaces.
+
+This module imports nothing else of the catalogue's or Flask's: the service and the indexer use it.
+"""
+
+from collections.abc import Mapping
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; `gettext` translates it where it is shown."""
+    return message
+
+
+def fill(template: str, variables: Mapping) -> str:
+    """A template with its variables filled in, as gettext fills them: only when there are variables
+    (so a template without any may hold a bare %, as in "%00")."""
+    return template % variables if variables else template
+
+
+class Message(str):
+    """An `N_`-marked template and its variables; as a str, the English text."""
+
+    template: str
+    variables: dict
+
+    def __new__(cls, template: str, **variables):
+        message = super().__new__(cls, fill(template, {name: joined(value) for name, value in variables.items()}))
+        message.template = str(template)
+        message.variables = variables
+        return message
+
+    def __reduce__(self):  # a Message crosses process boundaries (bulk upload workers) whole
+        return _message, (self.template, self.variables)
+
+
+def _message(template: str, variables: dict) -> Message:
+    return Message(template, **variables)
+
+
+def joined(value, each=str):
+    """A list or tuple of texts as one text (each passed through ``each``); any other value as it is."""
+    if isinstance(value, (list, tuple)):
+        return " ".join(each(item) for item in value)
+    return value
