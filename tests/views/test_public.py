@@ -79,7 +79,7 @@ def error_message(response) -> str:
         ("/de/objects/nope", 404, "Kein Objekt mit der ID &#39;nope&#39;."),
         ("/ja/objects/nope", 404, "ID &#39;nope&#39; の作品はありません。"),
         ("/fr/museums/nope", 404, "Aucun musée ne porte le code &#39;nope&#39;."),
-        ("/fr/museums", 404, "Rien n’a été trouvé à cette adresse."),
+        ("/fr/no-such-page", 404, "Rien n’a été trouvé à cette adresse."),
         ("/ko/museums/walters?page=7", 404, "7페이지는 없습니다. 마지막 페이지는 1페이지입니다."),
         ("/zh/museums/walters?page=x", 400, "page 必须是不小于 1 的整数。"),
     ],
