@@ -15,7 +15,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
 from catalogue.ingest.importer import IMPORT_WORKERS, Importer
-from catalogue.ingest.readers import _csv_dialect, detect_format, read_jsonl
+from catalogue.ingest.readers import csv_separator, detect_format, read_jsonl
 from catalogue.models import Actor
 from catalogue.processes import batch_work
 from catalogue.service.tokens import token_state
@@ -43,8 +43,9 @@ def _import_length(path: Path, kind: str) -> tuple[int, str]:
     if kind == "lido":
         return path.stat().st_size, "bytes"
     if kind == "csv":
+        separator = csv_separator(path)
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-            return sum(1 for _ in csv.reader(handle, dialect=_csv_dialect(path))), "rows"
+            return sum(1 for _ in csv.reader(handle, dialect="excel", delimiter=separator)), "rows"
     with open(path, "rb") as handle:
         return sum(1 for _ in handle), "lines"
 

@@ -224,6 +224,24 @@ class TestCsv:
         assert record["masterpiece"] is True
         assert service.record_by_local_id("tate", "N02").body["date_begin"] == 1801
 
+    def test_a_semicolon_csv_with_a_column_mapping_imports_by_its_columns(self, runner, service, museum, tmp_path):
+        (tmp_path / "map.json").write_text(
+            json.dumps(
+                {
+                    "language": "nl",
+                    "columns": {"Objectnummer": "local_id", "Titel": "title", "Datering": "date_display"},
+                }
+            ),
+            encoding="utf-8",
+        )
+        (tmp_path / "r.csv").write_text(
+            "Objectnummer;Titel;Datering\nSK-A-1;Stilleven, bloemen;ca. 1650\n", encoding="utf-8"
+        )
+        result = run_import(runner, tmp_path / "r.csv", "--museum", "tate", "--mapping", tmp_path / "map.json")
+        assert result.exit_code == 0, result.output
+        record = service.record_by_local_id("tate", "SK-A-1").body
+        assert record["title"] == {"nl": ["Stilleven, bloemen"]} and record["date_begin"] == 1650
+
     def test_csv_with_field_names_as_headers_needs_no_mapping(self, runner, service, museum, tmp_path):
         (tmp_path / "r.csv").write_text("local_id,title,date_display\nA1,Vase,Ming dynasty\n", encoding="utf-8")
         assert run_import(runner, tmp_path / "r.csv", "--museum", "tate").exit_code == 0

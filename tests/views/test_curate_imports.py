@@ -89,6 +89,24 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
     assert "objects.csv" in history and "done" in history and "created 2, updated 0, unchanged 0, rejected 1" in history
 
 
+def test_a_semicolon_csv_from_a_european_excel_offers_its_own_columns_for_mapping(curator_client, client):
+    semicolons = "Objectnummer;Titel;Vervaardiger;Datering\nSK-A-1;Stilleven, bloemen;Jan Davidsz. de Heem;ca. 1650\n"
+    import_id = import_id_of(send_file(curator_client, ("\ufeff" + semicolons).encode(), name="export.csv"))
+    mapping = page_text(curator_client.get(f"/curate/imports/{import_id}/mapping"))
+    for index, header in enumerate(["Objectnummer", "Titel", "Vervaardiger", "Datering"]):
+        assert f'<label for="column-{index}">{header}</label>' in mapping
+    assert 'for="column-4"' not in mapping and "<li>Stilleven, bloemen</li>" in mapping
+    assert '<select id="column-1" name="column-1"' in mapping and '<option value="title" selected>' in mapping
+
+    choices = {"column-0": "local_id", "column-1": "title", "column-2": "makers", "column-3": "date_display"}
+    post_form(curator_client, f"/curate/imports/{import_id}/mapping", {**choices, "language": "nl"})
+    assert wait_for(curator_client, import_id, ("checked",))["counts"]["created"] == 1
+    post_form(curator_client, f"/curate/imports/{import_id}/run", page=f"/curate/imports/{import_id}")
+    assert wait_for(curator_client, import_id)["state"] == "done"
+    record = client.get("/api/museums/tate/objects/SK-A-1").get_json()
+    assert record["title"] == {"nl": ["Stilleven, bloemen"]} and record["date_begin"] == 1650
+
+
 def test_json_lines_go_straight_to_the_dry_run(curator_client):
     lines = "".join(json.dumps(record_payload(f"J{n}")) + "\n" for n in range(3))
     sent = send_file(curator_client, lines.encode(), name="objects.ndjson")
