@@ -52,14 +52,13 @@ def _import_length(path: Path, kind: str) -> tuple[int, str]:
 
 def _progress(bar, kind: str):
     """Moves the bar to where the reader is in the file: a JSON Lines row's line, a CSV row's number
-    (after the header), a LIDO record's byte position. Skipped blank lines and rows count too, so
-    the bar ends full and its ETA (time per unit so far, times the units left) holds."""
+    (the records read, the header one of them), a LIDO record's byte position. Skipped blank lines
+    and rows count too, so the bar ends full and its ETA (time per unit so far, times the units
+    left) holds."""
     done = [0]
 
     def where(row) -> int | None:
-        if kind == "lido":
-            return row.position
-        return row.number + 1 if kind == "csv" else row.number
+        return row.position if kind == "lido" else row.number
 
     def moved(row) -> None:
         position = where(row)

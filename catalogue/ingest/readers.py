@@ -15,9 +15,16 @@ from catalogue.errors import ValidationFailed
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are refused by the schema, with a message
 
 
+# What a row's number counts, as reports name it, so a curator finds the row in the file: a CSV
+# file's row as a spreadsheet numbers it (the header is row 1; a quoted cell may hold line breaks,
+# so rows are records, not lines), a JSON Lines file's line (blank lines count), a LIDO file's
+# record (the reports also give its lidoRecID, and the reader the line a record without one is at).
+NUMBERED_BY = {"csv": "row", "jsonl": "line", "lido": "record"}
+
+
 @dataclass
 class Row:
-    number: int  # 1-based line (JSON Lines), data row (CSV, header is row 0) or record (LIDO)
+    number: int  # see NUMBERED_BY: the spreadsheet row (CSV), the line (JSON Lines), the record (LIDO)
     data: dict | None
     error: str | None = None
     label: str | None = None  # the record's own id where the reader knows it (a LIDO lidoRecID)
@@ -191,7 +198,7 @@ def read_csv(path: Path, mapping: ColumnMapping | None):
         raise ValidationFailed("The CSV file is empty.") from None
     mapping = mapping or ColumnMapping(columns={name: name for name in header})
     _check_header(header, mapping)
-    for number, cells in enumerate(reader, start=1):
+    for number, cells in enumerate(reader, start=2):  # the header is row 1, as in a spreadsheet
         if not any(cell.strip() for cell in cells):
             continue
         if any("\udc80" <= ch <= "\udcff" for cell in cells for ch in cell):

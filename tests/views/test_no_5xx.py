@@ -210,7 +210,7 @@ def test_a_lone_surrogate_in_an_import_rejects_only_its_row(runner, service, mus
     path.write_text("\n".join([good[0], bad, good[1], good[2]]) + "\n", encoding="utf-8")
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1, result.output
-    assert "rejected row 2" in result.output
+    assert "rejected line 2" in result.output
     assert all(line.isprintable() for line in result.output.splitlines())
     assert result.output.strip().splitlines()[-1] == "created 3, updated 0, unchanged 0, warned 0, rejected 1"
     assert {r.local_id for r in service.store.list_records(museum="tate", limit=10)} == {"G0", "G1", "G2"}
