@@ -78,6 +78,17 @@ def test_400_lists_field_errors(client, auth):
     assert fields == {"title", "makers.0.name", "status"}
 
 
+def test_400_lists_every_field_error_at_once_a_bad_language_among_them(client, auth):
+    body = record_payload(language="english!", title="", makers=[{"name": ""}], date_begin=1900, date_end=1800)
+    response = client.put(f"{OBJECTS}/T00001", json=body, headers=auth)
+    assert response.status_code == 400
+    assert {e["field"]: e["message"] for e in response.get_json()["errors"]} == {
+        "language": "Not a language tag (BCP 47, or 'none').",
+        "title": "A title is required.",
+        "makers.0.name": "A maker needs a name.",
+    }  # the years are no error here: the API drops contradicting years with a warning, as imports do
+
+
 def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth):
     response = client.post(
         OBJECTS, json=record_payload(country=["JP", "Atlantis"], date_begin=1900, date_end=1800), headers=auth
