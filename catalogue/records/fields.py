@@ -174,7 +174,12 @@ class Block(Line):
 
 
 class Year(Lenient, fields.Integer):
-    """A signed year (BCE negative); one out of range or not a number is dropped with a warning."""
+    """A signed year (BCE negative); one out of range or not a number is dropped with a warning.
+    A number with a fraction (1850.5) is refused instead, as a wrong shape, like text where a list
+    belongs: it is no messy year to read again from the display date, and marshmallow's Integer
+    would cut it to 1850 without a word. A whole number written as 1850.0 is 1850. NaN, which a
+    JSON Lines file written by Python holds for a missing value (the API refuses it as no JSON),
+    is still dropped with a warning."""
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -185,6 +190,11 @@ class Year(Lenient, fields.Integer):
             ),
             **kwargs,
         )
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+            raise ValidationError(f"{PLAIN_MESSAGES['Not a valid integer.']} {value!r} is not one.")
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class TextList(fields.List):

@@ -131,6 +131,18 @@ class TestMalformedFiles:
         assert "line 3 (x): local_id: Duplicate local id; first seen in line 1." in result.output
         assert service.record_by_local_id("tate", "x").body["title"] == {"en": ["The Great Wave"]}
 
+    def test_a_year_with_a_fraction_rejects_its_row_instead_of_being_cut(self, runner, service, museum, tmp_path):
+        path = write_jsonl(
+            tmp_path / "r.jsonl", [record_payload("whole", date_begin=1850.0), record_payload("F1", date_begin=1850.5)]
+        )
+        result = run_import(runner, path, "--museum", "tate")
+        assert (
+            "rejected line 2 (F1): date_begin: Must be a whole number (a year such as 1830). 1850.5 is not one."
+            in result.output
+        )
+        assert service.record_by_local_id("tate", "whole").body["date_begin"] == 1850
+        assert service.store.find_record("tate", "F1") is None
+
     def test_a_10_mb_field(self, runner, service, museum, tmp_path):
         path = write_jsonl(
             tmp_path / "r.jsonl", [record_payload("huge", description="x" * 10_000_000), record_payload("fine")]

@@ -164,6 +164,19 @@ def test_a_maker_who_died_before_birth_keeps_the_name_and_loses_the_years():
     assert [w["field"] for w in record[WARNINGS_KEY]] == ["makers.1.death_year"]
 
 
+def test_a_year_with_a_fraction_is_refused_not_cut_and_a_whole_one_written_with_a_point_is_kept():
+    assert errors_of(record_payload(date_begin=1850.5, makers=[{"name": "A", "birth_year": -500.5}])) == {
+        "date_begin": "Must be a whole number (a year such as 1830). 1850.5 is not one.",
+        "makers.0.birth_year": "Must be a whole number (a year such as 1830). -500.5 is not one.",
+    }
+    record = load_record(record_payload(date_begin=1850.0, date_end=1851.0))
+    assert (record["date_begin"], record["date_end"]) == (1850, 1851) and WARNINGS_KEY not in record
+    assert type(record["date_begin"]) is int
+    # NaN, a missing value as Python writes JSON Lines, is no year: dropped with a warning as before
+    record = load_record(record_payload(date_begin=float("nan")))
+    assert record["date_begin"] == 1830 and [w["value"] for w in record[WARNINGS_KEY]] == ["nan"]
+
+
 def test_a_bad_language_does_not_hide_the_records_other_errors():
     """Every way in (API, imports, the form) hears of all of a record's errors at once."""
     payload = record_payload(language="not a tag!", title="", makers=[{"name": ""}], status="gone")
