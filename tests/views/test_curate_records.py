@@ -251,6 +251,14 @@ def test_a_local_id_already_taken_is_an_error_on_that_field(curator_client, stor
     assert page.value("title.0.value") == "The Great Wave"
 
 
+def test_a_local_id_already_taken_is_reported_with_the_forms_other_errors(curator_client, stored):
+    response = create(curator_client, new_record_form(local_id="T1", **{"title.0.value": "", "title.1.value": ""}))
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert page.errors_of("local_id") == ["This museum already has a record with this local id."]
+    assert "Required: fill this in." in page.texts["f-title"]
+
+
 def edit_form(page: Page, **changes) -> dict:
     """The edit form as the browser would send it back, with ``changes``."""
     data = {name: attrs.get("value", "") for name, attrs in page.inputs.items() if attrs.get("type") != "checkbox"}
