@@ -15,7 +15,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
 from catalogue.ingest.importer import IMPORT_WORKERS, Importer
-from catalogue.ingest.readers import _csv_dialect, detect_format, read_jsonl
+from catalogue.ingest.readers import csv_separator, detect_format, read_jsonl
 from catalogue.models import Actor
 from catalogue.processes import batch_work
 from catalogue.service.tokens import token_state
@@ -43,22 +43,22 @@ def _import_length(path: Path, kind: str) -> tuple[int, str]:
     if kind == "lido":
         return path.stat().st_size, "bytes"
     if kind == "csv":
+        separator = csv_separator(path)
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-            return sum(1 for _ in csv.reader(handle, dialect=_csv_dialect(path))), "rows"
+            return sum(1 for _ in csv.reader(handle, dialect="excel", delimiter=separator)), "rows"
     with open(path, "rb") as handle:
         return sum(1 for _ in handle), "lines"
 
 
 def _progress(bar, kind: str):
     """Moves the bar to where the reader is in the file: a JSON Lines row's line, a CSV row's number
-    (after the header), a LIDO record's byte position. Skipped blank lines and rows count too, so
-    the bar ends full and its ETA (time per unit so far, times the units left) holds."""
+    (the records read, the header one of them), a LIDO record's byte position. Skipped blank lines
+    and rows count too, so the bar ends full and its ETA (time per unit so far, times the units
+    left) holds."""
     done = [0]
 
     def where(row) -> int | None:
-        if kind == "lido":
-            return row.position
-        return row.number + 1 if kind == "csv" else row.number
+        return row.position if kind == "lido" else row.number
 
     def moved(row) -> None:
         position = where(row)

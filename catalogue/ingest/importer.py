@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from catalogue.errors import CatalogueError, ValidationFailed
 from catalogue.ingest import shared_format
 from catalogue.ingest.readers import (
+    NUMBERED_BY,
     ColumnMapping,
     Line,
     Row,
@@ -39,16 +40,18 @@ VALIDATION_WINDOW = 4  # chunks being validated while this process saves
 
 @dataclass
 class RowError:
-    """Why a row was rejected, or (as a warning) which value of a row that landed was dropped."""
+    """Why a row was rejected, or (as a warning) which value of a row that landed was dropped.
+    ``row`` is the reader's number, which counts what ``numbered_by`` names (see NUMBERED_BY)."""
 
     row: int
     field: str | None
     message: str
     local_id: str | None = None
     value: object = None
+    numbered_by: str = "row"
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f" ({self.local_id})" if self.local_id else "")
+        where = f"{self.numbered_by} {self.row}" + (f" ({self.local_id})" if self.local_id else "")
         shown = f" (value {self.value!r})" if self.value is not None else ""
         text = f"{where}: {self.field + ': ' if self.field else ''}{self.message}{shown}"
         return text.encode("utf-8", "backslashreplace").decode("utf-8")  # invalid Unicode stays printable
@@ -112,6 +115,7 @@ class Importer:
         self.only_museum, self.batch_size, self.on_batch = only_museum, batch_size, on_batch
         self.default_status, self.workers = default_status, workers
         self.report = ImportReport(dry_run=dry_run)
+        self.numbered_by = "row"  # what the rows' numbers count: import_rows is told
         self._pending: dict[str, list[_Pending]] = {}
         self._seen: dict[tuple[str, str], int] = {}
         self._known_museums: set[str] = {m.code for m in service.museums()}
@@ -132,10 +136,12 @@ class Importer:
             if mapping and mapping.museum and not self.museum:
                 self.museum = mapping.museum
             rows = read_csv(path, mapping)
-        return self.import_rows(rows, on_row)
+        return self.import_rows(rows, on_row, NUMBERED_BY[kind])
 
-    def import_rows(self, rows, on_row=None) -> ImportReport:
-        """``rows``: the reader's rows; with workers, a JSON Lines file's lines may come unread."""
+    def import_rows(self, rows, on_row=None, numbered_by: str = "row") -> ImportReport:
+        """``rows``: the reader's rows; with workers, a JSON Lines file's lines may come unread.
+        ``numbered_by``: what their numbers count, as the report names it ("row", "line", "record")."""
+        self.numbered_by = numbered_by
         if self.workers > 1:
             self._import_with_workers(rows, on_row)
         else:
@@ -211,9 +217,8 @@ class Importer:
         body = outcome.body
         key = (museum, body["local_id"])
         if key in self._seen:
-            self._reject(
-                row.number, "local_id", f"Duplicate local id; first seen in row {self._seen[key]}.", body["local_id"]
-            )
+            first = f"{self.numbered_by} {self._seen[key]}"
+            self._reject(row.number, "local_id", f"Duplicate local id; first seen in {first}.", body["local_id"])
             return
         self._seen[key] = row.number
         if row.warnings:  # values the reader dropped are kept with the record, as the schema's are
@@ -221,7 +226,14 @@ class Importer:
         self._pending.setdefault(museum, []).append(_Pending(row.number, body))
         for warning in body.get(WARNINGS_KEY, []):
             self.report.warnings.append(
-                RowError(row.number, warning["field"], warning["reason"], body["local_id"], warning["value"])
+                RowError(
+                    row.number,
+                    warning["field"],
+                    warning["reason"],
+                    body["local_id"],
+                    warning["value"],
+                    self.numbered_by,
+                )
             )
         if len(self._pending[museum]) >= self.batch_size:
             self._flush(museum)
@@ -314,7 +326,7 @@ class Importer:
     def _reject(
         self, row: int, field_name: str | None, message: str, local_id: str | None = None, value: object = None
     ) -> None:
-        self.report.errors.append(RowError(row, field_name, message, local_id, value))
+        self.report.errors.append(RowError(row, field_name, message, local_id, value, self.numbered_by))
 
 
 def _started(ready) -> bool:

@@ -6,16 +6,25 @@ import json
 import sys
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from itertools import islice
 from pathlib import Path
+from typing import IO
 
 from catalogue.errors import ValidationFailed
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are refused by the schema, with a message
 
 
+# What a row's number counts, as reports name it, so a curator finds the row in the file: a CSV
+# file's row as a spreadsheet numbers it (the header is row 1; a quoted cell may hold line breaks,
+# so rows are records, not lines), a JSON Lines file's line (blank lines count), a LIDO file's
+# record (the reports also give its lidoRecID, and the reader the line a record without one is at).
+NUMBERED_BY = {"csv": "row", "jsonl": "line", "lido": "record"}
+
+
 @dataclass
 class Row:
-    number: int  # 1-based line (JSON Lines), data row (CSV, header is row 0) or record (LIDO)
+    number: int  # see NUMBERED_BY: the spreadsheet row (CSV), the line (JSON Lines), the record (LIDO)
     data: dict | None
     error: str | None = None
     label: str | None = None  # the record's own id where the reader knows it (a LIDO lidoRecID)
@@ -125,15 +134,47 @@ class ColumnMapping:
 REQUIRED_FIELDS = ("local_id", "title")
 
 
-def _csv_dialect(path: Path) -> str:
-    return "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+# What spreadsheets separate cells with: a comma; a semicolon where the decimal mark is a comma
+# (Excel in the Netherlands, Germany, France...); a tab (Excel's "Unicode text", .tsv files).
+SEPARATORS = (",", ";", "\t")
+SEPARATOR_SAMPLE = 20  # rows after the header that tell which separator the file uses
+
+
+def csv_separator(path: Path) -> str:
+    """The separator of a CSV file, told from its header (see ``separator_of``)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        return separator_of(handle, _default_separator(path))
+
+
+def separator_of(handle: IO[str], default: str = ",") -> str:
+    """The separator the file's header line uses, for the whole file: the one of SEPARATORS that
+    splits the header into columns (quoting as spreadsheets write it: a separator in a quoted name
+    separates nothing). When the header holds two of them ("Titel;Datierung, ca."), the one that
+    gives more columns the rows after it agree with wins: each is scored by the cells of the rows
+    (the header one of them) that have as many cells as the header has, and the rows that do not
+    count for nothing. A header with one column and no separator keeps ``default``."""
+    best, best_score = default, 1
+    for separator in SEPARATORS:
+        handle.seek(0)
+        rows = list(islice(csv.reader(handle, dialect="excel", delimiter=separator), SEPARATOR_SAMPLE + 1))
+        width = len(rows[0]) if rows else 0
+        score = sum(width for cells in rows if len(cells) == width)
+        if width > 1 and score > best_score:
+            best, best_score = separator, score
+    handle.seek(0)
+    return best
+
+
+def _default_separator(path: Path) -> str:
+    return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
 def read_csv_header(path: Path, samples: int = 3) -> tuple[list[str], list[list[str]]]:
     """The header of a CSV file and its first ``samples`` non-empty rows, as the column mapping
     step shows them."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, dialect=_csv_dialect(path))
+        separator = separator_of(handle, _default_separator(path))
+        reader = csv.reader(handle, dialect="excel", delimiter=separator)
         header = next(reader, None)
         if header is None:
             raise ValidationFailed("The CSV file is empty.")
@@ -149,15 +190,15 @@ def read_csv_header(path: Path, samples: int = 3) -> tuple[list[str], list[list[
 def read_csv(path: Path, mapping: ColumnMapping | None):
     with open(path, "rb") as handle:
         raw = handle.read()
-    text = raw.decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=_csv_dialect(path))
+    text = io.StringIO(raw.decode("utf-8-sig", errors="surrogateescape"), newline="")
+    reader = csv.reader(text, dialect="excel", delimiter=separator_of(text, _default_separator(path)))
     try:
         header = next(reader)
     except StopIteration:
         raise ValidationFailed("The CSV file is empty.") from None
     mapping = mapping or ColumnMapping(columns={name: name for name in header})
     _check_header(header, mapping)
-    for number, cells in enumerate(reader, start=1):
+    for number, cells in enumerate(reader, start=2):  # the header is row 1, as in a spreadsheet
         if not any(cell.strip() for cell in cells):
             continue
         if any("\udc80" <= ch <= "\udcff" for cell in cells for ch in cell):

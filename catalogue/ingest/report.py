@@ -44,12 +44,13 @@ def merged(before: dict, after: dict) -> dict:
     return {"counts": counts, "lines": lines, "lines_total": before["lines_total"] + after["lines_total"]}
 
 
-def report_csv(report: dict) -> str:
+def report_csv(report: dict, numbered_by: str = "row") -> str:
     """The lines as CSV, for a spreadsheet: cells that a spreadsheet would run as a formula are
-    quoted with a leading apostrophe (the values come from the uploaded file)."""
+    quoted with a leading apostrophe (the values come from the uploaded file). The number's column
+    is named by what it counts in the uploaded file: "row", "line" or "record" (see NUMBERED_BY)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow([numbered_by if name == "row" else name for name in COLUMNS])
     for line in report.get("lines", []):
         writer.writerow([_cell(line.get(name)) for name in COLUMNS])
     left_out = report.get("lines_total", 0) - len(report.get("lines", []))

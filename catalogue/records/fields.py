@@ -18,6 +18,7 @@ SHORT, MEDIUM, LONG = 500, 5000, 50000
 WARNINGS_KEY = "_warnings"  # where load_record puts the warnings; the service stores them apart
 _warnings: ContextVar[list | None] = ContextVar("record_warnings", default=None)
 _field_prefix: ContextVar[str] = ContextVar("record_field_prefix", default="")
+_refusing: ContextVar[bool] = ContextVar("record_refusing_unusable_values", default=False)
 
 
 @contextmanager
@@ -29,6 +30,23 @@ def collecting_warnings():
         yield collected
     finally:
         _warnings.reset(token)
+
+
+@contextmanager
+def refusing_unusable_values():
+    """Load a record as the curator form saves it: a value an import drops with a warning (a year
+    "abc", an unknown country, a latest year before the earliest) is an error here, reported with
+    every other error of the record in one pass, worded as something to fix, not as dropped."""
+    token = _refusing.set(True)
+    try:
+        yield
+    finally:
+        _refusing.reset(token)
+
+
+def refusing() -> bool:
+    """Whether unusable values are errors (the form) rather than dropped with a warning."""
+    return _refusing.get()
 
 
 def warn(field: str, value, reason: str) -> None:
@@ -59,12 +77,14 @@ def field_path(prefix: str):
 
 class Lenient:
     """Mix-in for a field whose unusable value is dropped with a warning instead of rejecting the
-    whole record (for values, not for the record's shape or identity)."""
+    whole record (for values, not for the record's shape or identity); an error on the form."""
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         try:
             return super().deserialize(value, attr, data, **kwargs)
         except ValidationError as error:
+            if refusing():
+                raise
             warn(attr or "", value, _first_message(error.messages))
             default = self.load_default
             return default() if callable(default) else (None if default is missing else default)
@@ -154,7 +174,12 @@ class Block(Line):
 
 
 class Year(Lenient, fields.Integer):
-    """A signed year (BCE negative); one out of range or not a number is dropped with a warning."""
+    """A signed year (BCE negative); one out of range or not a number is dropped with a warning.
+    A number with a fraction (1850.5) is refused instead, as a wrong shape, like text where a list
+    belongs: it is no messy year to read again from the display date, and marshmallow's Integer
+    would cut it to 1850 without a word. A whole number written as 1850.0 is 1850. NaN, which a
+    JSON Lines file written by Python holds for a missing value (the API refuses it as no JSON),
+    is still dropped with a warning."""
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -165,6 +190,11 @@ class Year(Lenient, fields.Integer):
             ),
             **kwargs,
         )
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+            raise ValidationError(f"{PLAIN_MESSAGES['Not a valid integer.']} {value!r} is not one.")
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class TextList(fields.List):
@@ -188,6 +218,9 @@ class TextList(fields.List):
         return unique
 
 
+COUNTRY_HINT = "use an ISO 3166-1 alpha-2 code or an English name."
+
+
 class Countries(fields.Field):
     """ISO 3166-1 alpha-2 codes, from codes, English names or the vernacular names TGN uses; an
     unknown name is dropped with a warning, the others are kept."""
@@ -198,17 +231,17 @@ class Countries(fields.Field):
         names = value.split(";") if isinstance(value, str) else value
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ValidationError("Expected a country code or name, or a list of them.")
-        codes = []
+        codes, unknown = [], []
         for name in (n.strip() for n in names if n.strip()):
             code = reference.country_code(name)
-            if code is None:
-                warn(
-                    attr,
-                    name,
-                    "Unknown country: use an ISO 3166-1 alpha-2 code or an English name. The value was dropped.",
-                )
+            if code is None and refusing():
+                unknown.append(f"Unknown country {name[:80]!r}: {COUNTRY_HINT}")
+            elif code is None:
+                warn(attr, name, f"Unknown country: {COUNTRY_HINT}{DROPPED}")
             elif code not in codes:
                 codes.append(code)
+        if unknown:
+            raise ValidationError(unknown)
         return codes
 
 

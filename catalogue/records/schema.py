@@ -9,6 +9,10 @@ rejected only when it has no identity (local id), no title, or a broken shape (a
 belongs, an unknown field name, invalid Unicode). A *value* we cannot use (a year 7195, a death
 before birth, an unknown country or rights statement, a broken URL) is dropped, or re-derived
 from the display text, and reported as a warning (field, value, reason) stored with the record.
+
+The curator form is the exception: a person is there to correct the value, so it loads records
+``refusing_unusable_values`` and each such value is an error, worded for the form. Every error of
+a record, the checks across fields (years in order) among them, is found in one pass.
 """
 
 import re
@@ -37,6 +41,7 @@ from catalogue.records.fields import (
     collecting_warnings,
     field_path,
     plain,
+    refusing,
     reject_lone_surrogates,
     warn,
 )
@@ -129,10 +134,17 @@ class MakerSchema(Schema):
         if not data.get("name"):
             raise ValidationError("A maker needs a name.", "name")
 
+    @validates_schema(skip_on_field_errors=False)
+    def refuse_reversed_life(self, data, **kwargs):
+        """On the form, a death before the birth is an error, beside the maker's other errors."""
+        born, died = data.get("birth_year"), data.get("death_year")
+        if refusing() and _reversed(born, died):
+            raise ValidationError(f"The death year ({died}) is before the birth year ({born}).", "death_year")
+
     @post_load
     def check_life(self, data, **kwargs):
         born, died = data.get("birth_year"), data.get("death_year")
-        if born is not None and died is not None and died < born:
+        if _reversed(born, died):
             warn("death_year", died, f"Death year {died} is before birth year {born}; both years were dropped.")
             data["birth_year"] = data["death_year"] = None
         return data
@@ -146,7 +158,7 @@ class OtherTitleSchema(Schema):
     type = Line()
     lang = fields.String(allow_none=True, load_default=None)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check_lang(self, data, **kwargs):
         if data.get("lang") and not is_valid_tag(data["lang"]):
             raise ValidationError("Not a language tag.", "lang")
@@ -168,6 +180,20 @@ class SourceRecordSchema(Schema):
     unmapped = fields.List(fields.String(validate=validate.Length(max=SHORT)), load_default=list)
 
 
+NOT_A_TAG = "Not a language tag (BCP 47, or 'none')."
+
+
+def _check_language(tag: str) -> None:
+    """The record's language: a BCP 47 tag, or empty or "none" for none."""
+    if tag.strip() and not is_valid_tag(tag):
+        raise ValidationError(NOT_A_TAG)
+
+
+def _reversed(earlier: int | None, later: int | None) -> bool:
+    """Whether two years that should be in order (begin and end, birth and death) are not."""
+    return earlier is not None and later is not None and later < earlier
+
+
 class ObjectRecordSchema(Schema):
     """Validates and normalises one object record as curators send it."""
 
@@ -177,7 +203,7 @@ class ObjectRecordSchema(Schema):
 
     local_id = fields.String(required=True, validate=validate.Length(min=1, max=SHORT))
     accession_number = Line()
-    language = fields.String(load_default=NO_LANGUAGE)
+    language = fields.String(load_default=NO_LANGUAGE, validate=_check_language)
     title = LanguageMap(required=True, max_length=2000)
     other_titles = fields.List(fields.Nested(OtherTitleSchema), load_default=list, validate=validate.Length(max=100))
     description = LanguageMap(load_default=dict, max_length=LONG, multiline=True)
@@ -221,19 +247,20 @@ class ObjectRecordSchema(Schema):
         reject_lone_surrogates(data)
         # null means "not given": the field's default applies (empty list, empty map, None)
         data = {k: v for k, v in data.items() if k not in READ_ONLY and v is not None}
-        language = data.get("language") or NO_LANGUAGE
-        if not isinstance(language, str) or not is_valid_tag(language):
-            raise ValidationError("Not a language tag (BCP 47, or 'none').", "language")
-        for name in ("title", "description"):  # plain strings are in the record's language
+        # plain strings are in the record's language; a language that is no tag is the language
+        # field's error, reported with the others, and the strings are kept as having none
+        language = data.get("language")
+        tag = canonical_tag(language) if isinstance(language, str) and is_valid_tag(language) else NO_LANGUAGE
+        for name in ("title", "description"):
             if isinstance(data.get(name), str):
-                data[name] = {canonical_tag(language): [data[name]]}
+                data[name] = {tag: [data[name]]}
         if isinstance(data.get("local_id"), (int, float)) and not isinstance(data.get("local_id"), bool):
             data["local_id"] = str(data["local_id"])
         return data
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # with the fields' errors, not in a round after them
     def check_record(self, data, **kwargs):
-        if not data.get("title"):
+        if "title" in data and not data["title"]:  # a title that failed, or is missing, has its own error
             raise ValidationError("A title is required.", "title")
         local_id = data.get("local_id", "")
         if local_id != local_id.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in local_id):
@@ -241,6 +268,13 @@ class ObjectRecordSchema(Schema):
         dims = data.get("dimensions")
         if dims is not None and not isinstance(dims, (str, dict)):
             raise ValidationError('Expected text or {"text": ...}.', "dimensions")
+
+    @validates_schema(skip_on_field_errors=False)
+    def refuse_reversed_years(self, data, **kwargs):
+        """On the form, a latest year before the earliest is an error, beside the other errors."""
+        begin, end = data.get("date_begin"), data.get("date_end")
+        if refusing() and _reversed(begin, end):
+            raise ValidationError(f"The latest year ({end}) is before the earliest year ({begin}).", "date_end")
 
     @post_load
     def normalise(self, data, **kwargs):
@@ -273,7 +307,7 @@ def _years(data: dict) -> tuple[int | None, int | None]:
     """The museum's own years win; the display text (then period, dynasty) fills the gaps. Years
     that contradict each other are dropped, with a warning, and read from the text instead."""
     begin, end = data.get("date_begin"), data.get("date_end")
-    if begin is not None and end is not None and end < begin:
+    if _reversed(begin, end):
         warn(
             "date_end",
             end,

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 from catalogue.errors import CatalogueError, Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.ingest import column_choices, upload_file
-from catalogue.ingest.readers import ColumnMapping, read_csv, read_csv_header, read_jsonl, read_lido
+from catalogue.ingest.readers import NUMBERED_BY, ColumnMapping, read_csv, read_csv_header, read_jsonl, read_lido
 from catalogue.ingest.report import empty_report, merged, report_counts, report_json
 from catalogue.messages import N_
 from catalogue.models import DRAFT, PUBLISHED, Actor
@@ -345,7 +345,8 @@ class _DryRun(_Job):
     def work(self) -> None:
         total = sum(1 for _row in _rows(self.upload))
         self.save({"total_rows": total, "processed_rows": 0})
-        report = self.importer_for(dry_run=True).import_rows(self.rows(), on_row=lambda row: self.heartbeat())
+        importer = self.importer_for(dry_run=True)
+        report = importer.import_rows(self.rows(), lambda row: self.heartbeat(), NUMBERED_BY[self.upload.format])
         summary = report_json(report)
         values = {"state": CHECKED, "dry_run_report": summary, "counts": summary["counts"]}
         self.end({**values, "total_rows": self.processed, "processed_rows": self.processed})
@@ -374,7 +375,7 @@ class _Import(_Job):
 
     def work(self) -> None:
         importer = self.importer_for(dry_run=False, on_batch=lambda report: self.batch_saved())
-        importer.import_rows(self.rows(), on_row=lambda row: self.heartbeat())
+        importer.import_rows(self.rows(), lambda row: self.heartbeat(), NUMBERED_BY[self.upload.format])
         self.finish(DONE, None)
 
     def rows(self):

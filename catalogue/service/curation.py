@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from catalogue.errors import Forbidden, ValidationFailed
 from catalogue.messages import N_
 from catalogue.models import Actor, Museum
-from catalogue.records.fields import DROPPED, collecting_warnings
+from catalogue.records.fields import DROPPED, collecting_warnings, refusing_unusable_values
 from catalogue.records.langmap import pick
 from catalogue.records.schema import STATUSES, ObjectRecordSchema, field_errors
 from catalogue.service.base import Outcome, ServiceBase
@@ -151,15 +151,16 @@ class CurationRules(ServiceBase):
 
 
 def checked_form_record(payload: dict) -> tuple[dict, list[dict]]:
-    """A record from the form as the schema loads it, and every problem in one list: the schema's
-    errors and the values it would drop, each as {"field", "message"}. Both are collected in one
-    pass, so a curator sees them all at once, not one round of errors after another."""
-    with collecting_warnings() as dropped:
+    """A record from the form as the schema loads it, and every problem in one list, each as
+    {"field", "message"}: the schema loads it refusing what an import would drop (a year "abc",
+    an unknown country, a latest year before the earliest), so those are errors beside the others,
+    all found in one pass; a curator sees them at once, not one round of errors after another."""
+    with collecting_warnings() as dropped, refusing_unusable_values():
         try:
             body, problems = _SCHEMA.load(payload), []
         except ValidationError as error:
             body, problems = {}, field_errors(error)
-    # on the form nothing is saved, so nothing was dropped: the message says only what is wrong
+    # nothing is dropped on the form; should a value be all the same, it is a problem to fix too
     return body, problems + [{"field": w["field"], "message": w["reason"].removesuffix(DROPPED)} for w in dropped]
 
 

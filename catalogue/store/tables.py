@@ -198,7 +198,8 @@ imports = sa.Table(
     sa.Column("total_rows", sa.Integer),
     sa.Column("processed_rows", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Column("counts", sa.JSON, nullable=False, default=dict, server_default="{}"),
-    # {"counts", "lines": [{"kind", "row", "local_id", "field", "message", "value"}], "lines_total"}
+    # {"counts", "lines": [{"kind", "row", "local_id", "field", "message", "value"}], "lines_total"}; "row"
+    # is where the line is in the file: a CSV's spreadsheet row (header row 1), a JSON Lines line, a LIDO record
     sa.Column("dry_run_report", sa.JSON),
     sa.Column("report", sa.JSON),  # the same, and (while running) "last_row": where a resumed run goes on
     sa.Column("error", sa.Text),

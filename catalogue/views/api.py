@@ -1,6 +1,7 @@
 """The JSON API: public reads, and curator reads and writes with bearer tokens."""
 
 import json
+import math
 from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -110,15 +111,34 @@ def writer(code: str) -> Actor:
     return actor
 
 
+class NotJsonNumber(ValueError):
+    """NaN, Infinity or -Infinity, which Python's parser takes, or a number too large for a float
+    (1e400), which it reads as infinity: none is a JSON number (RFC 8259), a year, or storable."""
+
+
+def _refuse_constant(name: str):
+    raise NotJsonNumber(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise NotJsonNumber(f"the number {text[:40]} is too large")
+    return number
+
+
 def json_body():
-    """The request's JSON; malformed or absurdly nested JSON (the parser recurses once per level, so
-    10,000 nested arrays exhaust its stack) is a 400."""
+    """The request's JSON, read here for every write; malformed or absurdly nested JSON (the parser
+    recurses once per level, so 10,000 nested arrays exhaust its stack) is a 400, and so are NaN,
+    Infinity and numbers too large for a float, which are no JSON numbers."""
     if not request.is_json:
         raise UnsupportedType("Send JSON with 'Content-Type: application/json'.")
     try:
-        return json.loads(request.get_data(cache=True))
+        return json.loads(request.get_data(cache=True), parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
         raise ValidationFailed("The JSON is nested too deeply.") from None
+    except NotJsonNumber as refused:
+        raise ValidationFailed(f"The body is not valid JSON: {refused}.") from None
     except ValueError:
         raise ValidationFailed("The body is not valid JSON (UTF-8).") from None
 

@@ -15,8 +15,8 @@ def test_deeply_nested_lines_are_rejected_by_row_and_good_rows_land(runner, serv
     path.write_text("\n".join([good[0], DEEP_ARRAYS, DEEP_OBJECTS, good[1]]) + "\n", encoding="utf-8")
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1, result.output
-    assert "rejected row 2: Not valid JSON: nested too deeply." in result.output
-    assert "rejected row 3: Not valid JSON: nested too deeply." in result.output
+    assert "rejected line 2: Not valid JSON: nested too deeply." in result.output
+    assert "rejected line 3: Not valid JSON: nested too deeply." in result.output
     assert result.output.strip().splitlines()[-1] == "created 2, updated 0, unchanged 0, warned 0, rejected 2"
 
 

@@ -27,8 +27,8 @@ def test_the_full_shared_file_imports_whole_with_museums_registered(app, runner,
     # two rows carry contradictory years in the source: date_end 7195 for "July 7, 1959", and a maker
     # who died (1912) before being born (1936); both land, with the bad values dropped and a warning
     assert summary == f"created {distinct}, updated 0, unchanged 0, warned 2, rejected 0", result.output
-    assert "warning row 500 (1e0a0343-f338-4572-af84-3b0a3fec108a): date_end:" in result.output
-    assert "warning row 831" in result.output and "makers.0.death_year" in result.output
+    assert "warning line 500 (1e0a0343-f338-4572-af84-3b0a3fec108a): date_end:" in result.output
+    assert "warning line 831" in result.output and "makers.0.death_year" in result.output
     assert result.exit_code == 0
     assert {m.code: m.status for m in service.museums()} == {
         "cmoa": "guest",
@@ -79,7 +79,7 @@ def test_dry_run_with_register_museums_registers_nothing(runner, service, shared
 def test_unknown_museums_are_rejected_without_register(runner, tmp_path):
     path = write_jsonl(tmp_path / "r.jsonl", [{**record_payload(), "museum": "nowhere"}])
     result = run_import(runner, path)
-    assert "row 1: museum: Unknown museum 'nowhere'" in result.output and result.exit_code == 1
+    assert "line 1: museum: Unknown museum 'nowhere'" in result.output and result.exit_code == 1
 
 
 def test_rows_can_name_their_museum(runner, service, make_museum, tmp_path):
@@ -101,7 +101,7 @@ class TestMalformedFiles:
         path = tmp_path / "cut.jsonl"
         path.write_text(good + "\n" + good.replace('"good"', '"cut"')[:40], encoding="utf-8")
         result = run_import(runner, path, "--museum", "tate")
-        assert "row 2: Not valid JSON" in result.output
+        assert "line 2: Not valid JSON" in result.output
         assert "created 1, updated 0, unchanged 0, warned 0, rejected 1" in result.output
         assert result.exit_code == 1
 
@@ -114,13 +114,13 @@ class TestMalformedFiles:
             + b"\n"
         )
         result = run_import(runner, path, "--museum", "tate")
-        assert "row 2: Not valid UTF-8 (byte 0xe9" in result.output
+        assert "line 2: Not valid UTF-8 (byte 0xe9" in result.output
         assert service.store.find_record("tate", "ok") is not None
 
     def test_a_line_that_is_not_an_object(self, runner, museum, tmp_path):
         path = write_jsonl(tmp_path / "r.jsonl", ['["a", "list"]', "42", record_payload()])
         result = run_import(runner, path, "--museum", "tate")
-        assert "row 1: Each line must be one JSON object." in result.output
+        assert "line 1: Each line must be one JSON object." in result.output
         assert "created 1, updated 0, unchanged 0, warned 0, rejected 2" in result.output
 
     def test_duplicate_local_ids(self, runner, service, museum, tmp_path):
@@ -128,15 +128,27 @@ class TestMalformedFiles:
             tmp_path / "r.jsonl", [record_payload("x"), record_payload("y"), record_payload("x", title="second x")]
         )
         result = run_import(runner, path, "--museum", "tate")
-        assert "row 3 (x): local_id: Duplicate local id; first seen in row 1." in result.output
+        assert "line 3 (x): local_id: Duplicate local id; first seen in line 1." in result.output
         assert service.record_by_local_id("tate", "x").body["title"] == {"en": ["The Great Wave"]}
+
+    def test_a_year_with_a_fraction_rejects_its_row_instead_of_being_cut(self, runner, service, museum, tmp_path):
+        path = write_jsonl(
+            tmp_path / "r.jsonl", [record_payload("whole", date_begin=1850.0), record_payload("F1", date_begin=1850.5)]
+        )
+        result = run_import(runner, path, "--museum", "tate")
+        assert (
+            "rejected line 2 (F1): date_begin: Must be a whole number (a year such as 1830). 1850.5 is not one."
+            in result.output
+        )
+        assert service.record_by_local_id("tate", "whole").body["date_begin"] == 1850
+        assert service.store.find_record("tate", "F1") is None
 
     def test_a_10_mb_field(self, runner, service, museum, tmp_path):
         path = write_jsonl(
             tmp_path / "r.jsonl", [record_payload("huge", description="x" * 10_000_000), record_payload("fine")]
         )
         result = run_import(runner, path, "--museum", "tate")
-        assert "row 1 (huge): description: Longer than 50000 characters." in result.output
+        assert "line 1 (huge): description: Longer than 50000 characters." in result.output
         assert service.store.find_record("tate", "fine") is not None
 
     def test_a_size_no_float_holds_lands_with_its_text_and_the_rows_after_it_too(
@@ -224,6 +236,24 @@ class TestCsv:
         assert record["masterpiece"] is True
         assert service.record_by_local_id("tate", "N02").body["date_begin"] == 1801
 
+    def test_a_semicolon_csv_with_a_column_mapping_imports_by_its_columns(self, runner, service, museum, tmp_path):
+        (tmp_path / "map.json").write_text(
+            json.dumps(
+                {
+                    "language": "nl",
+                    "columns": {"Objectnummer": "local_id", "Titel": "title", "Datering": "date_display"},
+                }
+            ),
+            encoding="utf-8",
+        )
+        (tmp_path / "r.csv").write_text(
+            "Objectnummer;Titel;Datering\nSK-A-1;Stilleven, bloemen;ca. 1650\n", encoding="utf-8"
+        )
+        result = run_import(runner, tmp_path / "r.csv", "--museum", "tate", "--mapping", tmp_path / "map.json")
+        assert result.exit_code == 0, result.output
+        record = service.record_by_local_id("tate", "SK-A-1").body
+        assert record["title"] == {"nl": ["Stilleven, bloemen"]} and record["date_begin"] == 1650
+
     def test_csv_with_field_names_as_headers_needs_no_mapping(self, runner, service, museum, tmp_path):
         (tmp_path / "r.csv").write_text("local_id,title,date_display\nA1,Vase,Ming dynasty\n", encoding="utf-8")
         assert run_import(runner, tmp_path / "r.csv", "--museum", "tate").exit_code == 0
@@ -249,8 +279,8 @@ class TestCsv:
             + b"A3,Bowl,1850\n"
         )
         result = run_import(runner, tmp_path / "r.csv", "--museum", "tate")
-        assert "row 1: Row has 2 cells; the header has 3." in result.output
-        assert "row 2: Not valid UTF-8" in result.output
+        assert "rejected row 2: Row has 2 cells; the header has 3." in result.output
+        assert "rejected row 3: Not valid UTF-8" in result.output
         assert "created 1, updated 0, unchanged 0, warned 0, rejected 2" in result.output
 
     def test_an_unknown_extension_needs_format(self, runner, museum, tmp_path):

@@ -48,6 +48,14 @@ def test_a_csv_bar_counts_records_not_lines(tmp_path):
     assert position == length
 
 
+def test_a_semicolon_csv_bar_counts_its_records(tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text('local_id;title;inscription\no1;Wave;"one;\nline two"\no2;Pine;\n', encoding="utf-8")
+    position, length = run_bar(path, "csv", read_csv(path, None))
+    assert length == 3  # header, o1 (two lines, a semicolon quoted), o2
+    assert position == length
+
+
 def test_a_lido_bar_counts_bytes_up_to_the_last_record():
     path = Path(__file__).parent.parent / "lido" / "fixtures" / "asian_masterpieces.xml"
     rows = list(read_lido(path))

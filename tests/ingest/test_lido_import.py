@@ -126,7 +126,7 @@ def test_the_import_command_reads_lido(runner, service, museum, files):
     broken = EXAMPLES / "nfdi4objects-lido-examples" / "AQinDa_manipulated_records" / "DDB_LIDO_record_2.xml"
     result = run_import(runner, broken, "--museum", museum.code)  # .xml: LIDO without --format
     assert result.exit_code == 1
-    assert "rejected row 1: local_id: record 1 (line 2): No lidoRecID" in result.output
+    assert "rejected record 1: local_id: record 1 (line 2): No lidoRecID" in result.output
     assert result.output.strip().splitlines()[-1] == "created 0, updated 0, unchanged 0, warned 0, rejected 1"
     assert service.store.count_records(status=None) == 20
 
@@ -162,6 +162,8 @@ def test_a_lido_file_goes_through_the_bulk_upload_page(curator_client, service, 
     assert "<dd>LIDO XML</dd>" in dry_run and "Nothing has been written yet" in dry_run
     assert '<dd data-count="created">3</dd>' in dry_run and '<dd data-count="rejected">1</dd>' in dry_run
     assert "asem-test/untitled" in dry_run and "No title in any language" in dry_run
+    # the fourth record, named by its lidoRecID too
+    assert '<th scope="col">Record</th>' in dry_run and "<td>4</td><td>asem-test/untitled</td>" in dry_run
     assert service.store.count_records(status=None) == 0
 
     confirmed = post_form(curator_client, f"/curate/imports/{import_id}/run", page=f"/curate/imports/{import_id}")

@@ -3,6 +3,7 @@
 import pytest
 from marshmallow import ValidationError
 
+from catalogue.records.fields import refusing_unusable_values
 from catalogue.records.langmap import canonical_tag, pick
 from catalogue.records.schema import WARNINGS_KEY, field_errors, load_record
 from tests.support import record_payload
@@ -161,6 +162,65 @@ def test_a_maker_who_died_before_birth_keeps_the_name_and_loses_the_years():
     assert record["makers"][1]["name"] == "B"
     assert (record["makers"][1]["birth_year"], record["makers"][1]["death_year"]) == (None, None)
     assert [w["field"] for w in record[WARNINGS_KEY]] == ["makers.1.death_year"]
+
+
+def test_a_year_with_a_fraction_is_refused_not_cut_and_a_whole_one_written_with_a_point_is_kept():
+    assert errors_of(record_payload(date_begin=1850.5, makers=[{"name": "A", "birth_year": -500.5}])) == {
+        "date_begin": "Must be a whole number (a year such as 1830). 1850.5 is not one.",
+        "makers.0.birth_year": "Must be a whole number (a year such as 1830). -500.5 is not one.",
+    }
+    record = load_record(record_payload(date_begin=1850.0, date_end=1851.0))
+    assert (record["date_begin"], record["date_end"]) == (1850, 1851) and WARNINGS_KEY not in record
+    assert type(record["date_begin"]) is int
+    # NaN, a missing value as Python writes JSON Lines, is no year: dropped with a warning as before
+    record = load_record(record_payload(date_begin=float("nan")))
+    assert record["date_begin"] == 1830 and [w["value"] for w in record[WARNINGS_KEY]] == ["nan"]
+
+
+def test_a_bad_language_does_not_hide_the_records_other_errors():
+    """Every way in (API, imports, the form) hears of all of a record's errors at once."""
+    payload = record_payload(language="not a tag!", title="", makers=[{"name": ""}], status="gone")
+    assert errors_of(payload) == {
+        "language": "Not a language tag (BCP 47, or 'none').",
+        "title": "A title is required.",
+        "makers.0.name": "A maker needs a name.",
+        "status": "Must be one of: draft, published, withdrawn.",
+    }
+
+
+CONTRADICTIONS = {
+    "title": "Wave",
+    "source_url": "notaurl",
+    "country": ["JP", "Atlantis"],
+    "date_begin": 1900,
+    "date_end": 1800,
+    "makers": [{"name": "B", "birth_year": 1936, "death_year": 1912}, {"name": "C", "death_year": "abc"}],
+}
+
+
+def test_on_the_form_values_an_import_would_drop_are_errors_found_with_the_others_in_one_pass():
+    with refusing_unusable_values():
+        errors = errors_of(record_payload(**CONTRADICTIONS, status="gone"))
+    assert errors == {
+        "status": "Must be one of: draft, published, withdrawn.",
+        "source_url": "Not a valid URL.",
+        "country": "Unknown country 'Atlantis': use an ISO 3166-1 alpha-2 code or an English name.",
+        "date_end": "The latest year (1800) is before the earliest year (1900).",
+        "makers.0.death_year": "The death year (1912) is before the birth year (1936).",
+        "makers.1.death_year": "Must be a whole number (a year such as 1830).",
+    }
+
+
+def test_imports_and_the_api_still_drop_those_values_with_warnings():
+    record = load_record(record_payload(**CONTRADICTIONS))
+    assert [(w["field"], w["value"]) for w in record[WARNINGS_KEY]] == [
+        ("makers.0.death_year", 1912),
+        ("makers.1.death_year", "abc"),
+        ("country", "Atlantis"),
+        ("source_url", "notaurl"),
+        ("date_end", 1800),
+    ]
+    assert (record["date_begin"], record["date_end"], record["country"]) == (1830, 1832, ["JP"])
 
 
 def test_a_clean_record_has_no_warnings():

@@ -87,7 +87,7 @@ def test_a_csv_is_mapped_and_its_dry_run_reports_the_bad_rows_and_writes_nothing
     report = checked.dry_run_report
     assert checked.state == "checked" and checked.total_rows == 3
     assert report["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1, "warned": 0}
-    assert [(line["kind"], line["row"], line["field"]) for line in report["lines"]] == [("error", 2, "title")]
+    assert [(line["kind"], line["row"], line["field"]) for line in report["lines"]] == [("error", 3, "title")]
     assert records_of(service) == 0
     assert [entry["action"] for entry in service.audit_entries()][-1] == "import_uploaded"
 
@@ -218,7 +218,7 @@ def test_a_stale_running_import_is_picked_up_again_and_finishes_without_duplicat
     created, unchanged = (5, 0) if saved_progress else (3, 2)
     assert (done.counts["created"], done.counts["unchanged"], done.counts["rejected"]) == (created, unchanged, 1)
     assert [(line["row"], line["message"]) for line in done.report["lines"]] == [
-        (6, "Duplicate local id; first seen in row 1.")
+        (6, "Duplicate local id; first seen in line 1.")
     ]
     assert records_of(service) == 5
     assert {record.revision for record in service.store.list_records("tate", status=None)} == {1}

@@ -267,3 +267,58 @@ def test_the_app_creates_no_tables_and_answers_503_until_the_schema_is_current(e
     store.upgrade_schema()
     assert client.get("/api/museums").status_code == 200
     assert client.get("/").status_code == 200
+
+
+# (f) data a migration rewrites -------------------------------------------------------------------
+def kept_upload(conn, upload_id: int, file_format: str, lines: list[dict], last_row: int) -> None:
+    at = now()
+    report = {"counts": {}, "lines": lines, "lines_total": len(lines)}
+    conn.execute(
+        t.imports.insert().values(
+            id=upload_id,
+            museum="tate",
+            actor="Ada",
+            format=file_format,
+            filename=f"objects.{file_format}",
+            file_path="",
+            state="running",
+            dry_run_report=report,
+            report={**report, "last_row": last_row},
+            created_at=at,
+            updated_at=at,
+        )
+    )
+
+
+def test_reports_kept_of_csv_uploads_move_to_spreadsheet_rows_and_back(store):
+    """A CSV report kept before 0008 counted data rows from 1; a spreadsheet, and reports since,
+    count the header as row 1. JSON Lines reports gave lines all along."""
+    store.upgrade_schema("0007")
+    duplicate = {"kind": "error", "row": 4, "field": "local_id", "message": "Duplicate local id; first seen in row 1."}
+    untitled = {"kind": "error", "row": 2, "field": "title", "message": "Required: fill this in."}
+    with store.transaction() as conn:
+        museum = {
+            "code": "tate",
+            "names": {"en": ["Tate"]},
+            "status": "member",
+            "created_at": now(),
+            "updated_at": now(),
+        }
+        conn.execute(t.museums.insert().values(**museum))
+        kept_upload(conn, 1, "csv", [untitled, duplicate], last_row=4)
+        kept_upload(conn, 2, "jsonl", [untitled, duplicate], last_row=4)
+
+    def numbers(upload_id: int):
+        upload = store.get_import(upload_id)
+        assert upload is not None and upload.report is not None and upload.dry_run_report is not None
+        lines = upload.report["lines"]
+        assert upload.dry_run_report["lines"] == lines
+        return [(line["row"], line["message"]) for line in lines], upload.report["last_row"]
+
+    as_kept = numbers(1)
+    store.upgrade_schema()
+    assert numbers(1) == ([(3, "Required: fill this in."), (5, "Duplicate local id; first seen in row 2.")], 5)
+    assert numbers(2) == as_kept  # JSON Lines: the file's lines, then and now
+
+    store.downgrade_schema("0007")
+    assert numbers(1) == numbers(2) == as_kept

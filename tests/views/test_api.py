@@ -1,5 +1,6 @@
 """The JSON API: public reads, curator writes with tokens, and a clear 4xx for every bad request."""
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -78,6 +79,17 @@ def test_400_lists_field_errors(client, auth):
     assert fields == {"title", "makers.0.name", "status"}
 
 
+def test_400_lists_every_field_error_at_once_a_bad_language_among_them(client, auth):
+    body = record_payload(language="english!", title="", makers=[{"name": ""}], date_begin=1900, date_end=1800)
+    response = client.put(f"{OBJECTS}/T00001", json=body, headers=auth)
+    assert response.status_code == 400
+    assert {e["field"]: e["message"] for e in response.get_json()["errors"]} == {
+        "language": "Not a language tag (BCP 47, or 'none').",
+        "title": "A title is required.",
+        "makers.0.name": "A maker needs a name.",
+    }  # the years are no error here: the API drops contradicting years with a warning, as imports do
+
+
 def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth):
     response = client.post(
         OBJECTS, json=record_payload(country=["JP", "Atlantis"], date_begin=1900, date_end=1800), headers=auth
@@ -95,6 +107,40 @@ def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth)
 def test_400_for_malformed_json(client, auth):
     response = client.post(OBJECTS, data="{not json", content_type="application/json", headers=auth)
     assert response.status_code == 400 and "JSON" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "payload"),
+    [
+        ("date_begin", {"date_begin": 1850.5}),
+        ("date_end", {"date_begin": 1850, "date_end": 1850.25}),
+        ("makers.0.death_year", {"makers": [{"name": "Hokusai", "birth_year": 1760, "death_year": 1849.9}]}),
+    ],
+)
+def test_a_year_with_a_fraction_is_a_400_naming_its_field_and_nothing_is_saved(client, auth, field, payload):
+    response = put(client, auth, "T00001", record_payload(**payload))
+    assert response.status_code == 400
+    [error] = response.get_json()["errors"]
+    assert error["field"] == field and error["message"].startswith("Must be a whole number")
+    assert client.get(f"{OBJECTS}/T00001", headers=auth).status_code == 404
+
+
+def test_a_whole_year_written_with_a_point_is_that_year(client, auth):
+    response = put(client, auth, "T00001", record_payload(date_begin=1850.0, date_end=1851.0))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["date_begin"], body["date_end"], body["warnings"]) == (1850, 1851, [])
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_a_body_with_a_number_json_does_not_have_is_a_400_naming_it(client, auth, number):
+    body = json.dumps(record_payload()).replace('"date_display"', f'"date_begin": {number}, "date_display"')
+    for method, url in (("PUT", f"{OBJECTS}/T00001"), ("POST", OBJECTS)):
+        response = client.open(url, method=method, data=body, content_type="application/json", headers=auth)
+        assert response.status_code == 400
+        message = response.get_json()["message"]
+        assert message.startswith("The body is not valid JSON:") and number.lstrip("-") in message
+    assert client.get(f"{OBJECTS}/T00001", headers=auth).status_code == 404
 
 
 def test_400_when_body_and_url_disagree(client, auth):

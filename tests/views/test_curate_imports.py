@@ -67,7 +67,7 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
     assert report.mimetype == "text/csv" and "attachment" in report.headers["Content-Disposition"]
     lines = list(csv.DictReader(io.StringIO(report.get_data(as_text=True).lstrip("\ufeff"))))
     assert [(line["kind"], line["row"], line["local_id"], line["field"]) for line in lines] == [
-        ("error", "2", "T2", "title")
+        ("error", "3", "T2", "title")
     ]
 
     confirmed = post_form(curator_client, f"/curate/imports/{import_id}/run", page=f"/curate/imports/{import_id}")
@@ -89,6 +89,24 @@ def test_a_csv_goes_from_upload_through_mapping_and_dry_run_to_the_imported_reco
     assert "objects.csv" in history and "done" in history and "created 2, updated 0, unchanged 0, rejected 1" in history
 
 
+def test_a_semicolon_csv_from_a_european_excel_offers_its_own_columns_for_mapping(curator_client, client):
+    semicolons = "Objectnummer;Titel;Vervaardiger;Datering\nSK-A-1;Stilleven, bloemen;Jan Davidsz. de Heem;ca. 1650\n"
+    import_id = import_id_of(send_file(curator_client, ("\ufeff" + semicolons).encode(), name="export.csv"))
+    mapping = page_text(curator_client.get(f"/curate/imports/{import_id}/mapping"))
+    for index, header in enumerate(["Objectnummer", "Titel", "Vervaardiger", "Datering"]):
+        assert f'<label for="column-{index}">{header}</label>' in mapping
+    assert 'for="column-4"' not in mapping and "<li>Stilleven, bloemen</li>" in mapping
+    assert '<select id="column-1" name="column-1"' in mapping and '<option value="title" selected>' in mapping
+
+    choices = {"column-0": "local_id", "column-1": "title", "column-2": "makers", "column-3": "date_display"}
+    post_form(curator_client, f"/curate/imports/{import_id}/mapping", {**choices, "language": "nl"})
+    assert wait_for(curator_client, import_id, ("checked",))["counts"]["created"] == 1
+    post_form(curator_client, f"/curate/imports/{import_id}/run", page=f"/curate/imports/{import_id}")
+    assert wait_for(curator_client, import_id)["state"] == "done"
+    record = client.get("/api/museums/tate/objects/SK-A-1").get_json()
+    assert record["title"] == {"nl": ["Stilleven, bloemen"]} and record["date_begin"] == 1650
+
+
 def test_json_lines_go_straight_to_the_dry_run(curator_client):
     lines = "".join(json.dumps(record_payload(f"J{n}")) + "\n" for n in range(3))
     sent = send_file(curator_client, lines.encode(), name="objects.ndjson")
@@ -96,6 +114,46 @@ def test_json_lines_go_straight_to_the_dry_run(curator_client):
     wait_for(curator_client, import_id_of(sent), ("checked",))
     page = page_text(curator_client.get(sent.headers["Location"]))
     assert '<dd data-count="created">3</dd>' in page and "No row has an error or a warning." in page
+
+
+def report_rows(client, import_id: int) -> tuple[list[str], list[list[str]]]:
+    """The report download's header and rows."""
+    text = client.get(f"/curate/imports/{import_id}/report.csv").get_data(as_text=True).lstrip("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    return header, rows
+
+
+def test_a_bad_csv_row_has_one_number_on_the_page_in_the_download_and_from_the_command(
+    curator_client, runner, tmp_path
+):
+    """T2 is the spreadsheet's row 3 (the header is row 1), and every report says so."""
+    import_id = import_id_of(send_file(curator_client, CSV.encode()))
+    choices = {"column-0": "local_id", "column-1": "title", "column-2": "makers", "column-3": "date_display"}
+    post_form(curator_client, f"/curate/imports/{import_id}/mapping", choices)
+    wait_for(curator_client, import_id, ("checked",))
+    page = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    assert '<th scope="col">Row</th>' in page and "<td>3</td><td>T2</td>" in page
+    header, rows = report_rows(curator_client, import_id)
+    assert header[:3] == ["kind", "row", "local_id"] and [row[:3] for row in rows] == [["error", "3", "T2"]]
+
+    (tmp_path / "objects.csv").write_text(CSV, encoding="utf-8")
+    columns = {"Object number": "local_id", "Title": "title", "Artist": "makers", "Date": "date_display"}
+    (tmp_path / "columns.json").write_text(json.dumps({"columns": columns}), encoding="utf-8")
+    command = ["import", str(tmp_path / "objects.csv"), "--museum", "tate", "--mapping", str(tmp_path / "columns.json")]
+    assert "rejected row 3 (T2): title:" in runner.invoke(args=[*command, "--dry-run"]).output
+
+
+def test_a_json_lines_report_names_each_bad_line_by_its_line_in_the_file(curator_client):
+    lines = [json.dumps(record_payload("J1")), "", json.dumps(record_payload("J2", title="")), "{not json"]
+    import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
+    wait_for(curator_client, import_id, ("checked",))
+    page = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    assert '<th scope="col">Line</th>' in page and "<td>3</td><td>J2</td>" in page and "<td>4</td><td></td>" in page
+    header, rows = report_rows(curator_client, import_id)
+    assert header[:3] == ["kind", "line", "local_id"] and [row[:3] for row in rows] == [
+        ["error", "3", "J2"],
+        ["error", "4", ""],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -149,9 +149,7 @@ def test_errors_come_back_next_to_their_fields_with_the_input_kept(curator_clien
     response = create(curator_client, {**data, "description.0.lang": "fr", "description.0.value": "Une vague"})
     assert response.status_code == 400
     page = Page(response.get_data(as_text=True))
-    assert page.errors_of("makers.0.death_year") == [
-        "Death year 1700 is before birth year 1760; both years were dropped."
-    ]
+    assert page.errors_of("makers.0.death_year") == ["The death year (1700) is before the birth year (1760)."]
     assert page.inputs["makers.0.death_year"]["aria-invalid"] == "true"
     assert page.errors_of("makers.1.name") == ["Required: fill this in."]
     assert page.texts["f-title"].count("Required: fill this in.") == 1
@@ -170,6 +168,53 @@ def test_values_an_import_would_drop_are_errors_on_the_form(curator_client, serv
     assert page.errors_of("date_begin") == ["Must be a whole number (a year such as 1830)."]
     assert page.value("country") == "Atlantis\nJP"
     assert service.store.find_record(museum.code, "W1") is None
+
+
+def test_one_save_reports_every_error_at_once_as_errors_naming_the_fields(curator_client, service, museum):
+    """A bad record language, a bad row language, no title, a birth year "abc", a URL that is no
+    URL, an unknown country and a latest year before the earliest: all on the first save, each
+    next to its field and in the summary under the field's label; none says a value was dropped
+    (nothing was saved) or names the schema's internal fields."""
+    data = new_record_form(
+        language="english!",
+        source_url="notaurl",
+        country="Atlantis",
+        date_begin="1900",
+        date_end="1800",
+        **{
+            "title.0.value": "",
+            "title.1.value": "",
+            "description.0.lang": "french!",
+            "description.0.value": "Une vague",
+            "makers.0.birth_year": "abc",
+        },
+    )
+    response = create(curator_client, data)
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert {name: page.errors_of(name) for name in ERRORS_AT_ONCE} == ERRORS_AT_ONCE
+    assert page.texts["f-title"].count("Required: fill this in.") == 1
+    summary = " ".join(page.texts["form-problems"].split())
+    assert summary.startswith("The record was not saved: correct the fields marked below.")
+    assert "Latest year: The latest year (1800) is before the earliest year (1900)." in summary
+    assert "Maker 1: Birth year: Must be a whole number" in summary
+    assert "dropped" not in summary and "date_end" not in summary and "date_begin" not in summary
+
+    fixed = {**data, "language": "en", "source_url": "https://example.org/wave", "country": "JP", "date_end": "1901"}
+    fixed |= {"title.0.value": "The Great Wave", "description.0.lang": "fr", "makers.0.birth_year": "1760"}
+    assert create(curator_client, fixed).status_code == 303, "fixing what the first save reported is enough"
+    record = service.store.find_record(museum.code, "W1").body
+    assert (record["date_begin"], record["date_end"], record["country"]) == (1900, 1901, ["JP"])
+
+
+ERRORS_AT_ONCE = {
+    "language": ["Not a language tag (BCP 47, or 'none')."],
+    "description.0.lang": ["Not a language code (e.g. en, ja, zh-Hant)."],
+    "makers.0.birth_year": ["Must be a whole number (a year such as 1830)."],
+    "source_url": ["Not a valid URL."],
+    "country": ["Unknown country 'Atlantis': use an ISO 3166-1 alpha-2 code or an English name."],
+    "date_end": ["The latest year (1800) is before the earliest year (1900)."],
+}
 
 
 def test_everything_the_curator_typed_comes_back_escaped(curator_client):
@@ -204,6 +249,14 @@ def test_a_local_id_already_taken_is_an_error_on_that_field(curator_client, stor
     page = Page(response.get_data(as_text=True))
     assert page.errors_of("local_id") == ["This museum already has a record with this local id."]
     assert page.value("title.0.value") == "The Great Wave"
+
+
+def test_a_local_id_already_taken_is_reported_with_the_forms_other_errors(curator_client, stored):
+    response = create(curator_client, new_record_form(local_id="T1", **{"title.0.value": "", "title.1.value": ""}))
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert page.errors_of("local_id") == ["This museum already has a record with this local id."]
+    assert "Required: fill this in." in page.texts["f-title"]
 
 
 def edit_form(page: Page, **changes) -> dict:

@@ -210,7 +210,7 @@ def test_a_lone_surrogate_in_an_import_rejects_only_its_row(runner, service, mus
     path.write_text("\n".join([good[0], bad, good[1], good[2]]) + "\n", encoding="utf-8")
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1, result.output
-    assert "rejected row 2" in result.output
+    assert "rejected line 2" in result.output
     assert all(line.isprintable() for line in result.output.splitlines())
     assert result.output.strip().splitlines()[-1] == "created 3, updated 0, unchanged 0, warned 0, rejected 1"
     assert {r.local_id for r in service.store.list_records(museum="tate", limit=10)} == {"G0", "G1", "G2"}
@@ -302,17 +302,30 @@ def test_a_record_without_rights_is_saved_and_shown(client, auth, rights):
     assert client.get(f"/api/objects/{created.get_json()['id']}").status_code == 200
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
-@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400", str(-(2**63) - 1), str(10**30)])
-def test_a_year_that_no_json_can_hold_is_dropped_with_a_warning(client, auth, database_kind, number):
-    """The year was dropped, but kept as its warning's value: PostgreSQL refused to store NaN and the
-    infinities, and no answer could carry an integer beyond 64 bits, so the record landed and every
-    curator's read of it was a 500. The warning now shows such a value as text."""
+def year_body(number: str) -> str:
     maker = f'{{"name": "Hokusai", "birth_year": {number}}}'
-    body = f'{{"local_id": "y1", "title": "Wave", "date_begin": {number}, "makers": [{maker}]}}'
-    created = client.post(OBJECTS, data=body, content_type="application/json", headers=auth)
+    return f'{{"local_id": "y1", "title": "Wave", "date_begin": {number}, "makers": [{maker}]}}'
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("number", [str(-(2**63) - 1), str(10**30)])
+def test_a_year_that_no_json_can_hold_is_dropped_with_a_warning(client, auth, database_kind, number):
+    """The year was dropped, but kept as its warning's value: no answer could carry an integer
+    beyond 64 bits, so the record landed and every curator's read of it was a 500. The warning now
+    shows such a value as text."""
+    created = client.post(OBJECTS, data=year_body(number), content_type="application/json", headers=auth)
     assert created.status_code == 201, created.get_data(as_text=True)
     warnings = created.get_json()["warnings"]
     assert {w["field"] for w in warnings} == {"date_begin", "makers.0.birth_year"}
     assert all(isinstance(w["value"], str) for w in warnings)
     assert client.get(f"/api/objects/{created.get_json()['id']}", headers=auth).status_code == 200
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_a_number_json_does_not_have_is_a_clear_400(client, auth, database_kind, number):
+    """NaN and the infinities (and 1e400, which Python's parser reads as infinity) were taken, and
+    the years dropped with a warning: no JSON has them, so the body is refused, naming them."""
+    refused = client.post(OBJECTS, data=year_body(number), content_type="application/json", headers=auth)
+    assert_clear_error(refused, 400)
+    assert number.lstrip("-") in refused.get_json()["message"]

@@ -11,6 +11,7 @@ from catalogue.errors import NotFound, ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import N_, gettext
 from catalogue.ingest.column_choices import FIELDS, LANGUAGES
+from catalogue.ingest.readers import NUMBERED_BY
 from catalogue.ingest.report import report_csv
 from catalogue.models import Actor
 from catalogue.views.auth import current_actor, signed_in
@@ -122,7 +123,7 @@ def import_report(import_id: int):
     if report is None:
         raise NotFound(N_("This upload has no report yet."))
     return Response(
-        "\ufeff" + report_csv(report),  # the byte order mark tells spreadsheets it is UTF-8
+        "\ufeff" + report_csv(report, _numbered_by(upload)),  # the byte order mark tells spreadsheets it is UTF-8
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="upload-{upload.id}-report.csv"'},
     )
@@ -170,6 +171,11 @@ def _mapping_page(upload, columns, language: str, failure: ValidationFailed | No
     return page, 400 if failure else 200
 
 
+def _numbered_by(upload) -> str:
+    """What the report's numbers count in the uploaded file: its rows, lines or records."""
+    return NUMBERED_BY.get(upload.format, "row")
+
+
 def _report_of(upload) -> dict | None:
     """The run's report once it ended, else the dry run's."""
     return upload.report if upload.finished else upload.dry_run_report
@@ -182,6 +188,7 @@ def _upload_page(upload, failure: ValidationFailed | None = None):
         upload=upload,
         report=report,
         lines=(report or {}).get("lines", [])[:SHOWN_LINES],
+        numbered_by=_numbered_by(upload),
         failure=failure,
         errors=_errors(failure),
     )

@@ -10,10 +10,10 @@ from dataclasses import replace
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
-from catalogue.errors import Conflict, ValidationFailed
+from catalogue.errors import Conflict, NotFound, ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import N_, gettext, ngettext
-from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, ObjectRecord, StoredImage
+from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, Actor, ObjectRecord, StoredImage
 from catalogue.records import form
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
@@ -36,10 +36,10 @@ def new_record():
     try:
         outcome = service().save_from_form(actor, museum.code, form.to_payload(values), 0, problems)
     except ValidationFailed as failure:
-        return form_page(museum.code, values, revision=0, errors=failure.errors, status=400)
+        errors = [*taken_already(actor, museum.code, values.get("local_id") or ""), *failure.errors]
+        return form_page(museum.code, values, revision=0, errors=errors, status=400)
     except Conflict:
-        taken = [{"field": "local_id", "message": gettext("This museum already has a record with this local id.")}]
-        return form_page(museum.code, values, revision=0, errors=taken, status=409)
+        return form_page(museum.code, values, revision=0, errors=[local_id_taken()], status=409)
     flash(_saved_message(outcome.revision, outcome.images_queued))
     return redirect(url_for(".edit_record", record_id=outcome.record_id), 303)
 
@@ -124,6 +124,20 @@ def unpublished_image(image: StoredImage) -> WebImage:
         largest=thumbnail,
         thumbnail=thumbnail,
     )
+
+
+def local_id_taken() -> dict:
+    return {"field": "local_id", "message": gettext("This museum already has a record with this local id.")}
+
+
+def taken_already(actor: Actor, museum: str, local_id: str) -> list[dict]:
+    """A new record's local id that the museum has already, as an error beside the form's others
+    (the save would refuse it next): fixing those is not met by this one in another round."""
+    try:
+        service().record_by_local_id(museum, local_id, actor)
+    except NotFound:
+        return []
+    return [local_id_taken()]
 
 
 def submitted_revision() -> int:
