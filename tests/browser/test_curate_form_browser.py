@@ -46,7 +46,7 @@ def test_write_fix_preview_publish(page, browser, curator_site, artifacts):
         page.click("form.record-form button[type=submit]")
 
     error = page.locator("#err-makers-0-death_year-1")
-    expect(error).to_contain_text("Death year 1700 is before birth year 1760")
+    expect(error).to_contain_text("The death year (1700) is before the birth year (1760).")
     expect(page.locator("#f-makers-0-death_year")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#f-title-1-value")).to_have_value("砕ける波")  # the empty row between is gone
     expect(page.locator("#f-masterpiece")).to_be_checked()
