@@ -91,7 +91,9 @@ def kept_store(data_dir: Path, records: int, embedded: bool):
     if kept is not None and kept != records:  # building on it would leave its records and mislabel the run
         raise SystemExit(f"{data_dir} keeps a store of {kept} records: pass --records {kept}, or another --data")
     if kept == records:
-        store = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"].store
+        service = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"]
+        service.upgrade_schema()  # kept by an older release: migrated as `catalogue db upgrade` does
+        store = service.store
     else:
         indexed.unlink(missing_ok=True)
         store = build_store(data_dir, records).extensions["catalogue"].store
