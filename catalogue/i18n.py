@@ -217,7 +217,9 @@ def sort_key(text: str, language: str) -> tuple[str, str]:
 
         reading = " ".join(lazy_pinyin(text))
     elif language == "ja":
-        reading = _gojuon("".join(part["hira"] for part in _kakasi().convert(text)))
+        from indexer.romanize import japanese_reader  # with pykakasi: only when a Japanese list is sorted
+
+        reading = _gojuon("".join(part["hira"] for part in japanese_reader().convert(text)))
     else:
         reading = text
     return fold(reading), text
@@ -245,13 +247,6 @@ def _gojuon(reading: str) -> str:
             char = KANA_VOWELS.get(letters[-1], char)
         letters.append(char.translate(SMALL_KANA))
     return "".join(letters)
-
-
-@cache
-def _kakasi():
-    import pykakasi  # its dictionaries take half a second to load: only when a Japanese list is sorted
-
-    return pykakasi.kakasi()
 
 
 @cache

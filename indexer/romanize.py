@@ -144,7 +144,7 @@ def _japanese(run: str) -> Iterator[str]:
     """Hepburn of each word pykakasi finds, joined with the word before, each also with long vowels
     reduced. Hiragana words (particles such as の) are not joined: they are not part of a name."""
     previous = ""
-    for segment in _kakasi().convert(run):
+    for segment in japanese_reader().convert(run):
         words = _ascii_words(segment["hepburn"])
         word = "".join(words)  # "man'en" is "man", "en" to the tokenizer, "manen" when typed whole
         forms = [*words, word]
@@ -204,8 +204,9 @@ def _one_word(text: str) -> str | None:
 
 
 @functools.cache
-def _kakasi() -> pykakasi.kakasi:
-    """The converter, made once and only when needed (loading its dictionaries takes half a second)."""
+def japanese_reader() -> pykakasi.kakasi:
+    """The converter (readings and romanization), made once per process and only when needed: loading
+    its dictionaries takes half a second (the interface's Japanese sort order reads with it too)."""
     return pykakasi.kakasi()
 
 

@@ -150,9 +150,9 @@ def api_suggest():
     words = fold(text).split()
     makers = [v.value for v in result.facets.get("maker", []) if words and words[-1] in fold(v.value)][:4]
     # the hits of a maker's name are that maker's works: a title is offered only when it holds the word
-    titles = [t for t in (pick(h.display.get("title"), languages) for h in result.hits) if t and words[-1] in fold(t)]
-    titles = list(dict.fromkeys(titles))[:6]
-    suggestions = [{"kind": "maker", "text": m} for m in makers] + [{"kind": "title", "text": t} for t in titles if t]
+    shown = (pick(hit.display.get("title"), languages) for hit in result.hits)
+    titles = list(dict.fromkeys(t for t in shown if t and words[-1] in fold(t)))[:6]
+    suggestions = [{"kind": "maker", "text": m} for m in makers] + [{"kind": "title", "text": t} for t in titles]
     response = jsonify(dump(SuggestResponseSchema, {"q": text, "suggestions": suggestions}))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
