@@ -34,12 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from elasticsearch import helpers
 
-from catalogue import create_app
+from catalogue import config, create_app
 from catalogue.cli import cli_actor
 from catalogue.ingest.importer import Importer
 from catalogue.models import public_id
 from catalogue.processes import batch_work
-from catalogue.store import now
+from catalogue.store import Store, now
 from catalogue.store import tables as t
 from indexer.backends.elasticsearch import ElasticsearchBackend
 from indexer.backends.embedded import EmbeddedBackend
@@ -91,9 +91,10 @@ def kept_store(data_dir: Path, records: int, embedded: bool):
     if kept is not None and kept != records:  # building on it would leave its records and mislabel the run
         raise SystemExit(f"{data_dir} keeps a store of {kept} records: pass --records {kept}, or another --data")
     if kept == records:
-        service = create_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False}).extensions["catalogue"]
-        service.upgrade_schema()  # kept by an older release: migrated as `catalogue db upgrade` does
-        store = service.store
+        # the store alone: the app would also open its embedded index (and rebuild one of an older
+        # format, minutes at 1M), which a run without the embedded backend never reads
+        store = Store(config.finish({**config.DEFAULTS, "DATA_DIR": str(data_dir)})["DATABASE_URL"])
+        store.upgrade_schema()  # kept by an older release: migrated as `catalogue db upgrade` does
     else:
         indexed.unlink(missing_ok=True)
         store = build_store(data_dir, records).extensions["catalogue"].store
