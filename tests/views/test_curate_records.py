@@ -2,6 +2,7 @@
 fields with the curator's input kept, a clear 409 for a stale edit, publish / unpublish / withdraw,
 the private preview, and who may do any of it."""
 
+import re
 from gettext import NullTranslations
 from html.parser import HTMLParser
 
@@ -123,6 +124,14 @@ def test_the_new_record_form_has_every_field_with_spare_rows(curator_client):
     assert f"title.{form.SPARE_ROWS}.value" not in page.inputs
     assert page.value("status") == "draft" and page.inputs["masterpiece"]["type"] == "checkbox"
     assert "Add a language" in response.get_data(as_text=True)
+
+
+def test_the_form_names_the_museum_by_its_name_not_its_code(curator_client, stored):
+    for url in ("/curate/records/new", f"/curate/records/{stored.id}/edit"):
+        summary = re.search(
+            r'<p class="record-summary">(.*?)</p>', curator_client.get(url).get_data(as_text=True), re.S
+        )
+        assert summary and "<strong>Tate</strong>" in summary.group(1), url
 
 
 def test_a_curator_creates_a_draft_with_two_title_languages(curator_client, client, service, museum):
