@@ -190,6 +190,22 @@ class BulkUploadRules(ServiceBase):
             self.store.append_audit(conn, [audit_entry(actor, upload.museum, None, "import_confirmed", None, changes)])
         return self.bulk_upload(actor, import_id)
 
+    def discard_import(self, actor: Actor, import_id: int) -> BulkUpload:
+        """Forget an upload that was never imported (a wrong file, an abandoned mapping): its row
+        leaves the history and its file is deleted, so a museum keeps no copy of data it chose not
+        to import. The audit log keeps who discarded which file. Once confirmed, an upload has
+        written records and stays, as the account of what it did."""
+        upload = self.bulk_upload(actor, import_id)
+        if upload.state not in CHANGEABLE:
+            raise Conflict(N_("Only an upload that was not imported can be discarded."))
+        with self.store.transaction() as conn:
+            if not self.store.delete_import(conn, import_id, states=CHANGEABLE):
+                raise Conflict(N_("This upload changed meanwhile; reload the page."))
+            changes = {"import": import_id, "file": upload.filename, "rows": upload.total_rows}
+            self.store.append_audit(conn, [audit_entry(actor, upload.museum, None, "import_discarded", None, changes)])
+        Path(upload.file_path).unlink(missing_ok=True)
+        return upload
+
     # the background jobs --------------------------------------------------------------------
     def run_import_in_background(self, import_id: int) -> None:
         """Start the upload's dry run or import now, in a thread of this process (else the timer of

@@ -101,6 +101,10 @@ class ImportQueries(Queries):
             statement = statement.where(_i.c.claimed_by == claimed_by)
         return conn.execute(statement).rowcount == 1
 
+    def delete_import(self, conn: Connection, import_id: int, states: Iterable[str]) -> bool:
+        """Remove an upload's row, only while it is in one of ``states``; False when it was not."""
+        return conn.execute(_i.delete().where(_i.c.id == import_id, _i.c.state.in_(list(states)))).rowcount == 1
+
     def claim_import(self, import_id: int, claim: str, stale_before: datetime) -> BulkUpload | None:
         """Take an upload whose dry run or import waits, or whose job's heartbeat is older than
         ``stale_before`` (its process stopped), for the job named ``claim``; a queued import becomes

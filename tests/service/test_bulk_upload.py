@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from catalogue.cli import cli_actor
-from catalogue.errors import Forbidden, NotFound, ValidationFailed
+from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.service import validate_record
 from catalogue.service.bulk import STALE_AFTER
 from catalogue.store import now
@@ -277,10 +277,12 @@ def test_another_museums_curator_neither_sees_nor_touches_an_upload(
     make_museum("rijksmuseum", country="NL")
     other = service.authenticate(make_account("curator", "rijksmuseum"), PASSWORD, "127.0.0.1")[0]
     checked = checked_jsonl(service, curator, upload, record_payload("P1"))
-    for step in (service.bulk_upload, service.request_check, service.confirm_import, service.csv_columns):
+    steps = (service.bulk_upload, service.request_check, service.confirm_import, service.csv_columns)
+    for step in (*steps, service.discard_import):
         with pytest.raises(Forbidden) as refused:
             step(other, checked.id)
         assert "objects.jsonl" not in refused.value.message
+    assert service.bulk_upload(curator, checked.id).state == "checked"  # still there
     with pytest.raises(NotFound):
         service.bulk_upload(curator, checked.id + 1)
     with pytest.raises(Forbidden):
@@ -343,3 +345,31 @@ def test_rows_that_name_no_status_take_the_one_chosen_at_confirmation(service, c
     assert service.run_import(checked.id) is True
     statuses = {record.local_id: record.status for record in service.store.list_records("tate", status=None)}
     assert statuses == {"S1": "draft", "S2": "published"}
+
+
+def test_an_upload_never_imported_is_discarded_with_its_file_and_the_discard_is_audited(service, curator, upload):
+    mapped_never = upload("wrong.csv", CSV)
+    checked = checked_jsonl(service, curator, upload, record_payload("D1"))
+    for sent in (mapped_never, checked):
+        service.discard_import(curator, sent.id)
+        assert not Path(sent.file_path).exists()
+        with pytest.raises(NotFound):
+            service.bulk_upload(curator, sent.id)
+    assert service.bulk_uploads(curator, "tate") == [] and records_of(service) == 0
+    discards = [entry for entry in service.audit_entries() if entry["action"] == "import_discarded"]
+    assert [(e["actor"], e["museum"], e["changes"]["file"]) for e in discards] == [
+        (curator.name, "tate", "wrong.csv"),
+        (curator.name, "tate", "objects.jsonl"),
+    ]
+
+
+def test_an_upload_once_confirmed_stays_as_the_account_of_what_it_wrote(service, curator, upload):
+    checked = checked_jsonl(service, curator, upload, record_payload("D1"))
+    service.confirm_import(curator, checked.id)
+    with pytest.raises(Conflict):
+        service.discard_import(curator, checked.id)  # queued
+    service.run_import(checked.id)
+    with pytest.raises(Conflict):
+        service.discard_import(curator, checked.id)  # done
+    done = service.bulk_upload(curator, checked.id)
+    assert done.state == "done" and Path(done.file_path).exists() and records_of(service) == 1

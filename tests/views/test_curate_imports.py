@@ -248,7 +248,7 @@ def test_another_museums_curator_cannot_see_or_run_an_upload(app, curator_client
     for path in ("", "/mapping", "/progress.json", "/report.csv"):
         seen = other.get(f"/curate/imports/{import_id}{path}")
         assert seen.status_code == 403 and "secret-list" not in page_text(seen)
-    for step in ("run", "check", "mapping"):
+    for step in ("run", "check", "mapping", "discard"):
         token = csrf_token(other, "/curate/imports")
         refused = other.post(f"/curate/imports/{import_id}/{step}", data={"csrf_token": token})
         assert refused.status_code == 403 and "secret-list" not in page_text(refused)
@@ -280,3 +280,19 @@ def test_the_curator_may_keep_the_imported_records_as_drafts(curator_client, cli
     assert wait_for(curator_client, import_id)["state"] == "done"
     assert client.get("/api/museums/tate/objects/T1").status_code == 404  # a draft: not public
     assert service.store.find_record("tate", "T1").status == "draft"
+
+
+def test_a_curator_discards_an_upload_before_importing_it(curator_client):
+    import_id = import_id_of(send_file(curator_client, CSV.encode(), name="wrong-file.csv"))
+    page = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    assert 'id="discard-upload"' in page
+    forged = curator_client.post(f"/curate/imports/{import_id}/discard")
+    assert forged.status_code == 400 and curator_client.get(f"/curate/imports/{import_id}").status_code == 200
+
+    discarded = post_form(
+        curator_client, f"/curate/imports/{import_id}/discard", {}, page=f"/curate/imports/{import_id}"
+    )
+    assert discarded.status_code == 303 and discarded.headers["Location"].endswith("/curate/imports?museum=tate")
+    history = page_text(curator_client.get(discarded.headers["Location"]))
+    assert "The upload of wrong-file.csv was discarded" in history and "No uploads yet." in history
+    assert curator_client.get(f"/curate/imports/{import_id}").status_code == 404

@@ -5,7 +5,7 @@ upload history, the CSV column mapping, the dry run's report, confirmation, and 
 from dataclasses import replace
 from pathlib import Path
 
-from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from catalogue.errors import NotFound, ValidationFailed
 from catalogue.extensions import service
@@ -104,6 +104,14 @@ def run_import(import_id: int):
         return _upload_page(service().bulk_upload(actor, import_id), failure)
     service().run_import_in_background(upload.id)
     return redirect(url_for("curate.show_import", import_id=import_id))
+
+
+@blueprint.post("/imports/<int:import_id>/discard")
+@signed_in
+def discard_import(import_id: int):
+    upload = service().discard_import(current_actor(), import_id)
+    flash(gettext("The upload of %(file)s was discarded; nothing of it was imported.", file=upload.filename))
+    return redirect(url_for("curate.imports", museum=upload.museum), 303)
 
 
 @blueprint.get("/imports/<int:import_id>/progress.json")
