@@ -11,6 +11,7 @@ import orjson
 from marshmallow import ValidationError, fields, missing, validate
 
 from catalogue import reference
+from catalogue.messages import N_, Message
 from catalogue.records.dates import EARLIEST_YEAR, LATEST_YEAR
 from catalogue.text import clean_block, clean_line
 
@@ -90,16 +91,17 @@ class Lenient:
             return default() if callable(default) else (None if default is missing else default)
 
 
-# marshmallow's stock messages, as a curator reads them next to a field or in an import report
+# marshmallow's stock messages, as a curator reads them next to a field or in an import report.
+# Messages are N_-marked or a Message: the form and the API show them in the visitor's language.
 PLAIN_MESSAGES = {
-    "Missing data for required field.": "Required: fill this in.",
-    "Field may not be null.": "Required: fill this in.",
-    "Not a valid string.": "Must be text.",
-    "Not a valid integer.": "Must be a whole number (a year such as 1830).",
-    "Not a valid boolean.": "Must be true or false.",
-    "Not a valid list.": "Must be a list of values.",
-    "Not a valid mapping type.": "Must be a set of named values (a JSON object).",
-    "Unknown field.": "Not a field of a record.",
+    "Missing data for required field.": N_("Required: fill this in."),
+    "Field may not be null.": N_("Required: fill this in."),
+    "Not a valid string.": N_("Must be text."),
+    "Not a valid integer.": N_("Must be a whole number (a year such as 1830)."),
+    "Not a valid boolean.": N_("Must be true or false."),
+    "Not a valid list.": N_("Must be a list of values."),
+    "Not a valid mapping type.": N_("Must be a set of named values (a JSON object)."),
+    "Unknown field.": N_("Not a field of a record."),
 }
 
 
@@ -107,7 +109,12 @@ DROPPED = " The value was dropped."  # what a warning adds: the record was saved
 
 
 def plain(message) -> str:
-    return PLAIN_MESSAGES.get(str(message), str(message))
+    """A stock message in our words; our own messages (a `Message` among them) as they are."""
+    return PLAIN_MESSAGES.get(str(message), message if isinstance(message, str) else str(message))
+
+
+def too_long(limit: int) -> Message:
+    return Message(N_("Longer than %(limit)s characters."), limit=limit)
 
 
 def _first_message(messages) -> str:
@@ -128,13 +135,13 @@ def reject_lone_surrogates(value) -> None:
     try:
         _name_lone_surrogate(value)
     except RecursionError:
-        raise ValidationError("The record is nested too deeply.", "_schema") from None
+        raise ValidationError(N_("The record is nested too deeply."), "_schema") from None
 
 
 def _name_lone_surrogate(value, path: str = "") -> None:
     if isinstance(value, str):
         if any("\ud800" <= ch <= "\udfff" for ch in value):
-            raise ValidationError("Contains invalid Unicode (a lone surrogate).", path or "_schema")
+            raise ValidationError(N_("Contains invalid Unicode (a lone surrogate)."), path or "_schema")
     elif isinstance(value, dict):
         for key, item in value.items():
             _name_lone_surrogate(key, path)
@@ -159,7 +166,7 @@ class Line(fields.String):
             value = str(value)
         text = super()._deserialize(value, attr, data, **kwargs)
         if len(text) > self.max_length:
-            raise ValidationError(f"Longer than {self.max_length} characters.")
+            raise ValidationError(too_long(self.max_length))
         return clean_line(text) or None
 
 
@@ -169,7 +176,7 @@ class Block(Line):
     def _deserialize(self, value, attr, data, **kwargs):
         text = fields.String._deserialize(self, value, attr, data, **kwargs)
         if len(text) > self.max_length:
-            raise ValidationError(f"Longer than {self.max_length} characters.")
+            raise ValidationError(too_long(self.max_length))
         return clean_block(text) or None
 
 
@@ -182,19 +189,25 @@ class Year(Lenient, fields.Integer):
     is still dropped with a warning."""
 
     def __init__(self, **kwargs):
-        super().__init__(
-            allow_none=True,
-            strict=False,
-            validate=validate.Range(
-                EARLIEST_YEAR, LATEST_YEAR, error=f"Not a year between {EARLIEST_YEAR} and {LATEST_YEAR}."
-            ),
-            **kwargs,
-        )
+        super().__init__(allow_none=True, strict=False, **kwargs)
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-            raise ValidationError(f"{PLAIN_MESSAGES['Not a valid integer.']} {value!r} is not one.")
+            raise ValidationError(
+                Message(N_("Must be a whole number (a year such as 1830). %(value)s is not one."), value=repr(value))
+            )
         return super().deserialize(value, attr, data, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The range is checked here, not by marshmallow's Range, whose message would come out as
+        English text that no catalogue translates."""
+        year = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            raise ValidationError(NOT_A_YEAR)
+        return year
+
+
+NOT_A_YEAR = Message(N_("Not a year between %(earliest)s and %(latest)s."), earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
 
 
 class TextList(fields.List):
@@ -218,7 +231,7 @@ class TextList(fields.List):
         return unique
 
 
-COUNTRY_HINT = "use an ISO 3166-1 alpha-2 code or an English name."
+COUNTRY_HINT = Message(N_("use an ISO 3166-1 alpha-2 code or an English name."))
 
 
 class Countries(fields.Field):
@@ -230,12 +243,14 @@ class Countries(fields.Field):
             return []
         names = value.split(";") if isinstance(value, str) else value
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValidationError("Expected a country code or name, or a list of them.")
+            raise ValidationError(N_("Expected a country code or name, or a list of them."))
         codes, unknown = [], []
         for name in (n.strip() for n in names if n.strip()):
             code = reference.country_code(name)
             if code is None and refusing():
-                unknown.append(f"Unknown country {name[:80]!r}: {COUNTRY_HINT}")
+                unknown.append(
+                    Message(N_("Unknown country %(name)s: %(hint)s"), name=repr(name[:80]), hint=COUNTRY_HINT)
+                )
             elif code is None:
                 warn(attr, name, f"Unknown country: {COUNTRY_HINT}{DROPPED}")
             elif code not in codes:
@@ -250,10 +265,13 @@ class RightsUri(Lenient, fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         uri = reference.rights_uri(text)
         if uri is None:
+            labels = ", ".join(e["label"] for e in reference.rights_statements().values())
             raise ValidationError(
-                f"Unknown rights statement {text[:80]!r}; use one of "
-                + ", ".join(e["label"] for e in reference.rights_statements().values())
-                + "."
+                Message(
+                    N_("Unknown rights statement %(value)s; use one of %(labels)s."),
+                    value=repr(text[:80]),
+                    labels=labels,
+                )
             )
         return uri
 
@@ -288,7 +306,7 @@ class Makers(fields.List):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
-            raise ValidationError("Expected a list of makers.")
+            raise ValidationError(N_("Expected a list of makers."))
         result, errors = [], {}
         for index, item in enumerate(value):
             with field_path(f"{attr}.{index}."):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from catalogue import reference
 from catalogue.i18n import N_
+from catalogue.messages import Message
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN
 from catalogue.records.langmap import NO_LANGUAGE, is_valid_tag
 
@@ -262,7 +263,7 @@ def _read_rows(form_field: FormField, numbered: dict[int, dict[str, str]]) -> tu
             rows.append(row)
     problems = []
     if len(rows) > MAX_ROWS:
-        problems.append({"field": form_field.name, "message": f"At most {MAX_ROWS} rows."})
+        problems.append({"field": form_field.name, "message": Message(N_("At most %(n)s rows."), n=MAX_ROWS)})
         rows = rows[:MAX_ROWS]
     language_part = "lang" if form_field.kind == LANGMAP or "lang" in parts else None
     for index, row in enumerate(rows):
@@ -271,7 +272,7 @@ def _read_rows(form_field: FormField, numbered: dict[int, dict[str, str]]) -> tu
             problems.append(
                 {
                     "field": f"{form_field.name}.{index}.{language_part}",
-                    "message": "Not a language code (e.g. en, ja, zh-Hant).",
+                    "message": N_("Not a language code (e.g. en, ja, zh-Hant)."),
                 }
             )
     return rows, problems

@@ -4,6 +4,8 @@ import re
 
 from marshmallow import ValidationError, fields
 
+from catalogue.messages import N_, Message
+from catalogue.records.fields import too_long
 from catalogue.text import clean_block, clean_line
 
 NO_LANGUAGE = "none"
@@ -65,18 +67,22 @@ class LanguageMap(fields.Field):
         if isinstance(value, str):
             value = {NO_LANGUAGE: [value]}
         if not isinstance(value, dict):
-            raise ValidationError('Expected a string or a language map such as {"en": ["..."]}.')
+            raise ValidationError(N_('Expected a string or a language map such as {"en": ["..."]}.'))
         result: dict[str, list[str]] = {}
         for tag, values in value.items():
             if not is_valid_tag(tag):
-                raise ValidationError(f"{str(tag)[:40]!r} is not a language tag (BCP 47, or 'none').")
+                raise ValidationError(
+                    Message(N_("%(tag)s is not a language tag (BCP 47, or 'none')."), tag=repr(str(tag)[:40]))
+                )
             if isinstance(values, str):
                 values = [values]
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise ValidationError(f"Values for {tag!r} must be a string or a list of strings.")
+                raise ValidationError(
+                    Message(N_("Values for %(tag)s must be a string or a list of strings."), tag=repr(tag))
+                )
             for text in values:
                 if len(text) > self.max_length:
-                    raise ValidationError(f"Longer than {self.max_length} characters.")
+                    raise ValidationError(too_long(self.max_length))
                 cleaned = self.clean(text)
                 bucket = result.setdefault(canonical_tag(tag), [])
                 if cleaned and cleaned not in bucket:

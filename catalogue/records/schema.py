@@ -20,6 +20,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from catalogue.errors import ValidationFailed
+from catalogue.messages import N_, Message
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN
 from catalogue.records.dates import parse_date
 from catalogue.records.dimensions import parse_dimensions
@@ -84,18 +85,13 @@ class ImageSources(fields.List):
     warning, like any other unusable value."""
 
     def __init__(self, **kwargs):
-        too_many = f"At most {MAX_IMAGE_SOURCES} image URLs per record."
-        super().__init__(
-            fields.Nested(ImageSourceSchema),
-            load_default=list,
-            load_only=True,
-            validate=validate.Length(max=MAX_IMAGE_SOURCES, error=too_many),
-            **kwargs,
-        )
+        super().__init__(fields.Nested(ImageSourceSchema), load_default=list, load_only=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
-            raise ValidationError('Expected a list of images such as [{"url": "https://..."}].')
+            raise ValidationError(N_('Expected a list of images such as [{"url": "https://..."}].'))
+        if len(value) > MAX_IMAGE_SOURCES:
+            raise ValidationError(Message(N_("At most %(n)s image URLs per record."), n=MAX_IMAGE_SOURCES))
         result, errors = [], {}
         for index, item in enumerate(value):
             if isinstance(item, dict) and "id" in item:
@@ -132,14 +128,17 @@ class MakerSchema(Schema):
     @validates_schema
     def check_name(self, data, **kwargs):
         if not data.get("name"):
-            raise ValidationError("A maker needs a name.", "name")
+            raise ValidationError(N_("A maker needs a name."), "name")
 
     @validates_schema(skip_on_field_errors=False)
     def refuse_reversed_life(self, data, **kwargs):
         """On the form, a death before the birth is an error, beside the maker's other errors."""
         born, died = data.get("birth_year"), data.get("death_year")
         if refusing() and _reversed(born, died):
-            raise ValidationError(f"The death year ({died}) is before the birth year ({born}).", "death_year")
+            message = Message(
+                N_("The death year (%(died)s) is before the birth year (%(born)s)."), died=died, born=born
+            )
+            raise ValidationError(message, "death_year")
 
     @post_load
     def check_life(self, data, **kwargs):
@@ -161,7 +160,7 @@ class OtherTitleSchema(Schema):
     @validates_schema(skip_on_field_errors=False)
     def check_lang(self, data, **kwargs):
         if data.get("lang") and not is_valid_tag(data["lang"]):
-            raise ValidationError("Not a language tag.", "lang")
+            raise ValidationError(N_("Not a language tag."), "lang")
 
 
 SOURCE_FORMATS = ("lido",)
@@ -180,7 +179,7 @@ class SourceRecordSchema(Schema):
     unmapped = fields.List(fields.String(validate=validate.Length(max=SHORT)), load_default=list)
 
 
-NOT_A_TAG = "Not a language tag (BCP 47, or 'none')."
+NOT_A_TAG = N_("Not a language tag (BCP 47, or 'none').")
 
 
 def _check_language(tag: str) -> None:
@@ -243,7 +242,7 @@ class ObjectRecordSchema(Schema):
     @pre_load
     def prepare(self, data, **kwargs):
         if not isinstance(data, dict):
-            raise ValidationError("A record must be a JSON object.", "_schema")
+            raise ValidationError(N_("A record must be a JSON object."), "_schema")
         reject_lone_surrogates(data)
         # null means "not given": the field's default applies (empty list, empty map, None)
         data = {k: v for k, v in data.items() if k not in READ_ONLY and v is not None}
@@ -261,20 +260,23 @@ class ObjectRecordSchema(Schema):
     @validates_schema(skip_on_field_errors=False)  # with the fields' errors, not in a round after them
     def check_record(self, data, **kwargs):
         if "title" in data and not data["title"]:  # a title that failed, or is missing, has its own error
-            raise ValidationError("A title is required.", "title")
+            raise ValidationError(N_("A title is required."), "title")
         local_id = data.get("local_id", "")
         if local_id != local_id.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in local_id):
-            raise ValidationError("Local ids have no surrounding spaces or control characters.", "local_id")
+            raise ValidationError(N_("Local ids have no surrounding spaces or control characters."), "local_id")
         dims = data.get("dimensions")
         if dims is not None and not isinstance(dims, (str, dict)):
-            raise ValidationError('Expected text or {"text": ...}.', "dimensions")
+            raise ValidationError(N_('Expected text or {"text": ...}.'), "dimensions")
 
     @validates_schema(skip_on_field_errors=False)
     def refuse_reversed_years(self, data, **kwargs):
         """On the form, a latest year before the earliest is an error, beside the other errors."""
         begin, end = data.get("date_begin"), data.get("date_end")
         if refusing() and _reversed(begin, end):
-            raise ValidationError(f"The latest year ({end}) is before the earliest year ({begin}).", "date_end")
+            message = Message(
+                N_("The latest year (%(end)s) is before the earliest year (%(begin)s)."), end=end, begin=begin
+            )
+            raise ValidationError(message, "date_end")
 
     @post_load
     def normalise(self, data, **kwargs):

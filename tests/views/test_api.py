@@ -90,6 +90,16 @@ def test_400_lists_every_field_error_at_once_a_bad_language_among_them(client, a
     }  # the years are no error here: the API drops contradicting years with a warning, as imports do
 
 
+def test_field_errors_are_in_the_language_the_client_asks_for(client, auth):
+    body = record_payload(language="english!", title="", date_begin=1850.5)
+    response = client.put(f"{OBJECTS}/T00001?lang=de", json=body, headers=auth)
+    assert {e["field"]: e["message"] for e in response.get_json()["errors"]} == {
+        "language": "Kein Sprach-Tag (BCP 47 oder 'none').",
+        "title": "Ein Titel ist erforderlich.",
+        "date_begin": "Muss eine ganze Zahl sein (ein Jahr wie 1830). 1850.5 ist keine.",
+    }
+
+
 def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth):
     response = client.post(
         OBJECTS, json=record_payload(country=["JP", "Atlantis"], date_begin=1900, date_end=1800), headers=auth

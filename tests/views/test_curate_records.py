@@ -216,6 +216,17 @@ def test_one_save_reports_every_error_at_once_as_errors_naming_the_fields(curato
     assert (record["date_begin"], record["date_end"], record["country"]) == (1900, 1901, ["JP"])
 
 
+def test_the_fields_errors_are_in_the_pages_language(curator_client):
+    data = new_record_form(language="english!", country="Atlantis", date_begin="1900", date_end="1800")
+    data["makers.0.birth_year"] = "1850.5"
+    response = post_form(curator_client, "/curate/records/new", data, headers={"Accept-Language": "ja"})
+    page = Page(response.get_data(as_text=True))
+    assert page.errors_of("language") == ["言語タグ（BCP 47、または 'none'）ではありません。"]
+    assert page.errors_of("date_end") == ["最も遅い年（1800）が最も早い年（1900）より前です。"]
+    assert page.errors_of("country") == ["不明な国 'Atlantis'：ISO 3166-1 alpha-2 コードか英語名を使ってください。"]
+    assert page.errors_of("makers.0.birth_year") == ["整数（1830 のような年）でなければなりません。"]
+
+
 ERRORS_AT_ONCE = {
     "language": ["Not a language tag (BCP 47, or 'none')."],
     "description.0.lang": ["Not a language code (e.g. en, ja, zh-Hant)."],

@@ -17,6 +17,7 @@ from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, Actor, ObjectRecord, S
 from catalogue.records import form
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
+from catalogue.views.errors import translated_errors
 from catalogue.views.object_page import page_context
 from catalogue.views.viewers import WebImage, web_image
 
@@ -156,8 +157,9 @@ def form_page(
     confirm_error: str | None = None,
     status: int = 200,
 ):
-    """The form page, with the curator's values and the messages placed next to their fields."""
-    placed, unplaced = form.place_errors(errors or [], values)
+    """The form page, with the curator's values and the messages placed next to their fields, in the
+    page's language."""
+    placed, unplaced = form.place_errors(translated_errors(errors or []), values)
     stored_warnings = (
         [{"field": w.get("field"), "message": w.get("reason", "")} for w in record.warnings] if record else []
     )
