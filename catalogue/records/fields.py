@@ -102,6 +102,7 @@ PLAIN_MESSAGES = {
     "Not a valid list.": N_("Must be a list of values."),
     "Not a valid mapping type.": N_("Must be a set of named values (a JSON object)."),
     "Unknown field.": N_("Not a field of a record."),
+    "Not a valid URL.": N_("Not a valid URL."),
 }
 
 
@@ -115,6 +116,19 @@ def plain(message) -> str:
 
 def too_long(limit: int) -> Message:
     return Message(N_("Longer than %(limit)s characters."), limit=limit)
+
+
+class AtMost(validate.Length):
+    """marshmallow's Length, so the API's schema still states the limit, with a message that the
+    catalogues translate: Length's own is English text, formatted before anyone could."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+        self.limit = limit
+
+    def _format_error(self, value, message: str) -> str:
+        limit = self.limit
+        return too_long(limit) if isinstance(value, str) else Message(N_("At most %(n)s entries."), n=limit)
 
 
 def _first_message(messages) -> str:
@@ -214,9 +228,7 @@ class TextList(fields.List):
     """A list of short strings; a single string is split on ";" (how spreadsheets write lists)."""
 
     def __init__(self, max_items: int = 200, max_length: int = SHORT, **kwargs):
-        super().__init__(
-            Line(max_length=max_length), validate=validate.Length(max=max_items), load_default=list, **kwargs
-        )
+        super().__init__(Line(max_length=max_length), validate=AtMost(max_items), load_default=list, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value is None:
@@ -285,7 +297,7 @@ class ImageUrl(LenientUrl):
     are percent-encoded: the URL works, and the museum cannot fix its export for us."""
 
     def __init__(self, **kwargs):
-        super().__init__(schemes={"http", "https"}, validate=validate.Length(max=2000), **kwargs)
+        super().__init__(schemes={"http", "https"}, validate=AtMost(2000), **kwargs)
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, str):

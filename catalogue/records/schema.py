@@ -29,6 +29,7 @@ from catalogue.records.fields import (
     MEDIUM,
     SHORT,
     WARNINGS_KEY,
+    AtMost,
     Block,
     Countries,
     ImageUrl,
@@ -85,13 +86,18 @@ class ImageSources(fields.List):
     warning, like any other unusable value."""
 
     def __init__(self, **kwargs):
-        super().__init__(fields.Nested(ImageSourceSchema), load_default=list, load_only=True, **kwargs)
+        image_limit = Message(N_("At most %(n)s image URLs per record."), n=MAX_IMAGE_SOURCES)
+        super().__init__(
+            fields.Nested(ImageSourceSchema),
+            load_default=list,
+            load_only=True,
+            validate=validate.Length(max=MAX_IMAGE_SOURCES, error=image_limit),
+            **kwargs,
+        )
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
             raise ValidationError(N_('Expected a list of images such as [{"url": "https://..."}].'))
-        if len(value) > MAX_IMAGE_SOURCES:
-            raise ValidationError(Message(N_("At most %(n)s image URLs per record."), n=MAX_IMAGE_SOURCES))
         result, errors = [], {}
         for index, item in enumerate(value):
             if isinstance(item, dict) and "id" in item:
@@ -193,6 +199,9 @@ def _reversed(earlier: int | None, later: int | None) -> bool:
     return earlier is not None and later is not None and later < earlier
 
 
+NOT_A_STATUS = N_("Must be one of: draft, published, withdrawn.")  # OneOf's own would be English text
+
+
 class ObjectRecordSchema(Schema):
     """Validates and normalises one object record as curators send it."""
 
@@ -200,13 +209,15 @@ class ObjectRecordSchema(Schema):
         unknown = RAISE
         ordered = True
 
-    local_id = fields.String(required=True, validate=validate.Length(min=1, max=SHORT))
+    local_id = fields.String(
+        required=True, validate=[validate.Length(min=1, error=N_("Required: fill this in.")), AtMost(SHORT)]
+    )
     accession_number = Line()
     language = fields.String(load_default=NO_LANGUAGE, validate=_check_language)
     title = LanguageMap(required=True, max_length=2000)
-    other_titles = fields.List(fields.Nested(OtherTitleSchema), load_default=list, validate=validate.Length(max=100))
+    other_titles = fields.List(fields.Nested(OtherTitleSchema), load_default=list, validate=AtMost(100))
     description = LanguageMap(load_default=dict, max_length=LONG, multiline=True)
-    makers = Makers(fields.Nested(MakerSchema), load_default=list, validate=validate.Length(max=100))
+    makers = Makers(fields.Nested(MakerSchema), load_default=list, validate=AtMost(100))
     date_display = Line()
     date_begin = Year(load_default=None)
     date_end = Year(load_default=None)
@@ -227,13 +238,11 @@ class ObjectRecordSchema(Schema):
     credit_line = Line(max_length=MEDIUM)
     department = Line()
     rights = PathNested(RightsSchema, load_default=lambda: dict(NO_RIGHTS))
-    source_url = LenientUrl(
-        allow_none=True, load_default=None, schemes={"http", "https"}, validate=validate.Length(max=2000)
-    )
+    source_url = LenientUrl(allow_none=True, load_default=None, schemes={"http", "https"}, validate=AtMost(2000))
     images = ImageSources()
     image_url = ImageUrl(allow_none=True, load_default=None, load_only=True)  # one image, as a CSV column
     masterpiece = fields.Boolean(load_default=False)
-    status = fields.String(load_default=PUBLISHED, validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=PUBLISHED, validate=validate.OneOf(STATUSES, error=NOT_A_STATUS))
     source_record = fields.Nested(
         SourceRecordSchema,
         metadata={"optional": True, "description": "The record as received in LIDO XML, with the unmapped paths"},

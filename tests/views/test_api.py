@@ -91,12 +91,13 @@ def test_400_lists_every_field_error_at_once_a_bad_language_among_them(client, a
 
 
 def test_field_errors_are_in_the_language_the_client_asks_for(client, auth):
-    body = record_payload(language="english!", title="", date_begin=1850.5)
+    body = record_payload(language="english!", title="", date_begin=1850.5, makers=[{"name": "Hokusai"}] * 101)
     response = client.put(f"{OBJECTS}/T00001?lang=de", json=body, headers=auth)
     assert {e["field"]: e["message"] for e in response.get_json()["errors"]} == {
         "language": "Kein Sprach-Tag (BCP 47 oder 'none').",
         "title": "Ein Titel ist erforderlich.",
         "date_begin": "Muss eine ganze Zahl sein (ein Jahr wie 1830). 1850.5 ist keine.",
+        "makers": "Höchstens 100 Einträge.",
     }
 
 

@@ -232,6 +232,13 @@ def test_openapi_describes_every_endpoint_and_validates(web, search_app):
     assert routes == documented
 
 
+def test_openapi_states_the_records_limits(web):
+    record = web.get("/api/openapi.json").get_json()["components"]["schemas"]["ObjectRecordInput"]["properties"]
+    assert (record["local_id"]["minLength"], record["local_id"]["maxLength"]) == (1, 500)
+    assert record["makers"]["maxItems"] == record["other_titles"]["maxItems"] == 100
+    assert record["images"]["maxItems"] == 50 and record["source_url"]["maxLength"] == 2000
+
+
 def test_the_heading_repeats_the_query_and_counts_in_words(web):
     html = web.get("/search?q=turner").get_data(as_text=True)
     assert re.search(r'<h1 id="result-count" data-total="\d+">[\d,]+ results for “turner”</h1>', html)
