@@ -17,6 +17,7 @@ from catalogue.url_guard import AllowList, NotResolved, Refused, Target, checked
 REDIRECTS = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {408, 425, 429}  # and every 5xx: the server may answer later
 CHUNK = 64 * 1024
+LONGEST_LENGTH = 18  # digits of a Content-Length we read: no image is an exabyte
 
 
 class FetchFailed(Exception):
@@ -115,6 +116,8 @@ def _body(response: http.client.HTTPResponse, policy: FetchPolicy, deadline: flo
     """Read at most ``max_bytes``: a declared length beyond it stops before reading, a stream
     without one stops as soon as it passes the limit."""
     declared = (response.getheader("Content-Length") or "").strip()
+    if declared.isdigit() and len(declared) > LONGEST_LENGTH:  # int() would refuse 4,300 digits
+        raise FetchFailed(f"the image is larger than the limit of {policy.max_bytes} bytes", retry=False)
     if declared.isdigit() and int(declared) > policy.max_bytes:
         raise FetchFailed(f"the image is {int(declared)} bytes; the limit is {policy.max_bytes}", retry=False)
     chunks, size = [], 0

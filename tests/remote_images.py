@@ -45,6 +45,7 @@ class RemoteImages:
             "/drip.jpg": self._drip,
             "/huge-declared.jpg": self._huge_declared,
             "/huge-stream.jpg": self._huge_stream,
+            "/absurd-length.jpg": self._absurd_length,
             "/to-good": lambda h: h.redirect("/good.jpg"),
             "/to-loopback": lambda h: h.redirect(f"http://localhost:{self.port}/good.jpg"),
             "/to-private": lambda h: h.redirect("http://10.0.0.1/good.jpg"),
@@ -83,6 +84,14 @@ class RemoteImages:
     def _huge_declared(self, handler) -> None:
         handler.head(200, "image/jpeg", self.huge_bytes)
         self._stream(handler, self.huge_bytes)
+
+    def _absurd_length(self, handler) -> None:
+        """A Content-Length of 5,000 digits, more than Python's int() reads."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/jpeg")
+        handler.send_header("Content-Length", "9" * 5_000)
+        handler.end_headers()
+        handler.wfile.write(GOOD)
 
     def _huge_stream(self, handler) -> None:
         handler.head(200, "image/jpeg", None)  # HTTP/1.0: the body ends when the connection does

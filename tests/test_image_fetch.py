@@ -84,6 +84,12 @@ def test_a_huge_answer_is_refused_by_its_content_length_before_its_body_is_read(
     assert (failure.reason, failure.retry) == ("the image is 3000000 bytes; the limit is 100000", False)
 
 
+def test_a_content_length_too_long_to_read_is_refused_as_too_large(remote, policy):
+    """int() refuses more than 4,300 digits: that ValueError stopped the whole round of fetches."""
+    failure = failure_of(remote.url("/absurd-length.jpg"), policy)
+    assert (failure.reason, failure.retry) == ("the image is larger than the limit of 100000 bytes", False)
+
+
 def test_a_huge_answer_without_a_content_length_is_cut_off_at_the_limit(remote, policy):
     failure = failure_of(remote.url("/huge-stream.jpg"), policy)
     assert (failure.reason, failure.retry) == ("the image is larger than the limit of 100000 bytes", False)

@@ -87,6 +87,8 @@ def jsonl_row(number: int, raw: bytes) -> Row | None:
         return Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
     except RecursionError:  # the parser recurses once per level: thousands of [[[ exhaust it
         return Row(number, None, "Not valid JSON: nested too deeply.")
+    except ValueError:  # not a JSONDecodeError: Python refuses to read an integer this long
+        return Row(number, None, f"Not valid JSON: a number has more than {sys.get_int_max_str_digits()} digits.")
     if not isinstance(data, dict):
         return Row(number, None, "Each line must be one JSON object.")
     return Row(number, data)

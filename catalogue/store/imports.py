@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware, aware_or_none, now
-from catalogue.store.queries import Queries
+from catalogue.store.queries import Queries, fits_integer_column
 
 UPLOADED, CHECKING, CHECKED = "uploaded", "checking", "checked"
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -68,6 +68,8 @@ class ImportQueries(Queries):
         return key[0]
 
     def get_import(self, import_id: int, conn: Connection | None = None) -> BulkUpload | None:
+        if not fits_integer_column(import_id):  # a number from a URL
+            return None
         query = sa.select(_i).where(_i.c.id == import_id)
         with self._conn(conn) as c:
             row = c.execute(query).mappings().first()

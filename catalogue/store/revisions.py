@@ -6,7 +6,7 @@ from sqlalchemy.engine import Connection
 
 from catalogue.store import tables as t
 from catalogue.store.clock import aware
-from catalogue.store.queries import Queries
+from catalogue.store.queries import Queries, fits_integer_column
 
 
 class RevisionQueries(Queries):
@@ -31,6 +31,8 @@ class RevisionQueries(Queries):
     def revision(self, record_id: str, revision: int, conn: Connection | None = None) -> dict | None:
         """One revision of a record; None when it was never kept (or never existed). Pass ``conn`` to
         read inside a write transaction."""
+        if not fits_integer_column(revision):  # a number from a URL
+            return None
         query = sa.select(t.record_revisions).where(
             t.record_revisions.c.record_id == record_id, t.record_revisions.c.revision == revision
         )

@@ -214,7 +214,9 @@ def create_token():
 def token_lifetime(days: str) -> timedelta | None:
     if not days:
         return None
-    if not days.isascii() or not days.isdigit() or not 1 <= int(days) <= MAX_TOKEN_DAYS:
+    # int() refuses more than 4,300 digits: a number longer than the largest lifetime is not read
+    readable = days.isascii() and days.isdigit() and len(days) <= len(str(MAX_TOKEN_DAYS))
+    if not readable or not 1 <= int(days) <= MAX_TOKEN_DAYS:
         raise ValidationFailed(
             N_("Give the lifetime in days, or leave it empty."),
             [{"field": "expires_in", "message": N_("A whole number of days, from 1 to 3650.")}],

@@ -289,6 +289,12 @@ def test_a_token_without_a_label_or_with_a_bad_lifetime_keeps_the_form(curator_c
     assert 'value="nightly sync"' in body and 'value="-3"' in body
 
 
+def test_a_lifetime_too_long_to_read_is_refused_on_the_form(curator_client):
+    """int() refuses more than 4,300 digits: that was a 500 rather than the field's message."""
+    response = create_token(curator_client, label="nightly sync", expires_in="9" * 5_000)
+    assert response.status_code == 400 and 'id="expires_in-error"' in response.get_data(as_text=True)
+
+
 def test_a_revoked_token_stops_working(curator_client, service):
     token = shown_token(create_token(curator_client))
     token_id = service.own_tokens(service.actor_for_token(token))[0]["id"]

@@ -87,6 +87,14 @@ def test_reverting_from_a_page_that_is_out_of_date_is_a_conflict_shown_on_the_pa
     assert service.record(wave, CURATOR).revision == 3
 
 
+def test_an_expected_revision_too_long_to_read_is_not_a_500(curator_client, service, wave):
+    """int() refuses more than 4,300 digits: the form's number is read only when a revision can be it."""
+    data = {"expected_revision": "9" * 5_000}
+    response = post_form(curator_client, revert_url(wave, 1), data, page=history_url(wave))
+    assert response.status_code == 303
+    assert service.record(wave).revision == 3
+
+
 def test_reverting_to_an_unknown_revision_is_404(curator_client, wave):
     assert post_form(curator_client, revert_url(wave, 9), page=history_url(wave)).status_code == 404
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from catalogue.cli import cli_actor
-from tests.support import make_app, record_payload
+from tests.support import make_app, post_form, record_payload
 
 OBJECTS = "/api/museums/tate/objects"
 UNREACHABLE_ENGINE = "http://127.0.0.1:9"  # the discard port: nothing listens there
@@ -289,6 +289,37 @@ def test_a_nul_in_the_path_is_400_on_every_database(client, auth, database_kind,
     response = client.open(path, method=method, json=record_payload("a"), headers=auth)
     assert_clear_error(response, 400)
     assert "NUL" in response.get_data(as_text=True)
+
+
+# numbers in the path past what an id column holds -------------------------------------------
+@pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("number", [2**31, 10**23])  # past PostgreSQL's INTEGER, past SQLite's
+@pytest.mark.parametrize(
+    "method, tail",
+    [
+        ("GET", ""),
+        ("GET", "/progress.json"),
+        ("GET", "/report.csv"),
+        ("GET", "/mapping"),
+        ("POST", "/mapping"),
+        ("POST", "/check"),
+        ("POST", "/run"),
+    ],
+)
+def test_an_upload_number_no_column_holds_is_404(curator_client, database_kind, number, method, tail):
+    """The database refused the lookup itself (a 500); such an upload cannot exist."""
+    url = f"/curate/imports/{number}{tail}"
+    response = curator_client.get(url) if method == "GET" else post_form(curator_client, url, page="/curate/imports")
+    assert_clear_error(response, 404)
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("number", [2**31, 10**23])
+def test_a_revision_number_no_column_holds_is_404(curator_client, service, museum, database_kind, number):
+    created = service.upsert(cli_actor(), museum.code, record_payload("r1"))
+    url = f"/curate/records/{created.record_id}/revert/{number}"
+    response = post_form(curator_client, url, page=f"/curate/records/{created.record_id}/history")
+    assert_clear_error(response, 404)
 
 
 # found by the fuzzer (tests/views/test_fuzz.py) -------------------------------------------------

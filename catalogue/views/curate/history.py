@@ -84,9 +84,10 @@ def plain(value) -> str:
 
 
 def _expected_revision() -> int | None:
-    """The revision the page showed as current: reverting from a page that is out of date is a conflict."""
+    """The revision the page showed as current: reverting from a page that is out of date is a conflict.
+    A number longer than any revision is not read (int() refuses more than 4,300 digits)."""
     value = request.form.get("expected_revision", "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _notice() -> str | None:
