@@ -113,6 +113,24 @@ def test_our_own_export_imported_back_fetches_none_of_our_images_again(app, serv
     assert len(service.record(outcome.record_id).images) == 1
 
 
+def test_a_museums_lido_file_sent_again_keeps_its_masterpieces(app, service, museum, tmp_path):
+    """LIDO has no masterpiece flag (the writer leaves it out): an update from LIDO keeps the stored
+    one, else a museum sending its file again takes its objects out of the masterpieces (the IIIF
+    collection and the OAI-PMH set) without a word. A record new to the catalogue is none."""
+    outcome = service.upsert(cli_actor(), museum.code, record_payload("W1", title="Revised", masterpiece=True))
+    exported = tmp_path / "export.xml"
+    exported.write_bytes(lido_document(service.record(outcome.record_id), museum, service.base_url))
+    service.upsert(cli_actor(), museum.code, record_payload("W1", masterpiece=True))  # the old title again
+    with app.app_context():
+        importer = Importer(service, cli_actor(), museum=museum.code)
+        report = importer.import_file(exported, "lido")
+        new = Importer(service, cli_actor(), museum=museum.code).import_file(FIXTURES / "asian_masterpieces.xml")
+    assert report.counts["updated"] == 1
+    record = service.record(outcome.record_id)
+    assert record.body["title"] == {"en": ["Revised"]} and record.body["masterpiece"] is True
+    assert [found.local_id for found in service.masterpieces()] == ["W1"] and new.counts["created"] == 3
+
+
 def run_import(runner, *args):
     return runner.invoke(args=["import", *map(str, args)])
 
