@@ -145,7 +145,9 @@ def masterpieces_collection():
 
 @blueprint.get("/collections/museums")
 def museums_collection():
-    counts = service().published_counts()
+    """The museums with at least one manifest, as the countries collection lists only countries
+    with one: a viewer should not offer a museum whose collection it would open empty."""
+    counts = service().museums_with_images()
     items = [
         CollectionRef(links().museum_collection(m.code), museum_label(m))
         for m in service().museums()

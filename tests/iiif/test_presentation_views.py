@@ -102,6 +102,17 @@ def test_the_top_collection_leads_to_masterpieces_museums_and_countries(client, 
     assert client.get("/iiif/3/collections/museums/nowhere").status_code == 404
 
 
+def test_the_museums_collection_lists_only_museums_with_a_manifest(client, auth, service, make_museum, museum):
+    make_museum("rijks", country="NL")
+    service.upsert(cli_actor(), "rijks", record_payload("R1"))  # published, but no image: no manifest
+    add_record(client, auth, "T1")
+    museums = get_document(client, "/iiif/3/collections/museums")
+    assert [item["id"].rsplit("/", 1)[1] for item in museums["items"]] == ["tate"]
+    assert [item["label"] for item in get_document(client, "/iiif/3/collections/countries")["items"]] == [
+        {"en": ["United Kingdom"]}
+    ]
+
+
 def test_large_sets_are_paged(client, auth, service, museum, validators):
     for n in range(PAGE_SIZE + 5):
         service.upsert(cli_actor(), "tate", record_payload(f"P{n:03}", title=f"Print {n}"))
