@@ -14,7 +14,6 @@ from catalogue.store.activity import Activity
 from iiif.presentation import Links
 
 CONTEXT = "http://iiif.io/api/discovery/1/context.json"
-PROFILE = f'application/ld+json;profile="{CONTEXT}"'
 
 
 def stream_url(links: Links) -> str:

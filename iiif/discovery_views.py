@@ -12,7 +12,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from catalogue.errors import NotFound
 from catalogue.extensions import service
-from iiif.discovery import PROFILE, activity_document, page_document, stream_document
+from iiif.discovery import CONTEXT, activity_document, page_document, stream_document
+from iiif.negotiation import content_type
 from iiif.presentation import Links
 
 blueprint = Blueprint("iiif_discovery", __name__, url_prefix="/iiif/discovery")
@@ -68,9 +69,7 @@ def discovery_json(document: dict, cache_control: str):
     client states no preference), or plain JSON for clients that ask for only that; revalidated by
     ETag, readable by any origin (catalogue/views/cors.py)."""
     response = jsonify(document)
-    wanted = request.accept_mimetypes.best_match(["application/ld+json", "application/json"])
-    if wanted != "application/json":
-        response.headers["Content-Type"] = PROFILE
+    response.headers["Content-Type"] = content_type(request.accept_mimetypes, CONTEXT)
     response.headers["Cache-Control"] = cache_control
     response.vary.add("Accept")
     response.add_etag()

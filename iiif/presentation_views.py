@@ -17,6 +17,7 @@ from catalogue.records.langmap import pick
 from catalogue.search_params import counting_number, request_from_args
 from catalogue.views.compare import comparison_manifest_url, permalink, published_record
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
+from iiif.negotiation import content_type
 from iiif.presentation import (
     LABELS,
     ImageRef,
@@ -43,7 +44,7 @@ from indexer.request import MAX_WINDOW, SearchRequest
 
 blueprint = Blueprint("iiif_presentation", __name__, url_prefix="/iiif/3")
 comparison_blueprint = Blueprint("iiif_comparison", __name__, url_prefix="/iiif/compare")
-PRESENTATION_PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 MAX_AGE = 300
 SEARCH_PARAMS_IGNORED = ("page", "size", "cursor", "has_image")
 
@@ -144,7 +145,9 @@ def masterpieces_collection():
 
 @blueprint.get("/collections/museums")
 def museums_collection():
-    counts = service().published_counts()
+    """The museums with at least one manifest, as the countries collection lists only countries
+    with one: a viewer should not offer a museum whose collection it would open empty."""
+    counts = service().museums_with_images()
     items = [
         CollectionRef(links().museum_collection(m.code), museum_label(m))
         for m in service().museums()
@@ -242,11 +245,11 @@ def _country_name(code: str) -> str:
 
 
 def iiif_json(document: dict):
-    """A Presentation document: JSON-LD with its profile when asked for, else JSON; public, cached
-    for a while (records change), revalidated by ETag, readable by any origin (catalogue/views/cors.py)."""
+    """A Presentation document: JSON-LD with its profile unless the client prefers plain JSON (spec
+    6.3: also when it sends no Accept header); public, cached for a while (records change),
+    revalidated by ETag, readable by any origin (catalogue/views/cors.py)."""
     response = jsonify(document)
-    if "application/ld+json" in request.headers.get("Accept", ""):
-        response.headers["Content-Type"] = PRESENTATION_PROFILE
+    response.headers["Content-Type"] = content_type(request.accept_mimetypes, PRESENTATION_CONTEXT)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.vary.add("Accept")
     response.add_etag()

@@ -24,7 +24,7 @@ from catalogue.ingest.validation import Validated, prepared_chunk, row_payload, 
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
 from catalogue.processes import process_pool
-from catalogue.records.schema import WARNINGS_KEY, validate_record
+from catalogue.records.schema import KEPT_KEY, WARNINGS_KEY, validate_record
 from catalogue.store import StoreUnavailable
 
 if TYPE_CHECKING:  # the package imports the service's bulk uploads, which use this importer
@@ -221,6 +221,8 @@ class Importer:
             self._reject(row.number, "local_id", f"Duplicate local id; first seen in {first}.", body["local_id"])
             return
         self._seen[key] = row.number
+        if row.kept:  # the format cannot say these: the service keeps their stored values
+            body[KEPT_KEY] = list(row.kept)
         if row.warnings:  # values the reader dropped are kept with the record, as the schema's are
             body[WARNINGS_KEY] = [*row.warnings, *body.get(WARNINGS_KEY, [])]
         self._pending.setdefault(museum, []).append(_Pending(row.number, body))

@@ -31,6 +31,7 @@ class Row:
     field: str | None = None  # the field an error is about, where the reader knows it
     warnings: list[dict] = dataclass_field(default_factory=list)  # values the reader dropped, as the schema's
     position: int | None = None  # bytes of the file read so far (a progress measure for XML)
+    kept: tuple[str, ...] = ()  # fields the format cannot say: an update keeps the stored values
 
 
 def detect_format(path: Path, requested: str = "auto") -> str:

@@ -46,5 +46,9 @@ Mapping (paths below ``lido:lido``; ``dM`` = descriptiveMetadata, ``aM`` = admin
     images            aM/resourceWrap/resourceSet/resourceRepresentation/linkResource (URL; on export the
                       original is lido:type lido00464, then the thumbnail lido00451, the IIIF Image API
                       service and the IIIF manifest, both application/ld+json), resourceDescription (alt text)
-    status, masterpiece  not exported: the catalogue's flags, not a description of the object
+    status, masterpiece  not exported: the catalogue's flags, not a description of the object; an
+                      import keeps a record's masterpiece flag (NOT_IN_LIDO), and its status follows
+                      the import's default, as for any row that names none
 """
+
+NOT_IN_LIDO = ("masterpiece",)  # record fields a LIDO record cannot say: an import keeps the stored value

@@ -16,6 +16,7 @@ from lxml import etree
 
 from catalogue.errors import ValidationFailed
 from catalogue.ingest.readers import Row
+from catalogue.lido import NOT_IN_LIDO
 from catalogue.lido.names import LIDO_NS, lido
 from catalogue.lido.to_record import to_record
 from catalogue.messages import N_
@@ -137,7 +138,9 @@ def _row(number: int, record, position: int) -> Row:
     if mapped.error:
         error = mapped.error if mapped.local_id else f"record {number} (line {record.sourceline}): {mapped.error}"
         return Row(number, None, error, label=mapped.local_id, field=mapped.error_field, position=position)
-    return Row(number, mapped.data, label=mapped.local_id, warnings=mapped.warnings, position=position)
+    return Row(
+        number, mapped.data, label=mapped.local_id, warnings=mapped.warnings, position=position, kept=NOT_IN_LIDO
+    )
 
 
 def _forget(record) -> None:

@@ -14,6 +14,7 @@ from catalogue.lido import values
 from catalogue.lido.language import Languages
 from catalogue.lido.names import LIDO_NS, SKOS_NS, lido
 from catalogue.lido.source import source_record
+from catalogue.messages import N_
 from catalogue.records.langmap import NO_LANGUAGE
 from catalogue.records.schema import MAX_IMAGE_SOURCES
 
@@ -27,6 +28,10 @@ COUNTRY_ID_TYPE = "iso 3166-1 alpha-2"
 SOURCE_RECORD, LIDO_RECORD = "source record", "lido record"  # recordInfoSet types: the museum's page, the LIDO record's
 LIMITS = {"makers": 100, "other_titles": 100, "materials": 50, "subjects": 200, "images": MAX_IMAGE_SOURCES}
 MAX_ALT_TEXT = 2000  # the schema refuses longer alt text; the whole text stays in source_record
+UNKNOWN_RIGHTS = N_(
+    "Not a rights statement the catalogue knows (a Creative Commons or RightsStatements.org URI); "
+    "the record has no rights here, and the statement stays in source_record."
+)
 
 
 @dataclass
@@ -365,8 +370,10 @@ def _administration(reading: Reading) -> dict:
     resource_sets = reading.all(f"{AM}/resourceWrap/resourceSet")
     image_rights = [each for resource in resource_sets for each in reading.all("rightsResource/rightsType", resource)]
     rights = {
-        "metadata_license": _rights(reading, reading.all(f"{AM}/recordWrap/recordRights/rightsType")),
-        "image_rights": _rights(reading, image_rights),
+        "metadata_license": _rights(
+            reading, reading.all(f"{AM}/recordWrap/recordRights/rightsType"), "metadata_license"
+        ),
+        "image_rights": _rights(reading, image_rights, "image_rights"),
     }
     return {
         "credit_line": reading.take_first(f"{AM}/rightsWorkWrap/rightsWorkSet/creditLine"),
@@ -391,15 +398,23 @@ def _source_url(reading: Reading) -> str | None:
     return None
 
 
-def _rights(reading: Reading, rights_types: list) -> str | None:
+def _rights(reading: Reading, rights_types: list, name: str) -> str | None:
     """The first rights statement a URI names that our rights field knows; other rights (a text,
-    an unknown URI) are not lost: they stay in source_record."""
+    an unknown URI) are not lost: they stay in source_record, and a warning says the record has no
+    rights here, as an import of any other format says of a rights statement it does not know (a
+    manifest without ``rights`` would otherwise read as a record whose museum stated none)."""
     for rights_type in rights_types:
         for word in _concept_words(rights_type):
             uri = reference.rights_uri(values.rights_uri_form(word)) if word.lower().startswith("http") else None
             if uri:
                 reading.taken.add(rights_type)
                 return uri
+    stated = [word for rights_type in rights_types for word in _concept_words(rights_type) if word.strip()]
+    if stated:
+        shown = next((word for word in stated if word.lower().startswith("http")), stated[0])
+        reading.warnings.append(
+            {"field": f"rights.{name}", "value": " ".join(shown.split())[:200], "reason": UNKNOWN_RIGHTS}
+        )
     return None
 
 

@@ -53,6 +53,7 @@ from catalogue.text import clean_block, clean_line
 STATUSES = (DRAFT, PUBLISHED, WITHDRAWN)
 READ_ONLY = ("id", "url", "museum", "image_sources", "created_at", "updated_at", "revision")
 IMAGE_SOURCES_KEY = "_image_sources"  # images to fetch by URL; the service queues them apart
+KEPT_KEY = "_kept"  # fields the row's format cannot say: an update keeps their stored values
 MAX_IMAGE_SOURCES = 50
 
 

@@ -77,5 +77,10 @@ class MuseumRules(ServiceBase):
         """A page of the published records that have images (the ones IIIF collections list)."""
         return self.store.records_with_images(museum, country, masterpiece, limit=size, offset=(page - 1) * size)
 
+    def museums_with_images(self) -> dict[str, int]:
+        """Museum code -> published records with an image: the museums whose IIIF collection has a
+        manifest in it."""
+        return self.store.museums_with_images()
+
     def countries_with_images(self) -> dict[str, int]:
         return self.store.countries_with_images()

@@ -23,7 +23,7 @@ from catalogue.models import (
     record_etag,
 )
 from catalogue.records.history import HistoryEntry, field_diff, history, revision_row
-from catalogue.records.schema import IMAGE_SOURCES_KEY, STATUSES, WARNINGS_KEY, validate_record
+from catalogue.records.schema import IMAGE_SOURCES_KEY, KEPT_KEY, STATUSES, WARNINGS_KEY, validate_record
 from catalogue.service.base import NO_LOCAL_OBJECT, NO_OBJECT, Outcome, audit_entry
 from catalogue.service.image_sources import ImageSourceRules
 from catalogue.store import now
@@ -238,7 +238,7 @@ class _Plan:
         local_id = body["local_id"]
         _check_preconditions(self.museum, local_id, existing, expected_revision, if_match)
         warnings = body.get(WARNINGS_KEY, [])
-        body = {key: value for key, value in body.items() if key not in (WARNINGS_KEY, IMAGE_SOURCES_KEY)}
+        body = _with_kept_fields(body, existing)
         digest = content_hash(body)
         if existing is None:
             record_id, stamp = public_id(self.museum, local_id), now()
@@ -315,6 +315,17 @@ def _check_preconditions(
             revision=existing["revision"],
             expected=expected_revision,
         )
+
+
+def _with_kept_fields(body: dict, existing: dict | None) -> dict:
+    """The body to store: without the keys that travel beside it, and with the stored values of the
+    fields its source could not say (``KEPT_KEY``). A LIDO file has no masterpiece flag, so a museum
+    that sends its file again must not take its objects out of the masterpieces; a new record
+    takes the schema's default."""
+    kept = body.get(KEPT_KEY) or ()
+    stored = existing["body"] if existing is not None else {}
+    body = {key: value for key, value in body.items() if key not in (WARNINGS_KEY, IMAGE_SOURCES_KEY, KEPT_KEY)}
+    return {**body, **{name: stored[name] for name in kept if name in stored}}
 
 
 def _columns(body: dict) -> dict:

@@ -268,6 +268,16 @@ class Store(
         with self.reading() as c:
             return self._with_images(c, c.execute(page).mappings().all()), c.execute(total_query).scalar_one()
 
+    def museums_with_images(self) -> dict[str, int]:
+        """Museum code -> its published records with an image (its manifests)."""
+        query = (
+            sa.select(t.records.c.museum, sa.func.count())
+            .where(t.records.c.status == PUBLISHED, HAS_IMAGE)
+            .group_by(t.records.c.museum)
+        )
+        with self.reading() as c:
+            return dict(c.execute(query).all())
+
     def countries_with_images(self) -> dict[str, int]:
         """Museum country -> published records with an image there."""
         query = (

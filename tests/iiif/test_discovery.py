@@ -247,6 +247,8 @@ def test_full_pages_are_cached_long_the_last_briefly_and_any_origin_may_read_the
         assert response.headers["Content-Type"] == PROFILE
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "Accept" in response.headers["Vary"]
+    with_fallback = client.get(STREAM, headers={"Accept": f"{PROFILE};q=0.9, application/json;q=0.5"})
+    assert with_fallback.headers["Content-Type"] == PROFILE  # the profile's parameter still names JSON-LD
     plain = client.get(STREAM, headers={"Accept": "application/json"})
     assert plain.headers["Content-Type"] == "application/json" and plain.get_json() == stream.get_json()
     again = client.get(f"{STREAM}/page/0", headers={"If-None-Match": full.headers["ETag"]})

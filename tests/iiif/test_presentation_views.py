@@ -11,6 +11,7 @@ from tests.iiif.presentation_fixtures import class_validator, collection_problem
 from tests.support import image_bytes, record_payload
 
 OBJECTS = "/api/museums/tate/objects"
+PRESENTATION_JSON_LD = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +62,26 @@ def test_manifests_are_for_other_portals_cors_json_ld_and_etags(client, auth, mu
     assert response.headers["Content-Type"].startswith("application/ld+json")
     assert 'profile="http://iiif.io/api/presentation/3/context.json"' in response.headers["Content-Type"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert client.get(path).headers["Content-Type"] == "application/json"
+    assert client.get(path).headers["Content-Type"] == PRESENTATION_JSON_LD  # no Accept header: spec 6.3
+    assert client.get(path, headers={"Accept": "application/json"}).headers["Content-Type"] == "application/json"
     again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        (PRESENTATION_JSON_LD, PRESENTATION_JSON_LD),
+        (f"{PRESENTATION_JSON_LD}, application/json;q=0.5", PRESENTATION_JSON_LD),
+        ("*/*", PRESENTATION_JSON_LD),
+        ("application/ld+json;q=0, application/json", "application/json"),
+        ("application/json, application/ld+json;q=0.5", "application/json"),
+    ],
+)
+def test_manifests_and_collections_follow_content_negotiation(client, auth, museum, accept, expected):
+    manifest = f"/iiif/3/objects/{add_record(client, auth, 'N1')}/manifest"
+    for path in (manifest, "/iiif/3/collections"):
+        assert client.get(path, headers={"Accept": accept}).headers["Content-Type"] == expected, path
 
 
 def test_the_top_collection_leads_to_masterpieces_museums_and_countries(client, auth, museum, validators):
@@ -82,6 +100,17 @@ def test_the_top_collection_leads_to_masterpieces_museums_and_countries(client, 
     assert len(get_document(client, "/iiif/3/collections/countries/GB", validators[1])["items"]) == 2
     assert client.get("/iiif/3/collections/countries/JP").status_code == 404
     assert client.get("/iiif/3/collections/museums/nowhere").status_code == 404
+
+
+def test_the_museums_collection_lists_only_museums_with_a_manifest(client, auth, service, make_museum, museum):
+    make_museum("rijks", country="NL")
+    service.upsert(cli_actor(), "rijks", record_payload("R1"))  # published, but no image: no manifest
+    add_record(client, auth, "T1")
+    museums = get_document(client, "/iiif/3/collections/museums")
+    assert [item["id"].rsplit("/", 1)[1] for item in museums["items"]] == ["tate"]
+    assert [item["label"] for item in get_document(client, "/iiif/3/collections/countries")["items"]] == [
+        {"en": ["United Kingdom"]}
+    ]
 
 
 def test_large_sets_are_paged(client, auth, service, museum, validators):

@@ -431,6 +431,21 @@ def test_rights_are_only_statements_our_rights_field_knows_by_uri_other_rights_s
     assert "administrativeMetadata" in data["source_record"]["unmapped"]
 
 
+def test_a_rights_statement_the_catalogue_does_not_know_is_reported_with_a_warning():
+    reserved = "http://www.deutsche-digitale-bibliothek.de/lizenzen/rv-fz/"  # DDB: rights reserved, free access
+    unknown = f"""<lido:resourceWrap><lido:resourceSet><lido:rightsResource><lido:rightsType>
+      <lido:conceptID>{reserved}</lido:conceptID><lido:term>Rechte vorbehalten - Freier Zugang</lido:term>
+      </lido:rightsType></lido:rightsResource></lido:resourceSet></lido:resourceWrap>"""
+    (row,) = rows_of(wrapped(record_xml(admin=unknown)))
+    assert "rights" not in row.data and reserved in row.data["source_record"]["xml"]
+    assert [(w["field"], w["value"]) for w in row.warnings] == [("rights.image_rights", reserved)]
+    assert "source_record" in row.warnings[0]["reason"]
+
+    known = f"<lido:recordWrap><lido:recordRights><lido:rightsType><lido:conceptID>{CC0}</lido:conceptID>"
+    (row,) = rows_of(wrapped(record_xml(admin=f"{known}</lido:rightsType></lido:recordRights></lido:recordWrap>")))
+    assert row.data["rights"] == {"metadata_license": CC0} and row.warnings == []
+
+
 # Asian records and languages ---------------------------------------------------------------------------
 def test_japanese_chinese_and_korean_records_keep_their_scripts():
     rows = list(read_lido(FIXTURES / "asian_masterpieces.xml"))
