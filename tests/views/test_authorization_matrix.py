@@ -430,6 +430,7 @@ WRITES = [
     ),
     Write("curate.check_import", "POST", form_post(upload_path("jsonl", "/check"))),
     Write("curate.run_import", "POST", form_post(upload_path("checked", "/run"))),
+    Write("curate.discard_import", "POST", form_post(upload_path("csv", "/discard"))),
     Write(
         "account.invite",
         "POST",
