@@ -8,7 +8,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import visitor_languages
+from catalogue.i18n import N_, visitor_languages
+from catalogue.messages import Message
 from catalogue.models import PUBLIC, Actor, ObjectRecord, StoredImage, is_public
 from catalogue.records.langmap import pick_with_language
 from catalogue.records.schema import NO_RIGHTS
@@ -81,11 +82,16 @@ def _record_response(record: ObjectRecord, reader: Actor = PUBLIC, status: int =
     return response
 
 
+SEND_A_TOKEN = N_("Send a curator token: 'Authorization: Bearer <token>'.")
+# partial updates: a client sending one would lose every field it left out, as a write replaces the record
+PATCH_TYPES = ("application/merge-patch+json", "application/json-patch+json")
+
+
 def current_actor() -> Actor:
     """The curator (or administrator) named by the request's bearer token; 401 without a valid one."""
     actor = token_actor()
     if actor is None:
-        raise NotAuthenticated("Send a curator token: 'Authorization: Bearer <token>'.")
+        raise NotAuthenticated(SEND_A_TOKEN)
     return actor
 
 
@@ -96,10 +102,10 @@ def token_actor() -> Actor | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("Send a curator token: 'Authorization: Bearer <token>'.")
+        raise NotAuthenticated(SEND_A_TOKEN)
     actor = service().actor_for_token(token.strip())
     if actor is None:
-        raise NotAuthenticated("The token is not valid, has expired or has been revoked.")
+        raise NotAuthenticated(N_("The token is not valid, has expired or has been revoked."))
     return actor
 
 
@@ -117,13 +123,13 @@ class NotJsonNumber(ValueError):
 
 
 def _refuse_constant(name: str):
-    raise NotJsonNumber(f"{name} is not a JSON number")
+    raise NotJsonNumber(Message(N_("%(name)s is not a JSON number"), name=name))
 
 
 def _finite(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
-        raise NotJsonNumber(f"the number {text[:40]} is too large")
+        raise NotJsonNumber(Message(N_("the number %(number)s is too large"), number=text[:40]))
     return number
 
 
@@ -131,16 +137,21 @@ def json_body():
     """The request's JSON, read here for every write; malformed or absurdly nested JSON (the parser
     recurses once per level, so 10,000 nested arrays exhaust its stack) is a 400, and so are NaN,
     Infinity and numbers too large for a float, which are no JSON numbers."""
+    if request.mimetype in PATCH_TYPES:
+        raise UnsupportedType(N_("A write sends the whole record as application/json; this API takes no patches."))
     if not request.is_json:
-        raise UnsupportedType("Send JSON with 'Content-Type: application/json'.")
+        raise UnsupportedType(N_("Send JSON with 'Content-Type: application/json'."))
     try:
         return json.loads(request.get_data(cache=True), parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
-        raise ValidationFailed("The JSON is nested too deeply.") from None
+        raise ValidationFailed(N_("The JSON is nested too deeply.")) from None
     except NotJsonNumber as refused:
-        raise ValidationFailed(f"The body is not valid JSON: {refused}.") from None
+        raise ValidationFailed(N_("The body is not valid JSON: %(reason)s."), reason=refused.args[0]) from None
     except ValueError:
-        raise ValidationFailed("The body is not valid JSON (UTF-8).") from None
+        raise ValidationFailed(N_("The body is not valid JSON (UTF-8).")) from None
+
+
+NOT_A_REVISION = N_("The revision must be a whole number.")
 
 
 def if_match() -> str | None:
@@ -154,11 +165,11 @@ def body_revision(data) -> int | None:
     if candidate is None:
         return None
     if isinstance(candidate, bool) or not isinstance(candidate, (int, str)):
-        raise ValidationFailed("The revision must be a whole number.")
+        raise ValidationFailed(NOT_A_REVISION)
     try:
         return int(candidate)
     except ValueError:
-        raise ValidationFailed("The revision must be a whole number.") from None
+        raise ValidationFailed(NOT_A_REVISION) from None
 
 
 # public reads (curators with a token also see their museum's unpublished records) -----------
@@ -201,7 +212,7 @@ def create_objects(code):
     if isinstance(data, list):
         limit = current_app.config["MAX_RECORDS_PER_REQUEST"]
         if len(data) > limit:
-            raise TooLarge(f"At most {limit} records per request.")
+            raise TooLarge(N_("At most %(limit)s records per request."), limit=limit)
         outcomes = service().upsert_many(actor, code, data)
         status = 201 if any(o.action == "created" for o in outcomes) else 200
         results = [
@@ -223,11 +234,11 @@ def create_objects(code):
 def put_object(code, local_id):
     actor, data = writer(code), json_body()
     if not isinstance(data, dict):
-        raise ValidationFailed("Send one record as a JSON object.")
+        raise ValidationFailed(N_("Send one record as a JSON object."))
     if data.get("local_id", local_id) != local_id:
         raise ValidationFailed(
-            "The local id in the body differs from the one in the URL.",
-            [{"field": "local_id", "message": "Must match the URL."}],
+            N_("The local id in the body differs from the one in the URL."),
+            [{"field": "local_id", "message": N_("Must match the URL.")}],
         )
     outcome = service().upsert(actor, code, {**data, "local_id": local_id}, body_revision(data), if_match())
     return _saved(actor, outcome)
@@ -249,10 +260,10 @@ def delete_object(code, local_id):
 def add_images(code, local_id):
     actor = writer(code)
     if not request.mimetype == "multipart/form-data":
-        raise UnsupportedType("Upload images as multipart/form-data with one or more 'file' parts.")
+        raise UnsupportedType(N_("Upload images as multipart/form-data with one or more 'file' parts."))
     files = request.files.getlist("file")
     if not files:
-        raise ValidationFailed("No 'file' part in the upload.")
+        raise ValidationFailed(N_("No 'file' part in the upload."))
     alt, alt_lang = request.form.get("alt"), request.form.get("alt_lang")
     alt_value = {alt_lang: [alt]} if alt and alt_lang else alt
     images = service().add_images(actor, code, local_id, [(f.read(), f.filename) for f in files], alt_value)

@@ -154,6 +154,25 @@ def test_a_body_with_a_number_json_does_not_have_is_a_400_naming_it(client, auth
     assert client.get(f"{OBJECTS}/T00001", headers=auth).status_code == 404
 
 
+@pytest.mark.parametrize("patch_type", ["application/merge-patch+json", "application/json-patch+json"])
+def test_a_patch_is_a_415_and_leaves_the_record_whole(client, auth, patch_type):
+    """A write replaces the record: read as a whole record, a partial update would lose every field
+    its client left out."""
+    put(client, auth, "T00001", record_payload(title="Wave", date_display="1831"))
+    patch = json.dumps({"title": {"en": ["Red Fuji"]}})
+    response = client.put(f"{OBJECTS}/T00001", data=patch, content_type=patch_type, headers=auth)
+    assert response.status_code == 415 and "takes no patches" in response.get_json()["message"]
+    assert client.get(f"{OBJECTS}/T00001", headers=auth).get_json()["date_display"] == "1831"
+
+
+def test_the_apis_own_messages_are_in_the_language_asked_for(client, auth):
+    body = json.dumps(record_payload()).replace('"date_display"', '"date_begin": NaN, "date_display"')
+    response = client.put(f"{OBJECTS}/T00001?lang=fr", data=body, content_type="application/json", headers=auth)
+    assert response.get_json()["message"] == "Le corps n’est pas du JSON valide : NaN n’est pas un nombre JSON."
+    unsigned = client.put(f"{OBJECTS}/T00001", json=record_payload(), headers={"Accept-Language": "ja"})
+    assert unsigned.get_json()["message"] == "キュレーターのトークンを送ってください：'Authorization: Bearer <token>'。"
+
+
 def test_400_when_body_and_url_disagree(client, auth):
     assert put(client, auth, "T1", record_payload("T2")).status_code == 400
 
