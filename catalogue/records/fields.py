@@ -122,13 +122,12 @@ class AtMost(validate.Length):
     """marshmallow's Length, so the API's schema still states the limit, with a message that the
     catalogues translate: Length's own is English text, formatted before anyone could."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, too_many: str = N_("At most %(n)s entries.")):
         super().__init__(max=limit)
-        self.limit = limit
+        self.limit, self.too_many = limit, too_many
 
     def _format_error(self, value, message: str) -> str:
-        limit = self.limit
-        return too_long(limit) if isinstance(value, str) else Message(N_("At most %(n)s entries."), n=limit)
+        return too_long(self.limit) if isinstance(value, str) else Message(self.too_many, n=self.limit)
 
 
 def _first_message(messages) -> str:

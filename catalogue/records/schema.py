@@ -87,12 +87,12 @@ class ImageSources(fields.List):
     warning, like any other unusable value."""
 
     def __init__(self, **kwargs):
-        image_limit = Message(N_("At most %(n)s image URLs per record."), n=MAX_IMAGE_SOURCES)
+        too_many = N_("At most %(n)s image URLs per record.")
         super().__init__(
             fields.Nested(ImageSourceSchema),
             load_default=list,
             load_only=True,
-            validate=validate.Length(max=MAX_IMAGE_SOURCES, error=image_limit),
+            validate=AtMost(MAX_IMAGE_SOURCES, too_many),
             **kwargs,
         )
 

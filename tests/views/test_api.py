@@ -91,13 +91,17 @@ def test_400_lists_every_field_error_at_once_a_bad_language_among_them(client, a
 
 
 def test_field_errors_are_in_the_language_the_client_asks_for(client, auth):
-    body = record_payload(language="english!", title="", date_begin=1850.5, makers=[{"name": "Hokusai"}] * 101)
+    images = [f"https://example.org/{n}.jpg" for n in range(51)]
+    body = record_payload(
+        language="english!", title="", date_begin=1850.5, makers=[{"name": "Hokusai"}] * 101, images=images
+    )
     response = client.put(f"{OBJECTS}/T00001?lang=de", json=body, headers=auth)
     assert {e["field"]: e["message"] for e in response.get_json()["errors"]} == {
         "language": "Kein Sprach-Tag (BCP 47 oder 'none').",
         "title": "Ein Titel ist erforderlich.",
         "date_begin": "Muss eine ganze Zahl sein (ein Jahr wie 1830). 1850.5 ist keine.",
         "makers": "Höchstens 100 Einträge.",
+        "images": "Höchstens 50 Bild-URLs pro Datensatz.",
     }
 
 
