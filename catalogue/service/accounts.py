@@ -326,6 +326,8 @@ class AccountRules(ServiceBase):
             self.store.set_password(conn, user["id"], self._hash(check_password_rules(password, user["email"])))
             self.store.use_action_token(conn, str(secret))
             self.store.update_user(conn, user["id"], last_login_at=now())
+            # the mailbox is proven: wrong guesses before the reset no longer bar the new password
+            self.store.clear_events(conn, _bounded(f"{SIGN_IN_PER_ACCOUNT.name}:{user['email']}"))
             action = "invitation_accepted" if purpose == INVITE else "password_reset"
             self.store.append_audit(
                 conn, [audit_entry(actor_of(user), user["museum"], None, action, None, {"user": user["id"]})]

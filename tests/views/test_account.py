@@ -178,6 +178,16 @@ def test_an_invitation_link_stops_working_once_a_reset_link_set_the_password(app
     assert app.test_client().get(invitation).status_code == 404
 
 
+def test_a_password_reset_lifts_the_lock_of_wrong_guesses(app, client, museum, make_account, mail_sink):
+    email = make_account("curator", museum.code)
+    for _ in range(5):
+        sign_in(app.test_client(), email, "a wrong guess")
+    assert sign_in(app.test_client(), email).status_code == 429
+    post_form(client, "/account/reset", {"email": email})
+    assert choose(client, mail_sink.wait_for(email).path_of_link()).status_code == 302
+    assert sign_in(app.test_client(), email, NEW_PASSWORD).status_code == 302  # on the phone too, at once
+
+
 def test_reset_requests_past_the_limit_are_refused(client, museum, make_account, mail_sink):
     email = make_account("curator", museum.code)
     for _ in range(3):
