@@ -139,6 +139,15 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(app, client, muse
     assert app.test_client().get(path).status_code == 404
 
 
+def test_the_reset_mail_is_in_the_language_the_form_was_sent_in(app, client, museum, make_account, mail_sink):
+    email = make_account("curator", museum.code)
+    post_form(client, "/de/account/reset", {"email": email})
+    mail = mail_sink.wait_for(email)
+    assert mail.subject == "Passwort zurücksetzen: Virtuelle Sammlung der Meisterwerke"
+    assert "Wählen Sie hier ein neues Passwort (der Link funktioniert einmal, 2 Stunden lang)" in mail.body
+    assert mail.path_of_link().startswith("/account/reset/")
+
+
 def test_a_reset_for_an_unknown_email_answers_the_same_and_sends_nothing(
     client, service, museum, make_account, mail_sink
 ):
