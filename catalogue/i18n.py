@@ -17,16 +17,15 @@ Catalogues live in ``catalogue/translations/<lang>/LC_MESSAGES/messages.po`` and
 """
 
 import unicodedata
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, redirect, request
 from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
 from catalogue import reference
+from catalogue.catalogues import catalogue_of
 from catalogue.messages import N_ as N_  # marks strings here too; defined where no Flask is needed
 from catalogue.messages import Message, fill, joined
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
@@ -41,7 +40,6 @@ LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
     "fr": "Français",
     "de": "Deutsch",
 }
-TRANSLATIONS = Path(__file__).parent / "translations"
 PREFIX_KEY = "catalogue.language"  # the WSGI environ key `LanguagePrefix` sets
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -247,12 +245,6 @@ def _gojuon(reading: str) -> str:
             char = KANA_VOWELS.get(letters[-1], char)
         letters.append(char.translate(SMALL_KANA))
     return "".join(letters)
-
-
-@cache
-def catalogue_of(language: str) -> NullTranslations:
-    """One language's compiled catalogue, outside any request (for IIIF documents)."""
-    return Translations.load(str(TRANSLATIONS), [language])
 
 
 def in_every_language(message: str) -> dict[str, list[str]]:

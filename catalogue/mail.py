@@ -6,6 +6,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class Mailer:
         message["From"] = self.sender
         message["To"] = recipient
         message["Subject"] = subject
+        for name, value in self._identity().items():
+            message[name] = value
         message.set_content(body)
         if not self.server:
             log.warning("no MAIL_SERVER set; mail to %s not sent:\n%s\n\n%s", recipient, subject, body)
@@ -47,3 +50,10 @@ class Mailer:
             if self.username:
                 smtp.login(self.username, self.password or "")
             smtp.send_message(message)
+
+    def _identity(self) -> dict[str, str]:
+        """Date and Message-ID, which every message must carry (RFC 5322): a relay adds them only for
+        its own local senders, and spam filters mark a mail without them, so an invitation or a reset
+        link would land among the junk."""
+        domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
+        return {"Date": formatdate(usegmt=True), "Message-ID": make_msgid(domain=domain)}

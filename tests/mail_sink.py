@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
@@ -19,6 +19,7 @@ class Mail:
     recipient: str
     subject: str
     body: str
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def links(self) -> list[str]:
@@ -45,7 +46,7 @@ class MailSink:
         text = body.get_content() if body is not None else ""
         with self._arrived:
             for recipient in envelope.rcpt_tos:
-                self.mails.append(Mail(recipient.lower(), str(message["Subject"]), text))
+                self.mails.append(Mail(recipient.lower(), str(message["Subject"]), text, dict(message.items())))
             self._arrived.notify_all()
         return "250 OK"
 

@@ -1,6 +1,9 @@
 """Mail leaves through SMTP after the change that causes it has committed; a server that refuses
 it leaves the mail queued for the next try, and a sent mail keeps no body (it may hold a link)."""
 
+import re
+from email.utils import parsedate_to_datetime
+
 import pytest
 
 from catalogue.cli import cli_actor
@@ -30,3 +33,11 @@ def test_mail_the_server_refuses_stays_queued(app, service, museum, mail_sink):
     service.mailer = Mailer.from_config(app.config)
     assert service.send_mail() == (1, 0)
     assert mail_sink.wait_for("grace@tate.example").links
+
+
+def test_a_mail_carries_its_date_and_message_id(service, museum, mail_sink):
+    """RFC 5322 asks for both, and spam filters mark a mail without them."""
+    service.create_account(cli_actor(), "mary@tate.example", "Mary", "curator", museum.code)
+    headers = mail_sink.wait_for("mary@tate.example").headers
+    assert parsedate_to_datetime(headers["Date"]).tzinfo is not None
+    assert re.fullmatch(r"<[^@<>]+@catalogue\.test>", headers["Message-ID"])  # the sender's domain

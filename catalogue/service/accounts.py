@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from catalogue.catalogues import translated
 from catalogue.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
 from catalogue.messages import N_, Message
 from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, ROLES, Actor
@@ -26,6 +27,12 @@ LINK_NOT_VALID = N_("This link is not valid: it has expired or has been used. As
 GIVE_NAME = N_("Give the person's name.")
 REQUIRED = N_("Required.")
 UNKNOWN = N_("Unknown.")
+RESET_SUBJECT = N_("Reset your password: Virtual Collection of Masterpieces")
+RESET_BODY = N_(
+    "Someone (we hope you) asked to reset the password of this account.\n\n"
+    "Choose a new password here (the link works once, for %(hours)s hours):\n%(link)s\n\n"
+    "If it was not you, ignore this mail: your password stays as it is.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -290,9 +297,10 @@ class AccountRules(ServiceBase):
             self._count(conn, limit, f"{limit.name}:{key}")
 
     # single-use links ----------------------------------------------------------------------
-    def request_password_reset(self, email, address: str) -> None:
-        """Mails a reset link when the account exists and is active; says nothing either way, so
-        that the form does not tell who has an account."""
+    def request_password_reset(self, email, address: str, language: str | None = None) -> None:
+        """Mails a reset link when the account exists and is active, in ``language`` (the one the
+        form was sent in; None: English); says nothing either way, so that the form does not tell
+        who has an account."""
         try:
             email = normal_email(email)
         except ValidationFailed:
@@ -303,7 +311,7 @@ class AccountRules(ServiceBase):
             user = self.store.user_by_email(email, conn)
             if user is None or not user["active"]:
                 return
-            self._send_link(conn, user["id"], email, RESET)
+            self._send_link(conn, user["id"], email, RESET, language)
         # sent after the answer, so that how long the form takes does not tell who has an account
         threading.Thread(target=self._mail_written, name="reset-mail", daemon=True).start()
 
@@ -326,13 +334,15 @@ class AccountRules(ServiceBase):
             self.store.set_password(conn, user["id"], self._hash(check_password_rules(password, user["email"])))
             self.store.use_action_token(conn, str(secret))
             self.store.update_user(conn, user["id"], last_login_at=now())
+            # the mailbox is proven: wrong guesses before the reset no longer bar the new password
+            self.store.clear_events(conn, _bounded(f"{SIGN_IN_PER_ACCOUNT.name}:{user['email']}"))
             action = "invitation_accepted" if purpose == INVITE else "password_reset"
             self.store.append_audit(
                 conn, [audit_entry(actor_of(user), user["museum"], None, action, None, {"user": user["id"]})]
             )
         return actor_of(user), self.session_version(user["id"])
 
-    def _send_link(self, conn, user_id: int, email: str, purpose: str) -> None:
+    def _send_link(self, conn, user_id: int, email: str, purpose: str, language: str | None = None) -> None:
         secret = secrets.token_urlsafe(32)
         lifetime = INVITATION_LIFETIME if purpose == INVITE else RESET_LIFETIME
         self.store.add_action_token(conn, user_id, purpose, secret, now() + lifetime)
@@ -345,13 +355,8 @@ class AccountRules(ServiceBase):
                 f"Choose your password here (the link works once, for {INVITATION_LIFETIME.days} days):\n{link}\n"
             )
         else:
-            subject = "Reset your password: Virtual Collection of Masterpieces"
-            hours = int(RESET_LIFETIME.total_seconds() // 3600)
-            body = (
-                "Someone (we hope you) asked to reset the password of this account.\n\n"
-                f"Choose a new password here (the link works once, for {hours} hours):\n{link}\n\n"
-                "If it was not you, ignore this mail: your password stays as it is.\n"
-            )
+            subject = translated(language, RESET_SUBJECT)
+            body = translated(language, RESET_BODY, hours=int(RESET_LIFETIME.total_seconds() // 3600), link=link)
         self.store.queue_mail(conn, email, subject, body)
 
     def _invited_as(self, conn, user_id: int) -> str:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Connection
 
+from catalogue.catalogues import translated
 from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.membership import (
     APPROVED,
@@ -27,6 +28,14 @@ from catalogue.text import clean_block
 APPLICATIONS_PER_ADDRESS = RateLimit("application-address", 5, timedelta(hours=1))
 NETWORK = "Virtual Collection of Masterpieces"
 NO_APPLICATION = N_("No application with number %(number)s.")
+RECEIVED_SUBJECT = N_("Your membership application: Virtual Collection of Masterpieces")
+RECEIVED_BODY = N_(
+    "Thank you for applying to join the Virtual Collection of Masterpieces, the network of museums of Asia "
+    "and Europe.\n\n"
+    "Your application has the number %(number)s. The secretariat reviews every application and will write "
+    "to you at this address with its decision.\n\n"
+    "If you did not apply, you can ignore this mail.\n"
+)
 DECIDED = {
     APPROVED: N_("This application has already been approved."),
     REJECTED: N_("This application has already been rejected."),
@@ -41,8 +50,11 @@ class MembershipRules(ServiceBase):
     _save_museum: Callable[[Connection, Actor, Museum], bool]
 
     # the public form -----------------------------------------------------------------------
-    def apply_for_membership(self, form: dict, address: str, honeypot: str = "") -> int | None:
-        """Keep a valid application and write to its contact and to the secretariat. Anyone may
+    def apply_for_membership(
+        self, form: dict, address: str, honeypot: str = "", language: str | None = None
+    ) -> int | None:
+        """Keep a valid application and write to its contact (in ``language``, the one the form was
+        sent in; None: English) and to the secretariat. Anyone may
         send the form, so each address may send a few an hour; a form whose hidden trap field is
         filled (robots fill every field) is counted, thanked and dropped: None."""
         application = load_application(form)
@@ -51,7 +63,7 @@ class MembershipRules(ServiceBase):
             return None
         with self.store.transaction() as conn:
             application_id = self.store.add_application(conn, application)
-            self.store.queue_mail(conn, application["contact_email"], *_received_mail(application_id))
+            self.store.queue_mail(conn, application["contact_email"], *_received_mail(application_id, language))
             review = _review_mail(application_id, application, f"{self.base_url}/admin/applications/{application_id}")
             for admin in self._secretariat():
                 self.store.queue_mail(conn, admin["email"], *review)
@@ -179,14 +191,8 @@ def _decision_note(text, field: str, required: bool) -> str | None:
 # mail ------------------------------------------------------------------------------------------
 # Plain text with no user input in the subjects. The mail to the contact repeats nothing the form
 # said: anyone may name any address on a public form, and this is no way to send them text.
-def _received_mail(application_id: int) -> tuple[str, str]:
-    return (
-        f"Your membership application: {NETWORK}",
-        f"Thank you for applying to join the {NETWORK}, the network of museums of Asia and Europe.\n\n"
-        f"Your application has the number {application_id}. The secretariat reviews every application "
-        "and will write to you at this address with its decision.\n\n"
-        "If you did not apply, you can ignore this mail.\n",
-    )
+def _received_mail(application_id: int, language: str | None) -> tuple[str, str]:
+    return translated(language, RECEIVED_SUBJECT), translated(language, RECEIVED_BODY, number=application_id)
 
 
 def _review_mail(application_id: int, application: dict, link: str) -> tuple[str, str]:

@@ -77,12 +77,21 @@ class AccountQueries(Queries):
         conn.execute(t.users.update().where(t.users.c.id == user_id).values(**values))
 
     def set_password(self, conn: Connection, user_id: int, password_hash: str) -> None:
-        """A new password ends every session signed in with the old one."""
+        """A new password ends every session signed in with the old one, and every invitation or
+        reset link still waiting: a link mailed before the change must not undo it."""
         conn.execute(
             t.users.update()
             .where(t.users.c.id == user_id)
             .values(password_hash=password_hash, session_version=t.users.c.session_version + 1)
         )
+        self._end_links(conn, user_id)
+
+    def _end_links(self, conn: Connection, user_id: int, purpose: str | None = None) -> None:
+        """The user's unused links (of ``purpose``, or of any) stop working."""
+        waiting = sa.and_(t.action_tokens.c.user_id == user_id, t.action_tokens.c.used_at.is_(None))
+        if purpose is not None:
+            waiting = sa.and_(waiting, t.action_tokens.c.purpose == purpose)
+        conn.execute(t.action_tokens.update().where(waiting).values(used_at=now()))
 
     def end_sessions(self, conn: Connection, user_id: int) -> None:
         conn.execute(
@@ -161,15 +170,7 @@ class AccountQueries(Queries):
     def add_action_token(self, conn: Connection, user_id: int, purpose: str, secret: str, expires_at: datetime) -> None:
         """A new link of ``purpose`` for ``user_id``; the user's earlier unused links of the same
         purpose stop working (the newest mail is the one that counts)."""
-        conn.execute(
-            t.action_tokens.update()
-            .where(
-                t.action_tokens.c.user_id == user_id,
-                t.action_tokens.c.purpose == purpose,
-                t.action_tokens.c.used_at.is_(None),
-            )
-            .values(used_at=now())
-        )
+        self._end_links(conn, user_id, purpose)
         conn.execute(
             t.action_tokens.insert().values(
                 token_hash=token_hash(secret), purpose=purpose, user_id=user_id, created_at=now(), expires_at=expires_at

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 
 from catalogue.errors import CatalogueError, Conflict, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import N_, gettext, visitor_languages
+from catalogue.i18n import N_, gettext, interface_language, visitor_languages
 from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, Actor
 from catalogue.service.accounts import INVITE, RESET
 from catalogue.views.auth import current_actor, signed_in, signed_in_actor
@@ -134,12 +134,13 @@ def use_link(purpose: str, secret: str):
 
 @blueprint.route("/reset", methods=["GET", "POST"])
 def reset_request():
-    """Ask for a reset link. The answer is the same whether or not the account exists."""
+    """Ask for a reset link, mailed in the language of this form. The answer is the same whether or
+    not the account exists."""
     if request.method == "GET":
         return render_template("account/reset_request.html", email="", sent=False)
     email = request.form.get("email", "")
     try:
-        service().request_password_reset(email, client_address())
+        service().request_password_reset(email, client_address(), interface_language())
     except TooManyRequests as error:
         page = render_template("account/reset_request.html", email=email, sent=False, error=gettext(error.message))
         return page, error.status

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 
 from catalogue.errors import CatalogueError, Conflict, TooManyRequests, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import country_name, gettext, sorted_by_name
+from catalogue.i18n import country_name, gettext, interface_language, sorted_by_name
 from catalogue.membership import ICOM_CODE_OF_ETHICS, MAX_DESCRIPTION, STATES, partner_countries
 from catalogue.views.account import client_address
 from catalogue.views.auth import current_actor, signed_in
@@ -29,7 +29,7 @@ def apply():
         return _application_page({**blank, "names": [{"language": "en", "name": ""}], "ethics_agreed": False})
     form = _submitted_application()
     try:
-        service().apply_for_membership(form, client_address(), request.form.get(TRAP, ""))
+        service().apply_for_membership(form, client_address(), request.form.get(TRAP, ""), interface_language())
     except (ValidationFailed, TooManyRequests) as error:
         return _application_page(form, error)
     return redirect(url_for(".thanks"))

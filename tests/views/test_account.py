@@ -139,6 +139,15 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(app, client, muse
     assert app.test_client().get(path).status_code == 404
 
 
+def test_the_reset_mail_is_in_the_language_the_form_was_sent_in(app, client, museum, make_account, mail_sink):
+    email = make_account("curator", museum.code)
+    post_form(client, "/de/account/reset", {"email": email})
+    mail = mail_sink.wait_for(email)
+    assert mail.subject == "Passwort zurücksetzen: Virtuelle Sammlung der Meisterwerke"
+    assert "Wählen Sie hier ein neues Passwort (der Link funktioniert einmal, 2 Stunden lang)" in mail.body
+    assert mail.path_of_link().startswith("/account/reset/")
+
+
 def test_a_reset_for_an_unknown_email_answers_the_same_and_sends_nothing(
     client, service, museum, make_account, mail_sink
 ):
@@ -156,6 +165,36 @@ def test_a_reset_for_an_unknown_email_answers_the_same_and_sends_nothing(
     while service.unsent_mail() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert mail_sink.to(nobody) == [] and service.unsent_mail() == 0
+
+
+def test_a_reset_link_mailed_before_a_password_change_no_longer_works(app, client, museum, make_account, mail_sink):
+    email = make_account("curator", museum.code)
+    post_form(app.test_client(), "/account/reset", {"email": email})
+    path = mail_sink.wait_for(email).path_of_link()
+    sign_in(client, email)
+    changed = {"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert post_form(client, "/account/password", changed, page="/account").status_code == 302
+    assert app.test_client().get(path).status_code == 404  # the older link cannot undo the change
+    chosen = {"password": "another long passphrase", "confirm": "another long passphrase"}
+    assert post_form(app.test_client(), path, chosen, page="/account/reset").status_code == 404
+
+
+def test_an_invitation_link_stops_working_once_a_reset_link_set_the_password(app, service, museum, mail_sink):
+    email = fresh_email()
+    invitation = invite(service, mail_sink, email=email)
+    post_form(app.test_client(), "/account/reset", {"email": email})  # the invitation got lost
+    assert choose(app.test_client(), mail_sink.wait_for(email, 2).path_of_link()).status_code == 302
+    assert app.test_client().get(invitation).status_code == 404
+
+
+def test_a_password_reset_lifts_the_lock_of_wrong_guesses(app, client, museum, make_account, mail_sink):
+    email = make_account("curator", museum.code)
+    for _ in range(5):
+        sign_in(app.test_client(), email, "a wrong guess")
+    assert sign_in(app.test_client(), email).status_code == 429
+    post_form(client, "/account/reset", {"email": email})
+    assert choose(client, mail_sink.wait_for(email).path_of_link()).status_code == 302
+    assert sign_in(app.test_client(), email, NEW_PASSWORD).status_code == 302  # on the phone too, at once
 
 
 def test_reset_requests_past_the_limit_are_refused(client, museum, make_account, mail_sink):

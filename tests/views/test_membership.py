@@ -162,6 +162,13 @@ def test_the_form_and_its_messages_are_translated(app, client, contact):
     assert "MEMBERSHIP IS OPEN TO MUSEUMS IN ASEM PARTNER COUNTRIES" in page
 
 
+def test_the_confirmation_is_mailed_in_the_language_the_form_was_sent_in(client, contact, mail_sink):
+    assert post_form(client, "/ja/join", join_form(contact)).status_code == 302
+    mail = mail_sink.wait_for(contact)
+    assert mail.subject == "加盟申請の受付：名品バーチャルコレクション"
+    assert "加盟をお申し込みいただき" in mail.body and "Thank you" not in mail.body
+
+
 def country_choices(client, path: str) -> list[str]:
     return re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]*)</option>', client.get(path).get_data(as_text=True))
 

@@ -1,0 +1,25 @@
+"""The interface's compiled message catalogues, read without Flask. Pages translate through
+Flask-Babel (`catalogue.i18n`); mail is written by the service, after the request that asked for it
+has named its language, and IIIF documents are built outside any request: both read one language's
+catalogue here. A language without a catalogue (English, the source) reads the source strings."""
+
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+from catalogue.messages import fill
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+@cache
+def catalogue_of(language: str) -> NullTranslations:
+    """One language's compiled catalogue."""
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def translated(language: str | None, message: str, **variables) -> str:
+    """An `N_`-marked ``message`` in ``language`` (None: English), its variables filled in."""
+    text = catalogue_of(language).gettext(message) if language else message
+    return fill(text, variables)
