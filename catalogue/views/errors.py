@@ -36,6 +36,10 @@ MESSAGES = {
 }
 
 
+# how the API's 401 says which credentials it takes (RFC 6750 §3: a 401 carries the challenge)
+BEARER_CHALLENGE = 'Bearer realm="catalogue"'
+
+
 def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or request.path == "/api"
 
@@ -86,12 +90,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CatalogueError)
     def catalogue_error(error: CatalogueError):
-        return error_response(
-            error.status,
-            error.message,
-            error.errors,
-            **({"id": error.record_id} if hasattr(error, "record_id") else {}),
+        response = app.make_response(
+            error_response(
+                error.status,
+                error.message,
+                error.errors,
+                **({"id": error.record_id} if hasattr(error, "record_id") else {}),
+            )
         )
+        if error.status == 401 and wants_json():
+            response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
+        return response
 
     @app.errorhandler(InvalidRequest)
     def invalid_search(error: InvalidRequest):

@@ -78,3 +78,11 @@ def test_a_museum_that_does_not_exist_is_403_for_a_museums_token(client, auth):
 
 def test_without_a_token_it_is_still_401_first(client, rijks):
     assert client.put(f"{RIJKS}/R1", data=b"{not json", content_type="application/json").status_code == 401
+
+
+def test_a_401_says_the_api_takes_a_bearer_token(client, rijks):
+    """RFC 6750: a 401 carries the challenge, so a client knows which credentials to send."""
+    missing = client.put(f"{RIJKS}/R1", json=record_payload("R1"))
+    revoked = client.put(f"{RIJKS}/R1", json=record_payload("R1"), headers={"Authorization": "Bearer not-a-token"})
+    for response in (missing, revoked):
+        assert response.status_code == 401 and response.headers["WWW-Authenticate"] == 'Bearer realm="catalogue"'
