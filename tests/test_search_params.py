@@ -24,7 +24,28 @@ def test_years(text, year):
     assert parse_year(text, "date_from") == year
 
 
-@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999"])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("1850年", 1850),
+        ("１８５０", 1850),
+        ("1850년", 1850),
+        ("500 v. Chr.", -500),
+        ("1200 n. Chr.", 1200),
+        ("500 av. J.-C.", -500),
+        ("1200 après J.-C.", 1200),
+        ("紀元前500年", -500),
+        ("公元前500年", -500),
+        ("기원전 500년", -500),
+        ("西暦1200年", 1200),
+    ],
+)
+def test_years_as_each_interface_language_writes_them(text, year):
+    """A visitor types the year in the date box as their language writes it."""
+    assert parse_year(text, "date_from") == year
+
+
+@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999", "AD 1200 BC"])
 def test_bad_years(text):
     with pytest.raises(InvalidRequest):
         parse_year(text, "date_from")
