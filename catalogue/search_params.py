@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlencode
 
 from catalogue.messages import N_
+from catalogue.text import fold
 from indexer.request import MAX_SIZE, PAGE_SIZE, InvalidRequest, SearchRequest
 from indexer.schema import FACET_NAMES
 
@@ -19,28 +20,37 @@ SORT_ALIASES = {
 PAGE_SIZES = (12, 24, 48, 96)
 DEFAULT_SIZE = 24
 STATE_KEYS = ("q", *FACET_NAMES, "date_from", "date_to", "sort", "size", "lang")
-YEAR = re.compile(r"^\s*(-?\d{1,6})\s*(bce|bc|b\.c\.|ce|ad|a\.d\.)?\s*$", re.I)
+# Visitors write a year as their language does: "500 v. Chr.", "500 av. J.-C.", "紀元前500年",
+# "公元前500年", "기원전 500년", "1850年". The era word may come before or after the year.
+BEFORE_CHRIST = frozenset(
+    {"bce", "bc", "b.c.", "b.c.e.", "v. chr.", "v.chr.", "vor christus", "av. j.-c.", "av. j.c.", "avant j.-c."}
+    | {"紀元前", "公元前", "기원전", "前"}
+)
+ANNO_DOMINI = frozenset(
+    {"ce", "ad", "a.d.", "c.e.", "n. chr.", "n.chr.", "nach christus", "ap. j.-c.", "ap. j.c.", "apres j.-c."}
+    | {"西暦", "公元", "서기"}
+)  # as `fold` leaves them: "après" without its accent
+_ERA = "|".join(re.escape(word) for word in sorted(BEFORE_CHRIST | ANNO_DOMINI, key=len, reverse=True))
+YEAR = re.compile(f"^(?:(?P<before>{_ERA})\\s*)?(?P<year>-?\\d{{1,6}})\\s*(?:年|년)?\\s*(?P<after>{_ERA})?$")
 MAX_VALUES_PER_FACET = 50
 MAX_VALUE_LENGTH = 1000  # facet values are short record fields (500 characters); Elasticsearch refuses long terms
 
 
 def parse_year(text: str | None, name: str) -> int | None:
-    """Signed years: "-500", "500 BCE", "500 BC", "AD 1200" or "1200 CE" (BCE negative)."""
+    """Signed years: "-500", "500 BCE", "AD 1200", "1200 CE", and the same in the interface's languages
+    ("500 v. Chr.", "紀元前500年", "1850년"); BCE negative."""
     if text is None or not str(text).strip():
         return None
     value = str(text).strip()
-    prefix = re.match(r"^(ad|a\.d\.|ce)\s+(\d{1,6})$", value, re.I)
-    if prefix:
-        return int(prefix.group(2))
-    match = YEAR.match(value)
-    if not match:
+    match = YEAR.match(" ".join(fold(value).split()))
+    if not match or (match["before"] and match["after"]):
         raise InvalidRequest(
             N_("“%(value)s” is not a year we can search by. Enter a year such as 1850, -500 or 500 BCE."),
             field=name,
             value=value[:40],
         )
-    year = int(match.group(1))
-    if match.group(2) and match.group(2).lower().startswith("b"):
+    year = int(match["year"])
+    if (match["before"] or match["after"]) in BEFORE_CHRIST:
         year = -abs(year)
     if not -100_000 <= year <= 3000:
         raise InvalidRequest(

@@ -1,8 +1,10 @@
 """Query strings become SearchRequests, and the page builds its links from the same state."""
 
 import pytest
+from flask_babel import force_locale, gettext
 from werkzeug.datastructures import MultiDict
 
+from catalogue.messages import N_
 from catalogue.search_params import parse_year, request_from_args, search_url
 from indexer.request import InvalidRequest
 
@@ -24,7 +26,36 @@ def test_years(text, year):
     assert parse_year(text, "date_from") == year
 
 
-@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999"])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("1850年", 1850),
+        ("１８５０", 1850),
+        ("1850년", 1850),
+        ("500 v. Chr.", -500),
+        ("1200 n. Chr.", 1200),
+        ("500 av. J.-C.", -500),
+        ("1200 après J.-C.", 1200),
+        ("紀元前500年", -500),
+        ("公元前500年", -500),
+        ("기원전 500년", -500),
+        ("西暦1200年", 1200),
+    ],
+)
+def test_years_as_each_interface_language_writes_them(text, year):
+    """A visitor types the year in the date box as their language writes it."""
+    assert parse_year(text, "date_from") == year
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "ja", "zh", "ko"])
+def test_a_year_bce_as_the_page_writes_it_can_be_typed_back(app, language):
+    """The century rows and chips write 500 BCE in the page's language; typed back, it is the same year."""
+    with app.test_request_context("/search"), force_locale(language):
+        shown = gettext(N_("%(year)s BCE"), year=500)
+    assert parse_year(shown, "date_from") == -500
+
+
+@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999", "AD 1200 BC"])
 def test_bad_years(text):
     with pytest.raises(InvalidRequest):
         parse_year(text, "date_from")

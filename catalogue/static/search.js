@@ -3,7 +3,7 @@
 // 2. Ticking a facet with a pointer applies it at once and puts focus back on that same box after the
 //    page reloads; with the keyboard (Space) nothing is submitted until Enter or "Apply filters"
 //    (WCAG 3.2.2: a change of setting does not move the visitor elsewhere), and a live message says so.
-// 3. The search page remembers its URL, so an object page can offer "Back to results".
+// 3. The search page remembers its query, so an object page can offer "Back to results" (in its own language).
 // 4. Autocomplete for the search box as an ARIA combobox: arrows move, Enter picks, Escape closes.
 (function () {
   "use strict";
@@ -82,12 +82,19 @@
   }
   function submitWithoutEmpty(f) { dropEmpty(f); f.submit(); }
 
+  // Only the query is remembered, without a `lang`: the link's own address is the search page in this
+  // page's language, so a visitor who switched language on an object page goes back to the same
+  // results in the language now chosen.
   var results = document.getElementById("results");
-  if (results && document.getElementById("facet-form")) store(RESULTS_KEY, location.pathname + location.search);
+  if (results && document.getElementById("facet-form")) {
+    var query = new URLSearchParams(location.search);
+    query.delete("lang");
+    store(RESULTS_KEY, "?" + query.toString());
+  }
   var back = document.getElementById("back-to-results");
   if (back) {
     var last = read(RESULTS_KEY);
-    if (last && last.charAt(0) === "/" && last.charAt(1) !== "/") { back.href = last; back.hidden = false; }
+    if (last && last.charAt(0) === "?") { back.href = back.getAttribute("href") + (last.length > 1 ? last : ""); back.hidden = false; }
   }
 
   var input = document.getElementById("q");

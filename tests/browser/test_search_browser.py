@@ -145,3 +145,17 @@ def test_pages_work_without_javascript(browser, live_server):
         page.click("#apply-filters")
     assert "museum=" in page.url and shown_total(page) == api_total(live_server, page.url)
     context.close()
+
+
+def test_back_to_results_keeps_the_language_chosen_on_the_object_page(page, live_server):
+    page.goto(f"{live_server}/fr/search?q=hokusai&sort=oldest&lang=fr")
+    with page.expect_navigation():
+        page.locator(".result-list .card a").first.click()
+    page.locator("details.language-switcher summary").click()
+    with page.expect_navigation():
+        page.locator("details.language-switcher a[hreflang=ja]").click()
+    assert "/ja/objects/" in page.url
+    back = page.locator("#back-to-results")
+    assert back.is_visible()
+    # the same results, in Japanese now (a French search page would undo the visitor's choice)
+    assert back.get_attribute("href") == "/ja/search?q=hokusai&sort=oldest"

@@ -2,7 +2,9 @@
 named as such, not as people."""
 
 import json
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +56,20 @@ def test_aliases_carry_the_authoritys_other_names():
     assert set(tokens("J.M.W. Turner")) <= indexed  # a search for "J.M.W. Turner" finds Tate's records
     hokusai = reconcile({"name": "Katsushika Hokusai"})
     assert "葛飾北斎" in hokusai.aliases and "Hokusai" in hokusai.aliases
+
+
+def test_the_demos_masterpieces_are_found_by_their_makers_names_in_japanese_chinese_and_korean():
+    """Visitors in Japan, China and Korea search ムンク, 蒙克 or 뭉크 for The Scream (Japanese writes a
+    European name in katakana, an East Asian one in kanji)."""
+    demo = Path(__file__).resolve().parents[2] / "demo" / "image_records.jsonl"
+    records = [json.loads(line) for line in demo.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kana, han, hangul = "[\u30a0-\u30ff]", "[\u4e00-\u9fff]", "[\uac00-\ud7af]"
+    for record in (r for r in records if r.get("masterpiece")):
+        for maker in record["makers"]:
+            aliases = " ".join(reconcile(maker).aliases)
+            japanese = han if re.search(han, maker["name"]) else kana
+            missing = [script for script in (japanese, han, hangul) if not re.search(script, aliases)]
+            assert not missing, (maker["name"], missing)
 
 
 def test_a_maker_written_differently_gets_the_label_as_an_alias():

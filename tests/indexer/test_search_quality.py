@@ -112,6 +112,19 @@ def test_a_word_in_one_language_finds_the_concept_in_every_language(engines):
     assert ranked(engines, "drawing") == ["tekening"]
     assert ranked(engines, "ink") == ["tekening"]
     assert ranked(engines, "paper") == ["foto"]
+    assert set(ranked(engines, "攝影")) == {"foto", "photographs"}  # traditional Chinese for 摄影
+
+
+@pytest.mark.parametrize(
+    "traditional, simplified", [("繪畫", "绘画"), ("版畫", "版画"), ("攝影", "摄影"), ("鐵", "铁")]
+)
+def test_a_concept_is_named_by_its_chinese_label_in_traditional_characters(traditional, simplified):
+    """Visitors in Taiwan and Hong Kong write traditional characters; the vocabulary's labels are simplified."""
+    concept = next(c for c in vocabulary().concepts.values() if c.labels.get("zh") == simplified)
+    named = next(
+        a for a in text_query(SearchRequest(text=traditional), None).words[0].alternatives if a.field == "concepts"
+    )
+    assert concept.token in named.tokens
 
 
 def test_facets_show_concepts_and_keep_the_museums_words_searchable(engines):

@@ -260,6 +260,18 @@ def test_a_date_that_is_no_year_keeps_the_form_and_says_why(web):
     assert 'value="turner"' in html and 'value="abc"' in html  # nothing the visitor typed is lost
 
 
+@pytest.mark.parametrize(
+    "language, chip",
+    [("en", "500 BCE – 1000"), ("de", "500 v. Chr. – 1000"), ("ja", "紀元前500年 – 1000"), ("ko", "1850 – …")],
+)
+def test_the_date_chip_writes_the_years_as_the_century_rows_do(web, language, chip):
+    """Typed as "-500" or "1850년", the range's chip shows the years in the page's language."""
+    typed = "date_from=1850년" if language == "ko" else "date_from=-500&date_to=1000"
+    html = web.get(f"/{language}/search?{typed}").get_data(as_text=True)
+    found = re.search(r'<a class="chip" href="[^"]*">([^<]*)<span aria-hidden', html)
+    assert found and found.group(1).replace("\xa0", " ") == chip
+
+
 def message_on(response) -> str:
     """The error message a search page shows above its form."""
     found = re.search(r'<p class="notice error"[^>]*>(.*?)</p>', response.get_data(as_text=True), re.S)
