@@ -3,14 +3,16 @@
 A field name is written here once; both backends and the query builders read it from here.
 """
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from catalogue import reference
+from catalogue import concepts, reference
 from catalogue.concepts import vocabulary
 from catalogue.models import Museum, ObjectRecord
 from catalogue.text import clean_line, fold
+from indexer import makers as maker_rules
 from indexer.analysis import MAX_TEXT, analyze, tokens
 from indexer.makers import reconcile
 from indexer.romanize import romanized_tokens
@@ -41,6 +43,21 @@ FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
 MAPPING_VERSION = 4  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
+
+
+def documents_digest() -> str:
+    """A digest of the data files documents are built from besides the code: the vocabulary, the
+    makers' authority and the rights statements. An index built with other files is rebuilt at
+    start, as one of another mapping version is: a release that names a maker in a new script, or
+    a concept in traditional Chinese, would otherwise find nothing by those names until every
+    record changed or someone ran `catalogue reindex`."""
+    digest = hashlib.sha256()
+    for path in (concepts.PATH, maker_rules.AUTHORITY_FILE, reference.DATA_DIR / "rights.json"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+DOCUMENTS_DIGEST = documents_digest()
 LEADING_MARKS = re.compile(r"^[\W_]+")  # what opens a title before its first letter or digit
 
 
@@ -279,5 +296,9 @@ def elasticsearch_index_body(shards: int = 1, replicas: int = 0) -> dict:
             "number_of_replicas": replicas,
             "index": {"max_result_window": 10_000},
         },
-        "mappings": {"dynamic": "strict", "_meta": {"version": MAPPING_VERSION}, "properties": properties},
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": {"version": MAPPING_VERSION, "documents": DOCUMENTS_DIGEST},
+            "properties": properties,
+        },
     }

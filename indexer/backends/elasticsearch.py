@@ -9,7 +9,7 @@ import orjson
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch.serializer import JsonSerializer
 
-from indexer import queries
+from indexer import queries, schema
 from indexer.backends import BackendUnavailable, BulkResult
 from indexer.expansion import TextQuery, text_query
 from indexer.request import InvalidRequest, SearchRequest, SearchResult
@@ -224,15 +224,17 @@ class ElasticsearchBackend:
 
     def outdated(self) -> bool:
         """The index behind the alias has another mapping version (documents of this release would
-        be refused by its strict mapping), so it is rebuilt from the store by an alias swap."""
+        be refused by its strict mapping) or was built from other data files (`documents_digest`),
+        so it is rebuilt from the store by an alias swap."""
         try:
             mappings = self.client.indices.get_mapping(index=self.alias)
         except NotFoundError:
             return False
         except (TransportError, ApiError) as error:
             raise BackendUnavailable(f"Elasticsearch at {self.url}: {error}") from error
-        versions = {(index["mappings"].get("_meta") or {}).get("version") for index in mappings.body.values()}
-        return versions != {MAPPING_VERSION}
+        metas = [index["mappings"].get("_meta") or {} for index in mappings.body.values()]
+        built = {(meta.get("version"), meta.get("documents")) for meta in metas}
+        return built != {(MAPPING_VERSION, schema.DOCUMENTS_DIGEST)}
 
     def exclusive(self):
         return contextlib.nullcontext()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import expansion, queries
+from indexer import expansion, queries, schema
 from indexer.backends import BackendUnavailable, BulkResult
 from indexer.backends.columns import Columns, TextMatches, latest_change, rows_in
 from indexer.backends.postings import MatchCache
@@ -42,10 +42,20 @@ CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc I
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, title_text, stems, concepts, roman, tokenize = 'ascii');
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(fts, 'col');
+CREATE TABLE IF NOT EXISTS built (documents TEXT NOT NULL);
 """
 CHANGES_KEPT = 200_000  # rows of the change log kept; a process further behind loads the file anew
 FULL_BM25 = 5_000  # exact matches beyond which BM25 ranks them by their titles only
 TERMS_KEPT_SECONDS = 30.0  # the word list for typo tolerance is checked for changes this often
+
+
+def _built_from(conn: sqlite3.Connection) -> str | None:
+    """The data files' digest a file's documents were built with (`schema.documents_digest`); None
+    for a file of a release that did not record it."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'built'").fetchone():
+        return None
+    row = conn.execute("SELECT documents FROM built").fetchone()
+    return row[0] if row else None
 
 
 def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
@@ -105,14 +115,16 @@ class EmbeddedBackend:
         conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages per connection
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         made_before = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'docs'").fetchone()
-        if version != SCHEMA_VERSION and made_before:
+        if made_before and (version != SCHEMA_VERSION or _built_from(conn) != schema.DOCUMENTS_DIGEST):
             conn.close()
             raise BackendUnavailable(
                 f"The search index {path.name} was made by an older version of the "
                 "catalogue; rebuild it with `catalogue reindex`."
             )
-        conn.executescript(SCHEMA)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if not made_before:  # one transaction: no other connection sees the tables without their digest
+            digest = schema.DOCUMENTS_DIGEST.replace("'", "''")  # a script takes no parameters: quoted
+            built = f"INSERT INTO built VALUES ('{digest}');"
+            conn.executescript(f"BEGIN; {SCHEMA} {built} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
         return conn
 
     def _reader(self, path: Path | None = None) -> sqlite3.Connection:

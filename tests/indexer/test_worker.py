@@ -152,6 +152,33 @@ def test_server_workers_starting_together_rebuild_an_outdated_index_once(tmp_pat
     assert len(rebuilds) == 1 and not EmbeddedBackend(search_dir).outdated()
 
 
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def one_record_indexed(request, tmp_path, museum_free_app):
+    """(the store, a backend) holding one record, "Fighting Temeraire", indexed by this release."""
+    store = museum_free_app.extensions["catalogue"].store
+    museum_free_app.extensions["catalogue"].register_museum(
+        cli_actor(), {"code": "tate", "names": {"en": ["Tate"]}, "country": "GB", "status": "member"}
+    )
+    museum_free_app.extensions["catalogue"].upsert(cli_actor(), "tate", record_payload("a", title="Fighting Temeraire"))
+    if request.param == "embedded":
+        backend = EmbeddedBackend(tmp_path / "index")
+    else:
+        backend = request.getfixturevalue("es_backend")
+    Indexer(store, backend).reindex()
+    return store, backend
+
+
+def test_an_index_built_from_other_data_files_is_rebuilt_at_start(one_record_indexed, monkeypatch):
+    """A release whose vocabulary or makers' authority changed gets documents built with them."""
+    store, backend = one_record_indexed
+    assert not backend.outdated()
+    monkeypatch.setattr("indexer.schema.DOCUMENTS_DIGEST", "a later release's data")
+    assert backend.outdated()
+    assert Indexer(store, backend).rebuild_if_outdated() is True
+    backend.refresh()
+    assert not backend.outdated() and backend.search(SearchRequest(text="temeraire")).total == 1
+
+
 def leave_changes_in_the_outbox(data_dir) -> None:
     """What a killed import leaves: committed records whose outbox entries nobody drained."""
     writer = make_app({"DATA_DIR": str(data_dir), "INDEX_SYNC": False})
