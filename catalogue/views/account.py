@@ -228,7 +228,13 @@ def token_lifetime(days: str) -> timedelta | None:
 @blueprint.post("/tokens/<token_id>/revoke")
 @signed_in
 def revoke_token(token_id):
-    token = service().revoke_own_token(current_actor(), token_id)
+    """Back on the account page either way: a second click, or the back button and the form sent
+    again, finds the token revoked already, which the page says instead of a bare 404."""
+    try:
+        token = service().revoke_own_token(current_actor(), token_id)
+    except NotFound as gone:
+        flash(gettext(gone.message))
+        return redirect(url_for("account.profile"), 303)
     flash(gettext("The token %(id)s is revoked: it no longer works.") % {"id": token["id"]})
     return redirect(url_for("account.profile"))
 

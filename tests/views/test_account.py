@@ -352,8 +352,19 @@ def test_another_account_cannot_revoke_a_token(app, curator_client, service, mus
     colleague = app.test_client()
     sign_in(colleague, make_account("museum_admin", museum.code))
     refused = post_form(colleague, f"/account/tokens/{token_id}/revoke", page="/account")
-    assert refused.status_code == 404
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("/account")
+    assert "You have no active token with id" in page_text(colleague.get("/account"))
     assert service.actor_for_token(token) is not None
+
+
+def test_revoking_a_token_twice_comes_back_to_the_account_page_saying_so(curator_client, service):
+    """A double click, or the back button and the form sent again."""
+    token = shown_token(create_token(curator_client))
+    token_id = service.own_tokens(service.actor_for_token(token))[0]["id"]
+    post_form(curator_client, f"/account/tokens/{token_id}/revoke", page="/account")
+    again = post_form(curator_client, f"/account/tokens/{token_id}/revoke", page="/account")
+    assert again.status_code == 303 and again.headers["Location"].endswith("/account")
+    assert f"You have no active token with id '{token_id}'." in page_text(curator_client.get("/account"))
 
 
 def test_token_forms_need_a_signed_in_account_and_their_csrf_token(client, curator_client):
