@@ -11,6 +11,15 @@ from babel.support import NullTranslations, Translations
 from catalogue.messages import fill
 
 TRANSLATIONS = Path(__file__).parent / "translations"
+INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
+LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
+    "en": "English",
+    "ja": "日本語",
+    "zh": "中文",
+    "ko": "한국어",
+    "fr": "Français",
+    "de": "Deutsch",
+}
 
 
 @cache

@@ -25,21 +25,14 @@ from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
 from catalogue import reference
+from catalogue.catalogues import INTERFACE_LANGUAGES as INTERFACE_LANGUAGES  # the six, known without Flask
+from catalogue.catalogues import LANGUAGE_NAMES as LANGUAGE_NAMES
 from catalogue.catalogues import catalogue_of
 from catalogue.messages import N_ as N_  # marks strings here too; defined where no Flask is needed
 from catalogue.messages import Message, fill, joined
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
 from catalogue.text import fold
 
-INTERFACE_LANGUAGES = ("en", "ja", "zh", "ko", "fr", "de")
-LANGUAGE_NAMES = {  # each in its own language, as a switcher shows them
-    "en": "English",
-    "ja": "日本語",
-    "zh": "中文",
-    "ko": "한국어",
-    "fr": "Français",
-    "de": "Deutsch",
-}
 PREFIX_KEY = "catalogue.language"  # the WSGI environ key `LanguagePrefix` sets
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalogue.catalogues import translated
+from catalogue.catalogues import INTERFACE_LANGUAGES, translated
 from catalogue.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
 from catalogue.messages import N_, Message
 from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, ROLES, Actor
@@ -27,6 +27,22 @@ LINK_NOT_VALID = N_("This link is not valid: it has expired or has been used. As
 GIVE_NAME = N_("Give the person's name.")
 REQUIRED = N_("Required.")
 UNKNOWN = N_("Unknown.")
+INVITE_SUBJECT = N_("Your invitation to the Virtual Collection of Masterpieces")
+INVITED = {
+    ADMIN: N_(
+        "Dear %(name)s,\n\nyou have been invited to join the network's secretariat in the Virtual Collection "
+        "of Masterpieces."
+    ),
+    MUSEUM_ADMIN: N_(
+        "Dear %(name)s,\n\nyou have been invited to administer %(museum)s: its records and the people who "
+        "curate them in the Virtual Collection of Masterpieces."
+    ),
+    CURATOR: N_(
+        "Dear %(name)s,\n\nyou have been invited to curate the records of %(museum)s in the Virtual Collection "
+        "of Masterpieces."
+    ),
+}
+INVITE_LINK = N_("Choose your password here (the link works once, for %(days)s days):\n%(link)s\n")
 RESET_SUBJECT = N_("Reset your password: Virtual Collection of Masterpieces")
 RESET_BODY = N_(
     "Someone (we hope you) asked to reset the password of this account.\n\n"
@@ -82,6 +98,18 @@ def check_password_rules(password, email: str | None = None) -> str:
     return password
 
 
+def mail_language(language) -> str | None:
+    """The interface language a person's mail is to be written in (None: English, as before it
+    was asked); a form may send anything, so anything else is refused."""
+    if language in (None, ""):
+        return None
+    if language not in INTERFACE_LANGUAGES:
+        raise ValidationFailed(
+            N_("Choose one of the interface languages."), [{"field": "language", "message": UNKNOWN}]
+        )
+    return language
+
+
 def actor_of(user: dict) -> Actor:
     return Actor(name=user["name"], role=user["role"], museum=user["museum"], user_id=user["id"], email=user["email"])
 
@@ -89,10 +117,18 @@ def actor_of(user: dict) -> Actor:
 class AccountRules(ServiceBase):
     # accounts ------------------------------------------------------------------------------
     def create_account(
-        self, actor: Actor, email, name: str, role: str, museum: str | None = None, password: str | None = None
+        self,
+        actor: Actor,
+        email,
+        name: str,
+        role: str,
+        museum: str | None = None,
+        password: str | None = None,
+        language: str | None = None,
     ) -> int:
         """A new account. With a password it can sign in at once (the command line makes the first
-        secretariat admin so); without one, an invitation mail asks its owner to choose one."""
+        secretariat admin so); without one, an invitation mail (in ``language``) asks its owner to
+        choose one."""
         museum = museum or None
         if not actor.is_secretariat and (role == ADMIN or not actor.may_manage_users(museum)):
             raise Forbidden(f"{actor.name} may not create accounts for {museum or 'the secretariat'}.")
@@ -100,26 +136,35 @@ class AccountRules(ServiceBase):
         if museum is not None and (len(museum) > 40 or _controls(museum) or self.store.get_museum(museum) is None):
             raise ValidationFailed(NO_MUSEUM, [{"field": "museum", "message": UNKNOWN}], code=repr(museum))
         hashed = self._hash(check_password_rules(password, email)) if password is not None else None
+        language = mail_language(language)
         with self.store.transaction() as conn:
-            user_id = self._add_account(conn, actor, email, name, role, museum, hashed)
+            user_id = self._add_account(conn, actor, email, name, role, museum, hashed, language)
         self._mail_written()
         return user_id
 
     def _add_account(
-        self, conn, actor: Actor, email: str, name: str, role: str, museum: str | None, hashed: str | None
+        self,
+        conn,
+        actor: Actor,
+        email: str,
+        name: str,
+        role: str,
+        museum: str | None,
+        hashed: str | None,
+        language: str | None = None,
     ) -> int:
         """The account's row, its audit entry and (without a password) its invitation mail, in the
         caller's transaction (membership approval creates the museum in the same one). The caller
-        has checked the rights and calls ``_mail_written()`` after the commit."""
+        has checked the rights and ``language`` and calls ``_mail_written()`` after the commit."""
         if self.store.user_by_email(email, conn) is not None:
             raise Conflict(
                 N_("There is already an account for %(email)s."),
                 [{"field": "email", "message": N_("Already has an account.")}],
                 email=email,
             )
-        user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed)
+        user_id = self.store.create_user(conn, _name(name), role, museum, email, hashed, language)
         if hashed is None:
-            self._send_link(conn, user_id, email, INVITE)
+            self._send_link(conn, user_id, email, INVITE, language)
         self.store.append_audit(
             conn, [audit_entry(actor, museum, None, "user_created", None, {"user": user_id, "role": role})]
         )
@@ -138,11 +183,14 @@ class AccountRules(ServiceBase):
     def account_exists(self, email) -> bool:
         return self.store.user_by_email(str(email or "")) is not None
 
-    def invite(self, actor: Actor, museum: str | None, email, name: str, role: str = CURATOR) -> int:
+    def invite(
+        self, actor: Actor, museum: str | None, email, name: str, role: str = CURATOR, language: str | None = None
+    ) -> int:
         """A museum admin invites a curator or another museum admin to their museum; the secretariat
         invites to any museum, and invites secretariat admins (no museum) too. The invited person
-        chooses a password through the link in the invitation mail."""
-        return self.create_account(actor, email, name, role, museum)
+        chooses a password through the link in the invitation mail, written in ``language`` (the
+        inviter knows which the person reads; their later mail follows it too)."""
+        return self.create_account(actor, email, name, role, museum, language=language)
 
     def _valid_role(self, role: str, museum: str | None) -> str:
         if role not in ROLES:
@@ -178,7 +226,7 @@ class AccountRules(ServiceBase):
                 raise Conflict(
                     N_("%(name)s has accepted the invitation already, or is deactivated."), name=user["name"]
                 )
-            self._send_link(conn, user_id, user["email"], INVITE)
+            self._send_link(conn, user_id, user["email"], INVITE, user["language"])
             self.store.append_audit(
                 conn, [audit_entry(actor, user["museum"], None, "user_invited_again", None, {"user": user_id})]
             )
@@ -258,6 +306,21 @@ class AccountRules(ServiceBase):
                 conn, [audit_entry(actor, actor.museum, None, "sessions_ended", None, {"user": actor.user_id})]
             )
 
+    def mail_language_of(self, actor: Actor) -> str | None:
+        """The interface language the signed-in person's mail is written in (None: English)."""
+        user = self.store.user(actor.user_id) if actor.user_id is not None else None
+        return user["language"] if user else None
+
+    def set_mail_language(self, actor: Actor, language) -> str | None:
+        """The person chooses the language of their own mail (resets, notices); no one else's.
+        Returns the language kept (None: English)."""
+        if actor.user_id is None:
+            raise NotAuthenticated("Sign in to choose the language of your mail.")
+        language = mail_language(language)
+        with self.store.transaction() as conn:
+            self.store.update_user(conn, actor.user_id, language=language)
+        return language
+
     def change_password(self, actor: Actor, current: str, new: str) -> int:
         """Returns the new session version (this session stays signed in, the others end)."""
         if actor.user_id is None or actor.email is None:
@@ -323,9 +386,11 @@ class AccountRules(ServiceBase):
             raise NotFound(LINK_NOT_VALID)
         return user
 
-    def use_link(self, purpose: str, secret: str, password: str) -> tuple[Actor, int]:
+    def use_link(self, purpose: str, secret: str, password: str, language: str | None = None) -> tuple[Actor, int]:
         """Set the password an invitation or reset link asks for; the link then stops working and
-        the account is signed in (actor and session version)."""
+        the account is signed in (actor and session version). The page's ``language``, the one its
+        owner reads us in, becomes the language of their mail."""
+        language = mail_language(language)
         with self.store.transaction() as conn:
             user_id = self.store.action_token_user(purpose, str(secret), now(), conn)
             user = self.store.user(user_id, conn) if user_id is not None else None
@@ -333,7 +398,7 @@ class AccountRules(ServiceBase):
                 raise NotFound(LINK_NOT_VALID)
             self.store.set_password(conn, user["id"], self._hash(check_password_rules(password, user["email"])))
             self.store.use_action_token(conn, str(secret))
-            self.store.update_user(conn, user["id"], last_login_at=now())
+            self.store.update_user(conn, user["id"], last_login_at=now(), language=language or user["language"])
             # the mailbox is proven: wrong guesses before the reset no longer bar the new password
             self.store.clear_events(conn, _bounded(f"{SIGN_IN_PER_ACCOUNT.name}:{user['email']}"))
             action = "invitation_accepted" if purpose == INVITE else "password_reset"
@@ -343,34 +408,29 @@ class AccountRules(ServiceBase):
         return actor_of(user), self.session_version(user["id"])
 
     def _send_link(self, conn, user_id: int, email: str, purpose: str, language: str | None = None) -> None:
+        """A new single-use link for ``purpose``, mailed in ``language`` (None: English)."""
         secret = secrets.token_urlsafe(32)
         lifetime = INVITATION_LIFETIME if purpose == INVITE else RESET_LIFETIME
         self.store.add_action_token(conn, user_id, purpose, secret, now() + lifetime)
         path = "invitation" if purpose == INVITE else "reset"
         link = f"{self.base_url}/account/{path}/{secret}"
         if purpose == INVITE:
-            subject = "Your invitation to the Virtual Collection of Masterpieces"
-            body = (
-                f"{self._invited_as(conn, user_id)}\n\n"
-                f"Choose your password here (the link works once, for {INVITATION_LIFETIME.days} days):\n{link}\n"
-            )
+            subject = translated(language, INVITE_SUBJECT)
+            invited = self._invited_as(conn, user_id, language)
+            body = f"{invited}\n\n{translated(language, INVITE_LINK, days=INVITATION_LIFETIME.days, link=link)}"
         else:
             subject = translated(language, RESET_SUBJECT)
             body = translated(language, RESET_BODY, hours=int(RESET_LIFETIME.total_seconds() // 3600), link=link)
         self.store.queue_mail(conn, email, subject, body)
 
-    def _invited_as(self, conn, user_id: int) -> str:
-        """What an invitation says the person is invited to do, and for which museum."""
+    def _invited_as(self, conn, user_id: int, language: str | None) -> str:
+        """What an invitation says the person is invited to do, and for which museum (named in
+        ``language`` when it has a name in it)."""
         user = self.store.user(user_id, conn)
         assert user is not None
         museum = self.store.get_museum(user["museum"], conn) if user["museum"] else None
-        where = f"{museum.name()} ({museum.code})" if museum else ""
-        doing = {
-            ADMIN: "to join the network's secretariat",
-            MUSEUM_ADMIN: f"to administer {where}: its records and the people who curate them",
-            CURATOR: f"to curate the records of {where}",
-        }[user["role"]]
-        return f"Dear {user['name']},\n\nyou have been invited {doing} in the Virtual Collection of Masterpieces."
+        where = f"{museum.name((language or 'en', 'en'))} ({museum.code})" if museum else ""
+        return translated(language, INVITED[user["role"]], name=user["name"], museum=where)
 
     # mail ----------------------------------------------------------------------------------
     def _mail_written(self) -> None:

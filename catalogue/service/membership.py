@@ -21,12 +21,11 @@ from catalogue.messages import N_, Message
 from catalogue.models import ADMIN, MUSEUM_ADMIN, Actor, Museum
 from catalogue.museums import load_museum
 from catalogue.records.langmap import pick
-from catalogue.service.accounts import RateLimit
+from catalogue.service.accounts import RateLimit, mail_language
 from catalogue.service.base import ServiceBase, audit_entry
 from catalogue.text import clean_block
 
 APPLICATIONS_PER_ADDRESS = RateLimit("application-address", 5, timedelta(hours=1))
-NETWORK = "Virtual Collection of Masterpieces"
 NO_APPLICATION = N_("No application with number %(number)s.")
 RECEIVED_SUBJECT = N_("Your membership application: Virtual Collection of Masterpieces")
 RECEIVED_BODY = N_(
@@ -35,6 +34,24 @@ RECEIVED_BODY = N_(
     "Your application has the number %(number)s. The secretariat reviews every application and will write "
     "to you at this address with its decision.\n\n"
     "If you did not apply, you can ignore this mail.\n"
+)
+REVIEW_SUBJECT = N_("A membership application to review (number %(number)s)")
+REVIEW_BODY = N_(
+    "A museum has applied to join the Virtual Collection of Masterpieces:\n\n"
+    "  %(name)s\n  %(city)s, %(country)s\n\n"
+    "Review it here:\n%(link)s\n"
+)
+APPROVED_SUBJECT = N_("Welcome to the Virtual Collection of Masterpieces")
+APPROVED_BODY = N_(
+    "The secretariat has approved the membership of %(museum)s (museum code: %(code)s).\n\n"
+    "A separate mail brings your invitation: its link lets you choose a password and become this "
+    "museum's administrator in the catalogue.\n"
+)
+APPROVAL_NOTE = N_("A note from the secretariat:")
+REJECTED_BODY = N_(
+    "The secretariat has reviewed your application number %(number)s and cannot accept it at this time, "
+    "for this reason:\n\n%(reason)s\n\n"
+    "You are welcome to reply to this mail if you have questions.\n"
 )
 DECIDED = {
     APPROVED: N_("This application has already been approved."),
@@ -45,7 +62,7 @@ DECIDED = {
 class MembershipRules(ServiceBase):
     # from AccountRules and MuseumRules, sibling parts of the one service class
     rate_limited: Callable[[RateLimit, str], None]
-    _add_account: Callable[[Connection, Actor, str, str, str, str | None, str | None], int]
+    _add_account: Callable[[Connection, Actor, str, str, str, str | None, str | None, str | None], int]
     _mail_written: Callable[[], None]
     _save_museum: Callable[[Connection, Actor, Museum], bool]
 
@@ -54,18 +71,19 @@ class MembershipRules(ServiceBase):
         self, form: dict, address: str, honeypot: str = "", language: str | None = None
     ) -> int | None:
         """Keep a valid application and write to its contact (in ``language``, the one the form was
-        sent in; None: English) and to the secretariat. Anyone may
-        send the form, so each address may send a few an hour; a form whose hidden trap field is
-        filled (robots fill every field) is counted, thanked and dropped: None."""
-        application = load_application(form)
+        sent in, None: English, as the decision will be) and to the secretariat (each admin in
+        theirs). Anyone may send the form, so each address may send a few an hour; a form whose
+        hidden trap field is filled (robots fill every field) is counted, thanked and dropped: None."""
+        application = {**load_application(form), "language": mail_language(language)}
         self.rate_limited(APPLICATIONS_PER_ADDRESS, address)
         if honeypot.strip():
             return None
         with self.store.transaction() as conn:
             application_id = self.store.add_application(conn, application)
             self.store.queue_mail(conn, application["contact_email"], *_received_mail(application_id, language))
-            review = _review_mail(application_id, application, f"{self.base_url}/admin/applications/{application_id}")
+            link = f"{self.base_url}/admin/applications/{application_id}"
             for admin in self._secretariat():
+                review = _review_mail(application_id, application, link, admin["language"])
                 self.store.queue_mail(conn, admin["email"], *review)
         self._mail_written()
         return application_id
@@ -127,8 +145,10 @@ class MembershipRules(ServiceBase):
                     email=email,
                 )
             self._save_museum(conn, actor, museum)
-            self.store.queue_mail(conn, email, *_approved_mail(museum, note))
-            self._add_account(conn, actor, email, application["contact_name"], MUSEUM_ADMIN, museum.code, None)
+            language = application["language"]
+            self.store.queue_mail(conn, email, *_approved_mail(museum, note, language))
+            contact = application["contact_name"]
+            self._add_account(conn, actor, email, contact, MUSEUM_ADMIN, museum.code, None, language)
             self.store.decide_application(conn, application_id, APPROVED, note, actor.name, museum.code)
             approved = audit_entry(
                 actor, museum.code, None, "application_approved", None, {"application": application_id}
@@ -145,7 +165,8 @@ class MembershipRules(ServiceBase):
         with self.store.transaction() as conn:
             application = self._pending(conn, application_id)
             self.store.decide_application(conn, application_id, REJECTED, reason, actor.name)
-            self.store.queue_mail(conn, application["contact_email"], *_rejected_mail(application_id, reason))
+            rejected = _rejected_mail(application_id, reason, application["language"])
+            self.store.queue_mail(conn, application["contact_email"], *rejected)
             self.store.append_audit(
                 conn, [audit_entry(actor, None, None, "application_rejected", None, {"application": application_id})]
             )
@@ -195,30 +216,20 @@ def _received_mail(application_id: int, language: str | None) -> tuple[str, str]
     return translated(language, RECEIVED_SUBJECT), translated(language, RECEIVED_BODY, number=application_id)
 
 
-def _review_mail(application_id: int, application: dict, link: str) -> tuple[str, str]:
-    name = pick(application["names"], ("en",)) or ""
-    return (
-        f"A membership application to review (number {application_id})",
-        f"A museum has applied to join the {NETWORK}:\n\n"
-        f"  {name}\n  {application['city']}, {application['country']}\n\n"
-        f"Review it here:\n{link}\n",
+def _review_mail(application_id: int, application: dict, link: str, language: str | None) -> tuple[str, str]:
+    name = pick(application["names"], (language or "en", "en")) or ""
+    return translated(language, REVIEW_SUBJECT, number=application_id), translated(
+        language, REVIEW_BODY, name=name, city=application["city"], country=application["country"], link=link
     )
 
 
-def _approved_mail(museum: Museum, note: str | None) -> tuple[str, str]:
-    words = f"\n\nA note from the secretariat:\n\n{note}" if note else ""
-    return (
-        f"Welcome to the {NETWORK}",
-        f"The secretariat has approved the membership of {museum.name()} (museum code: {museum.code}).{words}\n\n"
-        "A separate mail brings your invitation: its link lets you choose a password and become this "
-        "museum's administrator in the catalogue.\n",
-    )
+def _approved_mail(museum: Museum, note: str | None, language: str | None) -> tuple[str, str]:
+    body = translated(language, APPROVED_BODY, museum=museum.name((language or "en", "en")), code=museum.code)
+    if note:
+        body += f"\n{translated(language, APPROVAL_NOTE)}\n\n{note}\n"
+    return translated(language, APPROVED_SUBJECT), body
 
 
-def _rejected_mail(application_id: int, reason: str) -> tuple[str, str]:
-    return (
-        f"Your membership application: {NETWORK}",
-        f"The secretariat has reviewed your application number {application_id} and cannot accept it "
-        f"at this time, for this reason:\n\n{reason}\n\n"
-        "You are welcome to reply to this mail if you have questions.\n",
-    )
+def _rejected_mail(application_id: int, reason: str, language: str | None) -> tuple[str, str]:
+    subject = translated(language, RECEIVED_SUBJECT)  # the subject of the mail that acknowledged it
+    return subject, translated(language, REJECTED_BODY, number=application_id, reason=reason)

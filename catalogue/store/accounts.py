@@ -15,7 +15,10 @@ from catalogue.store.queries import Queries
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 TOKEN_ID_LENGTH = 12
 TOKEN_ID = re.compile(f"[0-9a-f]{{{TOKEN_ID_LENGTH}}}")
-USER_COLUMNS = ("id", "name", "email", "role", "museum", "active", "session_version", "created_at", "last_login_at")
+USER_COLUMNS = (
+    *("id", "name", "email", "role", "museum", "active", "session_version", "created_at", "last_login_at"),
+    "language",
+)
 
 
 def token_hash(token: str) -> str:
@@ -36,8 +39,10 @@ class AccountQueries(Queries):
         museum: str | None,
         email: str | None = None,
         password_hash: str | None = None,
+        language: str | None = None,
     ) -> int:
         values = {"name": name, "role": role, "museum": museum, "email": email, "password_hash": password_hash}
+        values["language"] = language
         result = conn.execute(t.users.insert().values(**values, created_at=now()))
         key = result.inserted_primary_key
         assert key is not None

@@ -78,6 +78,7 @@ users = sa.Table(
     # part of every session cookie: a new password or "sign out everywhere" bumps it, ending the old sessions
     sa.Column("session_version", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Column("last_login_at", sa.DateTime(timezone=True)),
+    sa.Column("language", sa.String(16)),  # the interface language their mail is written in (None: English)
     sa.UniqueConstraint("email", name="uq_users_email"),
 )
 
@@ -125,6 +126,7 @@ applications = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.Column("museum_code", sa.String(40), sa.ForeignKey("museums.code")),  # set on approval
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("language", sa.String(16)),  # the form's language: the decision's mail is written in it
     sa.Index("ix_applications_state", "state", "created_at"),
 )
 

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 
 from catalogue.errors import CatalogueError, Conflict, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import N_, gettext, interface_language, visitor_languages
+from catalogue.i18n import INTERFACE_LANGUAGES, LANGUAGE_NAMES, N_, gettext, interface_language, visitor_languages
 from catalogue.models import ADMIN, CURATOR, MUSEUM_ADMIN, Actor
 from catalogue.service.accounts import INVITE, RESET
 from catalogue.views.auth import current_actor, signed_in, signed_in_actor
@@ -118,7 +118,7 @@ def use_link(purpose: str, secret: str):
     if request.method == "GET":
         return render_template("account/choose_password.html", purpose=purpose, owner=owner, errors={})
     try:
-        actor, version = service().use_link(purpose, secret, new_password("password"))
+        actor, version = service().use_link(purpose, secret, new_password("password"), interface_language())
     except ValidationFailed as error:
         page = render_template(
             "account/choose_password.html",
@@ -168,6 +168,8 @@ def profile_page(status: int = 200, failed: str | None = None, error: CatalogueE
         errors=field_errors(error) if error else {},
         form=form or {},
         max_days=MAX_TOKEN_DAYS,
+        mail_languages=mail_language_options(),
+        mail_language=service().mail_language_of(actor) or "en",
         pending=service().application_counts(actor)["pending"] if actor.role == "admin" else 0,
     )
     return page, status
@@ -187,6 +189,22 @@ def change_password():
         return profile_page(error.status, "password", error)
     start_session(actor, version)
     flash(gettext("Your password is changed. Your other sessions have ended."))
+    return redirect(url_for("account.profile"))
+
+
+def mail_language_options() -> list[tuple[str, str]]:
+    """The interface languages, each named in itself, as the language switcher names them."""
+    return [(code, LANGUAGE_NAMES[code]) for code in INTERFACE_LANGUAGES]
+
+
+@blueprint.post("/mail-language")
+@signed_in
+def set_mail_language():
+    try:
+        kept = service().set_mail_language(current_actor(), request.form.get("language", ""))
+    except ValidationFailed as error:
+        return profile_page(400, "mail-language", error)
+    flash(gettext("Your mail will be written in %(language)s.") % {"language": LANGUAGE_NAMES[kept or "en"]})
     return redirect(url_for("account.profile"))
 
 
@@ -264,7 +282,8 @@ def people_page(status: int = 200, error: CatalogueError | None = None, form=Non
         shown=shown,
         museum_options=[("", gettext("None (secretariat admin)")), *museums],
         roles=[(role, gettext(ROLE_LABELS[role])) for role in roles],
-        form=form or {"role": CURATOR, "museum": shown or ""},
+        form=form or {"role": CURATOR, "museum": shown or "", "language": interface_language()},
+        mail_languages=mail_language_options(),
         errors=field_errors(error) if error else {},
         message=gettext(error.message) if error else None,
     )
@@ -275,10 +294,10 @@ def people_page(status: int = 200, error: CatalogueError | None = None, form=Non
 @signed_in(roles=MANAGERS)
 def invite():
     actor = current_actor()
-    form = {name: request.form.get(name, "").strip() for name in ("email", "name", "role", "museum")}
+    form = {name: request.form.get(name, "").strip() for name in ("email", "name", "role", "museum", "language")}
     museum = form["museum"] if "museum" in request.form else actor.museum  # a museum admin's form has none
     try:
-        service().invite(actor, museum or None, form["email"], form["name"], form["role"] or CURATOR)
+        service().invite(actor, museum or None, form["email"], form["name"], form["role"] or CURATOR, form["language"])
     except (ValidationFailed, Conflict) as error:
         return people_page(error.status, error, form)
     flash(gettext("An invitation is on its way to %(email)s.") % {"email": form["email"]})

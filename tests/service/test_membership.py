@@ -11,6 +11,7 @@ import pytest
 from catalogue.cli import cli_actor
 from catalogue.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
 from catalogue.models import Actor
+from catalogue.service.accounts import actor_of
 
 BOTH_DATABASES = pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
 SECRETARIAT = Actor(name="Sam Secretariat", role="admin", user_id=None)
@@ -225,6 +226,46 @@ def test_rejection_needs_a_reason_and_mails_it_to_the_contact(service, mail_sink
     mail = mail_sink.wait_for(form["contact_email"], 2)
     assert "not in a partner country's register" in mail.body
     assert service.store.get_museum("rijks") is None and service.store.user_by_email(form["contact_email"]) is None
+
+
+# languages ---------------------------------------------------------------------------------------
+def test_the_contact_hears_in_the_forms_language_and_each_secretariat_admin_in_their_own(
+    service, make_account, mail_sink
+):
+    """The acknowledgement, the approval and the invitation that follows it are written in the
+    language the museum applied in; the review notice in the language each admin chose."""
+    german = make_account("admin")
+    service.set_mail_language(actor_of(service.store.user_by_email(german)), "de")
+    english = make_account("admin")
+    form = application_form()
+    application_id = service.apply_for_membership(form, "192.0.2.1", language="ja")
+    contact = form["contact_email"]
+    assert mail_sink.wait_for(contact).subject == "加盟申請の受付：名品バーチャルコレクション"
+    assert mail_sink.wait_for(german).subject == f"Ein Aufnahmeantrag zur Prüfung (Nummer {application_id})"
+    assert mail_sink.wait_for(english).subject == f"A membership application to review (number {application_id})"
+    service.approve_application(SECRETARIAT, application_id, "rijks", "ようこそ")
+    welcome, invitation = mail_sink.wait_for(contact, 2), mail_sink.wait_for(contact, 3)
+    assert welcome.subject == "名品バーチャルコレクションへようこそ"
+    assert "館コード：rijks" in welcome.body and "事務局からのメッセージ：\n\nようこそ" in welcome.body
+    assert invitation.subject == "名品バーチャルコレクションへのご招待"
+    assert "Rijksmuseum (rijks) の管理者" in invitation.body and "7日間有効" in invitation.body
+    assert service.store.user_by_email(contact)["language"] == "ja"  # their later mail follows it
+
+
+def test_a_rejection_is_written_in_the_forms_language(service, mail_sink):
+    form = application_form()
+    application_id = service.apply_for_membership(form, "192.0.2.1", language="fr")
+    service.reject_application(SECRETARIAT, application_id, "Hors du réseau.")
+    mail = mail_sink.wait_for(form["contact_email"], 2)
+    assert mail.subject == "Votre candidature d’adhésion\u202f: Collection virtuelle de chefs-d’œuvre"
+    assert f"votre candidature n°\u00a0{application_id}" in mail.body and "Hors du réseau." in mail.body
+
+
+def test_an_application_in_no_interface_language_is_refused(service):
+    with pytest.raises(ValidationFailed) as refused:
+        service.apply_for_membership(application_form(), "192.0.2.1", language="nl")
+    assert refused_fields(refused) == {"language"}
+    assert service.applications(SECRETARIAT) == []
 
 
 @pytest.mark.parametrize(

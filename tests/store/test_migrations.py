@@ -21,12 +21,12 @@ from tests.support import TIMERS_OFF, image_bytes, record_payload
 
 HEAD = migrate.head_revision()
 FIRST = migrate.BASELINE
-# what a first-release database lacks: the columns, tables and indexes migrations 0002 to 0007 add
+# what a first-release database lacks: the columns, tables and indexes migrations 0002 to 0009 add
 LATER_TABLES = {"image_sources", "action_tokens", "applications", "rate_events", "mail_outbox", "record_revisions"}
 LATER_TABLES |= {"imports", "themes", "theme_objects"}
 LATER_TABLES |= {"discovery_activities", "discovery_manifests", "discovery_progress"}
 LATER_INDEXES = {"ix_records_updated_at_id", "ix_records_museum_updated_at_id"}  # OAI-PMH's paging (0006)
-LATER_USER_COLUMNS = {"email", "password_hash", "active", "session_version", "last_login_at"}
+LATER_USER_COLUMNS = {"email", "password_hash", "active", "session_version", "last_login_at", "language"}
 LATER = {"records.warnings", "tokens.expires_at", "tokens.last_used_at", "tokens.label", *LATER_TABLES}
 LATER |= {f"users.{column}" for column in LATER_USER_COLUMNS}
 

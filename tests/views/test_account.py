@@ -120,6 +120,15 @@ def test_a_short_password_is_refused_next_to_the_password_field(client, service,
 
 
 # password reset ----------------------------------------------------------------------------
+def test_accepting_an_invitation_on_a_french_page_makes_french_the_language_of_later_mail(
+    client, service, museum, mail_sink
+):
+    email = fresh_email()
+    path = invite(service, mail_sink, email=email)
+    assert choose(client, f"/fr{path}").status_code == 302
+    assert service.store.user_by_email(email)["language"] == "fr"
+
+
 def test_a_forgotten_password_is_reset_through_the_mailed_link(app, client, museum, make_account, mail_sink):
     email = make_account("curator", museum.code)
     elsewhere = app.test_client()
@@ -238,6 +247,18 @@ def test_the_account_page_shows_who_is_signed_in(curator_client):
     page = page_text(curator_client.get("/account"))
     assert "Curator of tate" in page and "Curator" in page and "Tate (tate)" in page
     assert page.count('autocomplete="new-password"') == 2 and 'autocomplete="current-password"' in page
+
+
+def test_the_account_page_chooses_the_language_of_its_owners_mail(curator_client):
+    page = curator_client.get("/account").get_data(as_text=True)
+    assert '<option value="en" selected>English</option>' in page  # no choice yet: English
+    chosen = post_form(curator_client, "/account/mail-language", {"language": "ko"}, "/account")
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/account"
+    page = curator_client.get("/account").get_data(as_text=True)
+    assert "Your mail will be written in 한국어." in page and '<option value="ko" selected>한국어</option>' in page
+    refused = post_form(curator_client, "/account/mail-language", {"language": "tlh"}, "/account")
+    assert refused.status_code == 400
+    assert 'id="mail-language-form-error">Choose one of the interface languages.' in refused.get_data(as_text=True)
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, museum, make_account):

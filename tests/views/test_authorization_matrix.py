@@ -468,6 +468,7 @@ WRITES = [
         signed_in_anyone,
     ),
     Write("account.end_sessions", "POST", own("/account/sessions/end", {}), signed_in_anyone),
+    Write("account.set_mail_language", "POST", own("/account/mail-language", {"language": "de"}), signed_in_anyone),
     Write("account.create_token", "POST", own("/account/tokens", {"label": "sync"}), signed_in_anyone),
     Write(
         "account.revoke_token",

@@ -208,3 +208,22 @@ def test_someone_whose_invitation_got_lost_is_invited_again(admin_client, app, s
 
     refused = post_form(admin_client, f"/account/people/{person['id']}/invite-again", page="/account/people")
     assert refused.status_code == 409  # accepted already: nothing to invite to
+
+
+def test_the_invitation_is_written_in_the_language_chosen_on_the_form_which_starts_at_the_pages(
+    admin_client, mail_sink
+):
+    page = admin_client.get("/ja/account/people").get_data(as_text=True)
+    assert '<option value="ja" selected>日本語</option>' in page and '<option value="de">Deutsch</option>' in page
+    email = fresh_email()
+    form = {"email": email, "name": "Wang Fang", "role": "curator", "language": "zh"}
+    assert post_form(admin_client, "/ja/account/people/invite", form, "/ja/account/people").status_code == 302
+    assert mail_sink.wait_for(email).subject == "精品虚拟馆藏的邀请"
+
+
+def test_an_invitation_language_that_is_not_offered_is_shown_next_to_its_field(admin_client, service):
+    email = fresh_email()
+    refused = invite(admin_client, email=email, name="X", role="curator", language="tlh")
+    assert refused.status_code == 400
+    assert '<p class="field-error" id="language-error">Unknown.</p>' in refused.get_data(as_text=True)
+    assert service.store.user_by_email(email) is None
