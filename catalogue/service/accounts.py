@@ -3,6 +3,7 @@ sessions that end when the password changes, invitations and password resets by 
 links sent by mail, and who may manage whose account."""
 
 import hashlib
+import math
 import secrets
 import threading
 import unicodedata
@@ -345,9 +346,17 @@ class AccountRules(ServiceBase):
         return self.session_version(actor.user_id)
 
     def _refuse_over(self, conn, limit: RateLimit, key: str) -> None:
-        if self.store.count_events(conn, _bounded(key), now() - limit.window) >= limit.limit:
-            minutes = int(limit.window.total_seconds() // 60)
-            raise TooManyRequests(N_("Too many attempts; wait %(minutes)s minutes and try again."), minutes=minutes)
+        """Refuse while the window holds ``limit`` events, saying how long until one leaves it:
+        the wait the refusal names is the one that works, not the whole window."""
+        moment = now()
+        times = self.store.event_times(conn, _bounded(key), moment - limit.window)
+        if len(times) < limit.limit:
+            return
+        free_at = times[len(times) - limit.limit] + limit.window
+        minutes = max(1, math.ceil((free_at - moment).total_seconds() / 60))
+        if minutes == 1:
+            raise TooManyRequests(N_("Too many attempts; wait a minute and try again."))
+        raise TooManyRequests(N_("Too many attempts; wait %(minutes)s minutes and try again."), minutes=minutes)
 
     def _count(self, conn, limit: RateLimit, key: str) -> None:
         self.store.add_event(conn, _bounded(key), prune_before=now() - limit.window)

@@ -201,9 +201,10 @@ class AccountQueries(Queries):
         )
 
     # rate limits ---------------------------------------------------------------------------
-    def count_events(self, conn: Connection, key: str, since: datetime) -> int:
-        query = sa.select(sa.func.count()).where(t.rate_events.c.key == key, t.rate_events.c.at > since)
-        return conn.execute(query).scalar_one()
+    def event_times(self, conn: Connection, key: str, since: datetime) -> list[datetime]:
+        """When each event of ``key`` after ``since`` happened, the oldest first."""
+        query = sa.select(t.rate_events.c.at).where(t.rate_events.c.key == key, t.rate_events.c.at > since)
+        return [aware(at) for at in conn.execute(query.order_by(t.rate_events.c.at)).scalars()]
 
     def add_event(self, conn: Connection, key: str, prune_before: datetime) -> None:
         """Count one event of ``key``, and forget this key's events older than any window asks about."""

@@ -11,6 +11,7 @@ from catalogue.cli import cli_actor
 from catalogue.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
 from catalogue.models import Actor
 from catalogue.service.accounts import RESET
+from catalogue.store import now
 from catalogue.store import tables as t
 from tests.support import PASSWORD
 
@@ -80,6 +81,26 @@ def test_changing_the_password_needs_the_current_one_and_limits_guesses(service,
     with pytest.raises(TooManyRequests):
         service.change_password(curator, PASSWORD, NEW_PASSWORD)
     assert service.actor_for_session(curator.user_id, version) == curator  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("ago", "message"),
+    [
+        ([3, 2, 2, 1, 0], "wait 12 minutes"),  # the oldest of the five leaves the 15-minute window in 12
+        ([30, 14.5, 10, 5, 1, 0], "wait a minute"),  # one is out already; the oldest in leaves in half a minute
+        ([14, 13, 13, 13, 13, 12], "wait 2 minutes"),  # six in: the fifth newest decides, not the oldest
+    ],
+)
+def test_a_refusal_names_the_wait_until_one_attempt_leaves_the_window(service, museum, make_account, ago, message):
+    email = make_account("curator", museum.code)
+    with service.store.transaction() as conn:
+        conn.execute(
+            t.rate_events.insert(),
+            [{"key": f"sign-in-account:{email}", "at": now() - timedelta(minutes=minutes)} for minutes in ago],
+        )
+    with pytest.raises(TooManyRequests) as refused:
+        service.authenticate(email, PASSWORD, "127.0.0.1")
+    assert message in str(refused.value)
 
 
 def test_a_new_password_ends_the_old_sessions_and_returns_the_new_one(service, museum, account):
