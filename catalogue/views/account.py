@@ -2,10 +2,11 @@
 accepting an invitation, resetting a forgotten password, the account page (password, sessions,
 API tokens), and the people page where a museum admin or the secretariat manages accounts."""
 
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 
 from catalogue.errors import CatalogueError, Conflict, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
 from catalogue.extensions import service
@@ -20,6 +21,8 @@ blueprint = Blueprint("account", __name__)
 MANAGERS = (ADMIN, MUSEUM_ADMIN)
 ROLE_LABELS = {ADMIN: N_("Secretariat admin"), MUSEUM_ADMIN: N_("Museum admin"), CURATOR: N_("Curator")}
 MAX_TOKEN_DAYS = 3650
+USED_TOKEN_FORMS = "used_token_forms"  # session key: ids of the token forms that made their token
+KEPT_TOKEN_FORMS = 10
 
 
 @blueprint.context_processor
@@ -168,6 +171,7 @@ def profile_page(status: int = 200, failed: str | None = None, error: CatalogueE
         errors=field_errors(error) if error else {},
         form=form or {},
         max_days=MAX_TOKEN_DAYS,
+        token_form_id=secrets.token_urlsafe(12),
         mail_languages=mail_language_options(),
         mail_language=service().mail_language_of(actor) or "en",
         pending=service().application_counts(actor)["pending"] if actor.role == "admin" else 0,
@@ -220,12 +224,21 @@ def end_sessions():
 @blueprint.post("/tokens")
 @signed_in
 def create_token():
-    """The new token is shown once, in this answer (never in an address or a cookie)."""
+    """The new token is shown once, in this answer (never in an address or a cookie). Reloading
+    that answer sends the form again: the form's one-time id, kept in the session once used, turns
+    the second sending into the account page instead of a second token."""
     form = {"label": request.form.get("label", ""), "expires_in": request.form.get("expires_in", "").strip()}
+    form_id = request.form.get("form_id", "")[:64]
+    used = session.get(USED_TOKEN_FORMS, [])
+    if form_id in used:
+        flash(gettext("That form has made its token already; it is in the list, shown once. Revoke it if you lost it."))
+        return redirect(url_for("account.profile"))
     try:
         token, token_id = service().create_own_token(current_actor(), form["label"], token_lifetime(form["expires_in"]))
     except ValidationFailed as error:
         return profile_page(400, "token", error, form)
+    if form_id:
+        session[USED_TOKEN_FORMS] = [*used, form_id][-KEPT_TOKEN_FORMS:]
     # shown once; like every account page it is private and no-store (views/auth.py)
     return render_template("account/token_created.html", token=token, token_id=token_id, label=form["label"])
 

@@ -332,6 +332,26 @@ def test_a_new_token_is_shown_once_and_works_on_the_api_as_its_account(curator_c
     assert other_museum.status_code == 403
 
 
+def test_reloading_the_new_token_page_makes_no_second_token(curator_client, service):
+    """A reload sends the same form again: same one-time form id, same CSRF token."""
+    page = curator_client.get("/account").get_data(as_text=True)
+    form = {
+        "label": "museum-sync-7f3",
+        "expires_in": "",
+        "form_id": re.search(r'name="form_id" value="([^"]+)"', page).group(1),
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+    }
+    first = curator_client.post("/account/tokens", data=form)
+    assert first.status_code == 200 and shown_token(first)
+    again = curator_client.post("/account/tokens", data=form)
+    assert again.status_code == 302 and again.headers["Location"] == "/account"
+    after = page_text(curator_client.get("/account"))
+    assert "That form has made its token already" in after and after.count("museum-sync-7f3") == 1
+    another = curator_client.get("/account").get_data(as_text=True)  # a new form makes a new token
+    form["form_id"] = re.search(r'name="form_id" value="([^"]+)"', another).group(1)
+    assert curator_client.post("/account/tokens", data=form).status_code == 200
+
+
 def test_the_token_list_shows_ids_and_dates_never_the_token(curator_client, service):
     token = shown_token(create_token(curator_client, expires_in="7"))
     page = curator_client.get("/account").get_data(as_text=True)
