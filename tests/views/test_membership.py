@@ -4,6 +4,7 @@ follows the invitation link to become the new museum's admin. The public form re
 a rule next to the field (keeping what was typed), escapes what it is sent, and takes only a few
 applications an hour from one address."""
 
+import html
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -226,6 +227,16 @@ def test_one_address_sends_five_applications_an_hour(client, service, contact):
         as_text=True
     )
     assert len(service.applications(SECRETARIAT)) == 5
+
+
+def test_the_application_heading_is_one_sentence_each_language_punctuates(app, client, service, make_account, contact):
+    apply(client, contact)
+    number = applied(service, contact)
+    secretariat = secretariat_client(app, make_account)
+    page = html.unescape(secretariat.get(f"/fr/admin/applications/{number}").get_data(as_text=True))
+    assert f"<h1>Candidature n°\u00a0{number}\u00a0: Rijksmuseum</h1>" in page  # French spaces its colon
+    page = html.unescape(secretariat.get(f"/ja/admin/applications/{number}").get_data(as_text=True))
+    assert f"<h1>申請 {number}：Rijksmuseum</h1>" in page
 
 
 # the review is the secretariat's ------------------------------------------------------------------
