@@ -49,7 +49,9 @@ DEFAULTS = {
     "BULK_IMPORT_SECONDS": 10,  # pick up bulk uploads waiting or left unfinished on this timer (0: never)
     "DOWNLOAD_CAP": 10_000,  # the most results "Download these results" gives (CSV / JSON Lines)
     "OAI_PAGE_SIZE": 100,  # records or identifiers per OAI-PMH list page (then a resumption token)
-    "ADMIN_EMAIL": "",  # OAI-PMH Identify's adminEmail (default: MAIL_SENDER with a mail server, else admin@host)
+    # the secretariat's address: OAI-PMH Identify's adminEmail (default: MAIL_SENDER with a mail server,
+    # else admin@host) and the Reply-To of mail when it is not MAIL_SENDER
+    "ADMIN_EMAIL": "",
     "SITEMAP_PAGE_SIZE": 10_000,  # published objects per sitemap file (/sitemaps/objects-<n>.xml)
     "DISCOVERY_PAGE_SIZE": 100,  # activities per IIIF Change Discovery page (changing it re-cuts every page)
     **IIIF_SETTINGS,  # IIIF_MAX_WIDTH/HEIGHT/AREA (Image API limits), IIIF_CACHE_BYTES, IIIF_RENDER_SLOTS

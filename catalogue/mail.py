@@ -19,6 +19,7 @@ class Mailer:
     username: str | None = None
     password: str | None = None
     sender: str = "catalogue@localhost"
+    reply_to: str | None = None  # the secretariat's address (ADMIN_EMAIL), when the sender is no inbox
     timeout: float = 10.0
 
     @classmethod
@@ -30,6 +31,7 @@ class Mailer:
             username=config.get("MAIL_USERNAME") or None,
             password=config.get("MAIL_PASSWORD") or None,
             sender=config.get("MAIL_SENDER") or "catalogue@localhost",
+            reply_to=config.get("ADMIN_EMAIL") or None,
         )
 
     def send(self, recipient: str, subject: str, body: str) -> None:
@@ -38,6 +40,9 @@ class Mailer:
         message["From"] = self.sender
         message["To"] = recipient
         message["Subject"] = subject
+        if self.reply_to and parseaddr(self.reply_to)[1] != parseaddr(self.sender)[1]:
+            # a rejection invites a reply, a puzzled invitee writes back: it reaches the secretariat
+            message["Reply-To"] = self.reply_to
         for name, value in self._identity().items():
             message[name] = value
         message.set_content(body)

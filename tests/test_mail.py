@@ -41,3 +41,18 @@ def test_a_mail_carries_its_date_and_message_id(service, museum, mail_sink):
     headers = mail_sink.wait_for("mary@tate.example").headers
     assert parsedate_to_datetime(headers["Date"]).tzinfo is not None
     assert re.fullmatch(r"<[^@<>]+@catalogue\.test>", headers["Message-ID"])  # the sender's domain
+
+
+def test_replies_go_to_the_secretariat_when_its_address_is_not_the_senders(app, service, museum, mail_sink):
+    """A rejection invites a reply, and an invitee may have a question: with ADMIN_EMAIL set,
+    Reply-To names it; without it (or when it is the sender's) replies reach the sender anyway."""
+    from catalogue.mail import Mailer
+
+    service.create_account(cli_actor(), "noor@tate.example", "Noor", "curator", museum.code)
+    assert "Reply-To" not in mail_sink.wait_for("noor@tate.example").headers
+    service.mailer = Mailer.from_config({**app.config, "ADMIN_EMAIL": "Secretariat <office@catalogue.test>"})
+    service.create_account(cli_actor(), "lin@tate.example", "Lin", "curator", museum.code)
+    assert mail_sink.wait_for("lin@tate.example").headers["Reply-To"] == "Secretariat <office@catalogue.test>"
+    service.mailer = Mailer.from_config({**app.config, "ADMIN_EMAIL": "secretariat@catalogue.test"})
+    service.create_account(cli_actor(), "kai@tate.example", "Kai", "curator", museum.code)
+    assert "Reply-To" not in mail_sink.wait_for("kai@tate.example").headers
