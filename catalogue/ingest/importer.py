@@ -221,8 +221,9 @@ class Importer:
             self._reject(row.number, "local_id", f"Duplicate local id; first seen in {first}.", body["local_id"])
             return
         self._seen[key] = row.number
-        if row.kept:  # the format cannot say these: the service keeps their stored values
-            body[KEPT_KEY] = list(row.kept)
+        kept = (*row.kept, *outcome.kept)  # the format cannot say these, or the row does not
+        if kept:  # the service keeps their stored values
+            body[KEPT_KEY] = list(kept)
         if row.warnings:  # values the reader dropped are kept with the record, as the schema's are
             body[WARNINGS_KEY] = [*row.warnings, *body.get(WARNINGS_KEY, [])]
         self._pending.setdefault(museum, []).append(_Pending(row.number, body))

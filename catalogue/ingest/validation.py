@@ -18,15 +18,22 @@ class Validated:
     body: dict | None
     local_id: str | None = None
     errors: list[tuple] = field(default_factory=list)
+    kept: tuple[str, ...] = ()  # fields the row does not name: an update keeps the stored values
 
 
 def validated(data: dict, default_status: str | None) -> Validated:
-    """A row's record, validated and normalised (in this process or in an import worker)."""
+    """A row's record, validated and normalised (in this process or in an import worker). A row
+    that names no status gives a new record the import's default, but leaves an existing record's
+    status as it is: a museum sending its nightly file again must not bring back what a curator
+    withdrew, nor publish a draft, nor make a published record a draft."""
     payload = row_payload(data)
-    if default_status and payload.get("status") in (None, ""):
-        payload["status"] = default_status
+    kept: tuple[str, ...] = ()
+    if payload.get("status") in (None, ""):
+        kept = ("status",)
+        if default_status:
+            payload["status"] = default_status
     try:
-        return Validated(validate_record(payload))
+        return Validated(validate_record(payload), kept=kept)
     except ValidationFailed as failure:
         local_id = payload.get("local_id") if isinstance(payload.get("local_id"), str) else None
         errors = [(e["field"], e["message"], value_at(payload, e["field"])) for e in failure.errors]

@@ -47,8 +47,8 @@ Mapping (paths below ``lido:lido``; ``dM`` = descriptiveMetadata, ``aM`` = admin
                       original is lido:type lido00464, then the thumbnail lido00451, the IIIF Image API
                       service and the IIIF manifest, both application/ld+json), resourceDescription (alt text)
     status, masterpiece  not exported: the catalogue's flags, not a description of the object; an
-                      import keeps a record's masterpiece flag (NOT_IN_LIDO), and its status follows
-                      the import's default, as for any row that names none
+                      import keeps a record's masterpiece flag (NOT_IN_LIDO) and, as for any row
+                      that names none, its status (a new record takes the import's default)
 """
 
 NOT_IN_LIDO = ("masterpiece",)  # record fields a LIDO record cannot say: an import keeps the stored value

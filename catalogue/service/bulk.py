@@ -159,8 +159,9 @@ class BulkUploadRules(ServiceBase):
 
     def confirm_import(self, actor: Actor, import_id: int, default_status: str = PUBLISHED) -> BulkUpload:
         """Queue a checked upload for its import, in the name of ``actor`` (whom the audit log of
-        every record it writes names). Rows that name no status get ``default_status``: published
-        (as the API and the command line do) or draft (to publish them later, one by one)."""
+        every record it writes names). New records in rows that name no status get
+        ``default_status``: published (as the API and the command line do) or draft (to publish
+        them later, one by one); records already stored keep theirs."""
         if default_status not in (PUBLISHED, DRAFT):
             message = N_("Choose whether the records are published or kept as drafts.")
             raise ValidationFailed(message, [{"field": "default_status", "message": message}])

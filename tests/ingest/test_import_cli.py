@@ -287,3 +287,26 @@ class TestCsv:
         (tmp_path / "r.txt").write_text("local_id,title\n1,x\n", encoding="utf-8")
         assert run_import(runner, tmp_path / "r.txt", "--museum", "tate").exit_code == 2
         assert run_import(runner, tmp_path / "r.txt", "--museum", "tate", "--format", "csv").exit_code == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_sent_again_leaves_the_status_of_records_it_names_none_for(app, service, museum, tmp_path, workers):
+    """A museum's nightly file names no status: it must not bring back what a curator withdrew nor
+    publish a draft. A new record takes the import's default, and a row that names a status sets it."""
+    from catalogue.cli import cli_actor
+    from catalogue.ingest.importer import Importer
+
+    def send(rows, **options):
+        path = write_jsonl(tmp_path / "nightly.jsonl", [{**row, "museum": museum.code} for row in rows])
+        with app.app_context():
+            return Importer(service, cli_actor(), workers=workers, **options).import_file(path)
+
+    send([record_payload("W1"), record_payload("D1")], default_status="draft")
+    service.upsert(cli_actor(), museum.code, {**record_payload("W1"), "status": "published"})
+    service.withdraw(cli_actor(), museum.code, "W1")
+    again = send([record_payload("W1"), record_payload("D1"), record_payload("N1")])
+    assert (again.counts["unchanged"], again.counts["created"]) == (2, 1)
+    statuses = {local_id: service.store.find_record(museum.code, local_id).status for local_id in ("W1", "D1", "N1")}
+    assert statuses == {"W1": "withdrawn", "D1": "draft", "N1": "published"}
+    send([{**record_payload("W1"), "status": "published"}])
+    assert service.store.find_record(museum.code, "W1").status == "published"
