@@ -8,12 +8,12 @@ Discovery profile unless the client asks for plain JSON; readable by any origin 
 
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app
 
 from catalogue.errors import NotFound
 from catalogue.extensions import service
 from iiif.discovery import CONTEXT, activity_document, page_document, stream_document
-from iiif.negotiation import content_type
+from iiif.negotiation import negotiated_json
 from iiif.presentation import Links
 
 blueprint = Blueprint("iiif_discovery", __name__, url_prefix="/iiif/discovery")
@@ -67,10 +67,5 @@ def _number(text: str, what: str) -> int:
 def discovery_json(document: dict, cache_control: str):
     """JSON-LD with the Discovery context as its profile (what the specification asks for when the
     client states no preference), or plain JSON for clients that ask for only that; revalidated by
-    ETag, readable by any origin (catalogue/views/cors.py)."""
-    response = jsonify(document)
-    response.headers["Content-Type"] = content_type(request.accept_mimetypes, CONTEXT)
-    response.headers["Cache-Control"] = cache_control
-    response.vary.add("Accept")
-    response.add_etag()
-    return response.make_conditional(request)
+    each representation's ETag, readable by any origin (catalogue/views/cors.py)."""
+    return negotiated_json(document, CONTEXT, cache_control)

@@ -255,6 +255,19 @@ def test_full_pages_are_cached_long_the_last_briefly_and_any_origin_may_read_the
     assert again.status_code == 304
 
 
+def test_json_ld_and_plain_json_pages_each_revalidate_by_their_own_etag(client, service, museum):
+    Museum(service, museum.code).save("A")
+    Museum(service, museum.code).add_image("A")
+    for path in (STREAM, f"{STREAM}/page/0", f"{STREAM}/item/0"):
+        json_ld, plain = client.get(path), client.get(path, headers={"Accept": "application/json"})
+        assert json_ld.data == plain.data and json_ld.headers["ETag"] != plain.headers["ETag"], path
+        asks_plain = {"Accept": "application/json"}
+        assert client.get(path, headers={**asks_plain, "If-None-Match": json_ld.headers["ETag"]}).status_code == 200
+        mine = client.get(path, headers={**asks_plain, "If-None-Match": plain.headers["ETag"]})
+        assert mine.status_code == 304 and "Accept" in mine.headers["Vary"], path
+        assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 200, path
+
+
 def test_an_empty_catalogue_has_an_empty_stream(client):
     stream = get_json(client, STREAM)
     assert (stream["totalItems"], stream["first"], stream["last"]) == (

@@ -68,6 +68,22 @@ def test_manifests_are_for_other_portals_cors_json_ld_and_etags(client, auth, mu
     assert again.status_code == 304
 
 
+def test_json_ld_and_plain_json_each_revalidate_by_their_own_etag(client, auth, museum):
+    manifest = f"/iiif/3/objects/{add_record(client, auth, 'E1')}/manifest"
+    for path in (manifest, "/iiif/3/collections", "/iiif/3/collections/museums/tate?page=1"):
+        json_ld = client.get(path)
+        plain = client.get(path, headers={"Accept": "application/json"})
+        assert json_ld.status_code == plain.status_code == 200, path
+        assert json_ld.data == plain.data and json_ld.headers["ETag"] != plain.headers["ETag"], path
+        assert "Accept" in json_ld.headers["Vary"] and "Accept" in plain.headers["Vary"], path
+        for answer, other in ((json_ld, plain), (plain, json_ld)):
+            accept = {"Accept": answer.headers["Content-Type"]}
+            mine = client.get(path, headers={**accept, "If-None-Match": answer.headers["ETag"]})
+            assert mine.status_code == 304 and "Accept" in mine.headers["Vary"], path
+            theirs = client.get(path, headers={**accept, "If-None-Match": other.headers["ETag"]})
+            assert theirs.status_code == 200 and theirs.headers["Content-Type"] == answer.headers["Content-Type"]
+
+
 @pytest.mark.parametrize(
     "accept, expected",
     [
