@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 from iiif.image_info import PROFILE_URI, image_info
 from iiif.image_render import ImageRenderer, RenderedImage
 from iiif.image_request import IIIFError, ImageLimits, parse_image_request
+from iiif.negotiation import representation_etag
 from iiif.pyramid_layout import PyramidMissing, TilePyramid
 
 blueprint = Blueprint("iiif_image", __name__, url_prefix="/iiif/3")
@@ -73,9 +74,9 @@ def info(identifier: str) -> HTTPResponse:
     pyramid, source = _locate(identifier)
     document = image_info(pyramid.info, service_id(identifier), _service().limits, source.rights)
     body = json.dumps(document)
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    response = Response(body, mimetype=None, content_type=_info_content_type())
-    response.set_etag(etag)
+    media_type = _info_content_type()
+    response = Response(body, mimetype=None, content_type=media_type)
+    response.set_etag(representation_etag(body.encode(), media_type))  # JSON-LD and JSON: one ETag each
     response.headers["Vary"] = "Accept"
     return _public(response, INFO_CACHE).make_conditional(request)
 

@@ -110,6 +110,17 @@ def test_info_json_answers_304_to_its_etag(client):
     assert again.status_code == 304 and again.data == b""
 
 
+def test_info_json_as_json_ld_and_as_json_revalidate_by_their_own_etags(client):
+    json_ld = client.get("/iiif/3/squares/info.json")
+    plain = client.get("/iiif/3/squares/info.json", headers={"Accept": "application/json"})
+    assert json_ld.data == plain.data and json_ld.headers["ETag"] != plain.headers["ETag"]
+    asks_plain = {"Accept": "application/json"}
+    stale = client.get("/iiif/3/squares/info.json", headers={**asks_plain, "If-None-Match": json_ld.headers["ETag"]})
+    assert stale.status_code == 200 and stale.headers["Content-Type"] == "application/json"
+    mine = client.get("/iiif/3/squares/info.json", headers={**asks_plain, "If-None-Match": plain.headers["ETag"]})
+    assert mine.status_code == 304 and mine.headers["Vary"] == "Accept"
+
+
 def test_an_image_response_names_its_canonical_url_and_may_be_cached_forever(client):
     response = client.get("/iiif/3/squares/0,0,512,512/512,512/0/default.jpg")
     assert response.status_code == 200
