@@ -139,6 +139,8 @@ def harvest(client, since: str | None = None) -> tuple[list[dict], list[dict]]:
         page = get_json(client, url)
         documents.append(page)
         for activity in reversed(page["orderedItems"]):
+            if activity["type"] == "Refresh":  # §3.5.2; only an empty stream lists one, with nothing before it
+                return newest_first[::-1], documents
             if since is not None and activity["endTime"] <= since:
                 return newest_first[::-1], documents
             newest_first.append(activity)
@@ -268,14 +270,20 @@ def test_json_ld_and_plain_json_pages_each_revalidate_by_their_own_etag(client, 
         assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 200, path
 
 
-def test_an_empty_catalogue_has_an_empty_stream(client):
+def test_an_empty_catalogue_lists_one_refresh_which_the_first_change_replaces(client, service, museum):
+    """Every page holds at least one activity (Change Discovery 1.0 §3.2), an empty stream too."""
     stream = get_json(client, STREAM)
-    assert (stream["totalItems"], stream["first"], stream["last"]) == (
-        0,
-        {"id": f"{BASE}{STREAM}/page/0", "type": "OrderedCollectionPage"},
-        {"id": f"{BASE}{STREAM}/page/0", "type": "OrderedCollectionPage"},
-    )
-    assert get_json(client, f"{STREAM}/page/0")["orderedItems"] == []
+    page_0 = {"id": f"{BASE}{STREAM}/page/0", "type": "OrderedCollectionPage"}
+    assert (stream["totalItems"], stream["first"], stream["last"]) == (1, page_0, page_0)
+    page = get_json(client, f"{STREAM}/page/0")
+    assert page["orderedItems"] == [{"type": "Refresh"}] and "prev" not in page and "next" not in page
+    assert harvest(client)[0] == []  # a first harvest stops at the Refresh, having learnt of nothing
+
+    tate = Museum(service, museum.code)
+    tate.save("A")
+    tate.add_image("A")
+    assert get_json(client, STREAM)["totalItems"] == 1
+    assert told(get_json(client, f"{STREAM}/page/0")["orderedItems"]) == [("Create", tate.manifest("A"))]
 
 
 def test_pages_and_activities_that_do_not_exist_are_404_in_json(client):
