@@ -84,6 +84,29 @@ def test_json_ld_and_plain_json_each_revalidate_by_their_own_etag(client, auth, 
             assert theirs.status_code == 200 and theirs.headers["Content-Type"] == answer.headers["Content-Type"]
 
 
+def test_iiif_answers_are_the_same_in_every_language_so_they_do_not_vary_by_it(client, auth, museum):
+    """Images have no words and IIIF documents carry every language in their maps: an answer that
+    varied by Accept-Language would be cached once per browser language (and not at all by CDNs that
+    only cache Vary: Accept-Encoding). Only errors, whose messages are translated, vary."""
+    record_id = add_record(client, auth, "L1")
+    image = client.get(f"/api/objects/{record_id}").get_json()["images"][0]["iiif"].split("/iiif/3/")[1]
+    for path in (
+        f"/iiif/3/objects/{record_id}/manifest",
+        "/iiif/3/collections",
+        "/iiif/discovery/activity/page/0",
+        f"/iiif/3/{image}/info.json",
+        f"/iiif/3/{image}/full/max/0/default.jpg",
+    ):
+        german, japanese = (client.get(path, headers={"Accept-Language": lang}) for lang in ("de", "ja"))
+        assert german.status_code == 200 and german.data == japanese.data, path
+        revalidated = client.get(path, headers={"Accept-Language": "de", "If-None-Match": german.headers["ETag"]})
+        assert revalidated.status_code == 304, path
+        for answer in (german, revalidated):
+            assert "Accept-Language" not in answer.headers.get("Vary", "") and "Content-Language" not in answer.headers
+    missing = client.get("/iiif/3/objects/nothing/manifest", headers={"Accept-Language": "de"})
+    assert missing.status_code == 404 and "Accept-Language" in missing.headers["Vary"]
+
+
 @pytest.mark.parametrize(
     "accept, expected",
     [
