@@ -15,6 +15,7 @@ from catalogue.extensions import service
 from iiif.discovery import CONTEXT, activity_document, page_document, stream_document
 from iiif.negotiation import negotiated_json
 from iiif.presentation import Links
+from iiif.presentation_views import errors_revalidate
 
 blueprint = Blueprint("iiif_discovery", __name__, url_prefix="/iiif/discovery")
 
@@ -23,6 +24,7 @@ MAX_PAGE_SIZE = 1000
 FIXED = "public, max-age=86400"  # a full page, or one activity: never changes
 GROWING = "public, max-age=60"  # the stream and its last page: new activities arrive
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")  # a page or position as we write them: no sign, no leading zero
+blueprint.after_request(errors_revalidate)  # the next page is a 404 until it exists
 
 
 def links() -> Links:

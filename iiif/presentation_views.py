@@ -55,6 +55,20 @@ def links() -> Links:
     return Links(current_app.config["BASE_URL"])
 
 
+def errors_revalidate(response):
+    """An error answer is stored by no cache without asking again: what is missing now (an object's
+    first image, the next Discovery page, a record published again) may be there in a minute, and
+    without a Cache-Control a cache may keep a 404 or 410 for a time of its own choosing (RFC 9111
+    §4.2.2). The Image API's errors say the same (iiif/image_views.py)."""
+    if response.status_code >= 400:
+        response.headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+blueprint.after_request(errors_revalidate)
+comparison_blueprint.after_request(errors_revalidate)
+
+
 @blueprint.get("/objects/<record_id>/manifest")
 def object_manifest(record_id):
     record = service().record(record_id)

@@ -290,6 +290,8 @@ def test_pages_and_activities_that_do_not_exist_are_404_in_json(client):
     for path in ("page/1", "page/01", "page/-1", "page/x", "page/1.0", "page/" + "9" * 30, "item/0", "item/00"):
         response = client.get(f"{STREAM}/{path}")
         assert (response.status_code, response.get_json()["status"]) == (404, 404), path
+        assert response.headers["Cache-Control"] == "no-cache", path  # the next page will exist
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
 
 
 # the replay ------------------------------------------------------------------------------------

@@ -56,6 +56,20 @@ def test_objects_without_images_drafts_and_withdrawn_ones_have_no_manifest(clien
     assert client.get(f"/iiif/3/objects/{gone}/manifest").status_code == 410
 
 
+def test_a_missing_manifest_is_asked_for_again_once_it_may_exist(client, auth, museum):
+    bare = add_record(client, auth, "B4", images=0)
+    for path in (
+        f"/iiif/3/objects/{bare}/manifest",
+        "/iiif/3/collections/countries/ZZ",
+        "/iiif/compare/a/b/manifest.json",
+    ):
+        missing = client.get(path)
+        assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-cache", path
+        assert missing.headers["Access-Control-Allow-Origin"] == "*", path
+    add_record(client, auth, "B4", images=1)
+    assert client.get(f"/iiif/3/objects/{bare}/manifest").status_code == 200
+
+
 def test_manifests_are_for_other_portals_cors_json_ld_and_etags(client, auth, museum):
     path = f"/iiif/3/objects/{add_record(client, auth, 'C1')}/manifest"
     response = client.get(path, headers={"Accept": "application/ld+json"})
