@@ -125,10 +125,24 @@ def _vary_by_language(response):
     """An unprefixed page's language follows the browser's Accept-Language. It does not vary by
     cookie: a visitor whose cookie names a language is sent to the prefixed address first
     (`follow_language_cookie`), so public pages stay cacheable for everyone, signed in or not."""
+    if not speaks_a_language(response):
+        return response
     if not language_is_explicit():
         response.vary.add("Accept-Language")
     response.headers.setdefault("Content-Language", interface_language())
     return response
+
+
+# IIIF answers hold no interface text: images have no words, and manifests, collections and
+# Change Discovery carry every language in their language maps (labels included).
+LANGUAGE_NEUTRAL_BLUEPRINTS = {"iiif_image", "iiif_presentation", "iiif_comparison", "iiif_discovery"}
+
+
+def speaks_a_language(response) -> bool:
+    """Whether this answer depends on the interface language. A IIIF answer does not (only its
+    errors, whose messages are translated, do): sent with Vary: Accept-Language, shared caches would
+    keep each tile once per browser language, and CDNs that cache only Vary: Accept-Encoding none."""
+    return response.status_code >= 400 or request.blueprint not in LANGUAGE_NEUTRAL_BLUEPRINTS
 
 
 PUBLIC_PAGE_BLUEPRINTS = {"public", "search", "themes", "compare"}  # HTML pages anyone may cache

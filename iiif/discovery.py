@@ -14,6 +14,18 @@ from catalogue.store.activity import Activity
 from iiif.presentation import Links
 
 CONTEXT = "http://iiif.io/api/discovery/1/context.json"
+# What an empty stream lists. The specification asks for at least one page ("Content providers MUST
+# publish at least one Ordered Collection Page", §3.2; the stream's `last` is required, §3.1) and
+# for at least one activity on every page (`orderedItems` "MUST be an array, with at least one
+# item"), so an empty page is not conformant. With no change to report, the one activity that says
+# nothing false is a Refresh (§2.1.5): what follows it is the state of every resource, here none,
+# so a first harvest stops at it and a later one would read on only for Deletes (there are none).
+# It has no time: any we gave could be later than the first real activity's endTime (the replay may
+# publish an activity up to SETTLE after it happened), and a harvester that keeps the newest time
+# it saw would then skip that activity. It has no id (it has no position in the stream), and the
+# first real activity takes its place: the last page may change, and activities may leave a stream
+# (§2.1.4).
+REFRESH = {"type": "Refresh"}
 
 
 def stream_url(links: Links) -> str:
@@ -34,7 +46,7 @@ def stream_document(stream: ActivityStream, links: Links) -> dict:
         "@context": CONTEXT,
         "id": stream_url(links),
         "type": "OrderedCollection",
-        "totalItems": stream.total,
+        "totalItems": listed(stream),
         "first": _page_ref(links, 0),
         "last": _page_ref(links, stream.last_page),
     }
@@ -53,8 +65,13 @@ def page_document(page: ActivityPage, links: Links) -> dict:
         document["prev"] = _page_ref(links, page.number - 1)
     if not page.is_last:
         document["next"] = _page_ref(links, page.number + 1)
-    document["orderedItems"] = [activity_json(activity, links) for activity in page.activities]
+    document["orderedItems"] = [activity_json(activity, links) for activity in page.activities] or [REFRESH]
     return document
+
+
+def listed(stream: ActivityStream) -> int:
+    """How many activities the pages list: the Refresh of an empty stream counts (see REFRESH)."""
+    return max(stream.total, 1)
 
 
 def activity_document(activity: Activity, links: Links) -> dict:

@@ -8,13 +8,14 @@ Discovery profile unless the client asks for plain JSON; readable by any origin 
 
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app
 
 from catalogue.errors import NotFound
 from catalogue.extensions import service
 from iiif.discovery import CONTEXT, activity_document, page_document, stream_document
-from iiif.negotiation import content_type
+from iiif.negotiation import negotiated_json
 from iiif.presentation import Links
+from iiif.presentation_views import errors_revalidate
 
 blueprint = Blueprint("iiif_discovery", __name__, url_prefix="/iiif/discovery")
 
@@ -23,6 +24,7 @@ MAX_PAGE_SIZE = 1000
 FIXED = "public, max-age=86400"  # a full page, or one activity: never changes
 GROWING = "public, max-age=60"  # the stream and its last page: new activities arrive
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")  # a page or position as we write them: no sign, no leading zero
+blueprint.after_request(errors_revalidate)  # the next page is a 404 until it exists
 
 
 def links() -> Links:
@@ -67,10 +69,5 @@ def _number(text: str, what: str) -> int:
 def discovery_json(document: dict, cache_control: str):
     """JSON-LD with the Discovery context as its profile (what the specification asks for when the
     client states no preference), or plain JSON for clients that ask for only that; revalidated by
-    ETag, readable by any origin (catalogue/views/cors.py)."""
-    response = jsonify(document)
-    response.headers["Content-Type"] = content_type(request.accept_mimetypes, CONTEXT)
-    response.headers["Cache-Control"] = cache_control
-    response.vary.add("Accept")
-    response.add_etag()
-    return response.make_conditional(request)
+    each representation's ETag, readable by any origin (catalogue/views/cors.py)."""
+    return negotiated_json(document, CONTEXT, cache_control)

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, redirect, request, send_file
+from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response as HTTPResponse
 
 from iiif.image_info import PROFILE_URI, image_info
-from iiif.image_render import ImageRenderer
+from iiif.image_render import ImageRenderer, RenderedImage
 from iiif.image_request import IIIFError, ImageLimits, parse_image_request
+from iiif.negotiation import representation_etag
 from iiif.pyramid_layout import PyramidMissing, TilePyramid
 
 blueprint = Blueprint("iiif_image", __name__, url_prefix="/iiif/3")
@@ -72,15 +74,18 @@ def info(identifier: str) -> HTTPResponse:
     pyramid, source = _locate(identifier)
     document = image_info(pyramid.info, service_id(identifier), _service().limits, source.rights)
     body = json.dumps(document)
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    response = Response(body, mimetype=None, content_type=_info_content_type())
-    response.set_etag(etag)
+    media_type = _info_content_type()
+    response = Response(body, mimetype=None, content_type=media_type)
+    response.set_etag(representation_etag(body.encode(), media_type))  # JSON-LD and JSON: one ETag each
     response.headers["Vary"] = "Accept"
     return _public(response, INFO_CACHE).make_conditional(request)
 
 
 @blueprint.get("/<identifier>/<region>/<size>/<rotation>/<quality_format>")
 def image(identifier: str, region: str, size: str, rotation: str, quality_format: str) -> HTTPResponse:
+    """An image, or a 304 decided before any pixel is read. Every answer from one pyramid is fixed
+    from the moment it was published, so that moment is every answer's Last-Modified: clients and
+    caches that revalidate by date (If-Modified-Since) get their 304 as those that send the ETag do."""
     _check_identifier(identifier)
     parsed = parse_image_request(region, size, rotation, quality_format)
     pyramid, _ = _locate(identifier)
@@ -88,19 +93,24 @@ def image(identifier: str, region: str, size: str, rotation: str, quality_format
     resolved = parsed.resolve(pyramid.info.width, pyramid.info.height, service.limits)
     etag = f"{pyramid.info.build_id}-{hashlib.blake2s(resolved.key.encode(), digest_size=8).hexdigest()}"
     response: HTTPResponse
-    if etag in request.if_none_match:
-        response = Response(status=304)
+    # If-None-Match, when sent, decides alone, by weak comparison (RFC 9110 §13.1.2, §13.1.3)
+    if is_resource_modified(request.environ, etag=etag, last_modified=pyramid.built_at):
+        response = _rendered(service.renderer.answer(pyramid, resolved))
     else:
-        rendered = service.renderer.answer(pyramid, resolved)
-        if rendered.path is not None:
-            response = send_file(rendered.path, mimetype=rendered.media_type, conditional=False, etag=False)
-        else:
-            response = Response(rendered.data, mimetype=rendered.media_type)
+        response = Response(status=304, mimetype=resolved.media_type)
     response.set_etag(etag)
+    response.last_modified = pyramid.built_at
     response.headers["Link"] = (
         f'<{service_id(identifier)}/{resolved.canonical}>;rel="canonical", <{PROFILE_URI}>;rel="profile"'
     )
     return _public(response, IMAGE_CACHE)
+
+
+def _rendered(rendered: RenderedImage) -> HTTPResponse:
+    """The answer's bytes: a stored file streamed as it is, or bytes computed now."""
+    if rendered.path is not None:
+        return send_file(rendered.path, mimetype=rendered.media_type, conditional=False, etag=False)
+    return Response(rendered.data, mimetype=rendered.media_type)
 
 
 @blueprint.errorhandler(IIIFError)

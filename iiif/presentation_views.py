@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from iiif_prezi3 import Canvas, Homepage, KeyValueString, LinkedResource, Manifest
 
 from catalogue import reference
@@ -17,7 +17,7 @@ from catalogue.records.langmap import pick
 from catalogue.search_params import counting_number, request_from_args
 from catalogue.views.compare import comparison_manifest_url, permalink, published_record
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
-from iiif.negotiation import content_type
+from iiif.negotiation import negotiated_json
 from iiif.presentation import (
     LABELS,
     ImageRef,
@@ -53,6 +53,20 @@ Fetch = Callable[[int], tuple[list[ManifestRef], int]]  # page -> (references on
 
 def links() -> Links:
     return Links(current_app.config["BASE_URL"])
+
+
+def errors_revalidate(response):
+    """An error answer is stored by no cache without asking again: what is missing now (an object's
+    first image, the next Discovery page, a record published again) may be there in a minute, and
+    without a Cache-Control a cache may keep a 404 or 410 for a time of its own choosing (RFC 9111
+    §4.2.2). The Image API's errors say the same (iiif/image_views.py)."""
+    if response.status_code >= 400:
+        response.headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+blueprint.after_request(errors_revalidate)
+comparison_blueprint.after_request(errors_revalidate)
 
 
 @blueprint.get("/objects/<record_id>/manifest")
@@ -247,10 +261,5 @@ def _country_name(code: str) -> str:
 def iiif_json(document: dict):
     """A Presentation document: JSON-LD with its profile unless the client prefers plain JSON (spec
     6.3: also when it sends no Accept header); public, cached for a while (records change),
-    revalidated by ETag, readable by any origin (catalogue/views/cors.py)."""
-    response = jsonify(document)
-    response.headers["Content-Type"] = content_type(request.accept_mimetypes, PRESENTATION_CONTEXT)
-    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    response.vary.add("Accept")
-    response.add_etag()
-    return response.make_conditional(request)
+    revalidated by each representation's ETag, readable by any origin (catalogue/views/cors.py)."""
+    return negotiated_json(document, PRESENTATION_CONTEXT, f"public, max-age={MAX_AGE}")

@@ -3,8 +3,10 @@ lives (at its canonical IIIF URL tail), and reading any region of a level back f
 
 import json
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,12 +42,18 @@ class PyramidInfo:
 
     @classmethod
     def load(cls, directory: Path) -> "PyramidInfo":
+        return cls.load_with_stat(directory)[0]
+
+    @classmethod
+    def load_with_stat(cls, directory: Path) -> tuple["PyramidInfo", os.stat_result]:
+        """The descriptor and its stat, read together: its modification time is when the pyramid was
+        published (it is written last)."""
         path = Path(directory) / DESCRIPTOR
         try:
             stat = path.stat()
         except OSError as error:
             raise PyramidMissing(f"no pyramid at {directory}") from error
-        return _load_descriptor(str(path), stat.st_mtime_ns, stat.st_size)
+        return _load_descriptor(str(path), stat.st_mtime_ns, stat.st_size), stat
 
     def dump(self, directory: Path) -> None:
         data = asdict(self)
@@ -136,13 +144,15 @@ def fixed_size_tail(width: int, height: int, size: tuple[int, int], fmt: str) ->
 class TilePyramid:
     """A built pyramid on disk: finds stored files and reassembles level regions from tiles."""
 
-    def __init__(self, directory: Path, info: PyramidInfo):
+    def __init__(self, directory: Path, info: PyramidInfo, built_at: datetime | None = None):
         self.directory = Path(directory)
         self.info = info
+        self.built_at = built_at  # when it was published: None while it is being built
 
     @classmethod
     def open(cls, directory: Path) -> "TilePyramid":
-        return cls(directory, PyramidInfo.load(directory))
+        info, stat = PyramidInfo.load_with_stat(directory)
+        return cls(directory, info, datetime.fromtimestamp(stat.st_mtime, UTC))
 
     def stored(self, tail: str) -> Path | None:
         path = self.directory / tail

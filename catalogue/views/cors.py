@@ -11,6 +11,8 @@ preflight is answered for reads only: writes through the API stay same-origin.
 
 from flask import Flask, Response, current_app, request
 
+from catalogue.i18n import speaks_a_language
+
 CROSS_ORIGIN_PATHS = ("/api/", "/images/", "/iiif/", "/oembed")
 READS = ("GET", "HEAD")
 # the request headers a reader may send: content negotiation, revalidation, byte ranges, a token
@@ -41,7 +43,8 @@ def allow_cross_origin_reads(response: Response) -> Response:
     if request.method in READS and public_path and not response.cache_control.private:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        response.headers.setdefault("Vary", "Accept-Language")
+        if speaks_a_language(response):  # an error's message is in the visitor's language
+            response.headers.setdefault("Vary", "Accept-Language")
     return response
 
 

@@ -139,6 +139,8 @@ def harvest(client, since: str | None = None) -> tuple[list[dict], list[dict]]:
         page = get_json(client, url)
         documents.append(page)
         for activity in reversed(page["orderedItems"]):
+            if activity["type"] == "Refresh":  # §3.5.2; only an empty stream lists one, with nothing before it
+                return newest_first[::-1], documents
             if since is not None and activity["endTime"] <= since:
                 return newest_first[::-1], documents
             newest_first.append(activity)
@@ -255,20 +257,41 @@ def test_full_pages_are_cached_long_the_last_briefly_and_any_origin_may_read_the
     assert again.status_code == 304
 
 
-def test_an_empty_catalogue_has_an_empty_stream(client):
+def test_json_ld_and_plain_json_pages_each_revalidate_by_their_own_etag(client, service, museum):
+    Museum(service, museum.code).save("A")
+    Museum(service, museum.code).add_image("A")
+    for path in (STREAM, f"{STREAM}/page/0", f"{STREAM}/item/0"):
+        json_ld, plain = client.get(path), client.get(path, headers={"Accept": "application/json"})
+        assert json_ld.data == plain.data and json_ld.headers["ETag"] != plain.headers["ETag"], path
+        asks_plain = {"Accept": "application/json"}
+        assert client.get(path, headers={**asks_plain, "If-None-Match": json_ld.headers["ETag"]}).status_code == 200
+        mine = client.get(path, headers={**asks_plain, "If-None-Match": plain.headers["ETag"]})
+        assert mine.status_code == 304 and "Accept" in mine.headers["Vary"], path
+        assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 200, path
+
+
+def test_an_empty_catalogue_lists_one_refresh_which_the_first_change_replaces(client, service, museum):
+    """Every page holds at least one activity (Change Discovery 1.0 §3.2), an empty stream too."""
     stream = get_json(client, STREAM)
-    assert (stream["totalItems"], stream["first"], stream["last"]) == (
-        0,
-        {"id": f"{BASE}{STREAM}/page/0", "type": "OrderedCollectionPage"},
-        {"id": f"{BASE}{STREAM}/page/0", "type": "OrderedCollectionPage"},
-    )
-    assert get_json(client, f"{STREAM}/page/0")["orderedItems"] == []
+    page_0 = {"id": f"{BASE}{STREAM}/page/0", "type": "OrderedCollectionPage"}
+    assert (stream["totalItems"], stream["first"], stream["last"]) == (1, page_0, page_0)
+    page = get_json(client, f"{STREAM}/page/0")
+    assert page["orderedItems"] == [{"type": "Refresh"}] and "prev" not in page and "next" not in page
+    assert harvest(client)[0] == []  # a first harvest stops at the Refresh, having learnt of nothing
+
+    tate = Museum(service, museum.code)
+    tate.save("A")
+    tate.add_image("A")
+    assert get_json(client, STREAM)["totalItems"] == 1
+    assert told(get_json(client, f"{STREAM}/page/0")["orderedItems"]) == [("Create", tate.manifest("A"))]
 
 
 def test_pages_and_activities_that_do_not_exist_are_404_in_json(client):
     for path in ("page/1", "page/01", "page/-1", "page/x", "page/1.0", "page/" + "9" * 30, "item/0", "item/00"):
         response = client.get(f"{STREAM}/{path}")
         assert (response.status_code, response.get_json()["status"]) == (404, 404), path
+        assert response.headers["Cache-Control"] == "no-cache", path  # the next page will exist
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
 
 
 # the replay ------------------------------------------------------------------------------------

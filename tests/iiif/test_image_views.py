@@ -3,12 +3,14 @@ no 5xx for any URL a client can send."""
 
 import io
 import time
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from werkzeug.http import http_date
 
 from iiif.image_views import ImageSource
 
@@ -108,6 +110,17 @@ def test_info_json_answers_304_to_its_etag(client):
     assert again.status_code == 304 and again.data == b""
 
 
+def test_info_json_as_json_ld_and_as_json_revalidate_by_their_own_etags(client):
+    json_ld = client.get("/iiif/3/squares/info.json")
+    plain = client.get("/iiif/3/squares/info.json", headers={"Accept": "application/json"})
+    assert json_ld.data == plain.data and json_ld.headers["ETag"] != plain.headers["ETag"]
+    asks_plain = {"Accept": "application/json"}
+    stale = client.get("/iiif/3/squares/info.json", headers={**asks_plain, "If-None-Match": json_ld.headers["ETag"]})
+    assert stale.status_code == 200 and stale.headers["Content-Type"] == "application/json"
+    mine = client.get("/iiif/3/squares/info.json", headers={**asks_plain, "If-None-Match": plain.headers["ETag"]})
+    assert mine.status_code == 304 and mine.headers["Vary"] == "Accept"
+
+
 def test_an_image_response_names_its_canonical_url_and_may_be_cached_forever(client):
     response = client.get("/iiif/3/squares/0,0,512,512/512,512/0/default.jpg")
     assert response.status_code == 200
@@ -127,6 +140,47 @@ def test_an_image_answers_304_to_its_etag_whatever_form_was_asked(client):
     assert again.status_code == 304 and again.data == b""
     other = client.get("/iiif/3/squares/full/251,/0/default.png", headers={"If-None-Match": etag})
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/iiif/3/squares/0,0,512,512/512,/0/default.jpg",  # a stored tile
+        "/iiif/3/squares/full/333,/0/default.png",  # computed for this request
+    ],
+)
+def test_an_image_answers_304_to_if_modified_since_when_no_etag_is_sent(client, path):
+    response = client.get(path)
+    published = response.headers["Last-Modified"]
+    assert response.last_modified is not None
+    earlier = http_date(response.last_modified - timedelta(seconds=1))
+
+    unchanged = client.get(path, headers={"If-Modified-Since": published})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    assert unchanged.headers["ETag"] == response.headers["ETag"]
+    assert unchanged.headers["Cache-Control"] == response.headers["Cache-Control"]
+    assert unchanged.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
+    assert client.head(path, headers={"If-Modified-Since": published}).status_code == 304
+
+
+def test_if_none_match_decides_over_if_modified_since_and_compares_weakly(client):
+    path = "/iiif/3/squares/full/250,/0/default.png"
+    response = client.get(path)
+    etag, published = response.headers["ETag"], response.headers["Last-Modified"]
+    earlier = http_date(response.last_modified - timedelta(seconds=1))
+
+    other = client.get(path, headers={"If-None-Match": '"another"', "If-Modified-Since": published})
+    assert other.status_code == 200  # RFC 9110 §13.1.3: If-Modified-Since is ignored
+    same = client.get(path, headers={"If-None-Match": etag, "If-Modified-Since": earlier})
+    assert same.status_code == 304
+    assert client.get(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 304  # weak comparison
+
+
+def test_every_answer_from_one_pyramid_dates_from_its_publication(client):
+    stored = client.get("/iiif/3/squares/0,0,512,512/512,/0/default.jpg")
+    computed = client.get("/iiif/3/squares/full/333,/0/default.png")
+    assert stored.headers["Last-Modified"] == computed.headers["Last-Modified"]
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,20 @@ def test_objects_without_images_drafts_and_withdrawn_ones_have_no_manifest(clien
     assert client.get(f"/iiif/3/objects/{gone}/manifest").status_code == 410
 
 
+def test_a_missing_manifest_is_asked_for_again_once_it_may_exist(client, auth, museum):
+    bare = add_record(client, auth, "B4", images=0)
+    for path in (
+        f"/iiif/3/objects/{bare}/manifest",
+        "/iiif/3/collections/countries/ZZ",
+        "/iiif/compare/a/b/manifest.json",
+    ):
+        missing = client.get(path)
+        assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-cache", path
+        assert missing.headers["Access-Control-Allow-Origin"] == "*", path
+    add_record(client, auth, "B4", images=1)
+    assert client.get(f"/iiif/3/objects/{bare}/manifest").status_code == 200
+
+
 def test_manifests_are_for_other_portals_cors_json_ld_and_etags(client, auth, museum):
     path = f"/iiif/3/objects/{add_record(client, auth, 'C1')}/manifest"
     response = client.get(path, headers={"Accept": "application/ld+json"})
@@ -66,6 +80,45 @@ def test_manifests_are_for_other_portals_cors_json_ld_and_etags(client, auth, mu
     assert client.get(path, headers={"Accept": "application/json"}).headers["Content-Type"] == "application/json"
     again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_json_ld_and_plain_json_each_revalidate_by_their_own_etag(client, auth, museum):
+    manifest = f"/iiif/3/objects/{add_record(client, auth, 'E1')}/manifest"
+    for path in (manifest, "/iiif/3/collections", "/iiif/3/collections/museums/tate?page=1"):
+        json_ld = client.get(path)
+        plain = client.get(path, headers={"Accept": "application/json"})
+        assert json_ld.status_code == plain.status_code == 200, path
+        assert json_ld.data == plain.data and json_ld.headers["ETag"] != plain.headers["ETag"], path
+        assert "Accept" in json_ld.headers["Vary"] and "Accept" in plain.headers["Vary"], path
+        for answer, other in ((json_ld, plain), (plain, json_ld)):
+            accept = {"Accept": answer.headers["Content-Type"]}
+            mine = client.get(path, headers={**accept, "If-None-Match": answer.headers["ETag"]})
+            assert mine.status_code == 304 and "Accept" in mine.headers["Vary"], path
+            theirs = client.get(path, headers={**accept, "If-None-Match": other.headers["ETag"]})
+            assert theirs.status_code == 200 and theirs.headers["Content-Type"] == answer.headers["Content-Type"]
+
+
+def test_iiif_answers_are_the_same_in_every_language_so_they_do_not_vary_by_it(client, auth, museum):
+    """Images have no words and IIIF documents carry every language in their maps: an answer that
+    varied by Accept-Language would be cached once per browser language (and not at all by CDNs that
+    only cache Vary: Accept-Encoding). Only errors, whose messages are translated, vary."""
+    record_id = add_record(client, auth, "L1")
+    image = client.get(f"/api/objects/{record_id}").get_json()["images"][0]["iiif"].split("/iiif/3/")[1]
+    for path in (
+        f"/iiif/3/objects/{record_id}/manifest",
+        "/iiif/3/collections",
+        "/iiif/discovery/activity/page/0",
+        f"/iiif/3/{image}/info.json",
+        f"/iiif/3/{image}/full/max/0/default.jpg",
+    ):
+        german, japanese = (client.get(path, headers={"Accept-Language": lang}) for lang in ("de", "ja"))
+        assert german.status_code == 200 and german.data == japanese.data, path
+        revalidated = client.get(path, headers={"Accept-Language": "de", "If-None-Match": german.headers["ETag"]})
+        assert revalidated.status_code == 304, path
+        for answer in (german, revalidated):
+            assert "Accept-Language" not in answer.headers.get("Vary", "") and "Content-Language" not in answer.headers
+    missing = client.get("/iiif/3/objects/nothing/manifest", headers={"Accept-Language": "de"})
+    assert missing.status_code == 404 and "Accept-Language" in missing.headers["Vary"]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """The JSON API: public reads, curator writes with tokens, and a clear 4xx for every bad request."""
 
+import io
 import json
 from urllib.parse import quote
 
@@ -274,6 +275,18 @@ def test_images_upload_and_appear_in_the_record(client, auth):
     assert record["revision"] == 2
     original = client.get(f"/images/{ids[0]}/original")
     assert original.status_code == 200 and original.mimetype == "image/jpeg"
+
+
+def test_original_and_thumbnail_files_revalidate_by_date_unless_an_etag_is_sent(client, auth):
+    client.post(OBJECTS, json=record_payload(), headers=auth)
+    upload = {"file": [(io.BytesIO(image_bytes("JPEG")), "a.jpg")]}
+    response = client.post(f"{OBJECTS}/T00001/images", headers=auth, data=upload, content_type="multipart/form-data")
+    image_id = response.get_json()["images"][0]["id"]
+    for path in (f"/images/{image_id}/original", f"/images/{image_id}/thumbnail"):
+        published = client.get(path).headers["Last-Modified"]
+        assert client.get(path, headers={"If-Modified-Since": published}).status_code == 304, path
+        other_etag = {"If-Modified-Since": published, "If-None-Match": '"another"'}
+        assert client.get(path, headers=other_etag).status_code == 200, path  # RFC 9110 §13.1.3
 
 
 def test_a_record_is_cacheable_and_revalidates_by_its_etag(client, auth):
