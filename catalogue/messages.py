@@ -49,6 +49,34 @@ def _message(template: str, variables: dict) -> Message:
     return Message(template, **variables)
 
 
+def message_to_json(message: Message) -> dict:
+    """A Message as JSON keeps it (an import report stores its lines), so that it can be shown in
+    the language of whoever reads it later: its template and its variables, Messages among them."""
+    variables = {name: _json(value) for name, value in message.variables.items()}
+    return {"template": message.template, "variables": variables}
+
+
+def _json(value):
+    if isinstance(value, Message):
+        return message_to_json(value)
+    if isinstance(value, (list, tuple)):
+        return [_json(item) for item in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def message_from_json(data: dict) -> Message:
+    """The Message `message_to_json` kept."""
+    return Message(data["template"], **{name: _kept(value) for name, value in data["variables"].items()})
+
+
+def _kept(value):
+    if isinstance(value, dict):
+        return message_from_json(value)
+    if isinstance(value, list):
+        return [_kept(item) for item in value]
+    return value
+
+
 def joined(value, each=str):
     """A list or tuple of texts as one text (each passed through ``each``); any other value as it is."""
     if isinstance(value, (list, tuple)):

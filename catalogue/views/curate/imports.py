@@ -12,7 +12,7 @@ from catalogue.extensions import service
 from catalogue.i18n import N_, gettext
 from catalogue.ingest.column_choices import FIELDS, LANGUAGES
 from catalogue.ingest.readers import NUMBERED_BY
-from catalogue.ingest.report import report_csv
+from catalogue.ingest.report import report_csv, shown_message
 from catalogue.models import Actor
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
@@ -195,7 +195,7 @@ def _upload_page(upload, failure: ValidationFailed | None = None):
         "curate/imports_show.html",
         upload=upload,
         report=report,
-        lines=(report or {}).get("lines", [])[:SHOWN_LINES],
+        lines=[{**line, "message": shown_message(line)} for line in (report or {}).get("lines", [])[:SHOWN_LINES]],
         numbered_by=_numbered_by(upload),
         failure=failure,
         errors=_errors(failure),
