@@ -127,6 +127,22 @@ def test_a_concept_is_named_by_its_chinese_label_in_traditional_characters(tradi
     assert concept.token in named.tokens
 
 
+def concept_tokens(text: str) -> set[str]:
+    """The concept tokens a query word is widened to."""
+    alternatives = text_query(SearchRequest(text=text), None).words[0].alternatives
+    return {token for a in alternatives if a.field == "concepts" for token in a.tokens}
+
+
+@pytest.mark.parametrize(
+    "traditional, simplified",
+    [("油畫", "油画"), ("木版畫", "木版画"), ("景泰藍", "景泰蓝"), ("漫畫", "漫画"), ("鑄鐵", "铸铁")],
+)
+def test_a_museums_chinese_word_is_found_in_traditional_characters_too(traditional, simplified):
+    """The museums' own Chinese words (aliases, not labels) are simplified: a visitor writing 油畫
+    finds oil paintings as one writing 油画 does."""
+    assert concept_tokens(simplified) and concept_tokens(traditional) == concept_tokens(simplified)
+
+
 def test_facets_show_concepts_and_keep_the_museums_words_searchable(engines):
     for engine in engines:
         result = engine.search(SearchRequest(size=50, facet_size=50))
