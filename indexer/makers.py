@@ -27,11 +27,12 @@ authority file: different labels that look like one person.
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from catalogue.concepts import label_in
 from catalogue.text import fold
 from indexer.analysis import tokens
 
@@ -106,10 +107,12 @@ class Entry:
     born: int | None
     died: int | None
     variants: tuple[str, ...]
+    # language -> the person's standard name there ("ja": "葛飾北斎"), where it is not the label
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.label, *self.variants)
+        return tuple(dict.fromkeys((self.label, *self.labels.values(), *self.variants)))
 
 
 def reconcile(maker: dict) -> ReconciledMaker:
@@ -347,6 +350,7 @@ class Authority:
 
     def __init__(self, entries: list[Entry]):
         self.entries = entries
+        self.by_label = {entry.label: entry for entry in entries}
         self.by_key: dict[str, Entry] = {}
         self.by_years: dict[tuple[str, int, int], list[tuple[list[str], Entry]]] = defaultdict(list)
         for entry in entries:
@@ -388,8 +392,21 @@ def _authority_data() -> dict:
 @cache
 def authority() -> Authority:
     """The authority file, read and indexed once per process."""
-    people = _authority_data()["people"]
-    return Authority([Entry(p["label"], p.get("born"), p.get("died"), tuple(p.get("variants", []))) for p in people])
+    return Authority([_entry(person) for person in _authority_data()["people"]])
+
+
+def _entry(person: dict) -> Entry:
+    variants = tuple(person.get("variants", []))
+    return Entry(person["label"], person.get("born"), person.get("died"), variants, dict(person.get("labels", {})))
+
+
+def maker_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
+    """The name a maker facet value goes by in the page's language (the first of ``languages``),
+    where the authority gives one: 葛飾北斎 for "Katsushika Hokusai" on a Japanese page. None when
+    it gives none, and the value stands: it is the name in languages that write it as English does
+    (a visitor's second language would put レンブラント on a German page, where Rembrandt is right)."""
+    entry = authority().by_label.get(value)
+    return label_in(entry.labels, languages[:1]) if entry else None
 
 
 # -- the report -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from indexer.makers import (
     Entry,
     ReconciledMaker,
     authority,
+    maker_label,
     merge_candidates,
     person_of,
     reconcile,
@@ -246,6 +247,17 @@ def test_the_authority_file_is_sound():
     raw = json.loads(AUTHORITY_FILE.read_text(encoding="utf-8"))
     for person in raw["people"]:
         assert "ulan" not in person or (len(person["ulan"]) == 9 and person["ulan"].startswith("500"))
+        labels = person.get("labels", {})
+        assert set(labels) <= {"de", "fr", "ja", "ko", "zh"} and person["label"] not in labels.values()
+
+
+def test_a_makers_name_in_the_pages_language_or_none():
+    """Only the page's language counts: a visitor's second language would put レンブラント on a German
+    page, where the label is the German name."""
+    assert maker_label("Katsushika Hokusai", ["ja", "en"]) == ("葛飾北斎", "ja")
+    assert maker_label("Titian", ["de"]) == ("Tizian", "de")
+    assert maker_label("Rembrandt van Rijn", ["de", "ja"]) is None
+    assert maker_label("Someone Unknown", ["ja"]) is None
 
 
 def test_two_people_may_not_share_a_name():
