@@ -73,6 +73,16 @@ def test_the_demos_masterpieces_are_found_by_their_makers_names_in_japanese_chin
             assert not missing, (maker["name"], missing)
 
 
+@pytest.mark.parametrize(
+    "traditional, label",
+    [("透納", "Joseph Mallord William Turner"), ("倫勃朗", "Rembrandt van Rijn"), ("愛德華·蒙克", "Edvard Munch")],
+)
+def test_a_makers_chinese_name_in_traditional_characters_is_theirs_too(traditional, label):
+    """Visitors in Taiwan and Hong Kong write 透納 where the authority had only 透纳."""
+    assert value(traditional) == label
+    assert traditional in reconcile({"name": label}).aliases
+
+
 def test_a_maker_written_differently_gets_the_label_as_an_alias():
     cmoa = reconcile({"name": "Hiroshige Andō", "birth_year": 1797, "death_year": 1858})
     assert cmoa.value == "Utagawa Hiroshige" == value("Ando Hiroshige (Japanese, 1797-1858)")
