@@ -38,6 +38,7 @@ from indexer.analysis import tokens
 
 AUTHORITY_FILE = Path(__file__).parent.parent / "catalogue" / "data" / "makers.json"
 PERSON, CULTURE, ANONYMOUS = "person", "culture", "anonymous"
+HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}  # ぁ..ゖ -> ァ..ヶ
 NAME_YEARS_TOLERANCE = 5  # a name match stands unless a known year differs by more (calendars, sources)
 
 # "Attributed to X", "After X", "Workshop of X" name X: the qualifier is the museum's role, kept on
@@ -109,10 +110,11 @@ class Entry:
     variants: tuple[str, ...]
     # language -> the person's standard name there ("ja": "葛飾北斎"), where it is not the label
     labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    kana: tuple[str, ...] = ()  # a Japanese name's reading as visitors type it (`kana_forms`)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((self.label, *self.labels.values(), *self.variants)))
+        return tuple(dict.fromkeys((self.label, *self.labels.values(), *self.variants, *self.kana)))
 
 
 def reconcile(maker: dict) -> ReconciledMaker:
@@ -396,8 +398,18 @@ def authority() -> Authority:
 
 
 def _entry(person: dict) -> Entry:
-    variants = tuple(person.get("variants", []))
-    return Entry(person["label"], person.get("born"), person.get("died"), variants, dict(person.get("labels", {})))
+    names = tuple(person.get("variants", [])), dict(person.get("labels", {})), kana_forms(person.get("kana"))
+    return Entry(person["label"], person.get("born"), person.get("died"), *names)
+
+
+def kana_forms(reading: str | None) -> tuple[str, ...]:
+    """A Japanese name's reading ("かつしか ほくさい") as visitors type it when they do not know the
+    kanji: in hiragana and in katakana, run together, so that ほくさい, ホクサイ and かつしかほくさい
+    all find it (the search matches kana as bigrams: ほくさい is a phrase within かつしかほくさい)."""
+    if not reading:
+        return ()
+    hiragana = "".join(reading.split())
+    return hiragana, hiragana.translate(HIRAGANA_TO_KATAKANA)
 
 
 def maker_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:

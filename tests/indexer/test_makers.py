@@ -18,6 +18,7 @@ from indexer.makers import (
     Entry,
     ReconciledMaker,
     authority,
+    kana_forms,
     maker_label,
     merge_candidates,
     person_of,
@@ -81,6 +82,14 @@ def test_a_makers_chinese_name_in_traditional_characters_is_theirs_too(tradition
     """Visitors in Taiwan and Hong Kong write 透納 where the authority had only 透纳."""
     assert value(traditional) == label
     assert traditional in reconcile({"name": label}).aliases
+
+
+def test_a_japanese_makers_kana_reading_is_an_alias_in_hiragana_and_katakana():
+    assert kana_forms("かつしか ほくさい") == ("かつしかほくさい", "カツシカホクサイ")
+    hokusai = reconcile({"name": "葛飾北斎"})
+    assert {"かつしかほくさい", "カツシカホクサイ"} <= set(hokusai.aliases)
+    indexed = " ".join(tokens(" ".join(hokusai.aliases)))
+    assert " ".join(tokens("ほくさい")) in indexed and " ".join(tokens("ホクサイ")) in indexed  # phrases within
 
 
 def test_a_maker_written_differently_gets_the_label_as_an_alias():

@@ -56,6 +56,7 @@ RECORDS = {
         {"nl": ["Gezicht op Venetië"]},
         {"makers": [{"name": "Turner, Joseph Mallord William"}]},
     ),
+    "hiroshige-maker": ("tnm", "en", {"en": ["Ohashi"]}, {"makers": [{"name": "Hiroshige Andō", "birth_year": 1797}]}),
     "japanese-maker": ("tnm", "en", {"en": ["Sword guard"]}, {"makers": [{"name": "Japanese"}]}),
     "anonymous-maker": ("rijks", "nl", {"nl": ["Molen"]}, {"makers": [{"name": "anoniem"}]}),
 }
@@ -167,6 +168,12 @@ def test_a_maker_known_under_three_forms_is_one_facet_value_and_each_form_finds_
     turners = {"turner-tate", "turner-initials", "turner-inverted"}
     assert set(ranked(engines, "J.M.W. Turner")) == turners
     assert set(ranked(engines, "Joseph Mallord William Turner")) == turners
+
+
+@pytest.mark.parametrize("reading", ["ひろしげ", "ヒロシゲ", "うたがわひろしげ", "うたがわ ひろしげ", "ウタガワ"])
+def test_a_japanese_maker_is_found_by_the_reading_of_their_name_in_kana(engines, reading):
+    """Visitors who do not know the kanji (or have no input method at hand for them) type the reading."""
+    assert ranked(engines, reading) == ["hiroshige-maker"]
 
 
 def test_cultures_and_anonymous_makers_are_not_people(engines):
