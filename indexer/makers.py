@@ -197,10 +197,36 @@ def culture_label(text: str) -> str | None:
 @cache
 def _culture_lookup() -> dict[str, str]:
     lookup = {}
-    for culture in _authority_data()["cultures"]:
-        for form in [culture["label"], *culture.get("variants", [])]:
+    for culture in _cultures().values():
+        for form in _culture_names(culture):
             lookup[fold(form)] = culture["label"]
     return lookup
+
+
+@cache
+def _cultures() -> dict[str, dict]:
+    """The authority's cultures by label, the culture facet's value."""
+    return {culture["label"]: culture for culture in _authority_data()["cultures"]}
+
+
+def _culture_names(culture: dict) -> list[str]:
+    return [culture["label"], *culture.get("labels", {}).values(), *culture.get("variants", [])]
+
+
+def culture_names(value: str) -> tuple[str, ...]:
+    """Every name of the culture a culture facet value names ("japonais", "日本", "일본" for
+    "Japanese"), for its records' search text: visitors find a culture's works in their own
+    language, as they find a person's by any of their names. Empty when it names none ("Edo period")."""
+    label = culture_label(value)
+    return tuple(_culture_names(_cultures()[label])) if label else ()
+
+
+def culture_facet_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
+    """The culture's name in the page's language (the first of ``languages``): 日本 for "Japanese" on
+    a Japanese page. None for a value that is no culture's label ("Edo period") or a language the
+    authority has no name in, where the value stands as indexed."""
+    culture = _cultures().get(value)
+    return label_in(culture.get("labels", {}), languages[:1]) if culture else None
 
 
 @cache

@@ -18,6 +18,8 @@ from indexer.makers import (
     Entry,
     ReconciledMaker,
     authority,
+    culture_facet_label,
+    culture_names,
     kana_forms,
     maker_label,
     merge_candidates,
@@ -190,6 +192,19 @@ def test_another_name_in_brackets_is_an_alias():
 )
 def test_a_nationality_given_as_maker_is_a_culture(name, culture):
     assert reconcile({"name": name}) == ReconciledMaker(CULTURE, culture)
+
+
+@pytest.mark.parametrize("name", ["日本", "japonais", "일본", "Japanese"])
+def test_a_culture_is_known_by_its_name_in_every_interface_language(name):
+    assert reconcile({"name": name}) == ReconciledMaker(CULTURE, "Japanese")
+    assert {"japonais", "japanisch", "日本", "일본"} <= set(culture_names(name))
+
+
+def test_cultures_are_labelled_in_the_pages_language_when_the_value_is_the_cultures_label():
+    assert culture_facet_label("Chinese", ["fr", "en"]) == ("chinois", "fr")
+    assert culture_facet_label("Chinese", ["nl"]) is None  # no Dutch names: the label stands
+    assert culture_facet_label("Edo period", ["ja"]) is None
+    assert "中國" in culture_names("Chinese")  # traditional characters too
 
 
 def test_an_unknown_maker_of_a_known_nationality_is_that_culture():

@@ -176,6 +176,12 @@ def test_a_japanese_maker_is_found_by_the_reading_of_their_name_in_kana(engines,
     assert ranked(engines, reading) == ["hiroshige-maker"]
 
 
+@pytest.mark.parametrize("word", ["japonais", "japanisch", "日本", "일본", "japanese", "JAPANESE"])
+def test_a_culture_is_found_by_its_name_in_every_interface_language(engines, word):
+    """A museum says "Japanese"; a visitor in Paris types japonais, one in Seoul 일본."""
+    assert ranked(engines, word) == ranked(engines, "Japanese") == ["japanese-maker"]
+
+
 def test_cultures_and_anonymous_makers_are_not_people(engines):
     for engine in engines:
         result = engine.search(SearchRequest(size=50, facet_size=50))

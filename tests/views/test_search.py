@@ -373,3 +373,15 @@ def test_more_by_the_maker_on_an_object_page_names_them_as_the_pages_language_do
     hit = api(web, "maker=Katsushika Hokusai&size=1")["hits"][0]
     page = web.get(f"/ja/objects/{hit['id']}").get_data(as_text=True)
     assert "葛飾北斎 のほかの作品" in page and "Katsushika Hokusai のほかの作品" not in page
+
+
+@pytest.mark.parametrize(
+    "lang, name",
+    [("en", "Japanese"), ("de", "japanisch"), ("fr", "japonais"), ("ja", "日本"), ("ko", "일본"), ("zh", "日本")],
+)
+def test_the_culture_facet_names_cultures_in_the_pages_language_and_finds_them_by_that_name(web, lang, name):
+    """The demo's Japanese prints give "Japanese" as maker: a French page lists them as japonais, and
+    searching japonais finds every one of them."""
+    japanese = api(web, f"lang={lang}&culture=Japanese")
+    assert {v["value"]: v["label"] for v in japanese["facets"]["culture"]}["Japanese"] == name
+    assert api(web, f"q={name}&culture=Japanese")["total"] == japanese["total"] > 0
