@@ -15,7 +15,7 @@ right ("color woodcuts" through "woodcuts").
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,15 +47,24 @@ class Concept:
 
     def label_with_language(self, languages: Iterable[str] = ()) -> tuple[str, str | None]:
         """`label` and the language it is in (pages mark a label in another language than theirs)."""
-        for language in [*languages, FALLBACK]:
-            if language in self.labels:
-                return self.labels[language], language
+        found = label_in(self.labels, [*languages, FALLBACK])
+        if found:
+            return found
         for language, text in self.labels.items():
             return text, language
         return self.id, None
 
     def names(self) -> list[str]:
         return [*self.labels.values(), *self.aliases]
+
+
+def label_in(labels: Mapping[str, str], languages: Iterable[str]) -> tuple[str, str] | None:
+    """The label in the first of ``languages`` that has one, with that language; None when none has.
+    Concepts, makers and cultures are all labelled per language so, each with its own fallback."""
+    for language in languages:
+        if language in labels:
+            return labels[language], language
+    return None
 
 
 @dataclass(frozen=True)

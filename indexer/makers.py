@@ -27,16 +27,18 @@ authority file: different labels that look like one person.
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from catalogue.concepts import label_in
 from catalogue.text import fold
 from indexer.analysis import tokens
 
 AUTHORITY_FILE = Path(__file__).parent.parent / "catalogue" / "data" / "makers.json"
 PERSON, CULTURE, ANONYMOUS = "person", "culture", "anonymous"
+HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}  # ぁ..ゖ -> ァ..ヶ
 NAME_YEARS_TOLERANCE = 5  # a name match stands unless a known year differs by more (calendars, sources)
 
 # "Attributed to X", "After X", "Workshop of X" name X: the qualifier is the museum's role, kept on
@@ -106,10 +108,13 @@ class Entry:
     born: int | None
     died: int | None
     variants: tuple[str, ...]
+    # language -> the person's standard name there ("ja": "葛飾北斎"), where it is not the label
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    kana: tuple[str, ...] = ()  # a Japanese name's reading as visitors type it (`kana_forms`)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.label, *self.variants)
+        return tuple(dict.fromkeys((self.label, *self.labels.values(), *self.variants, *self.kana)))
 
 
 def reconcile(maker: dict) -> ReconciledMaker:
@@ -192,10 +197,36 @@ def culture_label(text: str) -> str | None:
 @cache
 def _culture_lookup() -> dict[str, str]:
     lookup = {}
-    for culture in _authority_data()["cultures"]:
-        for form in [culture["label"], *culture.get("variants", [])]:
+    for culture in _cultures().values():
+        for form in _culture_names(culture):
             lookup[fold(form)] = culture["label"]
     return lookup
+
+
+@cache
+def _cultures() -> dict[str, dict]:
+    """The authority's cultures by label, the culture facet's value."""
+    return {culture["label"]: culture for culture in _authority_data()["cultures"]}
+
+
+def _culture_names(culture: dict) -> list[str]:
+    return [culture["label"], *culture.get("labels", {}).values(), *culture.get("variants", [])]
+
+
+def culture_names(value: str) -> tuple[str, ...]:
+    """Every name of the culture a culture facet value names ("japonais", "日本", "일본" for
+    "Japanese"), for its records' search text: visitors find a culture's works in their own
+    language, as they find a person's by any of their names. Empty when it names none ("Edo period")."""
+    label = culture_label(value)
+    return tuple(_culture_names(_cultures()[label])) if label else ()
+
+
+def culture_facet_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
+    """The culture's name in the page's language (the first of ``languages``): 日本 for "Japanese" on
+    a Japanese page. None for a value that is no culture's label ("Edo period") or a language the
+    authority has no name in, where the value stands as indexed."""
+    culture = _cultures().get(value)
+    return label_in(culture.get("labels", {}), languages[:1]) if culture else None
 
 
 @cache
@@ -347,6 +378,7 @@ class Authority:
 
     def __init__(self, entries: list[Entry]):
         self.entries = entries
+        self.by_label = {entry.label: entry for entry in entries}
         self.by_key: dict[str, Entry] = {}
         self.by_years: dict[tuple[str, int, int], list[tuple[list[str], Entry]]] = defaultdict(list)
         for entry in entries:
@@ -388,8 +420,31 @@ def _authority_data() -> dict:
 @cache
 def authority() -> Authority:
     """The authority file, read and indexed once per process."""
-    people = _authority_data()["people"]
-    return Authority([Entry(p["label"], p.get("born"), p.get("died"), tuple(p.get("variants", []))) for p in people])
+    return Authority([_entry(person) for person in _authority_data()["people"]])
+
+
+def _entry(person: dict) -> Entry:
+    names = tuple(person.get("variants", [])), dict(person.get("labels", {})), kana_forms(person.get("kana"))
+    return Entry(person["label"], person.get("born"), person.get("died"), *names)
+
+
+def kana_forms(reading: str | None) -> tuple[str, ...]:
+    """A Japanese name's reading ("かつしか ほくさい") as visitors type it when they do not know the
+    kanji: in hiragana and in katakana, run together, so that ほくさい, ホクサイ and かつしかほくさい
+    all find it (the search matches kana as bigrams: ほくさい is a phrase within かつしかほくさい)."""
+    if not reading:
+        return ()
+    hiragana = "".join(reading.split())
+    return hiragana, hiragana.translate(HIRAGANA_TO_KATAKANA)
+
+
+def maker_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
+    """The name a maker facet value goes by in the page's language (the first of ``languages``),
+    where the authority gives one: 葛飾北斎 for "Katsushika Hokusai" on a Japanese page. None when
+    it gives none, and the value stands: it is the name in languages that write it as English does
+    (a visitor's second language would put レンブラント on a German page, where Rembrandt is right)."""
+    entry = authority().by_label.get(value)
+    return label_in(entry.labels, languages[:1]) if entry else None
 
 
 # -- the report -----------------------------------------------------------------------------------

@@ -96,6 +96,12 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
     descriptions = [text[:MAX_TEXT_PER_FIELD] for text in _all_values(body.get("description"))]
     object_types, unmapped_types = vocabulary().map_value(body.get("object_type"), "object_type")
     materials = _materials(body)
+    cultures = facet_values(
+        body.get("culture"),
+        body.get("period"),
+        body.get("dynasty"),
+        *(m.value for _, m in makers if m.kind == "culture"),
+    )
     searchable = [
         *titles,
         *(t["title"] for t in body.get("other_titles") or []),
@@ -110,6 +116,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         *(body.get("materials") or []),
         body.get("technique"),
         body.get("culture"),
+        *(name for culture in cultures for name in maker_rules.culture_names(culture)),
         body.get("period"),
         body.get("dynasty"),
         body.get("place_of_origin"),
@@ -134,12 +141,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "object_type": facet_values(*object_types, *unmapped_types, split=False, lower=True),
         "maker": facet_values(*(m.value for _, m in makers if m.kind != "culture"), split=False),
         "material": facet_values(*materials, split=False, lower=True),
-        "culture": facet_values(
-            body.get("culture"),
-            body.get("period"),
-            body.get("dynasty"),
-            *(m.value for _, m in makers if m.kind == "culture"),
-        ),
+        "culture": cultures,
         "rights": _rights_access(body.get("rights", {}).get("image_rights")),
         "has_image": "true" if record.images else "false",
         "masterpiece": "true" if body.get("masterpiece") else "false",

@@ -124,9 +124,8 @@ def related(record: ObjectRecord, museum: Museum) -> list[RelatedObjects]:
     if makers:
         reconciled = reconcile(makers[0])
         if reconciled.kind == "person":
-            groups.append(
-                _related(record, gettext(N_("More by %(maker)s"), maker=reconciled.value), maker=reconciled.value)
-            )
+            name = facet_label("maker", reconciled.value, languages)
+            groups.append(_related(record, gettext(N_("More by %(maker)s"), maker=name), maker=reconciled.value))
     groups.append(
         _related(record, gettext(N_("More from %(museum)s"), museum=museum.name(languages)), museum=museum.code)
     )

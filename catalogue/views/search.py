@@ -29,7 +29,7 @@ from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import manifest_url, object_url, thumbnail_url
-from indexer.makers import ANONYMOUS
+from indexer.makers import ANONYMOUS, culture_facet_label, maker_label
 from indexer.request import MAX_SIZE, InvalidRequest, SearchRequest, SearchResult
 from indexer.schema import FACET_NAMES, FACETS
 
@@ -52,8 +52,8 @@ CONCEPT_FACETS = ("object_type", "material")  # their values are vocabulary conc
 
 
 def facet_label(name: str, value: str, languages) -> str:
-    """A facet value as visitors read it: a concept's or theme's label, a museum's name, a country in
-    the interface language, a translated word; other values (makers, cultures) as indexed."""
+    """A facet value as visitors read it: a concept's or theme's label, a museum's name, a country,
+    a person or a culture in the interface language, a translated word; other values as indexed."""
     return labelled(name, value, languages)[0]
 
 
@@ -71,12 +71,22 @@ def labelled(name: str, value: str, languages) -> tuple[str, str | None]:
     if name == "theme":  # a curated theme's title, in the visitor's language
         text, tag = pick_with_language(service().theme_titles().get(value), languages)
         return text or value, tag
-    if name == "maker" and value == ANONYMOUS:
-        return gettext(N_("anonymous")), None
+    if name == "maker":
+        return maker_facet_label(value, languages)
+    if name == "culture":
+        return culture_facet_label(value, languages) or (value, None)
     if name == "country":
         return country_name(value) or value, None
     labels = VALUE_LABELS.get(name, {})
     return (gettext(labels[value]) if value in labels else value), None
+
+
+def maker_facet_label(value: str, languages) -> tuple[str, str | None]:
+    """A maker as visitors read it: "anonymous" translated, a person by the name the page's language
+    knows them by (葛飾北斎, ムンク's full name), else as indexed."""
+    if value == ANONYMOUS:
+        return gettext(N_("anonymous")), None
+    return maker_label(value, languages) or (value, None)
 
 
 def label_html(name: str, value: str, languages) -> Markup:

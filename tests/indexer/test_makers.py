@@ -18,6 +18,10 @@ from indexer.makers import (
     Entry,
     ReconciledMaker,
     authority,
+    culture_facet_label,
+    culture_names,
+    kana_forms,
+    maker_label,
     merge_candidates,
     person_of,
     reconcile,
@@ -70,6 +74,24 @@ def test_the_demos_masterpieces_are_found_by_their_makers_names_in_japanese_chin
             japanese = han if re.search(han, maker["name"]) else kana
             missing = [script for script in (japanese, han, hangul) if not re.search(script, aliases)]
             assert not missing, (maker["name"], missing)
+
+
+@pytest.mark.parametrize(
+    "traditional, label",
+    [("透納", "Joseph Mallord William Turner"), ("倫勃朗", "Rembrandt van Rijn"), ("愛德華·蒙克", "Edvard Munch")],
+)
+def test_a_makers_chinese_name_in_traditional_characters_is_theirs_too(traditional, label):
+    """Visitors in Taiwan and Hong Kong write 透納 where the authority had only 透纳."""
+    assert value(traditional) == label
+    assert traditional in reconcile({"name": label}).aliases
+
+
+def test_a_japanese_makers_kana_reading_is_an_alias_in_hiragana_and_katakana():
+    assert kana_forms("かつしか ほくさい") == ("かつしかほくさい", "カツシカホクサイ")
+    hokusai = reconcile({"name": "葛飾北斎"})
+    assert {"かつしかほくさい", "カツシカホクサイ"} <= set(hokusai.aliases)
+    indexed = " ".join(tokens(" ".join(hokusai.aliases)))
+    assert " ".join(tokens("ほくさい")) in indexed and " ".join(tokens("ホクサイ")) in indexed  # phrases within
 
 
 def test_a_maker_written_differently_gets_the_label_as_an_alias():
@@ -172,6 +194,19 @@ def test_a_nationality_given_as_maker_is_a_culture(name, culture):
     assert reconcile({"name": name}) == ReconciledMaker(CULTURE, culture)
 
 
+@pytest.mark.parametrize("name", ["日本", "japonais", "일본", "Japanese"])
+def test_a_culture_is_known_by_its_name_in_every_interface_language(name):
+    assert reconcile({"name": name}) == ReconciledMaker(CULTURE, "Japanese")
+    assert {"japonais", "japanisch", "日本", "일본"} <= set(culture_names(name))
+
+
+def test_cultures_are_labelled_in_the_pages_language_when_the_value_is_the_cultures_label():
+    assert culture_facet_label("Chinese", ["fr", "en"]) == ("chinois", "fr")
+    assert culture_facet_label("Chinese", ["nl"]) is None  # no Dutch names: the label stands
+    assert culture_facet_label("Edo period", ["ja"]) is None
+    assert "中國" in culture_names("Chinese")  # traditional characters too
+
+
 def test_an_unknown_maker_of_a_known_nationality_is_that_culture():
     assert reconcile({"name": "unknown", "nationality": "Japanese"}).kind == CULTURE
     assert reconcile({"name": "unknown", "nationality": "undetermined"}).kind == ANONYMOUS
@@ -246,6 +281,17 @@ def test_the_authority_file_is_sound():
     raw = json.loads(AUTHORITY_FILE.read_text(encoding="utf-8"))
     for person in raw["people"]:
         assert "ulan" not in person or (len(person["ulan"]) == 9 and person["ulan"].startswith("500"))
+        labels = person.get("labels", {})
+        assert set(labels) <= {"de", "fr", "ja", "ko", "zh"} and person["label"] not in labels.values()
+
+
+def test_a_makers_name_in_the_pages_language_or_none():
+    """Only the page's language counts: a visitor's second language would put レンブラント on a German
+    page, where the label is the German name."""
+    assert maker_label("Katsushika Hokusai", ["ja", "en"]) == ("葛飾北斎", "ja")
+    assert maker_label("Titian", ["de"]) == ("Tizian", "de")
+    assert maker_label("Rembrandt van Rijn", ["de", "ja"]) is None
+    assert maker_label("Someone Unknown", ["ja"]) is None
 
 
 def test_two_people_may_not_share_a_name():

@@ -56,6 +56,7 @@ RECORDS = {
         {"nl": ["Gezicht op Venetië"]},
         {"makers": [{"name": "Turner, Joseph Mallord William"}]},
     ),
+    "hiroshige-maker": ("tnm", "en", {"en": ["Ohashi"]}, {"makers": [{"name": "Hiroshige Andō", "birth_year": 1797}]}),
     "japanese-maker": ("tnm", "en", {"en": ["Sword guard"]}, {"makers": [{"name": "Japanese"}]}),
     "anonymous-maker": ("rijks", "nl", {"nl": ["Molen"]}, {"makers": [{"name": "anoniem"}]}),
 }
@@ -127,6 +128,22 @@ def test_a_concept_is_named_by_its_chinese_label_in_traditional_characters(tradi
     assert concept.token in named.tokens
 
 
+def concept_tokens(text: str) -> set[str]:
+    """The concept tokens a query word is widened to."""
+    alternatives = text_query(SearchRequest(text=text), None).words[0].alternatives
+    return {token for a in alternatives if a.field == "concepts" for token in a.tokens}
+
+
+@pytest.mark.parametrize(
+    "traditional, simplified",
+    [("油畫", "油画"), ("木版畫", "木版画"), ("景泰藍", "景泰蓝"), ("漫畫", "漫画"), ("鑄鐵", "铸铁")],
+)
+def test_a_museums_chinese_word_is_found_in_traditional_characters_too(traditional, simplified):
+    """The museums' own Chinese words (aliases, not labels) are simplified: a visitor writing 油畫
+    finds oil paintings as one writing 油画 does."""
+    assert concept_tokens(simplified) and concept_tokens(traditional) == concept_tokens(simplified)
+
+
 def test_facets_show_concepts_and_keep_the_museums_words_searchable(engines):
     for engine in engines:
         result = engine.search(SearchRequest(size=50, facet_size=50))
@@ -151,6 +168,18 @@ def test_a_maker_known_under_three_forms_is_one_facet_value_and_each_form_finds_
     turners = {"turner-tate", "turner-initials", "turner-inverted"}
     assert set(ranked(engines, "J.M.W. Turner")) == turners
     assert set(ranked(engines, "Joseph Mallord William Turner")) == turners
+
+
+@pytest.mark.parametrize("reading", ["ひろしげ", "ヒロシゲ", "うたがわひろしげ", "うたがわ ひろしげ", "ウタガワ"])
+def test_a_japanese_maker_is_found_by_the_reading_of_their_name_in_kana(engines, reading):
+    """Visitors who do not know the kanji (or have no input method at hand for them) type the reading."""
+    assert ranked(engines, reading) == ["hiroshige-maker"]
+
+
+@pytest.mark.parametrize("word", ["japonais", "japanisch", "日本", "일본", "japanese", "JAPANESE"])
+def test_a_culture_is_found_by_its_name_in_every_interface_language(engines, word):
+    """A museum says "Japanese"; a visitor in Paris types japonais, one in Seoul 일본."""
+    assert ranked(engines, word) == ranked(engines, "Japanese") == ["japanese-maker"]
 
 
 def test_cultures_and_anonymous_makers_are_not_people(engines):

@@ -344,3 +344,44 @@ def test_facet_labels_taken_from_data_say_their_language_on_another_language_pag
     assert '<span lang="ja">絵画</span>' not in japanese
     english = web.get("/search?q=turner").get_data(as_text=True)
     assert '<span lang="en">Tate</span>' not in english and '>Tate <span class="count">' in english
+
+
+@pytest.mark.parametrize(
+    "lang, maker, name",
+    [
+        ("ja", "Edvard Munch", "エドヴァルド・ムンク"),
+        ("zh", "Edvard Munch", "爱德华·蒙克"),
+        ("ko", "Edvard Munch", "에드바르 뭉크"),
+        ("ja", "Katsushika Hokusai", "葛飾北斎"),
+        ("zh", "Katsushika Hokusai", "葛饰北斋"),
+        ("ko", "Katsushika Hokusai", "가쓰시카 호쿠사이"),
+        ("fr", "Tintoretto", "Le Tintoret"),
+        ("de", "Jean Arp", "Hans Arp"),
+        ("de", "Edvard Munch", "Edvard Munch"),  # no other German name: the label stands
+        ("en", "Katsushika Hokusai", "Katsushika Hokusai"),
+    ],
+)
+def test_the_maker_facet_names_people_as_the_pages_language_does(web, lang, maker, name):
+    """A Japanese page lists 葛飾北斎, not "Katsushika Hokusai"; the value (the filter) stays the same."""
+    facets = api(web, f"lang={lang}&maker={maker}")["facets"]
+    assert {v["value"]: v["label"] for v in facets["maker"]}[maker] == name
+    page = web.get(f"/{lang}/search?maker={maker}").get_data(as_text=True)
+    assert f"{name} <span" in page or f">{name}</span>" in page
+
+
+def test_more_by_the_maker_on_an_object_page_names_them_as_the_pages_language_does(web):
+    hit = api(web, "maker=Katsushika Hokusai&size=1")["hits"][0]
+    page = web.get(f"/ja/objects/{hit['id']}").get_data(as_text=True)
+    assert "葛飾北斎 のほかの作品" in page and "Katsushika Hokusai のほかの作品" not in page
+
+
+@pytest.mark.parametrize(
+    "lang, name",
+    [("en", "Japanese"), ("de", "japanisch"), ("fr", "japonais"), ("ja", "日本"), ("ko", "일본"), ("zh", "日本")],
+)
+def test_the_culture_facet_names_cultures_in_the_pages_language_and_finds_them_by_that_name(web, lang, name):
+    """The demo's Japanese prints give "Japanese" as maker: a French page lists them as japonais, and
+    searching japonais finds every one of them."""
+    japanese = api(web, f"lang={lang}&culture=Japanese")
+    assert {v["value"]: v["label"] for v in japanese["facets"]["culture"]}["Japanese"] == name
+    assert api(web, f"q={name}&culture=Japanese")["total"] == japanese["total"] > 0
