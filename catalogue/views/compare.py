@@ -18,7 +18,7 @@ from catalogue.views.public import public_page
 from catalogue.views.search import REGIONS, RIGHTS
 from catalogue.views.urls import base_url
 from catalogue.views.viewers import WebImage, web_image
-from indexer.makers import CULTURE, reconcile
+from indexer.makers import CULTURE, culture_facet_label, reconcile
 from indexer.request import SearchRequest
 from indexer.schema import build_document
 
@@ -185,7 +185,7 @@ def field_values(record: ObjectRecord, museum: Museum) -> dict[str, list[Value]]
         "title": titles(record),
         "maker": [maker_value(maker, text_lang) for maker in body.get("makers") or []],
         "date": date_values(body, text_lang),
-        "culture": [Value(v, text_lang, search_link(culture=v)) for v in document["culture"]],
+        "culture": [culture_value(v, text_lang, languages) for v in document["culture"]],
         "object_type": [concept_value("object_type", v, text_lang, languages) for v in document["object_type"]],
         "material": [concept_value("material", v, text_lang, languages) for v in document["material"]],
         "dimensions": [Value(text, text_lang) for text in [(body.get("dimensions") or {}).get("text")] if text],
@@ -236,6 +236,14 @@ def concept_value(facet: str, value: str, text_lang: str | None, languages: list
         return Value(value, text_lang, search_link(**{facet: value}))
     label, tag = pick_with_language({lang: [text] for lang, text in concept.labels.items()}, languages)
     return Value(label or value, lang_attr(tag), search_link(**{facet: value}))
+
+
+def culture_value(value: str, text_lang: str | None, languages: list[str]) -> Value:
+    """A culture by the page's language's name for it (日本 for Japanese), as the search facet
+    names it, else as the record gives it; the link filters by the indexed value either way."""
+    named = culture_facet_label(value, languages)
+    text, lang = (named[0], lang_attr(named[1])) if named else (value, text_lang)
+    return Value(text, lang, search_link(culture=value))
 
 
 def museum_value(museum: Museum, languages: list[str]) -> Value:

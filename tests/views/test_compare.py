@@ -166,6 +166,12 @@ def test_values_in_another_language_than_the_interface_carry_lang(client, object
     assert ">東京国立博物館<" in japanese and ">日本<" in japanese  # museum and country in Japanese
 
 
+def test_a_culture_is_named_in_the_pages_language_and_still_finds_its_objects(client, objects):
+    french = page_of(client.get("/fr/compare", query_string={"a": objects["wave"], "b": objects["sunflowers"]}))
+    assert '<a href="/fr/search?culture=Japanese">japonais</a>' in french  # as the culture facet names it
+    assert 'lang="en">Edo period<' in french  # no culture the authority names: as the record gives it
+
+
 def test_permalink_object_pages_and_the_iiif_manifest_are_linked(client, objects):
     a, b = objects["wave"], objects["sunflowers"]
     html = page_of(compare(client, a, b))
