@@ -447,6 +447,14 @@ def maker_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
     return label_in(entry.labels, languages[:1]) if entry else None
 
 
+def maker_names(value: str) -> tuple[str, ...]:
+    """Every name a maker facet value goes by: its label, its names per language, its variants and
+    kana readings (autocomplete matches what a visitor types in any script against them); the
+    value alone when the authority does not know it."""
+    entry = authority().by_label.get(value)
+    return entry.names if entry else (value,)
+
+
 # -- the report -----------------------------------------------------------------------------------
 
 

@@ -129,7 +129,7 @@
     list.dataset.query = query;
     suggestions.forEach(function (s, i) {
       var li = document.createElement("li");
-      li.id = "q-option-" + i; li.setAttribute("role", "option"); li.dataset.value = s.text;
+      li.id = "q-option-" + i; li.setAttribute("role", "option"); li.dataset.value = s.value || s.text;
       li.textContent = s.text; li.className = "suggestion " + s.kind;
       if (s.kind === "maker" && list.dataset.makerLabel) {
         var kind = document.createElement("span");

@@ -29,7 +29,7 @@ from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import manifest_url, object_url, thumbnail_url
-from indexer.makers import ANONYMOUS, culture_facet_label, maker_label
+from indexer.makers import ANONYMOUS, culture_facet_label, maker_label, maker_names
 from indexer.request import MAX_SIZE, InvalidRequest, SearchRequest, SearchResult
 from indexer.schema import FACET_NAMES, FACETS
 
@@ -151,18 +151,23 @@ def api_objects():
 
 @blueprint.get("/api/suggest")
 def api_suggest():
-    """Titles and makers that start with what the visitor typed (for autocomplete)."""
+    """Titles and makers that start with what the visitor typed (for autocomplete). A maker comes
+    with ``value``, the maker filter's value, beside ``text``, their name in the page's language."""
     text = (request.args.get("q") or "").strip()[:100]
-    if len(text) < 2:
+    words = fold(text).split()
+    if len(text) < 2 or not words:
         return jsonify({"q": text, "suggestions": []})
     result = search().search(SearchRequest(text=text, prefix=True, size=8, facet_size=20))
     languages = visitor_languages()
-    words = fold(text).split()
-    makers = [v.value for v in result.facets.get("maker", []) if words and words[-1] in fold(v.value)][:4]
+    last = words[-1]
+    # a maker is offered by any of their names (北斎, ムンク, ほくさい), named as the page's language names them
+    values = [v.value for v in result.facets.get("maker", [])]
+    makers = [value for value in values if any(last in fold(name) for name in maker_names(value))][:4]
     # the hits of a maker's name are that maker's works: a title is offered only when it holds the word
     shown = (pick(hit.display.get("title"), languages) for hit in result.hits)
-    titles = list(dict.fromkeys(t for t in shown if t and words[-1] in fold(t)))[:6]
-    suggestions = [{"kind": "maker", "text": m} for m in makers] + [{"kind": "title", "text": t} for t in titles]
+    titles = list(dict.fromkeys(t for t in shown if t and last in fold(t)))[:6]
+    suggestions = [{"kind": "maker", "text": maker_facet_label(m, languages)[0], "value": m} for m in makers]
+    suggestions += [{"kind": "title", "text": t} for t in titles]
     response = jsonify(dump(SuggestResponseSchema, {"q": text, "suggestions": suggestions}))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -180,6 +180,9 @@ class SearchResponseSchema(Schema):
 class SuggestionSchema(Schema):
     kind = fields.String()
     text = fields.String()
+    value = fields.String(
+        metadata={**OPTIONAL, "description": "a maker's: the maker filter's value, where text is their name as shown"}
+    )
 
 
 class SuggestResponseSchema(Schema):

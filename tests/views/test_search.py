@@ -179,11 +179,28 @@ def test_cors_and_caching(web):
 
 def test_suggest_titles_and_makers(web):
     suggestions = web.get("/api/suggest?q=hokus").get_json()["suggestions"]
-    assert {"kind": "maker", "text": "Katsushika Hokusai"} in suggestions  # the reconciled name
+    assert {"kind": "maker", "text": "Katsushika Hokusai", "value": "Katsushika Hokusai"} in suggestions  # reconciled
     assert [s for s in suggestions if s["kind"] == "title" and "hokus" not in s["text"].lower()] == []
     titles = [s["text"] for s in web.get("/api/suggest?q=wav").get_json()["suggestions"] if s["kind"] == "title"]
     assert titles and all("wav" in title.lower() for title in titles)
     assert web.get("/api/suggest?q=q").get_json()["suggestions"] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "page", "shown"),
+    [
+        ("北斎", "/ja", "葛飾北斎"),  # the kanji of the name
+        ("ほくさい", "/ja", "葛飾北斎"),  # its reading, as typed without the kanji
+        ("hokus", "/ja", "葛飾北斎"),  # the romanised name, on a Japanese page
+        ("北斋", "/zh", "葛饰北斋"),  # the simplified form, on a Chinese page
+        ("호쿠사이", "/ko", "가쓰시카 호쿠사이"),
+        ("北斎", "", "Katsushika Hokusai"),  # on an English page, the English name
+    ],
+)
+def test_autocomplete_offers_a_maker_by_any_name_named_as_the_page_names_them(web, typed, page, shown):
+    """Choosing it filters by the maker (its value), whatever name it was found and shown by."""
+    suggestions = web.get(f"{page}/api/suggest", query_string={"q": typed}).get_json()["suggestions"]
+    assert {"kind": "maker", "text": shown, "value": "Katsushika Hokusai"} in suggestions
 
 
 def test_the_results_page_shows_facets_chips_and_highlights(web):
