@@ -69,6 +69,31 @@ def message_from_json(data: dict) -> Message:
     return Message(data["template"], **{name: _kept(value) for name, value in data["variables"].items()})
 
 
+TRANSLATABLE_KEY = "translatable"  # beside a kept message's text: its template and values (`message_to_json`)
+
+
+def translatable(message) -> dict:
+    """What keeps ``message`` translatable beside its text, in an entry stored as JSON (a report
+    line, a warning): its template and values, when it is a Message with values; nothing else needs
+    it. The text stays for readers of English (the API, downloads) and older versions."""
+    if isinstance(message, Message) and message.variables:
+        return {TRANSLATABLE_KEY: message_to_json(message)}
+    return {}
+
+
+def kept_message(entry: dict, text_key: str) -> str:
+    """The message `translatable` kept beside ``entry[text_key]``: the Message, to be translated
+    where it is shown, else the text (a template without values, which translates as it is, or
+    English)."""
+    kept = entry.get(TRANSLATABLE_KEY)
+    if isinstance(kept, dict):
+        try:
+            return message_from_json(kept)
+        except (KeyError, TypeError, ValueError):  # kept by another version: its text
+            pass
+    return entry.get(text_key) or ""
+
+
 def _kept(value):
     if isinstance(value, dict):
         return message_from_json(value)

@@ -6,7 +6,7 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from catalogue.messages import Message, message_from_json, message_to_json
+from catalogue.messages import kept_message, translatable
 
 if TYPE_CHECKING:
     from catalogue.ingest.importer import ImportReport, RowError
@@ -62,7 +62,7 @@ def report_csv(report: dict, numbered_by: str = "row") -> str:
 
 
 def _line(kind: str, error: "RowError") -> dict:
-    line = {
+    line: dict = {
         "kind": kind,
         "row": error.row,
         "local_id": _text(error.local_id),
@@ -70,21 +70,12 @@ def _line(kind: str, error: "RowError") -> dict:
         "message": _text(error.message),
         "value": _text(error.value),
     }
-    if isinstance(error.message, Message) and error.message.variables:
-        line["translatable"] = message_to_json(error.message)  # the page shows it in its reader's language
-    return line
+    return {**line, **translatable(error.message)}  # the page shows it in its reader's language
 
 
 def shown_message(line: dict) -> str:
-    """A line's message as a page shows it: the Message it was, when the report kept it (translated
-    with its values where it is shown), else its text (a template without values, or English)."""
-    kept = line.get("translatable")
-    if isinstance(kept, dict):
-        try:
-            return message_from_json(kept)
-        except (KeyError, TypeError, ValueError):  # a report written by another version: its text
-            pass
-    return line.get("message") or ""
+    """A line's message as a page shows it (see `catalogue.messages.kept_message`)."""
+    return kept_message(line, "message")
 
 
 def _text(value) -> str | None:

@@ -11,7 +11,7 @@ import orjson
 from marshmallow import ValidationError, fields, missing, validate
 
 from catalogue import reference
-from catalogue.messages import N_, Message
+from catalogue.messages import N_, Message, translatable
 from catalogue.records.dates import EARLIEST_YEAR, LATEST_YEAR
 from catalogue.text import clean_block, clean_line
 
@@ -51,11 +51,14 @@ def refusing() -> bool:
 
 
 def warn(field: str, value, reason: str) -> None:
-    """Note a value that was dropped or re-derived (outside ``load_record`` warnings are not kept)."""
+    """Note a value that was dropped or re-derived (outside ``load_record`` warnings are not kept).
+    A reason that is a Message is kept translatable beside its English text, so a curator reads
+    the warning in their own language where it is shown (the record form, the upload report)."""
     collected = _warnings.get()
     if collected is not None:
         shown = value if _storable_number(value) or value is None else str(value)[:200]
-        collected.append({"field": _field_prefix.get() + field, "value": shown, "reason": reason})
+        where = _field_prefix.get() + field
+        collected.append({"field": where, "value": shown, "reason": reason, **translatable(reason)})
 
 
 def _storable_number(value) -> bool:
@@ -107,6 +110,19 @@ PLAIN_MESSAGES = {
 
 
 DROPPED = " The value was dropped."  # what a warning adds: the record was saved without the value
+DROPPED_TEMPLATE = N_("%(reason)s The value was dropped.")
+
+
+def dropped(reason) -> Message:
+    """A warning's reason for a value the record was saved without: why it could not be used."""
+    return Message(DROPPED_TEMPLATE, reason=reason if isinstance(reason, Message) else Message(str(reason)))
+
+
+def why_dropped(reason):
+    """What ``dropped`` wrapped (the form shows why a value cannot be used, as a problem to fix)."""
+    if isinstance(reason, Message) and reason.template == DROPPED_TEMPLATE:
+        return reason.variables["reason"]
+    return reason.removesuffix(DROPPED)
 
 
 def plain(message) -> str:
@@ -133,7 +149,7 @@ class AtMost(validate.Length):
 def _first_message(messages) -> str:
     while isinstance(messages, (list, dict)) and messages:
         messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
-    return plain(messages) + DROPPED
+    return dropped(plain(messages))
 
 
 def reject_lone_surrogates(value) -> None:
@@ -263,7 +279,7 @@ class Countries(fields.Field):
                     Message(N_("Unknown country %(name)s: %(hint)s"), name=repr(name[:80]), hint=COUNTRY_HINT)
                 )
             elif code is None:
-                warn(attr, name, f"Unknown country: {COUNTRY_HINT}{DROPPED}")
+                warn(attr, name, dropped(Message(N_("Unknown country: %(hint)s"), hint=COUNTRY_HINT)))
             elif code not in codes:
                 codes.append(code)
         if unknown:

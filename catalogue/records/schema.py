@@ -151,7 +151,8 @@ class MakerSchema(Schema):
     def check_life(self, data, **kwargs):
         born, died = data.get("birth_year"), data.get("death_year")
         if _reversed(born, died):
-            warn("death_year", died, f"Death year {died} is before birth year {born}; both years were dropped.")
+            reason = N_("Death year %(died)s is before birth year %(born)s; both years were dropped.")
+            warn("death_year", died, Message(reason, died=died, born=born))
             data["birth_year"] = data["death_year"] = None
         return data
 
@@ -320,12 +321,11 @@ def _years(data: dict) -> tuple[int | None, int | None]:
     that contradict each other are dropped, with a warning, and read from the text instead."""
     begin, end = data.get("date_begin"), data.get("date_end")
     if _reversed(begin, end):
-        warn(
-            "date_end",
-            end,
-            f"date_end {end} is before date_begin {begin}; both were dropped and the "
-            "years read from the display date instead.",
+        reason = N_(
+            "date_end %(end)s is before date_begin %(begin)s; both were dropped and the years read from the "
+            "display date instead."
         )
+        warn("date_end", end, Message(reason, end=end, begin=begin))
         begin = end = None
     if begin is None and end is None:
         return _years_from_text(data)

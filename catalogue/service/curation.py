@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from catalogue.errors import Forbidden, ValidationFailed
 from catalogue.messages import N_
 from catalogue.models import Actor, Museum
-from catalogue.records.fields import DROPPED, collecting_warnings, refusing_unusable_values
+from catalogue.records.fields import collecting_warnings, refusing_unusable_values, why_dropped
 from catalogue.records.langmap import pick
 from catalogue.records.schema import STATUSES, ObjectRecordSchema, field_errors
 from catalogue.service.base import Outcome, ServiceBase
@@ -161,7 +161,7 @@ def checked_form_record(payload: dict) -> tuple[dict, list[dict]]:
         except ValidationError as error:
             body, problems = {}, field_errors(error)
     # nothing is dropped on the form; should a value be all the same, it is a problem to fix too
-    return body, problems + [{"field": w["field"], "message": w["reason"].removesuffix(DROPPED)} for w in dropped]
+    return body, problems + [{"field": w["field"], "message": why_dropped(w["reason"])} for w in dropped]
 
 
 def _recent(entry: dict) -> RecentChange:

@@ -157,12 +157,16 @@ def test_a_json_lines_report_names_each_bad_line_by_its_line_in_the_file(curator
 
 
 def test_a_report_line_with_a_value_is_shown_in_the_language_of_whoever_reads_it(curator_client):
-    """The report is kept once, in no language: an error's message keeps its template and values."""
-    lines = [json.dumps({**record_payload("Y1"), "date_begin": 1850.5})]  # a year with a fraction
+    """The report is kept once, in no language: a message keeps its template and values."""
+    lines = [
+        json.dumps({**record_payload("Y1"), "date_begin": 1850.5}),  # refused: a year with a fraction
+        json.dumps({**record_payload("C1"), "country": "Atlantis"}),  # lands without its country
+    ]
     import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
     wait_for(curator_client, import_id, ("checked",))
     german = page_text(curator_client.get(f"/de/curate/imports/{import_id}"))
     assert "<td>Muss eine ganze Zahl sein (ein Jahr wie 1830). 1850.5 ist keine.</td>" in german
+    assert "<td>Unbekanntes Land: verwenden Sie einen ISO-3166-1-Alpha-2-Code oder einen englischen Namen." in german
     english = page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert "<td>Must be a whole number (a year such as 1830). 1850.5 is not one.</td>" in english
     _, rows = report_rows(curator_client, import_id)  # the download is a data file: English

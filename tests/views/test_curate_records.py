@@ -2,6 +2,7 @@
 fields with the curator's input kept, a clear 409 for a stale edit, publish / unpublish / withdraw,
 the private preview, and who may do any of it."""
 
+import html
 import re
 from gettext import NullTranslations
 from html.parser import HTMLParser
@@ -225,6 +226,17 @@ def test_the_fields_errors_are_in_the_pages_language(curator_client):
     assert page.errors_of("date_end") == ["最も遅い年（1800）が最も早い年（1900）より前です。"]
     assert page.errors_of("country") == ["不明な国 'Atlantis'：ISO 3166-1 alpha-2 コードか英語名を使ってください。"]
     assert page.errors_of("makers.0.birth_year") == ["整数（1830 のような年）でなければなりません。"]
+
+
+def test_a_warning_kept_from_an_import_is_shown_in_the_pages_language(curator_client, service, museum):
+    """An import dropped the value and kept why, in no language: each curator reads it in theirs."""
+    payload = record_payload("W9", country="Atlantis", date_begin=1900, date_end=1800, date_display="1850")
+    record_id = service.upsert(cli_actor(), museum.code, payload).record_id
+    page = html.unescape(curator_client.get(f"/ja/curate/records/{record_id}/edit").get_data(as_text=True))
+    assert "不明な国：ISO 3166-1 alpha-2 コードか英語名を使ってください。この値は取り除かれました。" in page
+    assert "date_end 1800 が date_begin 1900 より前です。" in page
+    english = html.unescape(curator_client.get(f"/curate/records/{record_id}/edit").get_data(as_text=True))
+    assert "Unknown country: use an ISO 3166-1 alpha-2 code or an English name. The value was dropped." in english
 
 
 ERRORS_AT_ONCE = {

@@ -13,6 +13,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from catalogue.errors import Conflict, NotFound, ValidationFailed
 from catalogue.extensions import service
 from catalogue.i18n import N_, gettext, ngettext, visitor_languages
+from catalogue.messages import kept_message
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, Actor, ObjectRecord, StoredImage
 from catalogue.records import form
 from catalogue.views.auth import current_actor, signed_in
@@ -161,7 +162,9 @@ def form_page(
     page's language."""
     placed, unplaced = form.place_errors(translated_errors(errors or []), values)
     stored_warnings = (
-        [{"field": w.get("field"), "message": w.get("reason", "")} for w in record.warnings] if record else []
+        [{"field": w.get("field"), "message": gettext(kept_message(w, "reason"))} for w in record.warnings]
+        if record
+        else []
     )
     warnings, other_warnings = form.place_errors(stored_warnings, values)
     page = render_template(
