@@ -21,6 +21,7 @@ from catalogue.ingest.readers import (
     row_of,
 )
 from catalogue.ingest.validation import Validated, prepared_chunk, row_payload, validated, worker_ready
+from catalogue.messages import translatable
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
 from catalogue.processes import process_pool
@@ -225,7 +226,8 @@ class Importer:
         if kept:  # the service keeps their stored values
             body[KEPT_KEY] = list(kept)
         if row.warnings:  # values the reader dropped are kept with the record, as the schema's are
-            body[WARNINGS_KEY] = [*row.warnings, *body.get(WARNINGS_KEY, [])]
+            read = [{**warning, **translatable(warning["reason"])} for warning in row.warnings]
+            body[WARNINGS_KEY] = [*read, *body.get(WARNINGS_KEY, [])]
         self._pending.setdefault(museum, []).append(_Pending(row.number, body))
         for warning in body.get(WARNINGS_KEY, []):
             self.report.warnings.append(

@@ -6,6 +6,7 @@ from functools import cache, lru_cache
 from babel.core import get_global
 
 from catalogue.lido.names import XML_LANG
+from catalogue.messages import N_, Message
 from catalogue.records.langmap import NO_LANGUAGE, canonical_tag, is_valid_tag
 
 MAX_WARNINGS = 20  # unusable codes named per record; a hostile file may hold thousands
@@ -64,6 +65,7 @@ class Languages:
     def _unusable(self, raw: str) -> str:
         if raw not in self.unusable and len(self.unusable) < MAX_WARNINGS:
             self.unusable.add(raw)
-            reason = f"xml:lang {raw[:40]!r} is not a language code; its values were taken as {self.record_language!r}."
-            self.warnings.append({"field": "language", "value": raw[:200], "reason": reason})
+            reason = N_("xml:lang %(tag)s is not a language code; its values were taken as %(taken)s.")
+            message = Message(reason, tag=repr(raw[:40]), taken=repr(self.record_language))
+            self.warnings.append({"field": "language", "value": raw[:200], "reason": message})
         return self.record_language

@@ -8,6 +8,7 @@ from functools import lru_cache
 from lxml import etree
 
 from catalogue.lido.names import LIDO_NS, SKOS_NS, lido
+from catalogue.messages import N_, Message
 from catalogue.records.fields import SHORT
 from catalogue.records.schema import MAX_SOURCE_CHARACTERS
 
@@ -15,6 +16,10 @@ PREFIXES = {LIDO_NS: "", SKOS_NS: "skos:", "http://www.opengis.net/gml": "gml:"}
 MAX_PATHS = 1000  # unmapped paths listed per record (a hostile record could make a path of each element)
 # a record's own XML, parsed again to cut it down: as safe as the reader's parser
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _sized(reason: str, size: int) -> Message:
+    return Message(reason, size=size, most=MAX_SOURCE_CHARACTERS)
 
 
 def source_record(record, taken: set, warnings: list[dict]) -> dict | None:
@@ -26,17 +31,15 @@ def source_record(record, taken: set, warnings: list[dict]) -> dict | None:
         return {"format": "lido", "xml": xml, "unmapped": paths}
     cut = _without_taken(record, taken)
     if len(cut) > MAX_SOURCE_CHARACTERS:
-        reason = (
-            f"The LIDO record has {len(xml)} characters, and what no field took is still over "
-            f"{MAX_SOURCE_CHARACTERS}: it was not kept."
+        reason = N_(
+            "The LIDO record has %(size)s characters, and what no field took is still over %(most)s: it was not kept."
         )
-        warnings.append({"field": "source_record", "value": len(xml), "reason": reason})
+        warnings.append({"field": "source_record", "value": len(xml), "reason": _sized(reason, len(xml))})
         return None
-    reason = (
-        f"The LIDO record has {len(xml)} characters, over {MAX_SOURCE_CHARACTERS}: source_record keeps only "
-        "the elements no field took."
+    reason = N_(
+        "The LIDO record has %(size)s characters, over %(most)s: source_record keeps only the elements no field took."
     )
-    warnings.append({"field": "source_record", "value": len(xml), "reason": reason})
+    warnings.append({"field": "source_record", "value": len(xml), "reason": _sized(reason, len(xml))})
     return {"format": "lido", "xml": cut, "unmapped": paths}
 
 

@@ -14,7 +14,7 @@ from catalogue.lido import values
 from catalogue.lido.language import Languages
 from catalogue.lido.names import LIDO_NS, SKOS_NS, lido
 from catalogue.lido.source import source_record
-from catalogue.messages import N_
+from catalogue.messages import N_, Message
 from catalogue.records.langmap import NO_LANGUAGE
 from catalogue.records.schema import MAX_IMAGE_SOURCES
 
@@ -123,8 +123,10 @@ class Reading:
     def capped(self, name: str, items: list) -> list:
         limit = LIMITS[name]
         if len(items) > limit:
-            reason = f"The LIDO record has {len(items)}; the first {limit} were kept (all stay in source_record)."
-            self.warnings.append({"field": name, "value": len(items), "reason": reason})
+            reason = N_("The LIDO record has %(count)s; the first %(limit)s were kept (all stay in source_record).")
+            self.warnings.append(
+                {"field": name, "value": len(items), "reason": Message(reason, count=len(items), limit=limit)}
+            )
         return items[:limit]
 
 

@@ -206,3 +206,23 @@ def test_the_upload_tells_lido_by_its_first_character_and_refuses_a_doctype(cura
     assert refused.status_code == 400
     page = page_text(refused)
     assert "declares a DOCTYPE" in page and 'id="file-error"' in page and "root:" not in page
+
+
+def test_a_lido_readers_warning_is_kept_translatable_with_the_record(app, service, museum, tmp_path):
+    """The reader's warnings (an xml:lang that is no language code) are kept as the schema's are:
+    the English text for the API, and the template and values for the curator's own language."""
+    from catalogue.i18n import gettext
+    from catalogue.messages import kept_message
+    from tests.lido.test_reader import record_xml, wrapped
+
+    title = '<lido:appellationValue xml:lang="deutsch">Holzmaske</lido:appellationValue>'
+    document = wrapped(record_xml().replace("<lido:appellationValue>A title</lido:appellationValue>", title))
+    path = tmp_path / "masks.xml"
+    path.write_text(document, encoding="utf-8")
+    with app.app_context():
+        Importer(service, cli_actor(), museum=museum.code).import_file(path, "lido")
+    [warning] = service.store.find_record(museum.code, "T-1").warnings
+    assert warning["reason"] == "xml:lang 'deutsch' is not a language code; its values were taken as 'en'."
+    with app.test_request_context("/?lang=fr"):
+        shown = gettext(kept_message(warning, "reason"))
+    assert shown == "xml:lang 'deutsch' n’est pas un code de langue\u00a0; ses valeurs ont été prises comme 'en'."
