@@ -12,6 +12,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from catalogue.catalogues import INTERFACE_LANGUAGES
 from catalogue.errors import CatalogueError
 from catalogue.extensions import service
 from catalogue.ingest.importer import IMPORT_WORKERS, Importer
@@ -321,7 +322,13 @@ def user_group():
 @click.option("--museum", default=None, help="Their museum (not for a secretariat admin).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the email has an account already.")
-def user_create(email, name, role, museum, password_stdin, if_missing):
+@click.option(
+    "--language",
+    type=click.Choice(INTERFACE_LANGUAGES),
+    default=None,
+    help="The language of their mail, the invitation first (default: English).",
+)
+def user_create(email, name, role, museum, password_stdin, if_missing, language):
     """Create an account. Without --password-stdin its owner gets an invitation mail to choose a
     password (with no MAIL_SERVER set, the mail goes to the log)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
@@ -329,7 +336,7 @@ def user_create(email, name, role, museum, password_stdin, if_missing):
         click.echo(f"{email.strip().lower()} has an account already (a forgotten password: /account/reset)")
         return
     try:
-        user_id = service().create_account(cli_actor(), email, name, role, museum, password)
+        user_id = service().create_account(cli_actor(), email, name, role, museum, password, language)
     except CatalogueError as error:
         _fail(error)
     click.echo(f"created account {user_id}: {email.strip().lower()} ({role}{f' of {museum}' if museum else ''})")

@@ -57,6 +57,15 @@ def test_without_a_password_the_person_is_invited_by_mail(app, runner, museum, m
     assert post_form(invited, path, {"password": PASSPHRASE, "confirm": PASSPHRASE}).status_code == 302
 
 
+def test_the_invitation_is_written_in_the_language_the_command_names(runner, museum, mail_sink):
+    email = fresh_email("mei")
+    args = ("--email", email, "--name", "Mei", "--role", "curator", "--museum", "tate", "--language", "zh")
+    assert create(runner, *args).exit_code == 0
+    assert mail_sink.wait_for(email).subject == "精品虚拟馆藏的邀请"
+    refused = create(runner, "--email", fresh_email("x"), "--name", "X", "--role", "admin", "--language", "xx")
+    assert refused.exit_code == 2 and "'xx' is not one of" in refused.output
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
