@@ -122,6 +122,18 @@ def test_a_maker_chosen_from_the_suggestions_filters_by_that_maker(page, live_se
     assert shown_total(page) > 0 and page.input_value("#q") == ""
 
 
+def test_a_maker_found_by_a_japanese_reading_is_shown_in_japanese_and_filters_by_its_value(page, live_server):
+    page.goto(f"{live_server}/ja/search")
+    page.focus("#q")
+    page.keyboard.type("ほくさい", delay=30)
+    option = page.wait_for_selector('#q-suggestions[data-query="ほくさい"] li.maker')
+    assert option.text_content().startswith("葛飾北斎") and option.get_attribute("data-value") == "Katsushika Hokusai"
+    with page.expect_navigation():
+        option.dispatch_event("mousedown")
+    assert parse_qs(urlparse(page.url).query) == {"maker": ["Katsushika Hokusai"]}
+    assert urlparse(page.url).path == "/ja/search" and shown_total(page) > 0
+
+
 def test_a_newer_suggestion_list_keeps_the_option_chosen_with_the_arrows(page, live_server):
     page.goto(live_server)
     page.focus("#q")
