@@ -8,8 +8,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalogue.errors import NotAuthenticated, TooLarge, UnsupportedType, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import N_, visitor_languages
-from catalogue.messages import Message
+from catalogue.i18n import N_, gettext, visitor_languages
+from catalogue.messages import Message, kept_message
 from catalogue.models import PUBLIC, Actor, ObjectRecord, StoredImage, is_public
 from catalogue.records.langmap import pick_with_language
 from catalogue.records.schema import NO_RIGHTS
@@ -44,7 +44,8 @@ def record_json(record: ObjectRecord, curator: bool = False, sources: Sequence[I
         "updated_at": record.updated_at.isoformat(),
         "images": [image_json(image) for image in record.images],
         "manifest": manifest_url(record.id) if record.images else None,
-        "warnings": record.warnings,
+        # in English, or in the language the request names, as the API's messages are
+        "warnings": [{**warning, "reason": gettext(kept_message(warning, "reason"))} for warning in record.warnings],
         "image_sources": [source.to_json() for source in sources],
         "shown": shown_values(record),
     }

@@ -120,6 +120,17 @@ def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth)
     assert clean["warnings"] == []
 
 
+def test_a_warning_reads_in_the_language_the_request_names(client, auth):
+    client.post(OBJECTS, json=record_payload(country=["Atlantis"]), headers=auth)
+    [english] = client.get(f"{OBJECTS}/T00001", headers=auth).get_json()["warnings"]
+    assert english["reason"] == (
+        "Unknown country: use an ISO 3166-1 alpha-2 code or an English name. The value was dropped."
+    )
+    [german] = client.get(f"{OBJECTS}/T00001", headers={**auth, "Accept-Language": "de"}).get_json()["warnings"]
+    assert german["reason"].startswith("Unbekanntes Land: verwenden Sie einen ISO-3166-1-Alpha-2-Code")
+    assert set(german) == {"field", "value", "reason"}  # the kept template is not part of the API
+
+
 def test_400_for_malformed_json(client, auth):
     response = client.post(OBJECTS, data="{not json", content_type="application/json", headers=auth)
     assert response.status_code == 400 and "JSON" in response.get_json()["message"]
