@@ -7,7 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from catalogue import reference
 from catalogue.errors import ValidationFailed
-from catalogue.messages import N_
+from catalogue.messages import N_, Message
 from catalogue.records.langmap import canonical_tag, is_valid_tag
 from catalogue.records.schema import field_errors
 from catalogue.text import clean_block, clean_line, fold
@@ -20,8 +20,15 @@ MAX_DECISION_NOTE = 2000
 ICOM_CODE_OF_ETHICS = "https://icom.museum/en/resources/standards-guidelines/code-of-ethics/"
 
 
+class _Required(validate.Length):
+    """marshmallow's Length with a message the catalogues translate (Length's own is English text)."""
+
+    def _format_error(self, value, message: str) -> str:
+        return Message(N_("Required, at most %(max)s characters."), max=self.max)
+
+
 def _text(max_length: int) -> validate.Length:
-    return validate.Length(min=1, max=max_length, error="Required, at most {max} characters.")
+    return _Required(min=1, max=max_length)
 
 
 def _check_language(tag: str) -> None:

@@ -4,6 +4,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from catalogue import reference
 from catalogue.errors import ValidationFailed
+from catalogue.messages import N_
 from catalogue.models import MUSEUM_CODE, MUSEUM_STATUSES, Museum
 from catalogue.records.langmap import LanguageMap
 from catalogue.records.schema import field_errors
@@ -15,7 +16,7 @@ class MuseumSchema(Schema):
 
     code = fields.String(
         required=True,
-        validate=validate.Regexp(MUSEUM_CODE, error="Codes are 2-40 lower-case letters, digits and hyphens."),
+        validate=validate.Regexp(MUSEUM_CODE, error=N_("Codes are 2-40 lower-case letters, digits and hyphens.")),
     )
     names = LanguageMap(required=True, max_length=300)
     country = fields.String(allow_none=True, load_default=None)
@@ -43,7 +44,7 @@ def load_museum(data) -> Museum:
     try:
         loaded = MuseumSchema().load(data)
     except ValidationError as error:
-        raise ValidationFailed("The museum is not valid.", field_errors(error)) from None
+        raise ValidationFailed(N_("The museum is not valid."), field_errors(error)) from None
     country = reference.country_code(loaded["country"]) if loaded["country"] else None
     return Museum(
         code=loaded["code"],

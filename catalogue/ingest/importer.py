@@ -21,7 +21,7 @@ from catalogue.ingest.readers import (
     row_of,
 )
 from catalogue.ingest.validation import Validated, prepared_chunk, row_payload, validated, worker_ready
-from catalogue.messages import translatable
+from catalogue.messages import N_, Message, translatable
 from catalogue.models import Actor
 from catalogue.museums import status_for_country
 from catalogue.processes import process_pool
@@ -35,6 +35,12 @@ BATCH_SIZE = 500
 IMPORT_WORKERS = min(2, os.cpu_count() or 1)  # validating processes of `catalogue import` (2 cores: both)
 # a shorter file is validated here: on two cores, workers (ready in about 0.5 s) gained nothing at 5,000 rows
 WORKERS_AFTER_ROWS = 10_000
+# a local id met twice, by what the file is numbered in (NUMBERED_BY); the English is as it was
+DUPLICATE = {
+    "row": N_("Duplicate local id; first seen in row %(first)s."),
+    "line": N_("Duplicate local id; first seen in line %(first)s."),
+    "record": N_("Duplicate local id; first seen in record %(first)s."),
+}
 VALIDATION_CHUNK = 200  # rows sent to a worker at once
 VALIDATION_WINDOW = 4  # chunks being validated while this process saves
 
@@ -218,8 +224,8 @@ class Importer:
         body = outcome.body
         key = (museum, body["local_id"])
         if key in self._seen:
-            first = f"{self.numbered_by} {self._seen[key]}"
-            self._reject(row.number, "local_id", f"Duplicate local id; first seen in {first}.", body["local_id"])
+            duplicate = Message(DUPLICATE.get(self.numbered_by, DUPLICATE["row"]), first=self._seen[key])
+            self._reject(row.number, "local_id", duplicate, body["local_id"])
             return
         self._seen[key] = row.number
         kept = (*row.kept, *outcome.kept)  # the format cannot say these, or the row does not
@@ -261,7 +267,8 @@ class Importer:
         """The museum a row belongs to: the --museum option, the row's own, or the shared format's."""
         own = _own_museum(data)
         if self.only_museum and own not in (None, "", self.museum):
-            self._reject(number, "museum", f"This row is for museum {own!r}; this upload is for {self.museum!r}.")
+            other = N_("This row is for museum %(own)s; this upload is for %(museum)s.")
+            self._reject(number, "museum", Message(other, own=repr(own), museum=repr(self.museum)))
             return None
         code = self.museum or own
         if not isinstance(code, str) or not code:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from catalogue.errors import ValidationFailed
+from catalogue.messages import N_, Message
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are refused by the schema, with a message
 
@@ -52,7 +53,8 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as error:
-        return "", f"Not valid UTF-8 (byte 0x{raw[error.start]:02x} at position {error.start}); save the file as UTF-8."
+        template = N_("Not valid UTF-8 (byte 0x%(byte)s at position %(position)s); save the file as UTF-8.")
+        return "", Message(template, byte=f"{raw[error.start]:02x}", position=error.start)
 
 
 Line = tuple[int, bytes]  # a JSON Lines file's line as read: its number and its bytes
@@ -85,13 +87,15 @@ def jsonl_row(number: int, raw: bytes) -> Row | None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as bad:
-        return Row(number, None, f"Not valid JSON: {bad.msg} (column {bad.colno}).")
+        not_json = N_("Not valid JSON: %(reason)s (column %(column)s).")  # the reason is Python's, in English
+        return Row(number, None, Message(not_json, reason=bad.msg, column=bad.colno))
     except RecursionError:  # the parser recurses once per level: thousands of [[[ exhaust it
-        return Row(number, None, "Not valid JSON: nested too deeply.")
+        return Row(number, None, N_("Not valid JSON: nested too deeply."))
     except ValueError:  # not a JSONDecodeError: Python refuses to read an integer this long
-        return Row(number, None, f"Not valid JSON: a number has more than {sys.get_int_max_str_digits()} digits.")
+        too_long = N_("Not valid JSON: a number has more than %(digits)s digits.")
+        return Row(number, None, Message(too_long, digits=sys.get_int_max_str_digits()))
     if not isinstance(data, dict):
-        return Row(number, None, "Each line must be one JSON object.")
+        return Row(number, None, N_("Each line must be one JSON object."))
     return Row(number, data)
 
 
@@ -205,9 +209,10 @@ def read_csv(path: Path, mapping: ColumnMapping | None):
         if not any(cell.strip() for cell in cells):
             continue
         if any("\udc80" <= ch <= "\udcff" for cell in cells for ch in cell):
-            yield Row(number, None, "Not valid UTF-8; save the file as UTF-8.")
+            yield Row(number, None, N_("Not valid UTF-8; save the file as UTF-8."))
         elif len(cells) != len(header):
-            yield Row(number, None, f"Row has {len(cells)} cells; the header has {len(header)}.")
+            cells_message = N_("Row has %(cells)s cells; the header has %(header)s.")
+            yield Row(number, None, Message(cells_message, cells=len(cells), header=len(header)))
         else:
             yield Row(number, _row_to_record(header, cells, mapping))
 

@@ -106,6 +106,7 @@ PLAIN_MESSAGES = {
     "Not a valid mapping type.": N_("Must be a set of named values (a JSON object)."),
     "Unknown field.": N_("Not a field of a record."),
     "Not a valid URL.": N_("Not a valid URL."),
+    "Not a valid email address.": N_("Not a valid email address."),
 }
 
 

@@ -369,7 +369,7 @@ def validate_record(payload) -> dict:
     try:
         return load_record(payload)
     except ValidationError as error:
-        raise ValidationFailed("The record is not valid.", field_errors(error)) from None
+        raise ValidationFailed(N_("The record is not valid."), field_errors(error)) from None
 
 
 def field_errors(error: ValidationError) -> list[dict]:

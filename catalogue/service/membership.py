@@ -96,7 +96,8 @@ class MembershipRules(ServiceBase):
         """Every application (or those in ``state``): pending first, newest first."""
         _secretariat_only(actor)
         if state is not None and state not in STATES:
-            raise ValidationFailed(f"Unknown state {state!r}.", [{"field": "state", "message": "Unknown state."}])
+            unknown = Message(N_("Unknown state %(state)s."), state=repr(state))
+            raise ValidationFailed(unknown, [{"field": "state", "message": N_("Unknown state.")}])
         return self.store.list_applications(state)
 
     def application_counts(self, actor: Actor) -> dict[str, int]:

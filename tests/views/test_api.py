@@ -104,6 +104,10 @@ def test_field_errors_are_in_the_language_the_client_asks_for(client, auth):
         "makers": "Höchstens 100 Einträge.",
         "images": "Höchstens 50 Bild-URLs pro Datensatz.",
     }
+    assert response.get_json()["message"] == "Der Datensatz ist ungültig."
+    japanese = put(client, {**auth, "Accept-Language": "ja"}, "T00001", record_payload(title=""))
+    assert japanese.get_json()["message"] == "レコードが正しくありません。"
+    assert put(client, auth, "T00001", record_payload(title="")).get_json()["message"] == "The record is not valid."
 
 
 def test_unusable_values_are_dropped_with_warnings_for_the_curator(client, auth):

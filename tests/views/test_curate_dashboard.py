@@ -137,8 +137,17 @@ def test_recent_changes_say_who_did_what_to_which_record_and_fields(curator_clie
     recent = text[text.index("Recent changes") :]
     assert f'href="/curate/records/{record.id}/edit">Second</a>' in recent
     assert "Edited" in recent and "Created" in recent and actor.name in recent
-    assert "object_type, title" in recent
+    assert "· Object type, Title</span>" in recent  # the fields as the record form labels them
     assert "museum_saved" not in recent, "only changes of records: the museum's own entries are not listed"
+
+
+def test_recent_changes_name_the_fields_in_the_pages_language(curator_client, service, museum):
+    service.upsert(cli_actor(), museum.code, record_payload("H-1"))
+    service.upsert(cli_actor(), museum.code, record_payload("H-1", title="Second", object_type="drawing"))
+    japanese = curator_client.get("/ja/curate/").get_data(as_text=True)
+    assert "· 作品種別, 作品名</span>" in japanese and "object_type" not in japanese
+    german = curator_client.get("/de/curate/").get_data(as_text=True)
+    assert "· Objektbezeichnung, Titel</span>" in german
 
 
 def test_changed_fields_read_both_shapes_of_audit_entries():

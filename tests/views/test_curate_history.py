@@ -119,6 +119,17 @@ def test_image_events_and_status_changes_are_told(curator_client, service, wave)
     assert "→ en: A red square</dd>" in page
 
 
+def test_status_values_in_a_diff_read_in_the_pages_language(curator_client, service, museum):
+    draft = service.upsert(CURATOR, "tate", record_payload("D-1", status="draft")).record_id
+    service.change_status(CURATOR, "tate", "D-1", "published")
+    japanese = curator_client.get(f"/ja{history_url(draft)}").get_data(as_text=True)
+    assert '<td class="new">下書き</td>' in japanese and '<td class="new">draft</td>' not in japanese
+    german = curator_client.get(f"/de{history_url(draft)}").get_data(as_text=True)
+    assert '<td class="new">Entwurf</td>' in german
+    english = curator_client.get(history_url(draft)).get_data(as_text=True)
+    assert '<td class="new">draft</td>' in english
+
+
 def test_people_of_another_museum_may_neither_read_nor_revert(app, service, make_museum, make_account, wave):
     make_museum("rijks", "NL")
     their_own = service.upsert(Actor(name="Rijks", role="curator", museum="rijks"), "rijks", record_payload("R1"))

@@ -173,6 +173,37 @@ def test_a_report_line_with_a_value_is_shown_in_the_language_of_whoever_reads_it
     assert rows[0][4] == "Must be a whole number (a year such as 1830). 1850.5 is not one."
 
 
+def test_lines_that_cannot_be_read_are_reported_in_the_pages_language(curator_client):
+    lines = [
+        json.dumps(record_payload("L1")),
+        "not json",
+        "[1, 2]",
+        json.dumps(record_payload("L1")),
+        json.dumps(record_payload("L2", museum="rijks")),
+    ]
+    import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
+    wait_for(curator_client, import_id, ("checked",))
+    japanese = page_text(curator_client.get(f"/ja/curate/imports/{import_id}"))
+    assert "<td>有効な JSON ではありません：Expecting value（1 文字目）。</td>" in japanese
+    assert "<td>各行は 1 つの JSON オブジェクトでなければなりません。</td>" in japanese
+    assert "<td>ローカルIDが重複しています。最初に現れたのは 1 行目です。</td>" in japanese
+    assert "<td>この行は館 'rijks' のものですが、このアップロードは館 'tate' のものです。</td>" in japanese
+    assert "Not valid" not in japanese and "Duplicate" not in japanese and "This row" not in japanese
+    english = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    assert "<td>Duplicate local id; first seen in line 1.</td>" in english
+    assert "<td>Not valid JSON: Expecting value (column 1).</td>" in english
+
+
+def test_a_csv_row_with_too_many_cells_is_reported_in_the_pages_language(curator_client):
+    content = b"Object number,Title\nR1,Wave,extra\n"
+    import_id = import_id_of(send_file(curator_client, content))
+    choices = {"column-0": "local_id", "column-1": "title", "language": "en"}
+    assert post_form(curator_client, f"/curate/imports/{import_id}/mapping", choices).status_code == 302
+    wait_for(curator_client, import_id, ("checked",))
+    german = page_text(curator_client.get(f"/de/curate/imports/{import_id}"))
+    assert "<td>Die Zeile hat 3 Zellen, die Kopfzeile 2.</td>" in german
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -14,7 +14,7 @@ import pytest
 from catalogue.i18n import use_translations
 from catalogue.models import Actor
 from catalogue.text import fold
-from tests.support import post_form, sign_in
+from tests.support import page_text, post_form, sign_in
 from tests.test_i18n import Shouting
 
 SECRETARIAT = Actor(name="Sam Secretariat", role="admin")
@@ -163,6 +163,16 @@ def test_the_form_and_its_messages_are_translated(app, client, contact):
     assert "MEMBERSHIP IS OPEN TO MUSEUMS IN ASEM PARTNER COUNTRIES" in page
 
 
+def test_the_fields_messages_read_in_the_pages_language(client, contact):
+    refused = post_form(client, "/ja/join", join_form("not an address", city=""))
+    page = page_text(refused)
+    assert refused.status_code == 400
+    assert "有効なメールアドレスではありません。" in page and "必須項目です（200 文字以内）。" in page
+    assert "Not a valid email address." not in page and "Required, at most" not in page
+    german = page_text(post_form(client, "/de/join", join_form(contact, contact_name="")))
+    assert "Pflichtfeld, höchstens 200 Zeichen." in german
+
+
 def test_the_confirmation_is_mailed_in_the_language_the_form_was_sent_in(client, contact, mail_sink):
     assert post_form(client, "/ja/join", join_form(contact)).status_code == 302
     mail = mail_sink.wait_for(contact)
@@ -284,6 +294,9 @@ def test_a_taken_code_is_shown_on_the_form(app, client, service, museum, make_ac
     assert 'id="code-error"' in page and f'value="{museum.code}"' in page and ">Hello</textarea>" in page
     invalid = post_form(secretariat, f"{path}/approve", {"code": "Not a code"}, page=path)
     assert invalid.status_code == 400 and 'id="code-error"' in invalid.get_data(as_text=True)
+    german = page_text(post_form(secretariat, f"/de{path}/approve", {"code": "Not a code"}, page=f"/de{path}"))
+    assert "Kürzel bestehen aus 2 bis 40 Kleinbuchstaben, Ziffern und Bindestrichen." in german
+    assert "Die Angaben zum Museum sind ungültig." in german and "lower-case" not in german
 
 
 def test_the_list_filters_by_state(app, client, service, make_account):
@@ -297,6 +310,8 @@ def test_the_list_filters_by_state(app, client, service, make_account):
     pending = secretariat.get("/admin/applications?state=pending").get_data(as_text=True)
     assert "First museum" in pending and "Second museum" not in pending
     assert secretariat.get("/admin/applications?state=lost").status_code == 400
+    unknown = page_text(secretariat.get("/ja/admin/applications?state=lost"))
+    assert "不明な状態 'lost' です。" in unknown and "Unknown state" not in unknown
 
 
 def test_an_unknown_application_is_not_found(app, make_account):
