@@ -183,6 +183,17 @@ def test_every_answer_from_one_pyramid_dates_from_its_publication(client):
     assert stored.headers["Last-Modified"] == computed.headers["Last-Modified"]
 
 
+def test_an_if_match_is_no_reason_for_a_304(client):
+    """werkzeug's is_resource_modified reads an If-Match that fails as "not modified": a client
+    that holds no copy (If-Match asks the opposite of a revalidation) must not get an empty 304."""
+    path = "/iiif/3/squares/full/250,/0/default.png"
+    etag = client.get(path).headers["ETag"]
+    for if_match in ('"another"', "W/" + etag):
+        response = client.get(path, headers={"If-Match": if_match})
+        assert response.status_code == 200 and response.data[:8] == b"\x89PNG\r\n\x1a\n", if_match
+    assert client.get(path, headers={"If-Match": '"another"', "If-None-Match": etag}).status_code == 304
+
+
 @pytest.mark.parametrize(
     "path, status, parameter",
     [
