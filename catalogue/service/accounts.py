@@ -397,8 +397,9 @@ class AccountRules(ServiceBase):
 
     def use_link(self, purpose: str, secret: str, password: str, language: str | None = None) -> tuple[Actor, int]:
         """Set the password an invitation or reset link asks for; the link then stops working and
-        the account is signed in (actor and session version). The page's ``language``, the one its
-        owner reads us in, becomes the language of their mail."""
+        the account is signed in (actor and session version). An account with no mail language yet
+        takes the page's ``language``, the one its owner reads us in; one that has a language (the
+        inviter's choice, or their own) keeps it: a mailed link names none, so the browser's decides."""
         language = mail_language(language)
         with self.store.transaction() as conn:
             user_id = self.store.action_token_user(purpose, str(secret), now(), conn)
@@ -407,7 +408,7 @@ class AccountRules(ServiceBase):
                 raise NotFound(LINK_NOT_VALID)
             self.store.set_password(conn, user["id"], self._hash(check_password_rules(password, user["email"])))
             self.store.use_action_token(conn, str(secret))
-            self.store.update_user(conn, user["id"], last_login_at=now(), language=language or user["language"])
+            self.store.update_user(conn, user["id"], last_login_at=now(), language=user["language"] or language)
             # the mailbox is proven: wrong guesses before the reset no longer bar the new password
             self.store.clear_events(conn, _bounded(f"{SIGN_IN_PER_ACCOUNT.name}:{user['email']}"))
             action = "invitation_accepted" if purpose == INVITE else "password_reset"

@@ -1,7 +1,7 @@
 """The language of each person's mail: an invitation is written in the language its sender chose,
-and so is the person's later mail, until they choose another on their account page (accepting a
-mailed link also chooses the language of the page they accepted it on). Anything but one of the
-interface languages is refused."""
+and so is the person's later mail, until they choose another on their account page (an account
+without one takes the language of the page its mailed link was accepted on). Anything but one of
+the interface languages is refused."""
 
 import secrets
 
@@ -44,14 +44,22 @@ def test_an_invitation_in_no_interface_language_is_refused_and_makes_no_account(
     assert service.store.user_by_email(email) is None and mail_sink.to(email) == []
 
 
-def test_the_person_chooses_the_language_of_their_mail_and_accepting_a_link_keeps_the_pages(
-    service, museum, admin, mail_sink
-):
+def test_accepting_a_link_gives_the_pages_language_only_to_an_account_without_one(service, museum, admin, mail_sink):
+    """A mailed link names no language, so the page's is the browser's: it must not undo a choice."""
+    chosen, unset = f"lea-{secrets.token_hex(3)}@tate.example", f"ravi-{secrets.token_hex(3)}@tate.example"
+    service.invite(admin, museum.code, chosen, "Léa", language="de")  # the inviter chose German
+    service.invite(admin, museum.code, unset, "Ravi")  # no language chosen
+    for email in (chosen, unset):
+        secret = mail_sink.wait_for(email).path_of_link().rsplit("/", 1)[1]
+        service.use_link("invite", secret, NEW_PASSWORD, "fr")  # both read the site in French
+    assert [service.store.user_by_email(email)["language"] for email in (chosen, unset)] == ["de", "fr"]
+
+
+def test_the_person_chooses_the_language_of_their_own_mail(service, museum, admin, mail_sink):
     email = f"lea-{secrets.token_hex(3)}@tate.example"
     service.invite(admin, museum.code, email, "Léa", language="de")
     secret = mail_sink.wait_for(email).path_of_link().rsplit("/", 1)[1]
-    actor, _ = service.use_link("invite", secret, NEW_PASSWORD, "fr")  # she reads the site in French
-    assert service.mail_language_of(actor) == "fr"
+    actor, _ = service.use_link("invite", secret, NEW_PASSWORD, "fr")
     assert service.set_mail_language(actor, "ja") == "ja" and service.mail_language_of(actor) == "ja"
     assert service.set_mail_language(actor, "") is None  # English, as before any choice
     with pytest.raises(ValidationFailed):
