@@ -66,7 +66,9 @@ def _choose_language() -> str:
     chosen = request.environ.get(PREFIX_KEY) or request.args.get("lang", "").split("-")[0].lower()
     if chosen in INTERFACE_LANGUAGES:
         return chosen
-    if request.cookies.get(COOKIE) in INTERFACE_LANGUAGES:
+    if request.cookies.get(COOKIE) in INTERFACE_LANGUAGES and not request.path.startswith("/api/"):
+        # the API's public answers are cached by shared caches, varying by Accept-Language only: a
+        # cookie must not change them (the site's own search box asks with the page's prefix)
         return request.cookies[COOKIE]
     for tag, _quality in request.accept_languages:  # best first; "fr-CH" is French
         if tag.split("-")[0].lower() in INTERFACE_LANGUAGES:
@@ -182,6 +184,8 @@ def gettext(message: str, **variables) -> str:
     if isinstance(message, Message):
         variables = {**message.variables, **variables}
         message = message.template
+    if not message:  # gettext("") is the catalogue's header (its metadata), never a message
+        return ""
     return fill(translations().gettext(message), {name: _shown(value) for name, value in variables.items()})
 
 

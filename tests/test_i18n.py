@@ -62,6 +62,21 @@ def test_then_the_lang_parameter_then_the_cookie_then_the_browser(client):
     assert html_lang(client.get("/de/", headers={"Accept-Language": "fr"})) == "de"  # the URL beats the cookie
 
 
+def test_the_cookie_does_not_choose_the_language_of_the_apis_shared_answers(client):
+    """A public API answer is cached by shared caches varying by Accept-Language only; a cookie
+    that chose it would let one visitor's language reach another (the search box asks with the
+    page's prefix)."""
+    client.set_cookie("lang", "ja")
+    answer = client.get("/api/objects?q=wave&size=1", headers={"Accept-Language": "fr"})
+    assert answer.headers["Content-Language"] == "fr" and "Accept-Language" in answer.headers["Vary"]
+    assert client.get("/ja/api/objects?q=wave&size=1").headers["Content-Language"] == "ja"
+
+
+def test_an_empty_message_is_shown_empty_not_as_the_catalogues_header(app):
+    with app.test_request_context("/?lang=de"):
+        assert gettext("") == "" and gettext(Message("")) == ""
+
+
 def test_the_switcher_remembers_the_choice_and_shows_the_same_page(client):
     html = client.get("/search?q=wave&lang=fr").get_data(as_text=True)
     for code in ("en", "ja", "zh", "ko", "fr", "de"):
