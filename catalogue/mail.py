@@ -40,7 +40,7 @@ class Mailer:
         message["From"] = self.sender
         message["To"] = recipient
         message["Subject"] = subject
-        if self.reply_to and parseaddr(self.reply_to)[1] != parseaddr(self.sender)[1]:
+        if self.reply_to and parseaddr(self.reply_to)[1].lower() != parseaddr(self.sender)[1].lower():
             # a rejection invites a reply, a puzzled invitee writes back: it reaches the secretariat
             message["Reply-To"] = self.reply_to
         for name, value in self._identity().items():
