@@ -154,3 +154,14 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_may_not_post(client, wave):
 
 def test_an_unknown_record_is_404(curator_client, museum):
     assert curator_client.get(history_url("nosuchrecord")).status_code == 404
+
+
+def test_the_parts_of_a_fields_value_are_named_as_the_form_names_them(curator_client, service, wave):
+    """A maker's role, the dimensions' height: by their labels in the page's language, not their keys;
+    a language map keeps its language tags."""
+    makers = [{"name": "Katsushika Hokusai", "role": "designer"}]
+    service.upsert(CURATOR, "tate", record_payload(makers=makers, dimensions="H. 25.7 cm", object_type="woodcut"))
+    page = curator_client.get(f"/de{history_url(wave)}").get_data(as_text=True)
+    assert "Name: Katsushika Hokusai; Rolle: designer" in page
+    assert "Wie geschrieben: H. 25.7 cm; Höhe (cm): 25.7" in page
+    assert "en: Wave" in page

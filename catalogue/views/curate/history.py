@@ -9,6 +9,7 @@ from flask import redirect, render_template, request, url_for
 from catalogue.errors import Conflict
 from catalogue.extensions import service
 from catalogue.i18n import N_, gettext
+from catalogue.records.form import BY_NAME
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
 
@@ -67,20 +68,43 @@ def history_page(record_id: str, status: int = 200, conflict: str | None = None)
     return page, status
 
 
-def plain(value) -> str:
+# the parts of the dimensions a museum wrote that the catalogue reads (catalogue.records.dimensions)
+DIMENSION_PARTS = {
+    "text": N_("As written"),
+    "height_cm": N_("Height (cm)"),
+    "width_cm": N_("Width (cm)"),
+    "depth_cm": N_("Depth (cm)"),
+    "diameter_cm": N_("Diameter (cm)"),
+    "length_cm": N_("Length (cm)"),
+}
+
+
+def plain(value, field: str | None = None) -> str:
     """A stored value as a person reads it: language maps as "en: …; ja: …", lists joined by commas,
-    nested objects as "key: value"; nothing at all as an empty string."""
+    nested objects as "part: value" with each part named as the record form names it (a maker's
+    "Role", the rights' "Rights of the images"); nothing at all as an empty string."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, dict):
-        parts = (f"{key}: {plain(item)}" for key, item in value.items() if item not in (None, "", [], {}))
+        parts = (
+            f"{part_label(field, key)}: {plain(item)}" for key, item in value.items() if item not in (None, "", [], {})
+        )
         return "; ".join(parts)
     if isinstance(value, list):
-        items = [plain(item) for item in value]
+        items = [plain(item, field) for item in value]
         return ", ".join(items) if not any(isinstance(item, dict) for item in value) else " | ".join(items)
     return str(value)
+
+
+def part_label(field: str | None, key: str) -> str:
+    """A part of a field's value by its label on the form; a language map's keys are language tags
+    and stay so, as does a part the form has no label for."""
+    if field == "dimensions" and key in DIMENSION_PARTS:
+        return gettext(DIMENSION_PARTS[key])
+    parts = {part.name: part.label for part in BY_NAME[field].parts} if field in BY_NAME else {}
+    return gettext(parts[key]) if key in parts else key
 
 
 def _expected_revision() -> int | None:
