@@ -6,7 +6,7 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from catalogue.messages import kept_message, translatable
+from catalogue.messages import translatable
 
 if TYPE_CHECKING:
     from catalogue.ingest.importer import ImportReport, RowError
@@ -71,11 +71,6 @@ def _line(kind: str, error: "RowError") -> dict:
         "value": _text(error.value),
     }
     return {**line, **translatable(error.message)}  # the page shows it in its reader's language
-
-
-def shown_message(line: dict) -> str:
-    """A line's message as a page shows it (see `catalogue.messages.kept_message`)."""
-    return kept_message(line, "message")
 
 
 def _text(value) -> str | None:

@@ -110,8 +110,7 @@ PLAIN_MESSAGES = {
 }
 
 
-DROPPED = " The value was dropped."  # what a warning adds: the record was saved without the value
-DROPPED_TEMPLATE = N_("%(reason)s The value was dropped.")
+DROPPED_TEMPLATE = N_("%(reason)s The value was dropped.")  # the record was saved without the value
 
 
 def dropped(reason) -> Message:
@@ -120,10 +119,11 @@ def dropped(reason) -> Message:
 
 
 def why_dropped(reason):
-    """What ``dropped`` wrapped (the form shows why a value cannot be used, as a problem to fix)."""
+    """What ``dropped`` wrapped (the form shows why a value cannot be used, as a problem to fix);
+    any other reason as it is."""
     if isinstance(reason, Message) and reason.template == DROPPED_TEMPLATE:
         return reason.variables["reason"]
-    return reason.removesuffix(DROPPED)
+    return reason
 
 
 def plain(message) -> str:

@@ -12,7 +12,8 @@ from catalogue.extensions import service
 from catalogue.i18n import N_, gettext
 from catalogue.ingest.column_choices import FIELDS, LANGUAGES
 from catalogue.ingest.readers import NUMBERED_BY
-from catalogue.ingest.report import report_csv, shown_message
+from catalogue.ingest.report import report_csv
+from catalogue.messages import kept_message
 from catalogue.models import Actor
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
@@ -195,7 +196,10 @@ def _upload_page(upload, failure: ValidationFailed | None = None):
         "curate/imports_show.html",
         upload=upload,
         report=report,
-        lines=[{**line, "message": shown_message(line)} for line in (report or {}).get("lines", [])[:SHOWN_LINES]],
+        # each message as kept, translatable, for the template's |translated
+        lines=[
+            {**line, "message": kept_message(line, "message")} for line in (report or {}).get("lines", [])[:SHOWN_LINES]
+        ],
         numbered_by=_numbered_by(upload),
         failure=failure,
         errors=_errors(failure),
