@@ -83,9 +83,11 @@ def info(identifier: str) -> HTTPResponse:
 
 @blueprint.get("/<identifier>/<region>/<size>/<rotation>/<quality_format>")
 def image(identifier: str, region: str, size: str, rotation: str, quality_format: str) -> HTTPResponse:
-    """An image, or a 304 decided before any pixel is read. Every answer from one pyramid is fixed
-    from the moment it was published, so that moment is every answer's Last-Modified: clients and
-    caches that revalidate by date (If-Modified-Since) get their 304 as those that send the ETag do."""
+    """An image, or a 304 decided before any pixel is read. The pixels of one pyramid are fixed from
+    the moment it was built, so that moment is every answer's Last-Modified: clients and caches that
+    revalidate by date (If-Modified-Since) get their 304 as those that send the ETag do. (A size the
+    limits resolve, such as max, follows the limits of the moment; the ETag, which names the resolved
+    size, sees a change of limits, a date does not.)"""
     _check_identifier(identifier)
     parsed = parse_image_request(region, size, rotation, quality_format)
     pyramid, _ = _locate(identifier)
