@@ -55,7 +55,7 @@ def region_of(code: str | None) -> str | None:
 
 @cache
 def rights_statements() -> dict:
-    """Rights URI -> {"uri", "label", "access", "aliases"}."""
+    """Rights URI -> {"uri", "label", "access", "aliases", and "labels" by language where it has them}."""
     return {entry["uri"]: entry for entry in _load("rights.json")["statements"]}
 
 
@@ -63,15 +63,26 @@ def rights_statements() -> dict:
 def _rights_lookup() -> dict:
     lookup = {}
     for uri, entry in rights_statements().items():
-        for name in [uri, uri.replace("http://", "https://"), uri.rstrip("/"), entry["label"], *entry["aliases"]]:
+        names = [entry["label"], *entry.get("labels", {}).values(), *entry["aliases"]]
+        for name in [uri, uri.replace("http://", "https://"), uri.rstrip("/"), *names]:
             lookup[fold(name)] = uri
             lookup[fold(name.replace("http://", "https://"))] = uri
     return lookup
 
 
 def rights_uri(value: str) -> str | None:
-    """The controlled URI for a rights URI, label or alias ("CC0" -> the CC0 1.0 URI)."""
+    """The controlled URI for a rights URI, label or alias in any language ("CC0" -> the CC0 1.0 URI,
+    "Urheberrechtsschutz" -> In Copyright's): a German museum's file names them in German."""
     return _rights_lookup().get(fold(value.strip()))
+
+
+def rights_label(uri: str, language: str) -> str:
+    """A rights statement's name for a reader of ``language``, else its English name; a URI that is
+    not in the controlled list is its own name (records saved before the list knew it)."""
+    entry = rights_statements().get(uri)
+    if entry is None:
+        return uri
+    return entry.get("labels", {}).get(language, entry["label"])
 
 
 @cache

@@ -18,9 +18,10 @@ from catalogue.records.langmap import NO_LANGUAGE, is_valid_tag
 
 # kinds of input
 LINE, TEXT, YEAR, URL, LANGUAGE = "line", "text", "year", "url", "language"
-BOOLEAN, CHOICE, STATUS, LIST, DIMENSIONS = "boolean", "choice", "status", "list", "dimensions"
+# RIGHTS: one of the controlled rights statements, offered by their names in the page's language
+BOOLEAN, RIGHTS, STATUS, LIST, DIMENSIONS = "boolean", "rights", "status", "list", "dimensions"
 LANGMAP, ROWS, GROUP = "langmap", "rows", "group"
-SCALARS = (LINE, TEXT, YEAR, URL, LANGUAGE, CHOICE, DIMENSIONS)
+SCALARS = (LINE, TEXT, YEAR, URL, LANGUAGE, RIGHTS, DIMENSIONS)
 
 SPARE_ROWS = 2  # empty rows after the filled ones, so the form grows without JavaScript
 MAX_ROWS = 200  # more rows than any record needs (the schema allows 100 makers)
@@ -43,15 +44,12 @@ class FormField:
     required: bool = False
     multiline: bool = False
     parts: tuple["FormField", ...] = ()
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[str, ...] = ()  # the values a RIGHTS field offers, named by the page
     item: str = ""
     add: str = N_("Add a language")
 
 
-def _rights_choices() -> tuple[tuple[str, str], ...]:
-    return tuple((uri, entry["label"]) for uri, entry in reference.rights_statements().items())
-
-
+RIGHTS_URIS = tuple(reference.rights_statements())
 STATUS_LABELS = {DRAFT: N_("Draft"), PUBLISHED: N_("Published"), WITHDRAWN: N_("Withdrawn")}
 
 FIELDS: tuple[FormField, ...] = (
@@ -121,8 +119,8 @@ FIELDS: tuple[FormField, ...] = (
         GROUP,
         N_("Rights"),
         parts=(
-            FormField("metadata_license", CHOICE, N_("Licence of this record's text"), choices=_rights_choices()),
-            FormField("image_rights", CHOICE, N_("Rights of the images"), choices=_rights_choices()),
+            FormField("metadata_license", RIGHTS, N_("Licence of this record's text"), choices=RIGHTS_URIS),
+            FormField("image_rights", RIGHTS, N_("Rights of the images"), choices=RIGHTS_URIS),
         ),
     ),
     FormField("source_url", URL, N_("Page at the museum"), N_("A web address starting with https:// or http://")),

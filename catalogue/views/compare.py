@@ -265,8 +265,7 @@ def rights_values(body: dict, access: str) -> list[Value]:
     uri = (body.get("rights") or {}).get("image_rights")
     found = []
     if uri:
-        label = reference.rights_statements().get(uri, {}).get("label", uri)
-        found.append(Value(label, None, uri))
+        found.append(Value(reference.rights_label(uri, interface_language()), None, uri))
     if access in RIGHTS:
         found.append(Value(gettext(RIGHTS[access]), None, search_link(rights=access)))
     return found

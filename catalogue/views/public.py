@@ -50,7 +50,7 @@ def helpers():
         "has_endpoint": lambda name: name in current_app.view_functions,
         "switch_language_url": lambda code: url_for("public.choose_language", code=code, next=page_path()),
         "country_name": country_name,
-        "rights_label": lambda uri: reference.rights_statements().get(uri or "", {}).get("label", uri),
+        "rights_label": lambda uri: reference.rights_label(uri, interface_language()),
     }
 
 

@@ -28,7 +28,7 @@ KINDS = [
     (PathNested, {form.GROUP}),
     (fields.Boolean, {form.BOOLEAN}),
     (fields.Raw, {form.DIMENSIONS}),
-    (fields.String, {form.LINE, form.LANGUAGE, form.STATUS, form.CHOICE}),
+    (fields.String, {form.LINE, form.LANGUAGE, form.STATUS, form.RIGHTS}),
 ]
 
 

@@ -172,6 +172,12 @@ def test_a_culture_is_named_in_the_pages_language_and_still_finds_its_objects(cl
     assert 'lang="en">Edo period<' in french  # no culture the authority names: as the record gives it
 
 
+def test_a_rights_statement_is_named_in_the_pages_language(client, objects):
+    french = page_of(client.get("/fr/compare", query_string={"a": objects["wave"], "b": objects["sunflowers"]}))
+    assert '<a href="http://creativecommons.org/publicdomain/mark/1.0/">Marque du domaine public 1.0</a>' in french
+    assert '<a href="http://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in french
+
+
 def test_permalink_object_pages_and_the_iiif_manifest_are_linked(client, objects):
     a, b = objects["wave"], objects["sunflowers"]
     html = page_of(compare(client, a, b))

@@ -469,3 +469,10 @@ def test_the_preview_of_a_draft_shows_its_images_to_the_curator_only(curator_cli
     assert curator_client.get(thumbnail).status_code == 200
     assert client.get(thumbnail).status_code == 302  # to sign in
     assert client.get(f"/images/{image.id}/thumbnail").status_code == 404
+
+
+def test_rights_statements_are_offered_by_their_names_in_the_pages_language(curator_client):
+    page = curator_client.get("/fr/curate/records/new").get_data(as_text=True)
+    uri = "http://rightsstatements.org/vocab/InC-EDU/1.0/"
+    name = "Protégé par le droit d&#39;auteur - Utilisation à des fins pédagogiques autorisée"
+    assert f'<option value="{uri}">{name}</option>' in page

@@ -177,3 +177,11 @@ def test_an_alt_text_in_another_language_than_the_page_says_which(client, servic
     service.add_images(cli_actor(), "walters", "W1", [(image_bytes(), "wave.jpg")], alt={"en": "A great wave"})
     assert 'alt="A great wave" lang="en"' in client.get("/ja/").get_data(as_text=True)
     assert 'alt="A great wave" loading' in client.get("/").get_data(as_text=True)
+
+
+def test_rights_statements_are_named_in_the_pages_language(client, service, museum):
+    payload = record_payload("R1", rights={"metadata_license": "CC0", "image_rights": "In Copyright"})
+    record = service.record(service.upsert(cli_actor(), "tate", payload).record_id)
+    german = client.get(f"/de/objects/{record.id}").get_data(as_text=True)
+    assert ">Urheberrechtsschutz</a>" in german and ">CC0 1.0</a>" in german
+    assert ">著作権あり</a>" in client.get(f"/ja/objects/{record.id}").get_data(as_text=True)
