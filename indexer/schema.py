@@ -46,14 +46,17 @@ MAX_TEXT_PER_FIELD = 20_000
 
 
 def documents_digest() -> str:
-    """A digest of the data files documents are built from besides the code: the vocabulary, the
-    makers' authority and the rights statements. An index built with other files is rebuilt at
-    start, as one of another mapping version is: a release that names a maker in a new script, or
+    """A digest of the data documents are built from besides the code: the vocabulary, the makers'
+    authority and whether each rights statement is open. An index built with other data is rebuilt
+    at start, as one of another mapping version is: a release that names a maker in a new script, or
     a concept in traditional Chinese, would otherwise find nothing by those names until every
-    record changed or someone ran `catalogue reindex`."""
+    record changed or someone ran `catalogue reindex`. A rights statement's names are not in any
+    document, so a new translation of them rebuilds nothing."""
     digest = hashlib.sha256()
-    for path in (concepts.PATH, maker_rules.AUTHORITY_FILE, reference.DATA_DIR / "rights.json"):
+    for path in (concepts.PATH, maker_rules.AUTHORITY_FILE):
         digest.update(path.read_bytes())
+    access = sorted((uri, entry["access"]) for uri, entry in reference.rights_statements().items())
+    digest.update(repr(access).encode())
     return digest.hexdigest()[:16]
 
 

@@ -117,3 +117,18 @@ def test_a_text_cut_at_the_analysis_limit_is_analysed_whole():
     titles, others = ["Wave " * 10], ["word " * (MAX_TEXT // 5)]
     present = [*titles, *others]
     assert _analyzed(present, _analysed_whole(present), analyze(*titles), 1) == analyze(*titles, *others)
+
+
+def test_the_documents_digest_follows_open_or_restricted_rights_not_their_names(monkeypatch):
+    """A new translation of rights names must not rebuild a million-record index at the next start."""
+    from catalogue import reference
+    from indexer.schema import documents_digest
+
+    statements = reference.rights_statements()
+    before = documents_digest()
+    renamed = {uri: {**entry, "labels": {"de": "neu"}} for uri, entry in statements.items()}
+    monkeypatch.setattr(reference, "rights_statements", lambda: renamed)
+    assert documents_digest() == before
+    reopened = {uri: {**entry, "access": "open"} for uri, entry in statements.items()}
+    monkeypatch.setattr(reference, "rights_statements", lambda: reopened)
+    assert documents_digest() != before
