@@ -209,6 +209,13 @@ def test_did_you_mean_uses_the_same_word_list(engines):
         assert engine.did_you_mean(SearchRequest(text="sketchbok landscpe")) == "sketchbook landscape"
 
 
+def test_a_search_without_results_offers_the_same_shorter_queries_on_both_engines(engines):
+    """Each shorter query is expanded as a search is (romanized names, typos), on both engines."""
+    assert ranked(engines, "hokusai sketchbok") == []
+    for engine in engines:
+        assert engine.fewer_words(SearchRequest(text="hokusai sketchbok")) == [("hokusai", 2), ("sketchbok", 1)]
+
+
 def test_the_word_being_typed_is_only_a_prefix():
     """Autocomplete asks for the start of a word, exactly: no stems, concepts or typos for it."""
     words = text_query(SearchRequest(text="drving pho", prefix=True), None).words

@@ -402,3 +402,13 @@ def test_the_culture_facet_names_cultures_in_the_pages_language_and_finds_them_b
     japanese = api(web, f"lang={lang}&culture=Japanese")
     assert {v["value"]: v["label"] for v in japanese["facets"]["culture"]}["Japanese"] == name
     assert api(web, f"q={name}&culture=Japanese")["total"] == japanese["total"] > 0
+
+
+def test_zero_results_for_several_words_offer_the_search_without_one_of_them(web):
+    page = web.get("/de/search?q=Munch+Schrei").get_data(as_text=True)
+    assert "Keine Objekte entsprechen dieser Suche." in page
+    assert 'class="fewer-words" href="/de/search?q=Munch">Suche nach „Munch“: 1 Ergebnis</a>' in page
+    # no filters: no link to "the same filters without the words", which would be every object
+    assert "Ohne Suchbegriffe mit diesen Filtern suchen" not in page
+    page = web.get("/search?q=Munch+Schrei&museum=tate").get_data(as_text=True)
+    assert "Search without the words, with these filters" in page and "fewer-words" not in page
