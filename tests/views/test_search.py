@@ -275,6 +275,9 @@ def test_a_date_that_is_no_year_keeps_the_form_and_says_why(web):
     assert response.status_code == 400
     assert "“abc” is not a year we can search by" in html and 'aria-invalid="true"' in html
     assert 'value="turner"' in html and 'value="abc"' in html  # nothing the visitor typed is lost
+    # on a phone the filters are a closed drawer: it opens, so the box to correct is in sight
+    assert 'class="facets open" id="filters"' in html and 'aria-expanded="true"' in html
+    assert 'class="facets" id="filters"' in web.get("/search?q=turner&museum=tate").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
