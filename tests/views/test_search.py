@@ -407,6 +407,16 @@ def test_the_culture_facet_names_cultures_in_the_pages_language_and_finds_them_b
     assert api(web, f"q={name}&culture=Japanese")["total"] == japanese["total"] > 0
 
 
+def test_the_great_wave_is_a_japanese_print_to_every_visitor(web):
+    """Its culture is "Japanese, Edo period": it is in the culture facet's Japanese, so a visitor in
+    Paris finds it as an "estampe japonaise", and its page links its culture to that facet value."""
+    wave = api(web, "q=kanagawa")["hits"][0]
+    for query in ("q=estampe+japonaise", "q=日本", "q=japanische+Druckgrafik", "culture=Japanese"):
+        assert wave["id"] in {hit["id"] for hit in api(web, f"{query}&size=100")["hits"]}, query
+    page = web.get(f"/fr/objects/{wave['id']}").get_data(as_text=True)
+    assert 'href="/fr/search?culture=Japanese">japonais</a>' in page
+
+
 def test_zero_results_for_several_words_offer_the_search_without_one_of_them(web):
     page = web.get("/de/search?q=Munch+Schrei").get_data(as_text=True)
     assert "Keine Objekte entsprechen dieser Suche." in page
