@@ -23,7 +23,8 @@ class SearchService:
 
     def did_you_mean(self, request: SearchRequest) -> str | None:
         """The query with each word the index does not know replaced by the closest word it
-        does, or None (offered when a search finds nothing)."""
+        does, or None (offered when a search finds nothing). A correction that itself finds nothing
+        (with the same filters) is no help, and is not offered: "hokusai welle" is not "hokusai well"."""
         terms = self.backend.index_terms()
         text, changed = request.text, False
         for group in request.parsed.words:
@@ -33,7 +34,10 @@ class SearchService:
             if closest:
                 text = re.sub(rf"(?i)\b{re.escape(group[0])}\b", closest, text, count=1)
                 changed = True
-        return text if changed and text != request.text else None
+        if not changed or text == request.text:
+            return None
+        probe = replace(request, text=text, page=1, cursor=None, size=1, facet_size=1, sort="relevance")
+        return text if self.backend.search(probe, text_query(probe, terms)).total else None
 
     def filters_to_remove(self, request: SearchRequest) -> list[tuple[str, str, int]]:
         """For a search without results: (facet, value, results without it) for the first

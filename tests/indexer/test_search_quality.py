@@ -210,6 +210,7 @@ def test_highlights_mark_the_stemmed_and_corrected_words(engines):
 def test_did_you_mean_uses_the_same_word_list(engines):
     for engine in engines:
         assert engine.did_you_mean(SearchRequest(text="sketchbok landscpe")) == "sketchbook landscape"
+        assert engine.did_you_mean(SearchRequest(text="hokusai landscpe")) is None  # "hokusai landscape": nothing
 
 
 def test_a_search_without_results_offers_the_same_shorter_queries_on_both_engines(engines):

@@ -58,3 +58,17 @@ def test_fewer_words_runs_a_bounded_number_of_searches(tmp_path):
     words = " ".join(f"word{n}" for n in range(20))
     assert SearchService(backend).fewer_words(SearchRequest(text=words)) == []
     assert backend.searches == MAX_REMOVAL_PROBES
+
+
+def test_did_you_mean_offers_only_a_correction_that_finds_something(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.bulk(
+        [
+            search_document("a", text="hokusai wave", words=["hokusai", "wave"]),
+            search_document("b", text="deep well", words=["deep", "well"]),
+        ]
+    )
+    service = SearchService(backend)
+    assert service.did_you_mean(SearchRequest(text="hokusai wavve")) == "hokusai wave"
+    assert service.did_you_mean(SearchRequest(text="hokusai welle")) is None  # "hokusai well" finds nothing
+    assert service.did_you_mean(SearchRequest(text="hokusai wavve", filters={"museum": ("walters",)})) is None
