@@ -41,7 +41,7 @@ FACETS = (
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
-MAPPING_VERSION = 4  # the Elasticsearch mapping's version; an index with another is rebuilt at start
+MAPPING_VERSION = 5  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
 
 
@@ -80,6 +80,13 @@ def facet_values(*texts, split: bool = True, lower: bool = False) -> list[str]:
     return out[:MAX_FACET_VALUES]
 
 
+def culture_values(text: str | None) -> list[str]:
+    """The culture facet's values of a record's culture: a list written "a; b" or "a, b" ("Japanese,
+    Edo period", "Tlatilco, Olmec"), so that a culture the authority knows is one value its records
+    share, and found by its name in every language (japonais, 日本)."""
+    return facet_values(text.replace(",", ";") if text else None)
+
+
 def _rights_access(uri: str | None) -> str:
     entry = reference.rights_statements().get(uri or "")
     return entry["access"] if entry else "restricted"
@@ -100,7 +107,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
     object_types, unmapped_types = vocabulary().map_value(body.get("object_type"), "object_type")
     materials = _materials(body)
     cultures = facet_values(
-        body.get("culture"),
+        *culture_values(body.get("culture")),
         body.get("period"),
         body.get("dynasty"),
         *(m.value for _, m in makers if m.kind == "culture"),

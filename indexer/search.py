@@ -10,7 +10,7 @@ from markupsafe import escape
 from indexer.analysis import highlight, tokens
 from indexer.backends import BackendUnavailable, SearchBackend
 from indexer.expansion import text_query
-from indexer.request import SearchRequest, SearchResult
+from indexer.request import MAX_QUERY_LENGTH, QUERY_PART, SearchRequest, SearchResult
 from indexer.stemming import query_stems
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,8 @@ class SearchService:
 
     def did_you_mean(self, request: SearchRequest) -> str | None:
         """The query with each word the index does not know replaced by the closest word it
-        does, or None (offered when a search finds nothing)."""
+        does, or None (offered when a search finds nothing). A correction that itself finds nothing
+        (with the same filters) is no help, and is not offered: "hokusai welle" is not "hokusai well"."""
         terms = self.backend.index_terms()
         text, changed = request.text, False
         for group in request.parsed.words:
@@ -33,7 +34,10 @@ class SearchService:
             if closest:
                 text = re.sub(rf"(?i)\b{re.escape(group[0])}\b", closest, text, count=1)
                 changed = True
-        return text if changed and text != request.text else None
+        if not changed or text == request.text:
+            return None
+        probe = replace(request, text=text, page=1, cursor=None, size=1, facet_size=1, sort="relevance")
+        return text if self.backend.search(probe, text_query(probe, terms)).total else None
 
     def filters_to_remove(self, request: SearchRequest) -> list[tuple[str, str, int]]:
         """For a search without results: (facet, value, results without it) for the first
@@ -50,6 +54,28 @@ class SearchService:
             total = self.backend.search(probe).total
             if total:
                 found.append((name, value, total))
+        return found
+
+    def fewer_words(self, request: SearchRequest) -> list[tuple[str, int]]:
+        """For a search of several words without results: (the query without one of its words or
+        "phrases", results it finds) for each of the first MAX_REMOVAL_PROBES that bring results
+        back ("Munch Schrei" finds nothing, "Munch" one work), with the same filters and dates. The
+        last words are left out first: visitors put what matters most to them first (a maker, then
+        a title word). Exclusions stay; a query of one word gives none."""
+        text = request.text[:MAX_QUERY_LENGTH]
+        parts = [m for m in QUERY_PART.finditer(text) if (m.group(1) or m.group(3)) != "-" and tokens(m.group(0))]
+        if len(parts) < 2:
+            return []
+        terms = self.backend.index_terms()
+        found: list[tuple[str, int]] = []
+        for part in parts[::-1][:MAX_REMOVAL_PROBES]:
+            rest = " ".join(f"{text[: part.start()]} {text[part.end() :]}".split())
+            if any(rest == shorter for shorter, _ in found):
+                continue
+            probe = replace(request, text=rest, page=1, cursor=None, size=1, facet_size=1, sort="relevance")
+            total = self.backend.search(probe, text_query(probe, terms)).total
+            if total:
+                found.append((rest, total))
         return found
 
     def warm_up(self) -> int | None:

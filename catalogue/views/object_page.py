@@ -23,7 +23,7 @@ from catalogue.views.search import facet_label
 from catalogue.views.urls import base_url, image_url, object_url
 from indexer.makers import reconcile
 from indexer.request import SearchRequest
-from indexer.schema import build_document, facet_values
+from indexer.schema import build_document, culture_values, facet_values
 
 RELATED_SIZE = 6
 PERIOD_MARGIN = 25  # "of this period": the object's dates widened by this many years each way
@@ -88,7 +88,7 @@ def value_links(record: ObjectRecord, museum: Museum) -> dict[str, list[Link]]:
         "makers": [maker_link(maker) for maker in body.get("makers") or []],
         "object_type": facet("object_type", document["object_type"]),
         "material": facet("material", document["material"]),
-        "culture": facet("culture", facet_values(body.get("culture"))),
+        "culture": facet("culture", culture_values(body.get("culture"))),
         "period": facet("culture", facet_values(body.get("period"))),
         "dynasty": facet("culture", facet_values(body.get("dynasty"))),
     }

@@ -208,6 +208,7 @@ def search_page():
     if result.total == 0:
         context["did_you_mean"] = search().did_you_mean(search_request) if search_request.text else None
         context["remove_filters"] = search().filters_to_remove(search_request)
+        context["fewer_words"] = search().fewer_words(search_request) if search_request.text else []
     return render_template("search/results.html", **context)
 
 

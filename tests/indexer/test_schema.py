@@ -90,6 +90,13 @@ def test_makers_are_reconciled_into_people_cultures_and_anonymous():
     assert "葛飾北斎" in doc["text"].replace(" ", "") or "北斎" in doc["text"].split()  # the authority's aliases
 
 
+def test_a_culture_written_with_its_period_is_the_culture_the_authority_knows():
+    """The Great Wave's "Japanese, Edo period": the culture facet's Japanese, found as japonais and 日本."""
+    doc = build_document(record(culture="Japanese, Edo period", period="Edo"), TATE)
+    assert doc["culture"] == ["Japanese", "Edo period", "Edo"]
+    assert {"japonais", "japanisch", "日本"} <= set(doc["text"].split())
+
+
 def test_images_and_restricted_rights_show_in_facets():
     rec = record(rights={"image_rights": "In Copyright"}, masterpiece=True)
     rec.images = [StoredImage("img1", "abc", "0" * 64, 0, "JPEG", 10, 10, 100, {})]

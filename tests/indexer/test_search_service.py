@@ -12,9 +12,9 @@ class CountingBackend:
     def __init__(self, backend):
         self.backend, self.searches = backend, 0
 
-    def search(self, request):
+    def search(self, request, text=None):
         self.searches += 1
-        return self.backend.search(request)
+        return self.backend.search(request, text)
 
     def __getattr__(self, name):
         return getattr(self.backend, name)
@@ -37,3 +37,38 @@ def test_filters_to_remove_names_the_value_that_empties_the_results(tmp_path):
     backend.bulk([search_document("a", "tate", object_type=["print"])])
     request = SearchRequest(text="wave", filters={"museum": ("tate",), "object_type": ("painting",)})
     assert SearchService(backend).filters_to_remove(request) == [("object_type", "painting", 1)]
+
+
+def test_fewer_words_offers_the_query_without_a_word_that_empties_the_results(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.bulk([search_document("a", text="munch scream"), search_document("b", text="schrei wave")])
+    service = SearchService(backend)
+    assert service.search(SearchRequest(text="Munch Schrei")).total == 0
+    # the last word is left out first; each shorter query says how many it finds
+    assert service.fewer_words(SearchRequest(text="Munch Schrei")) == [("Munch", 1), ("Schrei", 1)]
+    assert service.fewer_words(SearchRequest(text='Munch "great wave" -x')) == [("Munch -x", 1)]
+    assert service.fewer_words(SearchRequest(text="Munch")) == []  # one word: nothing to leave out
+    # the filters stay: a shorter query is offered only when it finds something with them
+    assert service.fewer_words(SearchRequest(text="Munch Schrei", filters={"museum": ("walters",)})) == []
+
+
+def test_fewer_words_runs_a_bounded_number_of_searches(tmp_path):
+    backend = CountingBackend(EmbeddedBackend(tmp_path))
+    backend.bulk([search_document("a")])
+    words = " ".join(f"word{n}" for n in range(20))
+    assert SearchService(backend).fewer_words(SearchRequest(text=words)) == []
+    assert backend.searches == MAX_REMOVAL_PROBES
+
+
+def test_did_you_mean_offers_only_a_correction_that_finds_something(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.bulk(
+        [
+            search_document("a", text="hokusai wave", words=["hokusai", "wave"]),
+            search_document("b", text="deep well", words=["deep", "well"]),
+        ]
+    )
+    service = SearchService(backend)
+    assert service.did_you_mean(SearchRequest(text="hokusai wavve")) == "hokusai wave"
+    assert service.did_you_mean(SearchRequest(text="hokusai welle")) is None  # "hokusai well" finds nothing
+    assert service.did_you_mean(SearchRequest(text="hokusai wavve", filters={"museum": ("walters",)})) is None

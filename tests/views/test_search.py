@@ -275,6 +275,9 @@ def test_a_date_that_is_no_year_keeps_the_form_and_says_why(web):
     assert response.status_code == 400
     assert "“abc” is not a year we can search by" in html and 'aria-invalid="true"' in html
     assert 'value="turner"' in html and 'value="abc"' in html  # nothing the visitor typed is lost
+    # on a phone the filters are a closed drawer: it opens, so the box to correct is in sight
+    assert 'class="facets open" id="filters"' in html and 'aria-expanded="true"' in html
+    assert 'class="facets" id="filters"' in web.get("/search?q=turner&museum=tate").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -402,3 +405,23 @@ def test_the_culture_facet_names_cultures_in_the_pages_language_and_finds_them_b
     japanese = api(web, f"lang={lang}&culture=Japanese")
     assert {v["value"]: v["label"] for v in japanese["facets"]["culture"]}["Japanese"] == name
     assert api(web, f"q={name}&culture=Japanese")["total"] == japanese["total"] > 0
+
+
+def test_the_great_wave_is_a_japanese_print_to_every_visitor(web):
+    """Its culture is "Japanese, Edo period": it is in the culture facet's Japanese, so a visitor in
+    Paris finds it as an "estampe japonaise", and its page links its culture to that facet value."""
+    wave = api(web, "q=kanagawa")["hits"][0]
+    for query in ("q=estampe+japonaise", "q=日本", "q=japanische+Druckgrafik", "culture=Japanese"):
+        assert wave["id"] in {hit["id"] for hit in api(web, f"{query}&size=100")["hits"]}, query
+    page = web.get(f"/fr/objects/{wave['id']}").get_data(as_text=True)
+    assert 'href="/fr/search?culture=Japanese">japonais</a>' in page
+
+
+def test_zero_results_for_several_words_offer_the_search_without_one_of_them(web):
+    page = web.get("/de/search?q=Munch+Schrei").get_data(as_text=True)
+    assert "Keine Objekte entsprechen dieser Suche." in page
+    assert 'class="fewer-words" href="/de/search?q=Munch">Suche nach „Munch“: 1 Ergebnis</a>' in page
+    # no filters: no link to "the same filters without the words", which would be every object
+    assert "Ohne Suchbegriffe mit diesen Filtern suchen" not in page
+    page = web.get("/search?q=Munch+Schrei&museum=tate").get_data(as_text=True)
+    assert "Search without the words, with these filters" in page and "fewer-words" not in page
