@@ -171,3 +171,11 @@ def test_back_to_results_keeps_the_language_chosen_on_the_object_page(page, live
     assert back.is_visible()
     # the same results, in Japanese now (a French search page would undo the visitor's choice)
     assert back.get_attribute("href") == "/ja/search?q=hokusai&sort=oldest"
+
+
+def test_a_year_to_correct_is_marked_by_its_border_not_by_the_message_alone(page, live_server):
+    page.goto(f"{live_server}/search?q=paper&date_from=abc")
+    year = page.locator("#date_from")
+    assert year.get_attribute("aria-invalid") == "true"
+    assert year.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(179, 38, 30)"
+    assert page.locator("#date_to").evaluate("e => getComputedStyle(e).borderTopColor") != "rgb(179, 38, 30)"
