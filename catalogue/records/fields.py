@@ -4,6 +4,7 @@ rights statements resolved; an unusable value is dropped with a warning instead 
 record (see the schema's docstring for why)."""
 
 import math
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -14,6 +15,8 @@ from catalogue import reference
 from catalogue.messages import N_, Message, translatable
 from catalogue.records.dates import EARLIEST_YEAR, LATEST_YEAR
 from catalogue.text import clean_block, clean_line
+
+EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 
 SHORT, MEDIUM, LONG = 500, 5000, 50000
 WARNINGS_KEY = "_warnings"  # where load_record puts the warnings; the service stores them apart
@@ -198,6 +201,17 @@ class Line(fields.String):
         if len(text) > self.max_length:
             raise ValidationError(too_long(self.max_length))
         return clean_line(text) or None
+
+
+class Name(Line):
+    """A maker's name: also without the empty brackets a museum's export leaves where dates or a
+    role would go ("Venetian ()"), which would otherwise show on pages and split one maker in two."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text and ("(" in text or "[" in text):
+            return clean_line(EMPTY_BRACKETS.sub(" ", text)) or text
+        return text
 
 
 class Block(Line):

@@ -36,6 +36,7 @@ from catalogue.records.fields import (
     LenientUrl,
     Line,
     Makers,
+    Name,
     PathNested,
     RightsUri,
     TextList,
@@ -120,7 +121,7 @@ class MakerSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = Line(required=True, allow_none=False)
+    name = Name(required=True, allow_none=False)
     name_sort = Line()
     role = Line()
     display_dates = Line()

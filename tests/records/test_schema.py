@@ -164,6 +164,19 @@ def test_a_maker_who_died_before_birth_keeps_the_name_and_loses_the_years():
     assert [w["field"] for w in record[WARNINGS_KEY]] == ["makers.1.death_year"]
 
 
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Venetian ()", "Venetian"),  # a museum's export, with nothing between the brackets
+        ("Hokusai [ ] (Katsushika)", "Hokusai (Katsushika)"),
+        ("Workshop of Titian (Tiziano Vecellio)", "Workshop of Titian (Tiziano Vecellio)"),
+        ("()", "()"),  # nothing else: kept as given, rather than a record without its maker
+    ],
+)
+def test_a_makers_name_loses_empty_brackets(given, kept):
+    assert load_record(record_payload(makers=[{"name": given}]))["makers"][0]["name"] == kept
+
+
 def test_a_year_with_a_fraction_is_refused_not_cut_and_a_whole_one_written_with_a_point_is_kept():
     assert errors_of(record_payload(date_begin=1850.5, makers=[{"name": "A", "birth_year": -500.5}])) == {
         "date_begin": "Must be a whole number (a year such as 1830). 1850.5 is not one.",
