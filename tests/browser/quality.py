@@ -281,9 +281,15 @@ def save_screenshot(page, name: str) -> Path:
 def headers_split_mid_word(page) -> list[str]:
     """Table headers of one word that the table drew on more than one line ("Imag|es"), as text;
     text only screen readers get (visually hidden, 1 px wide) is left out."""
+    return cells_split_mid_word(page, "th")
+
+
+def cells_split_mid_word(page, selector: str) -> list[str]:
+    """The elements matching ``selector`` whose text, one word (no space), was drawn on more than one
+    line ("SSM-|003", a CJK word a character per line), as text; visually hidden text is left out."""
     return page.evaluate(
-        """() => [...document.querySelectorAll("th")].map(th => {
-            const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        """(selector) => [...document.querySelectorAll(selector)].map(cell => {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
             const lines = new Set();
             let text = "";
             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -294,5 +300,6 @@ def headers_split_mid_word(page) -> list[str]:
                 for (const rect of range.getClientRects()) lines.add(Math.round(rect.top));
             }
             return [text.trim(), lines.size];
-        }).filter(([text, lines]) => text && !/\\s/.test(text) && lines > 1).map(([text]) => text)"""
+        }).filter(([text, lines]) => text && !/\\s/.test(text) && lines > 1).map(([text]) => text)""",
+        selector,
     )
