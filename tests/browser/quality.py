@@ -267,6 +267,29 @@ def format_weight(weight: dict, examples: int = 6) -> str:
     return "\n".join(lines)
 
 
+# --- form fields ---------------------------------------------------------------------------------
+
+FIELD_HEIGHT = 40  # px: the site's fields are 2.5rem high, a target a finger can hit (WCAG 2.5.8 asks 24)
+NOT_TYPED_INTO = ("hidden", "checkbox", "radio", "submit", "button", "file", "image", "reset", "range", "color")
+
+
+def fields_below_height(page, height: int = FIELD_HEIGHT) -> list[str]:
+    """Visible fields a person types into or chooses from that are less than ``height`` px high (an
+    input type the stylesheet forgot keeps the browser's 21 px), as ``selector height``."""
+    return page.evaluate(
+        "([height, skipped]) => {"
+        + _CSS_PATH
+        + """
+        return [...document.querySelectorAll("input, select, textarea")].filter(el => {
+            const type = (el.getAttribute("type") || "text").toLowerCase();
+            const box = el.getBoundingClientRect();
+            return !skipped.includes(type) && box.width > 1 && box.height > 1 && box.height < height;
+        }).map(el => `${cssPath(el)} ${Math.round(el.getBoundingClientRect().height)}px`);
+    }""",
+        [height, list(NOT_TYPED_INTO)],
+    )
+
+
 # --- pictures --------------------------------------------------------------------------------------
 
 
