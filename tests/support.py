@@ -247,6 +247,12 @@ def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def report_page_text(response) -> str:
+    """An upload's page without its report cells' data-label (what a phone shows before each value),
+    so a report line reads as its cells: <td>3</td><td>T2</td>."""
+    return re.sub(r' data-label="[^"]*"', "", page_text(response))
+
+
 def wait_for(client, import_id: int, states=("done", "failed"), seconds: float = 30) -> dict:
     """A bulk upload's progress once its background job has reached one of ``states``."""
     deadline = time.monotonic() + seconds

@@ -3,11 +3,13 @@ processes. This module stays light on purpose: a worker imports it, the record s
 else of the app (no store, service or views), so a pool of workers is ready in a few tenths of a
 second instead of more than one (see tests/ingest/test_validation.py)."""
 
+import json
 from dataclasses import dataclass, field, replace
 
 from catalogue.errors import ValidationFailed
 from catalogue.ingest import shared_format
 from catalogue.ingest.readers import Line, Row, row_of
+from catalogue.records.langmap import NO_LANGUAGE
 from catalogue.records.schema import validate_record
 
 
@@ -93,7 +95,21 @@ def value_at(payload: dict, path: str | None):
         else:
             return None
     if not isinstance(value, (str, int, float, bool)):
-        value = None if value is None else repr(value)
+        value = None if value is None else _as_written(value)
     if isinstance(value, str) and len(value) > SHOWN_VALUE_CHARACTERS:
         value = value[:SHOWN_VALUE_CHARACTERS] + "…"
     return value
+
+
+def _as_written(value) -> str:
+    """A value that is not one text or number, as its curator reads it: a language map as its texts
+    (a CSV cell's title is the text the cell held, not Python's "{'none': ['…"), anything else as JSON."""
+    if isinstance(value, dict) and value and all(_texts(texts) for texts in value.values()):
+        return " · ".join(
+            text if tag == NO_LANGUAGE else f"{tag}: {text}" for tag, texts in value.items() for text in texts
+        )
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(text, str) for text in value)

@@ -73,6 +73,8 @@ def heading_of(status: int) -> str:
         return N_("Not allowed")
     if status == 409:
         return N_("Changed meanwhile")
+    if status == 410:  # a visitor following an old link asked nothing wrong: the object left the catalogue
+        return N_("No longer in the catalogue")
     if status >= 500:
         return N_("Temporarily unavailable")
     return N_("Something in the request is not right")

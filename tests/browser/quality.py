@@ -267,6 +267,29 @@ def format_weight(weight: dict, examples: int = 6) -> str:
     return "\n".join(lines)
 
 
+# --- form fields ---------------------------------------------------------------------------------
+
+FIELD_HEIGHT = 40  # px: the site's fields are 2.5rem high, a target a finger can hit (WCAG 2.5.8 asks 24)
+NOT_TYPED_INTO = ("hidden", "checkbox", "radio", "submit", "button", "file", "image", "reset", "range", "color")
+
+
+def fields_below_height(page, height: int = FIELD_HEIGHT) -> list[str]:
+    """Visible fields a person types into or chooses from that are less than ``height`` px high (an
+    input type the stylesheet forgot keeps the browser's 21 px), as ``selector height``."""
+    return page.evaluate(
+        "([height, skipped]) => {"
+        + _CSS_PATH
+        + """
+        return [...document.querySelectorAll("input, select, textarea")].filter(el => {
+            const type = (el.getAttribute("type") || "text").toLowerCase();
+            const box = el.getBoundingClientRect();
+            return !skipped.includes(type) && box.width > 1 && box.height > 1 && box.height < height;
+        }).map(el => `${cssPath(el)} ${Math.round(el.getBoundingClientRect().height)}px`);
+    }""",
+        [height, list(NOT_TYPED_INTO)],
+    )
+
+
 # --- pictures --------------------------------------------------------------------------------------
 
 
@@ -281,9 +304,15 @@ def save_screenshot(page, name: str) -> Path:
 def headers_split_mid_word(page) -> list[str]:
     """Table headers of one word that the table drew on more than one line ("Imag|es"), as text;
     text only screen readers get (visually hidden, 1 px wide) is left out."""
+    return cells_split_mid_word(page, "th")
+
+
+def cells_split_mid_word(page, selector: str) -> list[str]:
+    """The elements matching ``selector`` whose text, one word (no space), was drawn on more than one
+    line ("SSM-|003", a CJK word a character per line), as text; visually hidden text is left out."""
     return page.evaluate(
-        """() => [...document.querySelectorAll("th")].map(th => {
-            const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        """(selector) => [...document.querySelectorAll(selector)].map(cell => {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
             const lines = new Set();
             let text = "";
             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -294,5 +323,6 @@ def headers_split_mid_word(page) -> list[str]:
                 for (const rect of range.getClientRects()) lines.add(Math.round(rect.top));
             }
             return [text.trim(), lines.size];
-        }).filter(([text, lines]) => text && !/\\s/.test(text) && lines > 1).map(([text]) => text)"""
+        }).filter(([text, lines]) => text && !/\\s/.test(text) && lines > 1).map(([text]) => text)""",
+        selector,
     )

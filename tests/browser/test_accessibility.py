@@ -12,9 +12,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.quality import (
     DESKTOP,
+    FIELD_HEIGHT,
     NARROW,
     PHONE,
     axe_violations,
+    fields_below_height,
     format_violations,
     format_weight,
     headers_split_mid_word,
@@ -123,6 +125,9 @@ def problems_of(page, where: str, axe: bool = True) -> list[str]:
     missing = images_without_dimensions(page)
     if missing:
         found.append(f"{where}: {len(missing)} img without width/height: {missing[:5]}")
+    small = fields_below_height(page)
+    if small:
+        found.append(f"{where}: fields lower than the site's {FIELD_HEIGHT} px: {small[:5]}")
     return found
 
 

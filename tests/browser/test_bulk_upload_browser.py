@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from catalogue.cli import cli_actor
 from tests.browser.conftest import serving, sign_in_page
+from tests.browser.quality import PHONE, cells_split_mid_word, horizontal_overflow, new_page
 from tests.support import PASSWORD
 
 EMAIL = "hana@tate.example.org"
@@ -84,3 +85,33 @@ def test_upload_map_dry_run_confirm_and_watch_the_progress(page, curator_site, a
     with pytest.raises(urllib.error.HTTPError):
         api_object(address, "B0007")
     assert refused == []
+
+
+def bad_lines() -> bytes:
+    """JSON Lines with a rejected and a warned line whose local ids and fields are one word each."""
+    lines = [
+        {"local_id": "SSM-0001", "title": "Robe"},
+        {"local_id": "SSM-0002", "title": "Fan", "date_begin": 1750.5},  # rejected: a year with a fraction
+        {"local_id": "SSM-0003", "title": "Screen", "rights": {"image_rights": "not-a-right"}},  # warned
+    ]
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
+def test_the_report_reads_on_a_phone_in_chinese(browser, curator_site, artifacts):
+    """Squeezed into a phone's width, the report's table broke its short cells a letter per line
+    (local ids, field names, the kind in Chinese): on a phone each line is a card."""
+    address, _app = curator_site
+    page = new_page(browser, PHONE, locale="zh-CN", extra_http_headers={"Accept-Language": "zh"})
+    try:
+        sign_in_page(page, address, EMAIL, "/curate/imports")
+        page.set_input_files("#file", {"name": "bad.jsonl", "mimeType": "application/x-ndjson", "buffer": bad_lines()})
+        with page.expect_navigation():
+            page.click(".upload-form button[type=submit]")
+        expect(page.locator(".report-lines tbody tr")).to_have_count(2, timeout=30_000)
+        page.screenshot(path=str(artifacts / "bulk-upload-report-phone-zh.png"), full_page=True)
+        assert cells_split_mid_word(page, ".report-lines td") == []
+        assert page.locator(".report-lines caption").bounding_box()["height"] < 100  # not a character per line
+        assert horizontal_overflow(page) == 0
+        expect(page.locator(".report-lines tbody tr").first).to_contain_text("SSM-0002")
+    finally:
+        page.context.close()

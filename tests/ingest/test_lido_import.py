@@ -14,7 +14,7 @@ from lxml import etree
 from catalogue.cli import cli_actor
 from catalogue.ingest.importer import Importer
 from catalogue.lido.writer import lido_document
-from tests.support import image_bytes, page_text, post_form, record_payload, require, wait_for
+from tests.support import image_bytes, page_text, post_form, record_payload, report_page_text, require, wait_for
 
 SHARED_LIDO = Path(os.environ.get("CATALOGUE_SHARED_LIDO", Path(__file__).parents[3] / "shared" / "lido"))
 EXAMPLES = SHARED_LIDO / "examples"
@@ -179,7 +179,7 @@ def test_a_lido_file_goes_through_the_bulk_upload_page(curator_client, service, 
     import_id = int(sent.headers["Location"].rsplit("/", 1)[1])
     assert wait_for(curator_client, import_id, ("checked",))["total"] == 4
 
-    dry_run = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    dry_run = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert "<dd>LIDO XML</dd>" in dry_run and "Nothing has been written yet" in dry_run
     assert '<dd data-count="created">3</dd>' in dry_run and '<dd data-count="rejected">1</dd>' in dry_run
     assert "asem-test/untitled" in dry_run and "No title in any language" in dry_run

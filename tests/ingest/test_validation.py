@@ -57,6 +57,17 @@ def test_a_valid_row_gives_its_normalised_record_and_a_bad_one_its_errors_with_t
     assert (good_row, bad_row) == (Row(1, {"museum": "tate"}), Row(2, {"museum": "tate"}))
 
 
+def test_a_value_that_is_not_one_text_is_reported_as_its_curator_wrote_it():
+    """A CSV cell's too-long title was reported as Python's "{'none': ['LLL…"; a language map reads as
+    its texts, and other shapes as JSON."""
+    long_title = validated(record_payload("T1", title={"none": ["L" * 2500]}), None)
+    assert long_title.errors[0][0] == "title" and long_title.errors[0][2] == "L" * 200 + "…"
+    two_languages = validated(record_payload("T2", title={"en": ["x" * 2500], "zh": ["丝扇"]}), None)
+    assert two_languages.errors[0][2].startswith("en: xxx")
+    shapes = validated(record_payload("T3", subjects={"a": 1}), None)
+    assert shapes.errors[0][2] == '{"a": 1}'
+
+
 def test_a_worker_reads_lines_as_the_reader_does_and_takes_rows_already_read():
     shared = {"record_id": "r1", "source_id": "S1", "source_museum_code": "tate", "source_museum": "Tate (London)"}
     prepared = prepared_chunk(

@@ -165,3 +165,16 @@ def test_the_parts_of_a_fields_value_are_named_as_the_form_names_them(curator_cl
     assert "Name: Katsushika Hokusai; Rolle: designer" in page
     assert "Wie geschrieben: H. 25.7 cm; Höhe (cm): 25.7" in page
     assert "en: Wave" in page
+
+
+def test_a_record_in_no_language_and_with_no_rights_shows_no_none_and_no_empty_change(curator_client, service):
+    """A record saved from the form with no record language and no rights read "Record language
+    (empty) -> none" and "Rights (empty) -> (empty)"; a title in no language read "none: ..."."""
+    payload = record_payload(title={"none": ["Untitled screen"]}, rights={})
+    del payload["language"]
+    record_id = service.upsert(CURATOR, "tate", payload).record_id
+    page = curator_client.get(history_url(record_id)).get_data(as_text=True)
+    assert "Untitled screen" in page and "none: " not in page and ">none<" not in page
+    assert '<th scope="row">Record language</th>' not in page
+    assert '<th scope="row">Rights</th>' not in page
+    assert '<th scope="row">Title</th>' in page

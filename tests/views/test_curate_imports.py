@@ -8,7 +8,17 @@ import json
 
 import pytest
 
-from tests.support import PASSWORD, csrf_token, image_bytes, page_text, post_form, record_payload, sign_in, wait_for
+from tests.support import (
+    PASSWORD,
+    csrf_token,
+    image_bytes,
+    page_text,
+    post_form,
+    record_payload,
+    report_page_text,
+    sign_in,
+    wait_for,
+)
 
 MAX_REQUEST_BYTES = 50_000
 
@@ -131,7 +141,7 @@ def test_a_bad_csv_row_has_one_number_on_the_page_in_the_download_and_from_the_c
     choices = {"column-0": "local_id", "column-1": "title", "column-2": "makers", "column-3": "date_display"}
     post_form(curator_client, f"/curate/imports/{import_id}/mapping", choices)
     wait_for(curator_client, import_id, ("checked",))
-    page = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    page = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert '<th scope="col">Row</th>' in page and "<td>3</td><td>T2</td>" in page
     header, rows = report_rows(curator_client, import_id)
     assert header[:3] == ["kind", "row", "local_id"] and [row[:3] for row in rows] == [["error", "3", "T2"]]
@@ -147,7 +157,7 @@ def test_a_json_lines_report_names_each_bad_line_by_its_line_in_the_file(curator
     lines = [json.dumps(record_payload("J1")), "", json.dumps(record_payload("J2", title="")), "{not json"]
     import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
     wait_for(curator_client, import_id, ("checked",))
-    page = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    page = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert '<th scope="col">Line</th>' in page and "<td>3</td><td>J2</td>" in page and "<td>4</td><td></td>" in page
     header, rows = report_rows(curator_client, import_id)
     assert header[:3] == ["kind", "line", "local_id"] and [row[:3] for row in rows] == [
@@ -164,10 +174,10 @@ def test_a_report_line_with_a_value_is_shown_in_the_language_of_whoever_reads_it
     ]
     import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
     wait_for(curator_client, import_id, ("checked",))
-    german = page_text(curator_client.get(f"/de/curate/imports/{import_id}"))
+    german = report_page_text(curator_client.get(f"/de/curate/imports/{import_id}"))
     assert "<td>Muss eine ganze Zahl sein (ein Jahr wie 1830). 1850.5 ist keine.</td>" in german
     assert "<td>Unbekanntes Land: verwenden Sie einen ISO-3166-1-Alpha-2-Code oder einen englischen Namen." in german
-    english = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    english = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert "<td>Must be a whole number (a year such as 1830). 1850.5 is not one.</td>" in english
     _, rows = report_rows(curator_client, import_id)  # the download is a data file: English
     assert rows[0][4] == "Must be a whole number (a year such as 1830). 1850.5 is not one."
@@ -183,13 +193,13 @@ def test_lines_that_cannot_be_read_are_reported_in_the_pages_language(curator_cl
     ]
     import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
     wait_for(curator_client, import_id, ("checked",))
-    japanese = page_text(curator_client.get(f"/ja/curate/imports/{import_id}"))
+    japanese = report_page_text(curator_client.get(f"/ja/curate/imports/{import_id}"))
     assert "<td>有効な JSON ではありません：Expecting value（1 文字目）。</td>" in japanese
     assert "<td>各行は 1 つの JSON オブジェクトでなければなりません。</td>" in japanese
     assert "<td>ローカルIDが重複しています。最初に現れたのは 1 行目です。</td>" in japanese
     assert "<td>この行は館 'rijks' のものですが、このアップロードは館 'tate' のものです。</td>" in japanese
     assert "Not valid" not in japanese and "Duplicate" not in japanese and "This row" not in japanese
-    english = page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    english = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert "<td>Duplicate local id; first seen in line 1.</td>" in english
     assert "<td>Not valid JSON: Expecting value (column 1).</td>" in english
 
@@ -200,7 +210,7 @@ def test_a_csv_row_with_too_many_cells_is_reported_in_the_pages_language(curator
     choices = {"column-0": "local_id", "column-1": "title", "language": "en"}
     assert post_form(curator_client, f"/curate/imports/{import_id}/mapping", choices).status_code == 302
     wait_for(curator_client, import_id, ("checked",))
-    german = page_text(curator_client.get(f"/de/curate/imports/{import_id}"))
+    german = report_page_text(curator_client.get(f"/de/curate/imports/{import_id}"))
     assert "<td>Die Zeile hat 3 Zellen, die Kopfzeile 2.</td>" in german
 
 

@@ -63,6 +63,7 @@ def test_withdrawn_objects_are_gone_and_unknown_ones_not_found(client, service, 
     service.withdraw(cli_actor(), "walters", "W1")
     response = client.get(f"/objects/{published.id}")
     assert response.status_code == 410 and "text/html" in response.content_type
+    assert "<h1>No longer in the catalogue</h1>" in response.get_data(as_text=True)  # not "a bad request"
     assert client.get("/objects/nope").status_code == 404
     assert client.get("/museums/nope").status_code == 404
 

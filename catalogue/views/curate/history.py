@@ -10,6 +10,7 @@ from catalogue.errors import Conflict
 from catalogue.extensions import service
 from catalogue.i18n import N_, gettext
 from catalogue.records.form import BY_NAME
+from catalogue.records.langmap import NO_LANGUAGE
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
 
@@ -64,8 +65,19 @@ def history_page(record_id: str, status: int = 200, conflict: str | None = None)
         status_label=lambda value: gettext(STATUSES[value]) if value in STATUSES else value,
         detail_label=lambda key: gettext(DETAILS[key]) if key in DETAILS else key,
         changed_details=CHANGED_DETAILS,
+        shown_changes=shown_changes,
     )
     return page, status
+
+
+def shown_changes(fields: dict) -> dict:
+    """The field changes a person can see: a change between two ways of storing nothing (no rights at
+    all, and rights with no statement) read "(empty) -> (empty)", so it is left out."""
+    return {
+        name: change
+        for name, change in fields.items()
+        if name == "status" or plain(change[0], name) != plain(change[1], name)
+    }
 
 
 # the parts of the dimensions a museum wrote that the catalogue reads (catalogue.records.dimensions)
@@ -83,13 +95,15 @@ def plain(value, field: str | None = None) -> str:
     """A stored value as a person reads it: language maps as "en: …; ja: …", lists joined by commas,
     nested objects as "part: value" with each part named as the record form names it (a maker's
     "Role", the rights' "Rights of the images"); nothing at all as an empty string."""
-    if value is None:
+    if value is None or (field == "language" and value == NO_LANGUAGE):  # the record names no language
         return ""
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, dict):
         parts = (
-            f"{part_label(field, key)}: {plain(item)}" for key, item in value.items() if item not in (None, "", [], {})
+            plain(item) if key == NO_LANGUAGE else f"{part_label(field, key)}: {plain(item)}"  # text in no language
+            for key, item in value.items()
+            if item not in (None, "", [], {})
         )
         return "; ".join(parts)
     if isinstance(value, list):
