@@ -186,3 +186,10 @@ def test_rights_statements_are_named_in_the_pages_language(client, service, muse
     german = client.get(f"/de/objects/{record.id}").get_data(as_text=True)
     assert ">Urheberrechtsschutz</a>" in german and ">CC0 1.0</a>" in german
     assert ">著作権あり</a>" in client.get(f"/ja/objects/{record.id}").get_data(as_text=True)
+
+
+def test_the_language_switcher_names_itself_as_each_language_punctuates(client):
+    """One message, so French writes its no-break space before the colon."""
+    french = client.get("/fr/").get_data(as_text=True)
+    assert '<span class="visually-hidden">Langue\u00a0: </span>' in french
+    assert '<span class="visually-hidden">言語： </span>' in client.get("/ja/").get_data(as_text=True)
