@@ -11,6 +11,7 @@ from pathlib import Path
 from catalogue.text import fold
 
 DATA_DIR = Path(__file__).parent / "data"
+PERIODS_FILE = DATA_DIR / "periods.json"
 
 
 def _load(name: str):
@@ -86,10 +87,19 @@ def rights_label(uri: str, language: str) -> str:
 
 
 @cache
+def gazetteer() -> list[dict]:
+    """The period gazetteer's entries: {"name", "begin", "end", "country", "aliases", and "labels" by
+    language and search-only "variants" where it has them}."""
+    return _load(PERIODS_FILE.name)["periods"]
+
+
+@cache
 def periods() -> list:
-    """Named periods with folded names and aliases, longest name first (so "Northern Song" beats "Song")."""
+    """Named periods with folded names and aliases, longest name first (so "Northern Song" beats "Song"),
+    to date text by. Labels and variants are not among them: they name a period in other languages
+    and scripts for search, and a variant such as 清 or 明 is an ordinary word in running text."""
     entries = []
-    for entry in _load("periods.json")["periods"]:
+    for entry in gazetteer():
         for name in [entry["name"], *entry["aliases"]]:
             entries.append((fold(name), entry["begin"], entry["end"], entry["name"]))
     return sorted(entries, key=lambda item: -len(item[0]))

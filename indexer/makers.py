@@ -35,6 +35,7 @@ from pathlib import Path
 from catalogue.concepts import label_in
 from catalogue.text import fold
 from indexer.analysis import tokens
+from indexer.periods import period_facet_label
 
 AUTHORITY_FILE = Path(__file__).parent.parent / "catalogue" / "data" / "makers.json"
 PERSON, CULTURE, ANONYMOUS = "person", "culture", "anonymous"
@@ -222,11 +223,15 @@ def culture_names(value: str) -> tuple[str, ...]:
 
 
 def culture_facet_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
-    """The culture's name in the page's language (the first of ``languages``): 日本 for "Japanese" on
-    a Japanese page. None for a value that is no culture's label ("Edo period") or a language the
-    authority has no name in, where the value stands as indexed."""
+    """A culture facet value's name in the page's language (the first of ``languages``): the
+    culture's (日本 for "Japanese" on a Japanese page), else the period's, for the facet holds
+    period and dynasty values too (江戸時代 for "Edo" or "Edo period", `period_facet_label`). None
+    for a value that is neither ("Tlatilco") or a language with no name for it, where the value
+    stands as indexed; the filter is the indexed value either way."""
     culture = _cultures().get(value)
-    return label_in(culture.get("labels", {}), languages[:1]) if culture else None
+    if culture:
+        return label_in(culture.get("labels", {}), languages[:1])
+    return period_facet_label(value, languages)
 
 
 @cache

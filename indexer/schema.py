@@ -13,6 +13,7 @@ from catalogue.concepts import vocabulary
 from catalogue.models import Museum, ObjectRecord
 from catalogue.text import clean_line, fold
 from indexer import makers as maker_rules
+from indexer import periods as period_rules
 from indexer.analysis import MAX_TEXT, analyze, tokens
 from indexer.makers import reconcile
 from indexer.romanize import romanized_tokens
@@ -41,19 +42,19 @@ FACETS = (
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
-MAPPING_VERSION = 5  # the Elasticsearch mapping's version; an index with another is rebuilt at start
+MAPPING_VERSION = 6  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
 
 
 def documents_digest() -> str:
     """A digest of the data documents are built from besides the code: the vocabulary, the makers'
-    authority and whether each rights statement is open. An index built with other data is rebuilt
-    at start, as one of another mapping version is: a release that names a maker in a new script, or
-    a concept in traditional Chinese, would otherwise find nothing by those names until every
-    record changed or someone ran `catalogue reindex`. A rights statement's names are not in any
-    document, so a new translation of them rebuilds nothing."""
+    authority, the period gazetteer and whether each rights statement is open. An index built with
+    other data is rebuilt at start, as one of another mapping version is: a release that names a
+    maker in a new script, a concept in traditional Chinese or a period in Korean would otherwise
+    find nothing by those names until every record changed or someone ran `catalogue reindex`. A
+    rights statement's names are not in any document, so a new translation of them rebuilds nothing."""
     digest = hashlib.sha256()
-    for path in (concepts.PATH, maker_rules.AUTHORITY_FILE):
+    for path in (concepts.PATH, maker_rules.AUTHORITY_FILE, reference.PERIODS_FILE):
         digest.update(path.read_bytes())
     access = sorted((uri, entry["access"]) for uri, entry in reference.rights_statements().items())
     digest.update(repr(access).encode())
@@ -87,6 +88,14 @@ def culture_values(text: str | None) -> list[str]:
     return facet_values(text.replace(",", ";") if text else None)
 
 
+def _period_values(body: dict) -> list[str]:
+    """The values that may name a gazetteer period: the period's and dynasty's, and the culture's
+    that are no culture the authority knows ("Edo period" of "Japanese, Edo period"). A culture it
+    knows is that culture: "Georgian" is Georgia's, not the British Georgian era."""
+    cultures = (value for value in culture_values(body.get("culture")) if not maker_rules.culture_label(value))
+    return facet_values(body.get("period"), body.get("dynasty"), *cultures)
+
+
 def _rights_access(uri: str | None) -> str:
     entry = reference.rights_statements().get(uri or "")
     return entry["access"] if entry else "restricted"
@@ -112,6 +121,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         body.get("dynasty"),
         *(m.value for _, m in makers if m.kind == "culture"),
     )
+    periods = _period_values(body)
     searchable = [
         *titles,
         *(t["title"] for t in body.get("other_titles") or []),
@@ -127,6 +137,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         body.get("technique"),
         body.get("culture"),
         *(name for culture in cultures for name in maker_rules.culture_names(culture)),
+        *(name for period in periods for name in period_rules.period_names(period)),
         body.get("period"),
         body.get("dynasty"),
         body.get("place_of_origin"),

@@ -203,7 +203,8 @@ def test_a_culture_is_known_by_its_name_in_every_interface_language(name):
 def test_cultures_are_labelled_in_the_pages_language_when_the_value_is_the_cultures_label():
     assert culture_facet_label("Chinese", ["fr", "en"]) == ("chinois", "fr")
     assert culture_facet_label("Chinese", ["nl"]) is None  # no Dutch names: the label stands
-    assert culture_facet_label("Edo period", ["ja"]) is None
+    assert culture_facet_label("Tlatilco", ["ja"]) is None  # no culture the authority knows, no period
+    assert culture_facet_label("Edo period", ["ja"]) == ("江戸時代", "ja")  # a period: the gazetteer names it
     assert "中國" in culture_names("Chinese")  # traditional characters too
 
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -97,6 +98,30 @@ def test_a_culture_written_with_its_period_is_the_culture_the_authority_knows():
     assert {"japonais", "japanisch", "日本"} <= set(doc["text"].split())
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [{"period": "late Edo"}, {"period": "Edo-Meiji"}, {"dynasty": "Edo period"}, {"culture": "Japanese, Edo period"}],
+)
+def test_a_period_the_gazetteer_knows_is_indexed_by_its_names_in_every_language(fields):
+    """A period "late Edo" is found as 江戸時代, Edo-Zeit, époque d'Edo, 에도 시대 and 江户时代, as a culture is by
+    every name of it; the facet keeps the museum's value."""
+    doc = build_document(record(**fields), TATE)
+    assert {"江戸", "時代", "edo", "zeit", "epoque", "에도", "시대", "江户", "时代"} <= set(doc["text"].split())
+    assert next(iter(fields.values())).split(",")[-1].strip() in doc["culture"]
+
+
+def test_a_dynasty_is_indexed_by_its_single_character_and_traditional_names():
+    doc = build_document(record(dynasty="Qing [Ch'ing] Dynasty"), TATE)
+    assert {"清", "清朝", "清代", "청나"} <= set(doc["text"].split())  # 청나라 is bigrams
+    assert "清" not in build_document(record(period="Ming"), TATE)["text"].split()
+
+
+def test_a_culture_the_authority_knows_is_no_period():
+    """The culture "Georgian" is Georgia's; as a period, the British era."""
+    assert "georgianische" not in build_document(record(culture="Georgian"), TATE)["text"].split()
+    assert "georgianische" in build_document(record(period="Georgian"), TATE)["text"].split()  # Georgianische Ära
+
+
 def test_images_and_restricted_rights_show_in_facets():
     rec = record(rights={"image_rights": "In Copyright"}, masterpiece=True)
     rec.images = [StoredImage("img1", "abc", "0" * 64, 0, "JPEG", 10, 10, 100, {})]
@@ -138,4 +163,16 @@ def test_the_documents_digest_follows_open_or_restricted_rights_not_their_names(
     assert documents_digest() == before
     reopened = {uri: {**entry, "access": "open"} for uri, entry in statements.items()}
     monkeypatch.setattr(reference, "rights_statements", lambda: reopened)
+    assert documents_digest() != before
+
+
+def test_the_documents_digest_follows_the_period_gazetteer(monkeypatch, tmp_path):
+    """A new name of a period is in the documents of its records: the indexes are rebuilt for it."""
+    from catalogue import reference
+    from indexer.schema import documents_digest
+
+    before = documents_digest()
+    changed = tmp_path / "periods.json"
+    changed.write_text(reference.PERIODS_FILE.read_text(encoding="utf-8").replace("江戸時代", "江戸期"), "utf-8")
+    monkeypatch.setattr(reference, "PERIODS_FILE", changed)
     assert documents_digest() != before

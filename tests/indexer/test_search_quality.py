@@ -60,6 +60,11 @@ RECORDS = {
     "japanese-maker": ("tnm", "en", {"en": ["Sword guard"]}, {"makers": [{"name": "Japanese"}]}),
     "japanese-culture": ("tnm", "en", {"en": ["Kanagawa oki nami ura"]}, {"culture": "Japanese, Edo period"}),
     "anonymous-maker": ("rijks", "nl", {"nl": ["Molen"]}, {"makers": [{"name": "anoniem"}]}),
+    "late-edo": ("tnm", "en", {"en": ["Beauty under an umbrella"]}, {"period": "late Edo"}),
+    "edo-meiji": ("tnm", "en", {"en": ["Tea bowl"]}, {"period": "Edo-Meiji"}),
+    "qing-dynasty": ("tnm", "en", {"en": ["Dragon jar"]}, {"dynasty": "Qing [Ch'ing] Dynasty"}),
+    "joseon-period": ("tnm", "en", {"en": ["Moon jar"]}, {"period": "Joseon"}),
+    "georgian-culture": ("tate", "en", {"en": ["Chalice"]}, {"culture": "Georgian"}),
 }
 
 
@@ -191,7 +196,54 @@ def test_cultures_and_anonymous_makers_are_not_people(engines):
         cultures = {v.value for v in result.facets["culture"]}
         assert "Japanese" not in makers and "Japanese" in cultures
         assert "Japanese, Edo period" not in cultures and "Edo period" in cultures
+        assert {"late Edo", "Edo-Meiji", "Qing [Ch'ing] Dynasty"} <= cultures  # the museums' values filter
         assert "anoniem" not in makers and "anonymous" in makers
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "江戸時代",
+        "江戸",
+        "江戶時代",
+        "Edo-Zeit",
+        "époque d'Edo",
+        "에도 시대",
+        "에도시대",
+        "江户时代",
+        "Tokugawa",
+        "Edo",
+    ],
+)
+def test_a_period_is_found_by_its_name_in_every_interface_language(engines, query):
+    """Museums write "late Edo", "Edo-Meiji" or "Japanese, Edo period"; a visitor in Tokyo types
+    江戸時代, one in Berlin Edo-Zeit, one in Seoul 에도 시대 (or 에도시대), one in Taipei 江戶時代."""
+    assert set(ranked(engines, query)) == {"late-edo", "edo-meiji", "japanese-culture"}
+
+
+def test_a_value_naming_two_periods_is_found_by_either(engines):
+    assert ranked(engines, "明治時代") == ranked(engines, "Meiji-Zeit") == ["edo-meiji"]
+
+
+@pytest.mark.parametrize("query", ["清朝", "清代", "清", "청나라", "Qing-Dynastie", "dynastie Qing", "Ch'ing"])
+def test_a_dynasty_is_found_by_its_names_and_short_forms(engines, query):
+    assert ranked(engines, query) == ["qing-dynasty"]
+
+
+@pytest.mark.parametrize("query", ["朝鮮王朝", "朝鲜王朝", "조선", "조선시대", "Joseon-Dynastie", "李朝"])
+def test_joseon_is_found_by_its_korean_japanese_and_chinese_names(engines, query):
+    assert ranked(engines, query) == ["joseon-period"]
+
+
+def test_a_single_character_finds_only_the_period_it_names(engines):
+    """明 is Ming's short name, not Qing's: the Qing record is not found by it."""
+    assert ranked(engines, "明") == []
+
+
+def test_a_culture_the_authority_knows_is_not_taken_for_a_period(engines):
+    """The culture "Georgian" is Georgia's, not the British Georgian era."""
+    assert ranked(engines, "georgisch") == ["georgian-culture"]
+    assert ranked(engines, "Georgianische Ära") == []
 
 
 def test_quoted_phrases_stay_exact(engines):

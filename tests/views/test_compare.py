@@ -169,7 +169,11 @@ def test_values_in_another_language_than_the_interface_carry_lang(client, object
 def test_a_culture_is_named_in_the_pages_language_and_still_finds_its_objects(client, objects):
     french = page_of(client.get("/fr/compare", query_string={"a": objects["wave"], "b": objects["sunflowers"]}))
     assert '<a href="/fr/search?culture=Japanese">japonais</a>' in french  # as the culture facet names it
-    assert 'lang="en">Edo period<' in french  # no culture the authority names: as the record gives it
+    assert '<a href="/fr/search?culture=Edo+period">époque d&#39;Edo</a>' in french  # a period: the gazetteer's name
+    japanese = page_of(client.get("/ja/compare", query_string={"a": objects["wave"], "b": objects["sunflowers"]}))
+    assert '<a href="/ja/search?culture=Edo+period">江戸時代</a>' in japanese
+    korean = page_of(client.get("/ko/compare", query_string={"a": objects["wave"], "b": objects["sunflowers"]}))
+    assert '<a href="/ko/search?culture=Edo+period">에도 시대</a>' in korean
 
 
 def test_a_rights_statement_is_named_in_the_pages_language(client, objects):

@@ -166,6 +166,19 @@ def test_values_in_another_language_than_the_page_say_which(client, published):
     assert '<dd lang="ja">浪</dd>' in english
 
 
+def test_a_period_links_to_its_search_by_the_name_the_pages_language_gives_it(client, service, museum):
+    """A period "Edo" is 江戸時代 on a Japanese page and Edo-Zeit on a German one; the link filters by "Edo"."""
+    service.upsert(cli_actor(), museum.code, record_payload("P1", period="Edo", dynasty="Qing Dynasty"))
+    record = service.record_by_local_id(museum.code, "P1")
+    japanese = client.get(f"/ja/objects/{record.id}").get_data(as_text=True)
+    assert 'href="/ja/search?culture=Edo">江戸時代</a>' in japanese
+    assert 'href="/ja/search?culture=Qing+Dynasty">清時代</a>' in japanese
+    german = client.get(f"/de/objects/{record.id}").get_data(as_text=True)
+    assert 'href="/de/search?culture=Edo">Edo-Zeit</a>' in german
+    english = client.get(f"/objects/{record.id}").get_data(as_text=True)
+    assert 'href="/search?culture=Edo">Edo</a>' in english
+
+
 def test_a_card_shows_the_years_when_the_museum_gave_no_display_date(client, service, museum):
     payload = record_payload("Y1", title="Tower", date_display=None, date_begin=2005, date_end=2005)
     service.upsert(cli_actor(), "tate", payload)

@@ -3,8 +3,10 @@
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from markupsafe import escape
 from openapi_spec_validator import validate
 
 from catalogue.cli import cli_actor
@@ -405,6 +407,43 @@ def test_the_culture_facet_names_cultures_in_the_pages_language_and_finds_them_b
     japanese = api(web, f"lang={lang}&culture=Japanese")
     assert {v["value"]: v["label"] for v in japanese["facets"]["culture"]}["Japanese"] == name
     assert api(web, f"q={name}&culture=Japanese")["total"] == japanese["total"] > 0
+
+
+@pytest.mark.parametrize(
+    "lang, name",
+    [
+        ("en", "Edo"),
+        ("de", "Edo-Zeit"),
+        ("fr", "époque d'Edo"),
+        ("ja", "江戸時代"),
+        ("ko", "에도 시대"),
+        ("zh", "江户时代"),
+    ],
+)
+def test_the_culture_facet_names_periods_in_the_pages_language_and_finds_them_by_that_name(web, lang, name):
+    """The demo's Edo prints give "Edo" as period: a Japanese page lists them as 江戸時代, the filter
+    is still "Edo", and searching 江戸時代 finds every one of them."""
+    edo = api(web, f"lang={lang}&culture=Edo")
+    assert {v["value"]: v["label"] for v in edo["facets"]["culture"]}["Edo"] == name
+    assert api(web, f"q={quote(name)}&culture=Edo")["total"] == edo["total"] > 0
+    page = web.get(f"/{lang}/search?culture=Edo").get_data(as_text=True)
+    assert f">{escape(name)}<" in page or f">{escape(name)} <" in page
+
+
+@pytest.mark.parametrize("query", ["江戸時代", "江戸", "Edo-Zeit", "époque d'Edo", "에도 시대", "江户时代", "江戶時代"])
+def test_a_period_is_found_by_its_name_in_every_language_however_the_museum_qualified_it(web, query):
+    """Values "late Edo", "Edo-Meiji", "Edo; Meiji" and the Great Wave's "Japanese, Edo period" are Edo too."""
+    found = {hit["id"] for hit in api(web, f"q={quote(query)}&size=100")["hits"]}
+    for value in ("Edo", "late Edo", "Edo-Meiji", "Edo period"):
+        expected = {hit["id"] for hit in api(web, f"culture={quote(value)}&size=100")["hits"]}
+        assert expected and expected <= found, (query, value)
+
+
+def test_a_dynasty_is_found_by_its_chinese_korean_and_japanese_names(web):
+    dynasty = quote("Qing [Ch'ing] Dynasty")
+    qing = {hit["id"] for hit in api(web, f"culture={dynasty}&size=100")["hits"]}
+    for query in ("清朝", "清代", "청나라", "Qing-Dynastie", "dynastie Qing"):
+        assert qing and qing <= {hit["id"] for hit in api(web, f"q={quote(query)}&size=100")["hits"]}, query
 
 
 def test_the_great_wave_is_a_japanese_print_to_every_visitor(web):
