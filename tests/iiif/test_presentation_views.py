@@ -196,3 +196,14 @@ def test_any_search_is_a_collection(client, auth, museum, validators):
     assert document["label"] == {"en": ["Search: wave"]}
     assert document["id"] == f"http://catalogue.test/iiif/3/collections/search?q=wave&object_type={prints}"
     assert client.get("/iiif/3/collections/search?date_from=soon").status_code == 400
+
+
+def test_a_search_collection_names_thumbnails_that_are_served(client, auth, museum):
+    """A thumbnail must be an image the Image API serves. Built from a search hit alone (no size
+    known) it was !400,400, which is upscaling for an image under 400 px and answered 400."""
+    add_record(client, auth, "S4")  # a 60x40 picture
+    (item,) = get_document(client, "/iiif/3/collections/search?q=wave")["items"]
+    (thumbnail,) = item["thumbnail"]
+    response = client.get(thumbnail["id"].replace("http://catalogue.test", ""))
+    assert response.status_code == 200 and response.mimetype == thumbnail["format"]
+    assert (thumbnail["width"], thumbnail["height"]) == (60, 40)
