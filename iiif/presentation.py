@@ -31,6 +31,7 @@ from iiif_prezi3 import (
 from catalogue.i18n import N_, in_every_language
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.records.langmap import NO_LANGUAGE
+from iiif.image_request import ImageLimits, parse_image_request
 from iiif.sizes import THUMBNAIL_BOX, fit_in_box
 
 LanguageMap = dict[str, list[str]]
@@ -87,9 +88,11 @@ LABELS = InterfaceLabels()
 
 @dataclass(frozen=True)
 class Links:
-    """The public URLs that IIIF documents name, all under the catalogue's BASE_URL."""
+    """The public URLs that IIIF documents name, all under the catalogue's BASE_URL, and the limits
+    of its Image API (what size a ``max`` in those URLs answers with)."""
 
     base: str
+    image_limits: ImageLimits = ImageLimits()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", self.base.rstrip("/"))
@@ -244,12 +247,13 @@ def canvas(manifest_id: str, number: int, image: StoredImage, links: Links) -> C
     # The alt text is the image's label: the body label is what Mirador lists in its layers panel,
     # and the canvas label is what Mirador reads out for the zoomable view ("Item: ...") and what
     # Mirador and UV print under thumbnails. Resource `summary` is not shown by either viewer.
+    width, height = largest_size(image.width, image.height, links.image_limits)
     body = AnnotationBody(
         id=f"{service}/full/max/0/default.jpg",
         type="Image",
         format="image/jpeg",
-        width=image.width,
-        height=image.height,
+        width=width,
+        height=height,
         service=[image_service(service)],
         label=alt or None,
     )
@@ -263,6 +267,13 @@ def canvas(manifest_id: str, number: int, image: StoredImage, links: Links) -> C
         thumbnail=[thumbnail(image_ref(image, links))],
         items=[page],
     )
+
+
+def largest_size(width: int, height: int, limits: ImageLimits) -> tuple[int, int]:
+    """The size ``full/max`` answers with: the image's own, or smaller where it is beyond the Image
+    API's maxWidth, maxHeight or maxArea (Image API 3.0 §4.2). A body that gave the image's own size
+    there would say its URL holds pixels it does not."""
+    return parse_image_request("full", "max", "0", "default.jpg").resolve(width, height, limits).size
 
 
 def image_service(service: str) -> ServiceV3:

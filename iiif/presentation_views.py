@@ -17,6 +17,7 @@ from catalogue.records.langmap import pick
 from catalogue.search_params import counting_number, request_from_args
 from catalogue.views.compare import comparison_manifest_url, permalink, published_record
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
+from iiif.image_views import SERVICE as IMAGE_SERVICE
 from iiif.negotiation import negotiated_json
 from iiif.presentation import (
     LABELS,
@@ -50,7 +51,11 @@ Fetch = Callable[[int], tuple[list[ManifestRef], int]]  # page -> (references on
 
 
 def links() -> Links:
-    return Links(current_app.config["BASE_URL"])
+    """Our URLs, and the Image API's limits where the app serves it (a painted image's size)."""
+    image_service = current_app.extensions.get(IMAGE_SERVICE)
+    if image_service is None:
+        return Links(current_app.config["BASE_URL"])
+    return Links(current_app.config["BASE_URL"], image_service.limits)
 
 
 def errors_revalidate(response):
