@@ -212,6 +212,7 @@ def manifest(record: ObjectRecord, museum: Museum, links: Links) -> dict | None:
         metadata=metadata(record, museum) or None,
         requiredStatement=required_statement(record, museum),
         rights=rights(record),
+        navDate=nav_date(record),
         provider=[provider(museum, links)],
         thumbnail=[thumbnail(image_ref(images[0], links))],
         homepage=[Homepage(id=links.object_page(record.id), type="Text", format="text/html", label=label)],
@@ -376,6 +377,16 @@ def rights(record: ObjectRecord) -> str | None:
     """The image rights URI, only when it is one the schema accepts (others stay in the record JSON)."""
     uri = (record.body.get("rights") or {}).get("image_rights")
     return uri if uri and RIGHTS_VOCABULARIES.match(uri) else None
+
+
+def nav_date(record: ObjectRecord) -> str | None:
+    """The object's first year as the navDate clients place it by on a timeline (Presentation 3.0
+    §3.3.2: xsd:dateTime in UTC, "YYYY-MM-DDThh:mm:ssZ"). That form has no sign, so a year before
+    1 CE, like an object with no years, has none."""
+    year = record.body.get("date_begin")
+    if not isinstance(year, int) or not 1 <= year <= 9999:
+        return None
+    return f"{year:04d}-01-01T00:00:00Z"
 
 
 def provider(museum: Museum, links: Links) -> Provider:
