@@ -31,6 +31,7 @@ from iiif_prezi3 import (
 from catalogue.i18n import N_, in_every_language
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.records.langmap import NO_LANGUAGE
+from iiif.image_request import ImageLimits, parse_image_request
 from iiif.sizes import THUMBNAIL_BOX, fit_in_box
 
 LanguageMap = dict[str, list[str]]
@@ -87,9 +88,11 @@ LABELS = InterfaceLabels()
 
 @dataclass(frozen=True)
 class Links:
-    """The public URLs that IIIF documents name, all under the catalogue's BASE_URL."""
+    """The public URLs that IIIF documents name, all under the catalogue's BASE_URL, and the limits
+    of its Image API (what size a ``max`` in those URLs answers with)."""
 
     base: str
+    image_limits: ImageLimits = ImageLimits()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", self.base.rstrip("/"))
@@ -209,6 +212,7 @@ def manifest(record: ObjectRecord, museum: Museum, links: Links) -> dict | None:
         metadata=metadata(record, museum) or None,
         requiredStatement=required_statement(record, museum),
         rights=rights(record),
+        navDate=nav_date(record),
         provider=[provider(museum, links)],
         thumbnail=[thumbnail(image_ref(images[0], links))],
         homepage=[Homepage(id=links.object_page(record.id), type="Text", format="text/html", label=label)],
@@ -244,12 +248,13 @@ def canvas(manifest_id: str, number: int, image: StoredImage, links: Links) -> C
     # The alt text is the image's label: the body label is what Mirador lists in its layers panel,
     # and the canvas label is what Mirador reads out for the zoomable view ("Item: ...") and what
     # Mirador and UV print under thumbnails. Resource `summary` is not shown by either viewer.
+    width, height = largest_size(image.width, image.height, links.image_limits)
     body = AnnotationBody(
         id=f"{service}/full/max/0/default.jpg",
         type="Image",
         format="image/jpeg",
-        width=image.width,
-        height=image.height,
+        width=width,
+        height=height,
         service=[image_service(service)],
         label=alt or None,
     )
@@ -263,6 +268,13 @@ def canvas(manifest_id: str, number: int, image: StoredImage, links: Links) -> C
         thumbnail=[thumbnail(image_ref(image, links))],
         items=[page],
     )
+
+
+def largest_size(width: int, height: int, limits: ImageLimits) -> tuple[int, int]:
+    """The size ``full/max`` answers with: the image's own, or smaller where it is beyond the Image
+    API's maxWidth, maxHeight or maxArea (Image API 3.0 §4.2). A body that gave the image's own size
+    there would say its URL holds pixels it does not."""
+    return parse_image_request("full", "max", "0", "default.jpg").resolve(width, height, limits).size
 
 
 def image_service(service: str) -> ServiceV3:
@@ -365,6 +377,16 @@ def rights(record: ObjectRecord) -> str | None:
     """The image rights URI, only when it is one the schema accepts (others stay in the record JSON)."""
     uri = (record.body.get("rights") or {}).get("image_rights")
     return uri if uri and RIGHTS_VOCABULARIES.match(uri) else None
+
+
+def nav_date(record: ObjectRecord) -> str | None:
+    """The object's first year as the navDate clients place it by on a timeline (Presentation 3.0
+    §3.3.2: xsd:dateTime in UTC, "YYYY-MM-DDThh:mm:ssZ"). That form has no sign, so a year before
+    1 CE, like an object with no years, has none."""
+    year = record.body.get("date_begin")
+    if not isinstance(year, int) or not 1 <= year <= 9999:
+        return None
+    return f"{year:04d}-01-01T00:00:00Z"
 
 
 def provider(museum: Museum, links: Links) -> Provider:

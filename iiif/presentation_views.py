@@ -17,17 +17,16 @@ from catalogue.records.langmap import pick
 from catalogue.search_params import counting_number, request_from_args
 from catalogue.views.compare import comparison_manifest_url, permalink, published_record
 from iiif.collections import PAGE_SIZE, CollectionRef, collection, collection_page, page_count, paged_collection
+from iiif.image_views import SERVICE as IMAGE_SERVICE
 from iiif.negotiation import negotiated_json
 from iiif.presentation import (
     LABELS,
-    ImageRef,
     LanguageMap,
     Links,
     ManifestRef,
     as_json,
     canvas,
     image_ref,
-    language_map,
     manifest,
     manifest_ref,
     metadata,
@@ -52,7 +51,11 @@ Fetch = Callable[[int], tuple[list[ManifestRef], int]]  # page -> (references on
 
 
 def links() -> Links:
-    return Links(current_app.config["BASE_URL"])
+    """Our URLs, and the Image API's limits where the app serves it (a painted image's size)."""
+    image_service = current_app.extensions.get(IMAGE_SERVICE)
+    if image_service is None:
+        return Links(current_app.config["BASE_URL"])
+    return Links(current_app.config["BASE_URL"], image_service.limits)
 
 
 def errors_revalidate(response):
@@ -243,15 +246,13 @@ def _searched(base: SearchRequest) -> Fetch:
         if page * PAGE_SIZE > MAX_WINDOW:
             raise NotFound(f"Search collections reach the first {MAX_WINDOW} results.")
         result = search().search(replace(base, filters=filters, page=page, size=PAGE_SIZE, facet_size=1))
-        refs = [_hit_ref(hit) for hit in result.hits if hit.display.get("thumbnail")]
-        return refs, min(result.total, MAX_WINDOW)
+        # The hits' records as stored, as every other collection lists them: a thumbnail needs the
+        # image's size (a 400 px box is upscaling, so a 400, for a smaller image), and a record
+        # the index has not yet seen leave (or lose its images) must not be listed.
+        records = service().published_records([hit.id for hit in result.hits if hit.display.get("thumbnail")])
+        return _refs(list(records)), min(result.total, MAX_WINDOW)
 
     return fetch
-
-
-def _hit_ref(hit) -> ManifestRef:
-    label = language_map(hit.display.get("title")) or {"none": [hit.display.get("local_id") or hit.id]}
-    return ManifestRef(links().manifest(hit.id), label, ImageRef(links().image_service(hit.display["thumbnail"])))
 
 
 def _country_name(code: str) -> str:

@@ -254,6 +254,24 @@ def test_rights_outside_the_vocabularies_the_schema_accepts_are_left_out(uri):
     assert "rights" not in build(record)
 
 
+@pytest.mark.parametrize(
+    "dates, nav_date",
+    [
+        ({"date_display": "c. 1830-32"}, "1830-01-01T00:00:00Z"),  # the years read from the display date
+        ({"date_display": "1877", "date_begin": 1877, "date_end": 1877}, "1877-01-01T00:00:00Z"),
+        ({"date_display": "794", "date_begin": 794, "date_end": 794}, "0794-01-01T00:00:00Z"),
+        ({"date_display": "500 BCE", "date_begin": -500, "date_end": -500}, None),  # "YYYY-...Z" has no sign
+        ({"date_display": "undated"}, None),
+    ],
+)
+def test_the_nav_date_is_the_first_year_of_the_object(dates, nav_date, manifest_validator):
+    """Presentation 3 §3.3.2 (navDate): an xsd:dateTime in UTC, "YYYY-MM-DDThh:mm:ssZ", by which
+    clients place the object on a timeline or calendar."""
+    document = build(make_record(**dates))
+    assert document.get("navDate") == nav_date
+    assert schema_errors(manifest_validator, document) == []
+
+
 def test_the_provider_is_the_museum():
     museum = make_museum(names={"en": ["Tate"], "cy": ["Tate"]}, logo="https://www.tate.org.uk/logo.png")
     (provider,) = build(make_record(), museum)["provider"]

@@ -4,6 +4,7 @@ sets, and what other portals need to embed them (CORS, JSON-LD, revalidation).""
 import io
 
 import pytest
+from PIL import Image
 
 from catalogue.cli import cli_actor
 from iiif.collections import PAGE_SIZE
@@ -43,6 +44,18 @@ def test_an_object_with_images_has_a_valid_manifest(client, auth, museum, valida
     assert document["id"] == f"http://catalogue.test/iiif/3/objects/{record_id}/manifest"
     assert document["label"] == {"en": ["Wave A1"]} and len(document["items"]) == 2
     assert general_problems(document) == []
+
+
+@pytest.mark.parametrize("app_settings", [{"IIIF_MAX_AREA": 600}])
+def test_the_painted_image_has_the_size_its_url_is_served_at(client, auth, museum):
+    """The body's full/max is held to the service's limits (maxArea here), so the body gives the size
+    that URL answers with, while the canvas keeps the image's own size."""
+    record_id = add_record(client, auth, "A2")  # a 60x40 picture: 2,400 pixels, above maxArea
+    (canvas,) = get_document(client, f"/iiif/3/objects/{record_id}/manifest")["items"]
+    body = canvas["items"][0]["items"][0]["body"]
+    served = Image.open(io.BytesIO(client.get(body["id"].replace("http://catalogue.test", "")).data))
+    assert (body["width"], body["height"]) == served.size == (30, 20)
+    assert (canvas["width"], canvas["height"]) == (60, 40)
 
 
 def test_objects_without_images_drafts_and_withdrawn_ones_have_no_manifest(client, auth, museum):
@@ -196,3 +209,14 @@ def test_any_search_is_a_collection(client, auth, museum, validators):
     assert document["label"] == {"en": ["Search: wave"]}
     assert document["id"] == f"http://catalogue.test/iiif/3/collections/search?q=wave&object_type={prints}"
     assert client.get("/iiif/3/collections/search?date_from=soon").status_code == 400
+
+
+def test_a_search_collection_names_thumbnails_that_are_served(client, auth, museum):
+    """A thumbnail must be an image the Image API serves. Built from a search hit alone (no size
+    known) it was !400,400, which is upscaling for an image under 400 px and answered 400."""
+    add_record(client, auth, "S4")  # a 60x40 picture
+    (item,) = get_document(client, "/iiif/3/collections/search?q=wave")["items"]
+    (thumbnail,) = item["thumbnail"]
+    response = client.get(thumbnail["id"].replace("http://catalogue.test", ""))
+    assert response.status_code == 200 and response.mimetype == thumbnail["format"]
+    assert (thumbnail["width"], thumbnail["height"]) == (60, 40)
