@@ -1,6 +1,7 @@
 """The curator pages' tables on a phone (390 px) with Chinese content: people, API tokens, membership
-applications and the upload history. Squeezed into a phone's width a table broke its cells a
-character per line (博/物/馆/管/理/员): on a phone each row is a card, its cells named."""
+applications, the upload history and a CSV's column mapping. Squeezed into a phone's width a table
+broke its cells a character per line (博/物/馆/管/理/员) or pushed what to act on (the column
+mapping's field choice) off the screen: on a phone each row is a card, its cells named."""
 
 import pytest
 
@@ -84,3 +85,21 @@ def test_the_applications_read_on_a_phone_in_chinese(browser, site):
         assert horizontal_overflow(page) <= 0
     finally:
         page.context.close()
+
+
+def test_each_columns_field_choice_is_on_the_screen_of_a_phone(phone, site):
+    """The field to choose is the one thing to act on: it was off-screen, right of a sideways scroll."""
+    phone.goto(f"{site[0]}/zh/curate/imports")
+    with phone.expect_navigation():
+        phone.locator(".imports-history a").first.click()
+    phone.locator("a[href$='/mapping']").first.click()
+    phone.wait_for_url("**/mapping")
+    save_screenshot(phone, "curator-table-phone-zh-mapping")
+    selects = phone.locator(".column-mapping select")
+    assert selects.count() == 4
+    for index in range(4):
+        box = selects.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE.width, (index, box)
+        assert box["width"] >= 200  # a finger can open it and read the choice
+    assert cells_split_mid_word(phone, CELLS) == []
+    assert horizontal_overflow(phone) <= 0
