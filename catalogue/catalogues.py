@@ -6,8 +6,10 @@ catalogue here. A language without a catalogue (English, the source) reads the s
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.support import NullTranslations, Translations
 
+from catalogue import reference
 from catalogue.messages import fill
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -32,3 +34,17 @@ def translated(language: str | None, message: str, **variables) -> str:
     """An `N_`-marked ``message`` in ``language`` (None: English), its variables filled in."""
     text = catalogue_of(language).gettext(message) if language else message
     return fill(text, variables)
+
+
+def country_name_in(code: str | None, language: str | None) -> str | None:
+    """A country's name in ``language`` (CLDR's names, from Babel), else the catalogue's English one;
+    pages ask it in their language (`catalogue.i18n.country_name`), mail in the mail's."""
+    if not code:
+        return None
+    local = _locale(language).territories.get(code.upper()) if language else None
+    return local or reference.countries().get(code, {}).get("name", code)
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)

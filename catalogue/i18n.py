@@ -24,10 +24,9 @@ from flask import Flask, current_app, g, redirect, request
 from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
-from catalogue import reference
 from catalogue.catalogues import INTERFACE_LANGUAGES as INTERFACE_LANGUAGES  # the six, known without Flask
 from catalogue.catalogues import LANGUAGE_NAMES as LANGUAGE_NAMES
-from catalogue.catalogues import catalogue_of
+from catalogue.catalogues import catalogue_of, country_name_in
 from catalogue.messages import N_ as N_  # marks strings here too; defined where no Flask is needed
 from catalogue.messages import Message, fill, joined
 from catalogue.records.langmap import NO_LANGUAGE, pick_with_language
@@ -201,11 +200,8 @@ def ngettext(singular: str, plural: str, n: int, **variables) -> str:
 
 def country_name(code: str | None) -> str | None:
     """A country's name in the interface language (CLDR's names, from Babel), else the catalogue's."""
-    if not code:
-        return None
     locale = get_locale()
-    local = locale.territories.get(code.upper()) if locale else None
-    return local or reference.countries().get(code, {}).get("name", code)
+    return country_name_in(code, str(locale) if locale else None)
 
 
 def sorted_by_name(items, name=lambda item: item, language: str | None = None) -> list:

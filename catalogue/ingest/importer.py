@@ -265,20 +265,21 @@ class Importer:
 
     def _museum_for(self, number: int, data: dict) -> str | None:
         """The museum a row belongs to: the --museum option, the row's own, or the shared format's."""
-        own = _own_museum(data)
+        own, local_id = _own_museum(data), _own_local_id(data)
         if self.only_museum and own not in (None, "", self.museum):
             other = N_("This row is for museum %(own)s; this upload is for %(museum)s.")
-            self._reject(number, "museum", Message(other, own=repr(own), museum=repr(self.museum)))
+            self._reject(number, "museum", Message(other, own=repr(own), museum=repr(self.museum)), local_id)
             return None
         code = self.museum or own
         if not isinstance(code, str) or not code:
-            self._reject(number, "museum", "No museum: pass --museum CODE or give one in the row.")
+            self._reject(number, "museum", "No museum: pass --museum CODE or give one in the row.", local_id)
             return None
         if code in self._known_museums:
             return code
         if self.register_museums and shared_format.is_shared_record(data):
             return self._register(number, data, code)
-        self._reject(number, "museum", f"Unknown museum {code!r}; register it first or use --register-museums.")
+        unknown = f"Unknown museum {code!r}; register it first or use --register-museums."
+        self._reject(number, "museum", unknown, local_id)
         return None
 
     def _register(self, number: int, data: dict, code: str) -> str | None:
@@ -349,3 +350,10 @@ def _started(ready) -> bool:
 def _own_museum(data: dict):
     """The museum a row names itself (None when it names none)."""
     return data.get("source_museum_code") if shared_format.is_shared_record(data) else data.get("museum")
+
+
+def _own_local_id(data: dict) -> str | None:
+    """The local id a row names, read before the row is validated, for a line that refuses the row
+    as a whole (another museum's): the report names it as it names every other refused row."""
+    local_id = data.get("source_id") if shared_format.is_shared_record(data) else data.get("local_id")
+    return local_id if isinstance(local_id, str) and local_id else None

@@ -45,7 +45,8 @@ def validated(data: dict, default_status: str | None) -> Validated:
 def prepared_chunk(items: list[Row | Line], default_status: str | None) -> list[tuple[Row, Validated | None]]:
     """A worker's task: each row of a chunk read (a JSON Lines line comes as its bytes) and
     validated. A row goes back with only the keys that name its museum, which the importing process
-    checks: sending back the whole row would cost that process about what reading it does."""
+    checks (and its local id, which a row refused for its museum is reported with): sending back
+    the whole row would cost that process about what reading it does."""
     prepared: list[tuple[Row, Validated | None]] = []
     for item in items:
         row = row_of(item)
@@ -58,8 +59,9 @@ def prepared_chunk(items: list[Row | Line], default_status: str | None) -> list[
     return prepared
 
 
-# what the importer reads of a row to find its museum (shared_format.museum_of, is_shared_record)
-MUSEUM_KEYS = ("museum", "source_museum", "source_museum_country", *sorted(shared_format.SHARED_KEYS))
+# what the importer reads of a row to find its museum (shared_format.museum_of, is_shared_record),
+# and the local id it names a row refused for its museum by (importer._own_local_id)
+MUSEUM_KEYS = ("museum", "local_id", "source_museum", "source_museum_country", *sorted(shared_format.SHARED_KEYS))
 
 
 def museum_keys(data: dict) -> dict:

@@ -75,7 +75,7 @@ class ImageRules(ServiceBase):
         with self.store.transaction() as conn:
             self._writable_museum(actor, museum_code, conn)
             row = self._existing(conn, museum_code, local_id)
-            stored, added = [], []
+            stored, added, names = [], [], {}
             for image, name in checked:
                 entry = StoredImage(
                     id=public_id(row["id"], image.sha256),
@@ -90,9 +90,13 @@ class ImageRules(ServiceBase):
                 )
                 if self.store.add_image(conn, entry, (name or "")[:500] or None):
                     added.append(entry)
+                    if name:
+                        names[entry.id] = name[:500]
                 stored.append(entry)
             if added:
-                self._image_revision(conn, actor, museum_code, row, "images_added", {"images": [i.id for i in added]})
+                # the names too: the history tells an image by its file's name, also once it is removed
+                changes = {"images": [i.id for i in added], **({"names": names} if names else {})}
+                self._image_revision(conn, actor, museum_code, row, "images_added", changes)
         if added:
             self._written()
         return [self.store.image_by_id(entry.id) or entry for entry in stored]

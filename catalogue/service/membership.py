@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Connection
 
-from catalogue.catalogues import translated
+from catalogue.catalogues import country_name_in, translated
 from catalogue.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from catalogue.membership import (
     APPROVED,
@@ -219,8 +219,9 @@ def _received_mail(application_id: int, language: str | None) -> tuple[str, str]
 
 def _review_mail(application_id: int, application: dict, link: str, language: str | None) -> tuple[str, str]:
     name = pick(application["names"], (language or "en", "en")) or ""
+    country = country_name_in(application["country"], language or "en")
     return translated(language, REVIEW_SUBJECT, number=application_id), translated(
-        language, REVIEW_BODY, name=name, city=application["city"], country=application["country"], link=link
+        language, REVIEW_BODY, name=name, city=application["city"], country=country, link=link
     )
 
 

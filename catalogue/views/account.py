@@ -90,7 +90,9 @@ def sign_in():
 @blueprint.post("/sign-out")
 def sign_out():
     end_session()
-    return redirect(url_for("public.home"))
+    # the sign-in page, which shows notices: the home page is public and reads no session (cacheable)
+    flash(gettext("You are signed out."))
+    return redirect(url_for("account.sign_in"))
 
 
 # invitation and reset links ----------------------------------------------------------------
@@ -132,6 +134,7 @@ def use_link(purpose: str, secret: str):
         )
         return page, 400
     start_session(actor, version)
+    flash(gettext("Your password is saved; you are signed in."))
     return redirect(landing(actor))
 
 

@@ -43,6 +43,7 @@ def helpers():
         "title_of": lambda langmap, original=None: pick_with_language(langmap, visitor_languages(), original),
         "lang_attr": lang_attr,
         "languages": visitor_languages,
+        "museum_name": museum_name,
         "interface_language": interface_language,
         "language_names": LANGUAGE_NAMES,
         "page_in": page_in,
@@ -52,6 +53,14 @@ def helpers():
         "country_name": country_name,
         "rights_label": lambda uri: reference.rights_label(uri, interface_language()),
     }
+
+
+def museum_name(code: str | None) -> str:
+    """A museum named by its code, as the dashboard names it: its name in the page's language (then
+    the visitor's others, then English), else the code; for the pages that hold only the code (the
+    curator navigation, the people page)."""
+    museum = service().museum_labels().get(code) if code else None
+    return museum.name(visitor_languages()) if museum else code or ""
 
 
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")

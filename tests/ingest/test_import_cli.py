@@ -81,7 +81,7 @@ def test_dry_run_with_register_museums_registers_nothing(runner, service, shared
 def test_unknown_museums_are_rejected_without_register(runner, tmp_path):
     path = write_jsonl(tmp_path / "r.jsonl", [{**record_payload(), "museum": "nowhere"}])
     result = run_import(runner, path)
-    assert "line 1: museum: Unknown museum 'nowhere'" in result.output and result.exit_code == 1
+    assert "line 1 (T00001): museum: Unknown museum 'nowhere'" in result.output and result.exit_code == 1
 
 
 def test_rows_can_name_their_museum(runner, service, make_museum, tmp_path):

@@ -252,6 +252,16 @@ def test_the_contact_hears_in_the_forms_language_and_each_secretariat_admin_in_t
     assert service.store.user_by_email(contact)["language"] == "ja"  # their later mail follows it
 
 
+def test_the_review_notice_names_the_country_in_the_mails_language(service, make_account, mail_sink):
+    """Not its ISO code ("Amsterdam, NL"): the country's name, as the pages name countries."""
+    chinese = make_account("admin")
+    service.set_mail_language(actor_of(service.store.user_by_email(chinese)), "zh")
+    english = make_account("admin")
+    service.apply_for_membership(application_form(), "192.0.2.1", language="de")
+    assert "Amsterdam, 荷兰" in mail_sink.wait_for(chinese).body
+    assert "Amsterdam, Netherlands" in mail_sink.wait_for(english).body
+
+
 def test_a_rejection_is_written_in_the_forms_language(service, mail_sink):
     form = application_form()
     application_id = service.apply_for_membership(form, "192.0.2.1", language="fr")

@@ -60,6 +60,7 @@ def test_an_invited_curator_chooses_a_password_and_lands_signed_in_on_the_dashbo
     chosen = choose(client, path)
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/curate/"
     assert chosen.headers["Referrer-Policy"] == "no-referrer"
+    assert "Your password is saved; you are signed in." in page_text(client.get("/curate/"))
     assert client.get("/account").status_code == 200
     assert sign_in(app.test_client(), email, NEW_PASSWORD).status_code == 302
 
@@ -69,7 +70,8 @@ def test_an_invited_secretariat_admin_lands_on_the_account_page(client, service,
     path = invite(service, mail_sink, museum=None, role="admin", email=email, name="Grace")
     chosen = choose(client, path)
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/account"
-    assert email in client.get("/account").get_data(as_text=True)
+    account = page_text(client.get("/account"))
+    assert email in account and "Your password is saved; you are signed in." in account
 
 
 def test_an_invitation_link_works_once(app, client, service, museum, mail_sink):
@@ -141,6 +143,7 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(app, client, muse
     assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     assert "Choose a new password" in page_text(page)
     assert choose(client, path).headers["Location"] == "/curate/"
+    assert "Your password is saved; you are signed in." in page_text(client.get("/curate/"))
     assert client.get("/account").status_code == 200
     assert elsewhere.get("/account").status_code == 302  # the other session has ended
     assert sign_in(app.test_client(), email, PASSWORD).status_code == 401

@@ -115,8 +115,17 @@ def test_image_events_and_status_changes_are_told(curator_client, service, wave)
     headings = re.findall(r"<h2>\s*(.*?)\s*<span", page)
     assert headings == ["Withdrawn", "Alt text changed", "Images reordered", "Images added", "Edited", "Created"]
     assert "status: withdrawn" in page
-    assert f"<dd>{first.id}, {second.id} → {second.id}, {first.id}</dd>" in page
+    assert "<dd>red.jpg, blue.jpg → blue.jpg, red.jpg</dd>" in page  # images by their file names, not ids
+    assert "<dd>red.jpg, blue.jpg</dd>" in page and "<dd>red.jpg</dd>" in page
     assert "→ en: A red square</dd>" in page
+
+
+def test_a_removed_image_is_told_by_the_name_it_was_uploaded_as(curator_client, service, wave):
+    """The image's row is gone once it is removed: the entry of its upload kept its name."""
+    (image,) = service.add_images(CURATOR, "tate", "T00001", [(image_bytes(), "hokusai-wave.tif")])
+    service.remove_image(CURATOR, "tate", "T00001", image.id)
+    page = curator_client.get(history_url(wave)).get_data(as_text=True)
+    assert page.count("<dd>hokusai-wave.tif</dd>") == 2 and image.id not in page
 
 
 def test_status_values_in_a_diff_read_in_the_pages_language(curator_client, service, museum):

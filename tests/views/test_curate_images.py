@@ -73,6 +73,22 @@ def test_the_upload_script_gets_json(curator_client, service, draft, page):
     assert response.get_json()["images"] == [image_id for image_id, _alt in stored(service, draft)]
 
 
+def test_an_image_the_record_has_already_is_said_to_be_there_not_uploaded(curator_client, service, draft, page):
+    red, blue = image_bytes(color=(200, 0, 0)), image_bytes("PNG", size=(64, 48), color=(0, 0, 200))
+    upload(curator_client, page, (red, "red.jpg"))
+
+    again = upload(curator_client, page, (red, "red-again.jpg"))
+    shown = text_of(curator_client.get(again.headers["Location"]))
+    assert "1 image was already in the record; it was not added again." in shown
+    assert "uploaded" not in shown.split('role="status"')[1].split("</p>")[0]
+    assert len(stored(service, draft)) == 1
+
+    both = upload(curator_client, page, (red, "red.jpg"), (blue, "blue.png"), headers=JSON)
+    message = both.get_json()["message"]
+    assert message == "1 image uploaded. 1 image was already in the record; it was not added again."
+    assert len(stored(service, draft)) == 2
+
+
 def test_an_upload_without_its_csrf_token_is_refused(curator_client, service, draft, page):
     response = curator_client.post(page, data={"file": files((image_bytes(), "a.jpg"))})
     assert response.status_code == 400

@@ -204,6 +204,17 @@ def test_lines_that_cannot_be_read_are_reported_in_the_pages_language(curator_cl
     assert "<td>Not valid JSON: Expecting value (column 1).</td>" in english
 
 
+def test_a_row_for_another_museum_is_reported_with_its_local_id(curator_client):
+    """The row has a local id: its line names it, as every other rejected row's does."""
+    lines = [json.dumps(record_payload("L1")), json.dumps(record_payload("L2", museum="rijks"))]
+    import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
+    wait_for(curator_client, import_id, ("checked",))
+    page = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
+    assert "<td>2</td><td>L2</td>" in page
+    _, rows = report_rows(curator_client, import_id)
+    assert [row[:3] for row in rows] == [["error", "2", "L2"]]
+
+
 def test_a_csv_row_with_too_many_cells_is_reported_in_the_pages_language(curator_client):
     content = b"Object number,Title\nR1,Wave,extra\n"
     import_id = import_id_of(send_file(curator_client, content))

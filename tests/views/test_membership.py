@@ -96,7 +96,7 @@ def test_a_museum_applies_is_approved_and_its_contact_becomes_its_admin(
     assert 'name="password"' in newcomer.get(link).get_data(as_text=True)
     accepted = post_form(newcomer, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert accepted.status_code == 302
-    assert "Ann de Vries · rijks" in newcomer.get("/curate/").get_data(as_text=True)
+    assert "Ann de Vries · Rijksmuseum" in newcomer.get("/curate/").get_data(as_text=True)
     assert service.store.user_by_email(contact)["role"] == "museum_admin"
     assert service.museum("rijks").status == "member"
 

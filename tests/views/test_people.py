@@ -79,7 +79,7 @@ def test_a_museum_admin_sees_only_their_museum_and_no_secretariat_choices(admin_
     make_account("curator", "rijks", name="Rembrandt Curator")
     make_account("curator", "tate", name="Turner Curator")
     page = html.unescape(admin_client.get("/account/people").get_data(as_text=True))
-    assert "People of tate" in page and "Turner Curator" in page and "Rembrandt Curator" not in page
+    assert "People of Tate" in page and "Turner Curator" in page and "Rembrandt Curator" not in page
     assert 'value="admin"' not in page and 'name="museum"' not in page
     assert 'value="museum_admin"' in page
 
@@ -147,6 +147,25 @@ def test_the_secretariat_sees_every_account_and_filters_by_museum(secretariat_cl
     assert "Rembrandt Curator" in everyone and "Turner Curator" in everyone and "Sam Secretariat" in everyone
     rijks = html.unescape(secretariat_client.get("/account/people?museum=rijks").get_data(as_text=True))
     assert "Rembrandt Curator" in rijks and "Turner Curator" not in rijks
+
+
+def test_the_people_page_and_the_navigation_name_the_museum_in_the_pages_language(app, make_museum, make_account):
+    """As the dashboard does: the museum's name in the page's language, not its code."""
+    names = {"en": ["Suzhou Silk Museum"], "zh": ["苏州丝绸博物馆"]}
+    make_museum("suzhou-silk-museum", "CN", names=names)
+    client = app.test_client()
+    email = make_account("museum_admin", "suzhou-silk-museum", email=fresh_email("wangli"), name="王丽")
+    assert sign_in(client, email).status_code == 302
+    chinese = html.unescape(client.get("/zh/account/people").get_data(as_text=True))
+    assert "<span>王丽 · 苏州丝绸博物馆</span>" in chinese
+    heading = re.search(r"<h1>(.*?)</h1>", chinese).group(1)
+    assert "苏州丝绸博物馆" in heading and "suzhou-silk-museum" not in heading
+    assert re.search(r"<td[^>]*>苏州丝绸博物馆</td>", chinese)
+    assert "suzhou-silk-museum" not in re.sub(r"<option[^>]*>.*?</option>", "", chinese.split("<footer")[0])
+    english = html.unescape(client.get("/account/people").get_data(as_text=True))
+    assert "<span>王丽 · Suzhou Silk Museum</span>" in english
+    dashboard = html.unescape(client.get("/zh/curate/").get_data(as_text=True))
+    assert "<span>王丽 · 苏州丝绸博物馆</span>" in dashboard
 
 
 def test_the_secretariat_invites_a_secretariat_admin(app, secretariat_client, service, mail_sink):

@@ -65,7 +65,9 @@ def test_after_five_failures_even_the_right_password_waits(client, museum, make_
 def test_signing_out_ends_the_session(client, museum, make_account):
     sign_in(client, make_account("curator", museum.code))
     assert client.get("/curate/").status_code == 200
-    assert post_form(client, "/account/sign-out", page="/curate/").status_code == 302
+    signed_out = post_form(client, "/account/sign-out", page="/curate/")
+    assert signed_out.status_code == 302 and signed_out.headers["Location"] == "/account/sign-in"
+    assert "You are signed out." in client.get("/account/sign-in").get_data(as_text=True)
     assert client.get("/curate/").status_code == 302
 
 

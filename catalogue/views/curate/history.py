@@ -8,9 +8,9 @@ from flask import redirect, render_template, request, url_for
 
 from catalogue.errors import Conflict
 from catalogue.extensions import service
-from catalogue.i18n import N_, gettext
+from catalogue.i18n import N_, gettext, visitor_languages
 from catalogue.records.form import BY_NAME
-from catalogue.records.langmap import NO_LANGUAGE
+from catalogue.records.langmap import NO_LANGUAGE, pick
 from catalogue.views.auth import current_actor, signed_in
 from catalogue.views.curate import blueprint
 
@@ -54,6 +54,7 @@ def history_page(record_id: str, status: int = 200, conflict: str | None = None)
     actor = current_actor()
     record = service().curated_record(actor, record_id)
     entries = service().record_history(actor, record.museum, record.local_id)
+    names = image_names(entries, service().images_to_curate(actor, record_id)[1])
     page = render_template(
         "curate/history.html",
         record=record,
@@ -66,8 +67,39 @@ def history_page(record_id: str, status: int = 200, conflict: str | None = None)
         detail_label=lambda key: gettext(DETAILS[key]) if key in DETAILS else key,
         changed_details=CHANGED_DETAILS,
         shown_changes=shown_changes,
+        shown_details=lambda details: shown_details(details, names),
     )
     return page, status
+
+
+IMAGE_DETAILS = ("images", "image", "order")  # details that name images by their ids
+
+
+def image_names(entries: list, images: list) -> dict[str, str]:
+    """What each image the history names is called: the name of the file it was uploaded as (kept
+    with its upload, and with the image while the record holds it), else its alt text."""
+    names: dict[str, str] = {}
+    for entry in entries:
+        logged = entry.details.get("names")
+        if isinstance(logged, dict):
+            names.update({key: value for key, value in logged.items() if isinstance(value, str)})
+    for curated in images:
+        label = curated.original_name or pick(curated.image.alt, visitor_languages())
+        if label:
+            names[curated.image.id] = label
+    return names
+
+
+def shown_details(details: dict, names: dict[str, str]) -> dict:
+    """An entry's details as a person reads them: images by their names where one is known (their
+    ids otherwise), without the names kept for that."""
+
+    def named(value):
+        if isinstance(value, list):
+            return [named(item) for item in value]
+        return names.get(value, value) if isinstance(value, str) else value
+
+    return {key: named(value) if key in IMAGE_DETAILS else value for key, value in details.items() if key != "names"}
 
 
 def shown_changes(fields: dict) -> dict:

@@ -55,10 +55,13 @@ def upload_images(record_id):
         stored = service().add_images(current_actor(), record.museum, record.local_id, uploads)
     except CatalogueError as refused:
         return upload_refused(record_id, refused.message, refused.status, refused.errors)
+    # a file the record holds already is not added again (the same bytes): the curator hears so
+    had = {image.id for image in record.images}
+    added, already = len({image.id for image in stored} - had), len({image.id for image in stored} & had)
     if asks_for_json():
-        message = uploaded_message(len(stored))
+        message = uploaded_message(added, already)
         return jsonify({"message": message, "images": [image.id for image in stored]}), 201
-    return _back(record_id, "uploaded", count=len(stored))
+    return _back(record_id, "uploaded", count=added, already=already)
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
@@ -187,8 +190,25 @@ def _back(record_id: str, done: str, anchor: str = "image-list", **args):
     return redirect(url_for(".record_images", record_id=record_id, done=done, _anchor=anchor, **args), 303)
 
 
-def uploaded_message(count: int) -> str:
-    return ngettext("%(num)d image uploaded.", "%(num)d images uploaded.", count) % {"num": count}
+def uploaded_message(count: int, already: int = 0) -> str:
+    """How many images were added, and how many the record held already (sent again, not added)."""
+    said = []
+    if count or not already:
+        said.append(ngettext("%(num)d image uploaded.", "%(num)d images uploaded.", count) % {"num": count})
+    if already:
+        there = ngettext(
+            "%(num)d image was already in the record; it was not added again.",
+            "%(num)d images were already in the record; they were not added again.",
+            already,
+        )
+        said.append(there % {"num": already})
+    return " ".join(said)
+
+
+def _small_number(name: str) -> int | None:
+    """A count in the page's address, or None when it is not one (nor a count an upload could make)."""
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
 
 
 def _notice() -> str | None:
@@ -196,8 +216,8 @@ def _notice() -> str | None:
     if done not in NOTICES:
         return None
     if done == "uploaded":
-        count = request.args.get("count", "")
-        return uploaded_message(int(count)) if count.isascii() and count.isdigit() and len(count) < 7 else None
+        count, already = _small_number("count"), _small_number("already") or 0
+        return uploaded_message(count, already) if count is not None else None
     return {
         "removed": gettext("The image was removed."),
         "alt": gettext("The alt text was saved."),

@@ -12,7 +12,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from catalogue.errors import Conflict, NotFound, ValidationFailed
 from catalogue.extensions import service
-from catalogue.i18n import N_, gettext, ngettext, visitor_languages
+from catalogue.i18n import N_, gettext, ngettext
 from catalogue.messages import kept_message
 from catalogue.models import DRAFT, PUBLISHED, WITHDRAWN, Actor, ObjectRecord, StoredImage
 from catalogue.records import form
@@ -170,7 +170,6 @@ def form_page(
     page = render_template(
         "curate/record_form.html",
         museum=museum,
-        museum_name=service().museum(museum).name(visitor_languages()),
         record=record,
         values=values,
         revision=revision,
