@@ -52,7 +52,19 @@ from catalogue.records.langmap import NO_LANGUAGE, LanguageMap, canonical_tag, i
 from catalogue.text import clean_block, clean_line
 
 STATUSES = (DRAFT, PUBLISHED, WITHDRAWN)
-READ_ONLY = ("id", "url", "museum", "image_sources", "created_at", "updated_at", "revision")
+# what the API adds to a record it shows: a record read from it may be sent back as it came
+READ_ONLY = (
+    "id",
+    "url",
+    "museum",
+    "image_sources",
+    "created_at",
+    "updated_at",
+    "revision",
+    "manifest",
+    "warnings",
+    "shown",
+)
 IMAGE_SOURCES_KEY = "_image_sources"  # images to fetch by URL; the service queues them apart
 KEPT_KEY = "_kept"  # fields the row's format cannot say: an update keeps their stored values
 MAX_IMAGE_SOURCES = 50

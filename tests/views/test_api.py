@@ -339,3 +339,17 @@ def test_a_record_saved_by_an_older_release_without_rights_keys_still_reads(clie
     response = client.get(f"/api/objects/{record_id}")
     assert response.status_code == 200
     assert response.get_json()["rights"] == {"metadata_license": None, "image_rights": None}
+
+
+def test_a_record_read_from_the_api_can_be_sent_back_unchanged(client, auth):
+    """A client edits what it read: the fields the API adds (shown, warnings, manifest, images...)
+    are read-only, and sending them back unchanged changes nothing."""
+    put(client, auth, "R1", record_payload("R1", date_begin=1850, date_end=1700))  # a warning kept
+    client.post(f"{OBJECTS}/R1/images", data={"file": (io.BytesIO(image_bytes()), "a.jpg")}, headers=auth)
+    read = client.get(f"{OBJECTS}/R1", headers=auth).get_json()
+    assert read["shown"] and read["warnings"] and read["manifest"] and read["images"] and "image_sources" in read
+    response = put(client, auth, "R1", read)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["revision"] == 2  # the image's upload made the second
+    edited = put(client, auth, "R1", {**read, "title": {"en": ["Edited"]}})
+    assert edited.status_code == 200 and edited.get_json()["revision"] == 3
