@@ -77,6 +77,35 @@ def jsonl_lines(path: Path):
             yield number, raw
 
 
+# Python's reasons for refusing JSON, each said in words a curator reads in their own language
+JSON_REASONS = (
+    ("Expecting value", N_("Not valid JSON: a value is expected (column %(column)s).")),
+    ("Expecting property name", N_("Not valid JSON: a key must be text in double quotes (column %(column)s).")),
+    ("Expecting ':'", N_("Not valid JSON: a colon is missing after a key (column %(column)s).")),
+    ("Expecting ','", N_("Not valid JSON: a comma is missing between two values (column %(column)s).")),
+    ("Unterminated string", N_("Not valid JSON: a text has no closing double quote (column %(column)s).")),
+    (
+        "Invalid control character",
+        N_("Not valid JSON: a text holds a control character, such as a tab or a line break (column %(column)s)."),
+    ),
+    ("Invalid \\", N_("Not valid JSON: a backslash starts no valid escape (column %(column)s).")),
+    ("Extra data", N_("Not valid JSON: more follows the object on the same line (column %(column)s).")),
+    (
+        "Illegal trailing comma",
+        N_("Not valid JSON: a comma before the end of an object or a list (column %(column)s)."),
+    ),
+)
+
+
+def not_json(bad: json.JSONDecodeError) -> Message:
+    """Why a line is no JSON, in the reader's language where Python's reason is one we know (all
+    of them today); any other reason is Python's, in English."""
+    for start, template in JSON_REASONS:
+        if bad.msg.startswith(start):
+            return Message(template, column=bad.colno)
+    return Message(N_("Not valid JSON: %(reason)s (column %(column)s)."), reason=bad.msg, column=bad.colno)
+
+
 def jsonl_row(number: int, raw: bytes) -> Row | None:
     """One line as a row, or None for a blank line (blank lines are not rows)."""
     text, error = _decode(raw)
@@ -87,8 +116,7 @@ def jsonl_row(number: int, raw: bytes) -> Row | None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as bad:
-        not_json = N_("Not valid JSON: %(reason)s (column %(column)s).")  # the reason is Python's, in English
-        return Row(number, None, Message(not_json, reason=bad.msg, column=bad.colno))
+        return Row(number, None, not_json(bad))
     except RecursionError:  # the parser recurses once per level: thousands of [[[ exhaust it
         return Row(number, None, N_("Not valid JSON: nested too deeply."))
     except ValueError:  # not a JSONDecodeError: Python refuses to read an integer this long

@@ -27,8 +27,24 @@ def test_a_line_reads_as_the_standard_library_reads_it(tmp_path, line):
     assert repr(row.data) == repr(json.loads(line))
 
 
-def test_a_broken_line_gets_the_standard_librarys_message(tmp_path):
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ('{"local_id": "A",}', "Not valid JSON: a key must be text in double quotes (column 18)."),
+        ('{"local_id" "A"}', "Not valid JSON: a colon is missing after a key (column 13)."),
+        ('{"local_id": "A" "title": "B"}', "Not valid JSON: a comma is missing between two values (column 18)."),
+        (
+            '{"local_id": "A\tB"}',
+            "Not valid JSON: a text holds a control character, such as a tab or a line break (column 16).",
+        ),
+        ('{"local_id": "\\q"}', "Not valid JSON: a backslash starts no valid escape (column 15)."),
+        ('{"local_id": "A"} {}', "Not valid JSON: more follows the object on the same line (column 19)."),
+        ("local_id: A", "Not valid JSON: a value is expected (column 1)."),
+    ],
+)
+def test_a_broken_line_says_what_is_wrong_in_words_a_curator_reads(tmp_path, line, error):
+    """Python's reasons ("Expecting ',' delimiter") become messages the report shows in each language."""
     path = tmp_path / "rows.jsonl"
-    path.write_text('{"local_id": "A",}\n', encoding="utf-8")
+    path.write_text(line + "\n", encoding="utf-8")
     (row,) = read_jsonl(path)
-    assert row.data is None and row.error.startswith("Not valid JSON: Expecting property name")
+    assert row.data is None and row.error == error

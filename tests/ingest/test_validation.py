@@ -53,8 +53,11 @@ def test_a_valid_row_gives_its_normalised_record_and_a_bad_one_its_errors_with_t
     )
     assert good.body is not None and good.body["local_id"] == "T1" and "museum" not in good.body
     assert bad == Validated(None, "T2", [("title", "A title is required.", "")])
-    # a row goes back with what names its museum, not the whole record again
-    assert (good_row, bad_row) == (Row(1, {"museum": "tate"}), Row(2, {"museum": "tate"}))
+    # a row goes back with what names its museum (and its local id), not the whole record again
+    assert (good_row, bad_row) == (
+        Row(1, {"museum": "tate", "local_id": "T1"}),
+        Row(2, {"museum": "tate", "local_id": "T2"}),
+    )
 
 
 def test_a_value_that_is_not_one_text_is_reported_as_its_curator_wrote_it():
@@ -81,10 +84,10 @@ def test_a_worker_reads_lines_as_the_reader_does_and_takes_rows_already_read():
         None,
     )
     assert [(row, outcome is None) for row, outcome in prepared] == [
-        (Row(1, None, "Not valid JSON: Expecting property name enclosed in double quotes (column 2)."), True),
+        (Row(1, None, "Not valid JSON: a key must be text in double quotes (column 2)."), True),
         (Row(3, None, "Each line must be one JSON object."), True),
         (Row(4, shared), False),  # every key museum_of and is_shared_record read
-        (Row(7, {"museum": "tate"}, warnings=[{"field": "x", "value": 1}]), False),
+        (Row(7, {"museum": "tate", "local_id": "C1"}, warnings=[{"field": "x", "value": 1}]), False),
     ]
 
 

@@ -194,14 +194,14 @@ def test_lines_that_cannot_be_read_are_reported_in_the_pages_language(curator_cl
     import_id = import_id_of(send_file(curator_client, "\n".join(lines).encode(), name="objects.jsonl"))
     wait_for(curator_client, import_id, ("checked",))
     japanese = report_page_text(curator_client.get(f"/ja/curate/imports/{import_id}"))
-    assert "<td>有効な JSON ではありません：Expecting value（1 文字目）。</td>" in japanese
+    assert "<td>有効な JSON ではありません：値が必要です（1 文字目）。</td>" in japanese
     assert "<td>各行は 1 つの JSON オブジェクトでなければなりません。</td>" in japanese
     assert "<td>ローカルIDが重複しています。最初に現れたのは 1 行目です。</td>" in japanese
     assert "<td>この行は館 'rijks' のものですが、このアップロードは館 'tate' のものです。</td>" in japanese
     assert "Not valid" not in japanese and "Duplicate" not in japanese and "This row" not in japanese
     english = report_page_text(curator_client.get(f"/curate/imports/{import_id}"))
     assert "<td>Duplicate local id; first seen in line 1.</td>" in english
-    assert "<td>Not valid JSON: Expecting value (column 1).</td>" in english
+    assert "<td>Not valid JSON: a value is expected (column 1).</td>" in english
 
 
 def test_a_row_for_another_museum_is_reported_with_its_local_id(curator_client):
