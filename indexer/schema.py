@@ -42,7 +42,7 @@ FACETS = (
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 MAX_FACET_VALUES = 30
-MAPPING_VERSION = 6  # the Elasticsearch mapping's version; an index with another is rebuilt at start
+MAPPING_VERSION = 7  # the Elasticsearch mapping's version; an index with another is rebuilt at start
 MAX_TEXT_PER_FIELD = 20_000
 
 
@@ -121,7 +121,9 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         body.get("dynasty"),
         *(m.value for _, m in makers if m.kind == "culture"),
     )
-    periods = _period_values(body)
+    # each name once, though a record may name its period twice ("Edo", and "Japanese, Edo period"):
+    # a name counted twice would rank such a record above another of the same period
+    period_names = dict.fromkeys(name for period in _period_values(body) for name in period_rules.period_names(period))
     searchable = [
         *titles,
         *(t["title"] for t in body.get("other_titles") or []),
@@ -137,7 +139,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         body.get("technique"),
         body.get("culture"),
         *(name for culture in cultures for name in maker_rules.culture_names(culture)),
-        *(name for period in periods for name in period_rules.period_names(period)),
+        *period_names,
         body.get("period"),
         body.get("dynasty"),
         body.get("place_of_origin"),

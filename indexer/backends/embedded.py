@@ -29,7 +29,7 @@ from indexer.request import Hit, SearchRequest, SearchResult, decode_cursor, enc
 from indexer.schema import FACET_NAMES
 from indexer.typos import IndexTerms, TermsCache
 
-SCHEMA_VERSION = 8  # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
+SCHEMA_VERSION = 9  # PRAGMA user_version; bump when the file layout or the documents change (a rebuild follows)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL,

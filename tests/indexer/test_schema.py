@@ -110,6 +110,15 @@ def test_a_period_the_gazetteer_knows_is_indexed_by_its_names_in_every_language(
     assert next(iter(fields.values())).split(",")[-1].strip() in doc["culture"]
 
 
+def test_a_period_named_twice_is_indexed_once():
+    """Its period "Edo" and its culture "Japanese, Edo period": one period, whose names count once."""
+    twice = build_document(record(culture="Japanese, Edo period", period="Edo"), TATE)["text"].split()
+    once = build_document(record(culture="Japanese", period="Edo"), TATE)["text"].split()
+    assert [twice.count(word) for word in ("epoque", "zeit", "tokugawa")] == [
+        once.count(word) for word in ("epoque", "zeit", "tokugawa")
+    ]
+
+
 def test_a_dynasty_is_indexed_by_its_single_character_and_traditional_names():
     doc = build_document(record(dynasty="Qing [Ch'ing] Dynasty"), TATE)
     assert {"清", "清朝", "清代", "청나"} <= set(doc["text"].split())  # 청나라 is bigrams
