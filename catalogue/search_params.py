@@ -32,6 +32,15 @@ ANNO_DOMINI = frozenset(
 )  # as `fold` leaves them: "après" without its accent
 _ERA = "|".join(re.escape(word) for word in sorted(BEFORE_CHRIST | ANNO_DOMINI, key=len, reverse=True))
 YEAR = re.compile(f"^(?:(?P<before>{_ERA})\\s*)?(?P<year>-?\\d{{1,6}})\\s*(?:年|년)?\\s*(?P<after>{_ERA})?$")
+# A century, as the interface's languages write it: "19th century", "19. Jahrhundert", "19e siècle",
+# "XIXe siècle", "19世紀", "19世纪", "19세기", with an era word before or after ("5th century BCE").
+# It counts as the record dates count it (catalogue/records/dates.py): the 19th century is 1801-1900,
+# so "from" takes its first year and "to" its last.
+CENTURY = re.compile(
+    f"^(?:(?P<before>{_ERA})\\s*)?(?P<number>\\d{{1,2}}|[ivxl]{{1,6}})\\s*(?:st|nd|rd|th|eme|er|e|\\.)?\\s*"
+    f"(?:century|jahrhundert|jh\\.?|siecle|世紀|世纪|세기)\\s*(?P<after>{_ERA})?$"
+)
+ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50}
 MAX_VALUES_PER_FACET = 50
 MAX_VALUE_LENGTH = 1000  # facet values are short record fields (500 characters); Elasticsearch refuses long terms
 
@@ -42,7 +51,11 @@ def parse_year(text: str | None, name: str) -> int | None:
     if text is None or not str(text).strip():
         return None
     value = str(text).strip()
-    match = YEAR.match(" ".join(fold(value).split()))
+    folded = " ".join(fold(value).split())
+    century = _century(folded, last=name == "date_to")
+    if century is not None:
+        return century
+    match = YEAR.match(folded)
     if not match or (match["before"] and match["after"]):
         raise InvalidRequest(
             N_("“%(value)s” is not a year we can search by. Enter a year such as 1850, -500 or 500 BCE."),
@@ -59,6 +72,27 @@ def parse_year(text: str | None, name: str) -> int | None:
             value=value[:40],
         )
     return year
+
+
+def _century(folded: str, last: bool) -> int | None:
+    """The first (or ``last``) year of a century written as words, or None when ``folded`` is none."""
+    match = CENTURY.match(folded)
+    if not match or (match["before"] and match["after"]):
+        return None
+    number = int(match["number"]) if match["number"].isdigit() else _roman(match["number"])
+    if not 1 <= number <= 30:
+        return None
+    first, final = (number - 1) * 100 + 1, number * 100
+    if (match["before"] or match["after"]) in BEFORE_CHRIST:
+        first, final = -final, -first  # the 5th century BCE runs from 500 BCE to 401 BCE
+    return final if last else first
+
+
+def _roman(numeral: str) -> int:
+    """A Roman numeral's value (XIX -> 19), as French writes centuries; 0 for a malformed one."""
+    values = [ROMAN_DIGITS[digit] for digit in numeral]
+    total = sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+    return total if total > 0 else 0
 
 
 def counting_number(raw: str | None, name: str, most_digits: int = 9) -> int | None:

@@ -55,7 +55,31 @@ def test_a_year_bce_as_the_page_writes_it_can_be_typed_back(app, language):
     assert parse_year(shown, "date_from") == -500
 
 
-@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999", "AD 1200 BC"])
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("19th century", 1801, 1900),
+        ("19. Jahrhundert", 1801, 1900),
+        ("19. Jh.", 1801, 1900),
+        ("19e siècle", 1801, 1900),
+        ("XIXe siècle", 1801, 1900),  # as French writes centuries
+        ("1er siècle", 1, 100),
+        ("19世紀", 1801, 1900),
+        ("19世纪", 1801, 1900),
+        ("19세기", 1801, 1900),
+        ("5th century BCE", -500, -401),
+        ("5e siècle av. J.-C.", -500, -401),
+        ("紀元前5世紀", -500, -401),
+        ("기원전 5세기", -500, -401),
+    ],
+)
+def test_a_century_is_its_first_year_from_and_its_last_to(text, first, last):
+    """As the record dates count it (the 19th century is 1801-1900): "from the 19th century to the
+    19th century" finds what the century holds."""
+    assert (parse_year(text, "date_from"), parse_year(text, "date_to")) == (first, last)
+
+
+@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999", "AD 1200 BC", "31st century", "0th century"])
 def test_bad_years(text):
     with pytest.raises(InvalidRequest):
         parse_year(text, "date_from")

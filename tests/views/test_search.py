@@ -464,3 +464,12 @@ def test_zero_results_for_several_words_offer_the_search_without_one_of_them(web
     assert "Ohne Suchbegriffe mit diesen Filtern suchen" not in page
     page = web.get("/search?q=Munch+Schrei&museum=tate").get_data(as_text=True)
     assert "Search without the words, with these filters" in page and "fewer-words" not in page
+
+
+def test_a_century_in_the_year_boxes_finds_what_its_years_find(web):
+    """A French visitor types "XIXe siècle" in both boxes: the 19th century, 1801 to 1900."""
+    years = api(web, "date_from=1801&date_to=1900")["total"]
+    assert years > 0
+    assert api(web, "date_from=XIXe+si%C3%A8cle&date_to=XIXe+si%C3%A8cle")["total"] == years
+    page = web.get("/fr/search?date_from=19e+si%C3%A8cle&date_to=19e+si%C3%A8cle")
+    assert page.status_code == 200 and 'value="19e siècle"' in page.get_data(as_text=True)
