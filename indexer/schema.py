@@ -88,11 +88,12 @@ def culture_values(text: str | None) -> list[str]:
     return facet_values(text.replace(",", ";") if text else None)
 
 
-def _period_values(body: dict) -> list[str]:
-    """The values that may name a gazetteer period: the period's and dynasty's, and the culture's
-    that are no culture the authority knows ("Edo period" of "Japanese, Edo period"). A culture it
-    knows is that culture: "Georgian" is Georgia's, not the British Georgian era."""
-    cultures = (value for value in culture_values(body.get("culture")) if not maker_rules.culture_label(value))
+def _period_values(body: dict, own_cultures: list[str]) -> list[str]:
+    """The values that may name a gazetteer period: the period's and dynasty's, and the record's
+    cultures (``culture_values``) that are no culture the authority knows ("Edo period" of
+    "Japanese, Edo period"). A culture it knows is that culture: "Georgian" is Georgia's, not the
+    British Georgian era."""
+    cultures = (value for value in own_cultures if not maker_rules.culture_label(value))
     return facet_values(body.get("period"), body.get("dynasty"), *cultures)
 
 
@@ -115,15 +116,17 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
     descriptions = [text[:MAX_TEXT_PER_FIELD] for text in _all_values(body.get("description"))]
     object_types, unmapped_types = vocabulary().map_value(body.get("object_type"), "object_type")
     materials = _materials(body)
+    own_cultures = culture_values(body.get("culture"))
     cultures = facet_values(
-        *culture_values(body.get("culture")),
+        *own_cultures,
         body.get("period"),
         body.get("dynasty"),
         *(m.value for _, m in makers if m.kind == "culture"),
     )
     # each name once, though a record may name its period twice ("Edo", and "Japanese, Edo period"):
     # a name counted twice would rank such a record above another of the same period
-    period_names = dict.fromkeys(name for period in _period_values(body) for name in period_rules.period_names(period))
+    periods = _period_values(body, own_cultures)
+    period_names = dict.fromkeys(name for period in periods for name in period_rules.period_names(period))
     searchable = [
         *titles,
         *(t["title"] for t in body.get("other_titles") or []),

@@ -36,8 +36,7 @@ class SearchService:
                 changed = True
         if not changed or text == request.text:
             return None
-        probe = replace(request, text=text, page=1, cursor=None, size=1, facet_size=1, sort="relevance")
-        return text if self.backend.search(probe, text_query(probe, terms)).total else None
+        return text if self._total_of(request, terms, text=text, sort="relevance") else None
 
     def filters_to_remove(self, request: SearchRequest) -> list[tuple[str, str, int]]:
         """For a search without results: (facet, value, results without it) for the first
@@ -50,11 +49,16 @@ class SearchService:
             filters = {k: v for k, v in request.filters.items() if k != name}
             if rest:
                 filters[name] = rest
-            probe = replace(request, filters=filters, page=1, cursor=None, size=1, facet_size=1)
-            total = self.backend.search(probe).total
+            total = self._total_of(request, filters=filters)
             if total:
                 found.append((name, value, total))
         return found
+
+    def _total_of(self, request: SearchRequest, terms=None, **changes) -> int:
+        """How many ``request`` with ``changes`` finds: one small search (one hit, one facet value),
+        its words expanded with ``terms`` when given, as the suggestions offered for it will be."""
+        probe = replace(request, page=1, cursor=None, size=1, facet_size=1, **changes)
+        return self.backend.search(probe, text_query(probe, terms) if terms is not None else None).total
 
     def fewer_words(self, request: SearchRequest) -> list[tuple[str, int]]:
         """For a search of several words without results: (the query without one of its words or
@@ -72,8 +76,7 @@ class SearchService:
             rest = " ".join(f"{text[: part.start()]} {text[part.end() :]}".split())
             if any(rest == shorter for shorter, _ in found):
                 continue
-            probe = replace(request, text=rest, page=1, cursor=None, size=1, facet_size=1, sort="relevance")
-            total = self.backend.search(probe, text_query(probe, terms)).total
+            total = self._total_of(request, terms, text=rest, sort="relevance")
             if total:
                 found.append((rest, total))
         return found

@@ -56,8 +56,8 @@ def upload_images(record_id):
     except CatalogueError as refused:
         return upload_refused(record_id, refused.message, refused.status, refused.errors)
     # a file the record holds already is not added again (the same bytes): the curator hears so
-    had = {image.id for image in record.images}
-    added, already = len({image.id for image in stored} - had), len({image.id for image in stored} & had)
+    sent, had = {image.id for image in stored}, {image.id for image in record.images}
+    added, already = len(sent - had), len(sent & had)
     if asks_for_json():
         message = uploaded_message(added, already)
         return jsonify({"message": message, "images": [image.id for image in stored]}), 201
