@@ -34,7 +34,9 @@ def test_each_bookkeeping_row_goes_with_the_batch_of_its_record():
     ]
 
 
-def test_the_floor_inserts_every_row_the_import_wrote_beside_the_records(tmp_path):
+def test_the_floor_inserts_every_row_the_import_wrote_beside_the_records(tmp_path, monkeypatch):
+    """Read back a chunk at a time (25 records here, as 20,000 of a million), each with its rows."""
+    monkeypatch.setattr(import_bench, "READ_CHUNK", 25)
     source = import_bench.replicated(shared_records_path(), 60, tmp_path / "records.jsonl")
     result = import_bench.one_round(source, tmp_path / "round", index_sync=False, floor=True)
 
