@@ -32,6 +32,9 @@ ANNO_DOMINI = frozenset(
 )  # as `fold` leaves them: "après" without its accent
 _ERA = "|".join(re.escape(word) for word in sorted(BEFORE_CHRIST | ANNO_DOMINI, key=len, reverse=True))
 YEAR = re.compile(f"^(?:(?P<before>{_ERA})\\s*)?(?P<year>-?\\d{{1,6}})\\s*(?:年|년)?\\s*(?P<after>{_ERA})?$")
+# a decade: "1850s", "1850er", "1850er jahre", "annees 1850" (as `fold` leaves "années"), "1850年代", "1850년대";
+# "from" takes its first year, "to" its last
+DECADE = re.compile(r"^(?:annees\s*)?(?P<decade>\d{2,3}0)(?:s|er(?:\s*jahre)?|年代|년대)?$")
 # A century, as the interface's languages write it: "19th century", "19. Jahrhundert", "19e siècle",
 # "XIXe siècle", "19世紀", "19世纪", "19세기", with an era word before or after ("5th century BCE").
 # It counts as the record dates count it (catalogue/records/dates.py): the 19th century is 1801-1900,
@@ -55,6 +58,9 @@ def parse_year(text: str | None, name: str) -> int | None:
     century = _century(folded, last=name == "date_to")
     if century is not None:
         return century
+    decade = DECADE.match(folded)
+    if decade and decade["decade"] != folded:  # "1850" alone is a year
+        return int(decade["decade"]) + (9 if name == "date_to" else 0)
     match = YEAR.match(folded)
     if not match or (match["before"] and match["after"]):
         raise InvalidRequest(
@@ -93,6 +99,45 @@ def _roman(numeral: str) -> int:
     values = [ROMAN_DIGITS[digit] for digit in numeral]
     total = sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
     return total if total > 0 else 0
+
+
+# Two dates of the search box joined as a span, as the interface's languages join them: "1800-1850",
+# "1800 – 1850", "1800 to 1850", "1800 bis 1850", "1800 à 1850", "1800〜1850", "1800至1850"
+DATE_SPAN = re.compile(r"\s*(?:[-‐‑‒–—~〜～至]|\s(?:to|bis|a|au)\s)\s*")
+# a number alone is a year only with three or four digits: "24" or "100000" in the search box is not one
+BARE_YEAR = re.compile(r"^\d{3,4}$")
+
+
+def dates_in_text(text: str) -> tuple[int, int] | None:
+    """The years a search box's whole text names when it is a date, not words: a year ("1850", "500
+    BCE", "1850年"), a decade ("1850s", "1850年代"), a century ("19th century", "XIXe siècle",
+    "19世紀") or a span of two of them ("1800-1850", "1800 bis 1850"): (first year, last year), else
+    None. Visitors type dates there, and a text search for "1850" finds inventory numbers; the page
+    offers the date filter instead."""
+    folded = " ".join(fold(text).split())
+    if not folded or len(folded) > 60:
+        return None
+    whole = _date_bounds(folded)
+    if whole:
+        return whole
+    for span in DATE_SPAN.finditer(folded):  # "500 av. J.-C. - 200 av. J.-C." joins at its third dash
+        first, last = _date_bounds(folded[: span.start()]), _date_bounds(folded[span.end() :])
+        if first and last and first[0] <= last[1]:
+            return first[0], last[1]
+    return None
+
+
+def _date_bounds(folded: str) -> tuple[int, int] | None:
+    """A date as the year boxes take it, as (its first year, its last year), or None: a number
+    alone only with three or four digits ("24" in the search box is not a year)."""
+    year = YEAR.match(folded)
+    if year and not (year["before"] or year["after"] or folded[-1] in "年년" or BARE_YEAR.match(folded)):
+        return None
+    try:
+        first, last = parse_year(folded, "date_from"), parse_year(folded, "date_to")
+    except InvalidRequest:
+        return None
+    return (first, last) if first is not None and last is not None else None
 
 
 def counting_number(raw: str | None, name: str, most_digits: int = 9) -> int | None:

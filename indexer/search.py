@@ -54,6 +54,11 @@ class SearchService:
                 found.append((name, value, total))
         return found
 
+    def dated(self, request: SearchRequest, first: int, last: int) -> int:
+        """How many objects ``request`` finds by its filters alone, dated from ``first`` to ``last``:
+        the count offered for a search box that holds a date ("1850s") instead of words."""
+        return self._total_of(request, text="", date_from=first, date_to=last)
+
     def _total_of(self, request: SearchRequest, terms=None, **changes) -> int:
         """How many ``request`` with ``changes`` finds: one small search (one hit, one facet value),
         its words expanded with ``terms`` when given, as the suggestions offered for it will be."""

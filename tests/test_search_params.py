@@ -5,7 +5,7 @@ from flask_babel import force_locale, gettext
 from werkzeug.datastructures import MultiDict
 
 from catalogue.messages import N_
-from catalogue.search_params import parse_year, request_from_args, search_url
+from catalogue.search_params import dates_in_text, parse_year, request_from_args, search_url
 from indexer.request import InvalidRequest
 
 
@@ -79,7 +79,58 @@ def test_a_century_is_its_first_year_from_and_its_last_to(text, first, last):
     assert (parse_year(text, "date_from"), parse_year(text, "date_to")) == (first, last)
 
 
-@pytest.mark.parametrize("text", ["soon", "1850s", "5e3", "99999999", "AD 1200 BC", "31st century", "0th century"])
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("1850s", 1850, 1859),
+        ("1850er", 1850, 1859),
+        ("années 1850", 1850, 1859),
+        ("1850年代", 1850, 1859),
+        ("850s", 850, 859),
+    ],
+)
+def test_a_decade_is_its_first_year_from_and_its_last_to(text, first, last):
+    assert (parse_year(text, "date_from"), parse_year(text, "date_to")) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("1850", (1850, 1850)),
+        ("1850年", (1850, 1850)),
+        ("500 BCE", (-500, -500)),
+        ("1850s", (1850, 1859)),
+        ("1850년대", (1850, 1859)),
+        ("19th century", (1801, 1900)),
+        ("XIXe siècle", (1801, 1900)),
+        ("19世紀", (1801, 1900)),
+        ("1800-1850", (1800, 1850)),
+        ("1800 – 1850", (1800, 1850)),
+        ("1800 to 1850", (1800, 1850)),
+        ("1800 bis 1850", (1800, 1850)),
+        ("1800 à 1850", (1800, 1850)),
+        ("1800〜1850", (1800, 1850)),
+        ("1800至1850", (1800, 1850)),
+        ("500 BCE - 200 BCE", (-500, -200)),
+        ("500 av. J.-C. - 200 av. J.-C.", (-500, -200)),
+        ("18e siècle - 19e siècle", (1701, 1900)),
+    ],
+)
+def test_a_search_box_holding_only_a_date_names_its_first_and_last_year(text, dates):
+    assert dates_in_text(text) == dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hokusai 1850", "oil on canvas", "24", "100000", "-500", "1900-1800", "1850 bis 1800", "1850 s", "the 1850s", ""],
+)
+def test_words_short_or_long_numbers_exclusions_and_backward_spans_are_no_date(text):
+    """ "24" is a count or a number in a title, "-500" leaves out what holds 500, and "1900-1800"
+    is no span: the search box keeps them as text."""
+    assert dates_in_text(text) is None
+
+
+@pytest.mark.parametrize("text", ["soon", "5e3", "99999999", "AD 1200 BC", "31st century", "0th century"])
 def test_bad_years(text):
     with pytest.raises(InvalidRequest):
         parse_year(text, "date_from")

@@ -25,7 +25,7 @@ from catalogue.exports import MEDIA_TYPES, SUFFIXES, export_chunks
 from catalogue.extensions import search, service
 from catalogue.i18n import N_, country_name, gettext, lang_attr, visitor_languages
 from catalogue.records.langmap import pick, pick_with_language
-from catalogue.search_params import PAGE_SIZES, request_from_args, search_url
+from catalogue.search_params import PAGE_SIZES, dates_in_text, request_from_args, search_url
 from catalogue.text import fold
 from catalogue.views.shapes import SearchResponseSchema, SuggestResponseSchema, dump
 from catalogue.views.urls import manifest_url, object_url, thumbnail_url
@@ -205,11 +205,25 @@ def search_page():
         return redirect(url_for("search.search_page") + (f"?{kept}" if kept else ""), 302)
     with_images = {v.value: v.count for v in result.facets.get("has_image", [])}
     context.update(req=search_request, result=result, image_count=with_images.get("true"))
+    context["dated"] = _dated_instead(search_request)
     if result.total == 0:
         context["did_you_mean"] = search().did_you_mean(search_request) if search_request.text else None
         context["remove_filters"] = search().filters_to_remove(search_request)
         context["fewer_words"] = search().fewer_words(search_request) if search_request.text else []
     return render_template("search/results.html", **context)
+
+
+def _dated_instead(search_request) -> tuple[int, int, int] | None:
+    """For a search box holding a date ("1850", "1850s", "19世紀", "1800-1850") and no date filter:
+    (first year, last year, objects so dated with the same filters) when there are any, for the page
+    to offer the date filter instead of the text search."""
+    if not search_request.text or search_request.has_date_range():
+        return None
+    dates = dates_in_text(search_request.text)
+    if dates is None:
+        return None
+    total = search().dated(search_request, *dates)
+    return (*dates, total) if total else None
 
 
 def page_url(args, path: str | None = None, **changes) -> str:

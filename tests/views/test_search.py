@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -226,6 +227,38 @@ def test_zero_results_suggest_a_spelling_and_a_filter_to_drop(web):
     assert 'id="did-you-mean" href="/search?q=wave"' in page
     page = web.get("/search?q=turner&museum=walters").get_data(as_text=True)
     assert "Remove “The Walters Art Museum”" in page
+
+
+def dated_offer(page: str) -> tuple[str, str] | None:
+    """The link the page offers for a search box holding a date: (its address, its words)."""
+    found = re.search(r'id="dated-instead">[^<]*<a href="([^"]+)">([^<]+)</a>', page)
+    return (unescape(found[1]), found[2]) if found else None
+
+
+def test_a_date_in_the_search_box_offers_the_date_filter_with_what_it_finds(web):
+    """ "19th century" typed into the search box finds the words; the page offers the objects dated
+    1801-1900 instead, with the same filters, and counts them."""
+    total = api(web, "museum=tate&date_from=1801&date_to=1900")["total"]
+    assert total > 1
+    page = web.get("/search?q=19th+century&museum=tate").get_data(as_text=True)
+    address, words = dated_offer(page)
+    assert address == "/search?museum=tate&date_from=1801&date_to=1900"
+    assert words == f"See the {total} objects dated 1801 – 1900"
+    assert api(web, address.removeprefix("/search?"))["total"] == total
+
+
+def test_a_date_is_offered_as_each_language_writes_it(web):
+    total = api(web, "date_from=1850&date_to=1859")["total"]
+    page = web.get("/de/search?q=1850er+Jahre").get_data(as_text=True)
+    assert dated_offer(page) == (
+        "/de/search?date_from=1850&date_to=1859",
+        f"Die {total} Objekte mit Datierung 1850 – 1859 ansehen",
+    )
+
+
+def test_no_date_is_offered_for_words_for_a_search_already_dated_or_for_years_without_objects(web):
+    for query in ("q=turner", "q=1850&date_from=1800", "q=2999", "q=24"):
+        assert dated_offer(web.get(f"/search?{query}").get_data(as_text=True)) is None, query
 
 
 def test_the_facet_values_page_filters_its_values(web):
