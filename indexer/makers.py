@@ -225,9 +225,10 @@ def culture_names(value: str) -> tuple[str, ...]:
 def culture_facet_label(value: str, languages: Sequence[str]) -> tuple[str, str] | None:
     """A culture facet value's name in the page's language (the first of ``languages``): the
     culture's (日本 for "Japanese" on a Japanese page), else the period's, for the facet holds
-    period and dynasty values too (江戸時代 for "Edo" or "Edo period", `period_facet_label`). None
-    for a value that is neither ("Tlatilco") or a language with no name for it, where the value
-    stands as indexed; the filter is the indexed value either way."""
+    period and dynasty values too (江戸時代 for "Edo" or "Edo period", 江戸時代後期 for "late Edo",
+    `period_facet_label`). None for a value that is neither ("Tlatilco"), that it understands only
+    in part ("Greco-Roman"), or a language with no name for it, where the value stands as indexed;
+    the filter is the indexed value either way."""
     culture = _cultures().get(value)
     if culture:
         return label_in(culture.get("labels", {}), languages[:1])

@@ -205,6 +205,8 @@ def test_cultures_are_labelled_in_the_pages_language_when_the_value_is_the_cultu
     assert culture_facet_label("Chinese", ["nl"]) is None  # no Dutch names: the label stands
     assert culture_facet_label("Tlatilco", ["ja"]) is None  # no culture the authority knows, no period
     assert culture_facet_label("Edo period", ["ja"]) == ("江戸時代", "ja")  # a period: the gazetteer names it
+    assert culture_facet_label("late Edo", ["ja"]) == ("江戸時代後期", "ja")  # qualified in the page's words
+    assert culture_facet_label("Edo-Meiji", ["fr"]) == ("époque d'Edo – ère Meiji", "fr")
     assert "中國" in culture_names("Chinese")  # traditional characters too
 
 

@@ -176,6 +176,28 @@ def test_a_culture_is_named_in_the_pages_language_and_still_finds_its_objects(cl
     assert '<a href="/ko/search?culture=Edo+period">에도 시대</a>' in korean
 
 
+@pytest.mark.parametrize(
+    "lang, late_edo, edo_meiji",
+    [
+        ("ja", "江戸時代後期", "江戸時代〜明治時代"),
+        ("de", "Edo-Zeit (Spätphase)", "Edo-Zeit – Meiji-Zeit"),
+        ("fr", "époque d&#39;Edo (fin)", "époque d&#39;Edo – ère Meiji"),
+        ("en", "late Edo", "Edo-Meiji"),
+    ],
+)
+def test_qualified_and_joined_periods_are_named_as_the_culture_facet_names_them(
+    client, service, objects, lang, late_edo, edo_meiji
+):
+    """A print of "late Edo" with the dynasty "Edo-Meiji" beside the sunflowers: 江戸時代後期 and
+    江戸時代〜明治時代 on a Japanese page, the museum's words on an English one; each filters by the
+    value as written."""
+    print_ = service.upsert(cli_actor(), "tnm", record_payload("LATE", period="late Edo", dynasty="Edo-Meiji"))
+    prefix = "" if lang == "en" else f"/{lang}"
+    html = page_of(client.get(f"{prefix}/compare", query_string={"a": print_.record_id, "b": objects["sunflowers"]}))
+    assert f'<a href="{prefix}/search?culture=late+Edo">{late_edo}</a>' in html
+    assert f'<a href="{prefix}/search?culture=Edo-Meiji">{edo_meiji}</a>' in html
+
+
 def test_a_rights_statement_is_named_in_the_pages_language(client, objects):
     french = page_of(client.get("/fr/compare", query_string={"a": objects["wave"], "b": objects["sunflowers"]}))
     assert '<a href="http://creativecommons.org/publicdomain/mark/1.0/">Marque du domaine public 1.0</a>' in french

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from markupsafe import escape
 
 from catalogue.cli import cli_actor
 from tests.support import image_bytes, record_payload
@@ -177,6 +178,32 @@ def test_a_period_links_to_its_search_by_the_name_the_pages_language_gives_it(cl
     assert 'href="/de/search?culture=Edo">Edo-Zeit</a>' in german
     english = client.get(f"/objects/{record.id}").get_data(as_text=True)
     assert 'href="/search?culture=Edo">Edo</a>' in english
+
+
+@pytest.mark.parametrize(
+    "lang, period, dynasty, culture",
+    [
+        ("ja", "江戸時代後期〜明治時代", "明時代〜清時代", "江戸時代前期"),
+        ("de", "Edo-Zeit (Spätphase) – Meiji-Zeit", "Ming-Dynastie – Qing-Dynastie", "Edo-Zeit (Frühphase)"),
+        ("fr", "époque d'Edo (fin) – ère Meiji", "dynastie Ming – dynastie Qing", "époque d'Edo (début)"),
+        ("en", "late Edo-Meiji", "Ming [Ming]-Qing [Ch'ing] Dynasty", "early Edo"),
+    ],
+)
+def test_qualified_and_joined_periods_are_named_in_the_pages_language(
+    client, service, museum, lang, period, dynasty, culture
+):
+    """A period "late Edo-Meiji" is 江戸時代後期〜明治時代 on a Japanese page, as the culture facet names it;
+    an English page keeps the museum's words, and every link filters by the value as written."""
+    payload = record_payload(
+        "P2", period="late Edo-Meiji", dynasty="Ming [Ming]-Qing [Ch'ing] Dynasty", culture="Japanese, early Edo"
+    )
+    record = service.record(service.upsert(cli_actor(), museum.code, payload).record_id)
+    prefix = "" if lang == "en" else f"/{lang}"
+    page = client.get(f"{prefix}/objects/{record.id}").get_data(as_text=True)
+    assert f'href="{prefix}/search?culture=late+Edo-Meiji">{escape(period)}</a>' in page
+    ming_qing = escape("Ming+%5BMing%5D-Qing+%5BCh'ing%5D+Dynasty")
+    assert f'href="{prefix}/search?culture={ming_qing}">{escape(dynasty)}</a>' in page
+    assert f'href="{prefix}/search?culture=early+Edo">{escape(culture)}</a>' in page
 
 
 def test_a_card_shows_the_years_when_the_museum_gave_no_display_date(client, service, museum):

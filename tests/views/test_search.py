@@ -463,11 +463,45 @@ def test_the_culture_facet_names_periods_in_the_pages_language_and_finds_them_by
     assert f">{escape(name)}<" in page or f">{escape(name)} <" in page
 
 
+@pytest.mark.parametrize(
+    "lang, late_edo, late_edo_meiji",
+    [
+        ("en", "late Edo", "late Edo-Meiji"),
+        ("de", "Edo-Zeit (Spätphase)", "Edo-Zeit (Spätphase) – Meiji-Zeit"),
+        ("fr", "époque d'Edo (fin)", "époque d'Edo (fin) – ère Meiji"),
+        ("ja", "江戸時代後期", "江戸時代後期〜明治時代"),
+        ("ko", "에도 시대 후기", "에도 시대 후기~메이지 시대"),
+        ("zh", "江户时代晚期", "江户时代晚期—明治时代"),
+    ],
+)
+def test_the_culture_facet_names_qualified_and_joined_periods_in_the_pages_language(
+    web, lang, late_edo, late_edo_meiji
+):
+    """The demo's "late Edo" prints are 江戸時代後期 on a Japanese page and its "late Edo-Meiji" ones
+    江戸時代後期〜明治時代; English keeps the museum's words. Only the label changes: the filter is
+    still the museum's value and finds the same prints on every page."""
+    for value, label in (("late Edo", late_edo), ("late Edo-Meiji", late_edo_meiji)):
+        found = api(web, f"lang={lang}&culture={quote(value)}")
+        assert {v["value"]: v["label"] for v in found["facets"]["culture"]}[value] == label
+        assert found["total"] == api(web, f"culture={quote(value)}")["total"] > 0
+        page = web.get(f"/{lang}/search?culture={quote(value)}").get_data(as_text=True)
+        assert f'value="{escape(value)}" checked>\n  <span>{escape(label)} <span class="count">' in page
+
+
+def test_a_period_value_not_wholly_understood_keeps_the_museums_words_on_every_page(web):
+    """In "Late Period-Greco-Roman", Greco-Roman is no period of the gazetteer: no half of it is translated."""
+    for lang in ("de", "fr", "ja"):
+        for value in ("Late Period-Greco-Roman", "Safavid (?)"):
+            found = api(web, f"lang={lang}&culture={quote(value)}")
+            assert {v["value"]: v["label"] for v in found["facets"]["culture"]}[value] == value
+
+
 @pytest.mark.parametrize("query", ["江戸時代", "江戸", "Edo-Zeit", "époque d'Edo", "에도 시대", "江户时代", "江戶時代"])
 def test_a_period_is_found_by_its_name_in_every_language_however_the_museum_qualified_it(web, query):
-    """Values "late Edo", "Edo-Meiji", "Edo; Meiji" and the Great Wave's "Japanese, Edo period" are Edo too."""
+    """Values "late Edo", "early Edo", "Edo-Meiji", "late Edo-Meiji", "Edo; Meiji" and the Great Wave's
+    "Japanese, Edo period" are Edo too: a page names them 江戸時代後期 and the like, and 江戸時代 finds them."""
     found = {hit["id"] for hit in api(web, f"q={quote(query)}&size=100")["hits"]}
-    for value in ("Edo", "late Edo", "Edo-Meiji", "Edo period"):
+    for value in ("Edo", "late Edo", "early Edo", "Edo-Meiji", "late Edo-Meiji", "Edo period"):
         expected = {hit["id"] for hit in api(web, f"culture={quote(value)}&size=100")["hits"]}
         assert expected and expected <= found, (query, value)
 
