@@ -13,7 +13,6 @@ from datetime import date
 from flask import url_for
 from markupsafe import Markup
 
-from catalogue import reference
 from catalogue.extensions import search
 from catalogue.i18n import N_, gettext, interface_language, visitor_languages
 from catalogue.linked_art import schema_org
@@ -183,10 +182,9 @@ def _bibtex(value: str) -> str:
 
 
 def open_for_download(record: ObjectRecord) -> bool:
-    """Images the museum released for reuse (public domain, CC0, CC BY...) may be downloaded whole."""
-    uri = (record.body.get("rights") or {}).get("image_rights")
-    entry = reference.rights_statements().get(uri or "") or {}
-    return bool(record.images) and entry.get("access") == "open"
+    """Images the museum released for reuse (public domain, CC0, CC BY...) may be downloaded whole:
+    the rule their original's route follows too (`ObjectRecord.images_open_for_reuse`)."""
+    return bool(record.images) and record.images_open_for_reuse
 
 
 def downloads(record: ObjectRecord) -> list[Link]:
