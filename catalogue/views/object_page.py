@@ -19,7 +19,7 @@ from catalogue.linked_art import schema_org
 from catalogue.models import Museum, ObjectRecord
 from catalogue.records.langmap import pick, pick_with_language
 from catalogue.views.search import facet_label
-from catalogue.views.urls import base_url, image_url, object_url
+from catalogue.views.urls import base_url, object_url, original_url
 from indexer.makers import reconcile
 from indexer.request import SearchRequest
 from indexer.schema import build_document, culture_values, facet_values
@@ -191,6 +191,6 @@ def downloads(record: ObjectRecord) -> list[Link]:
     if not open_for_download(record):
         return []
     return [
-        Link(gettext(N_("Image %(n)s, full size"), n=number), image_url(image.id))
+        Link(gettext(N_("Image %(n)s, full size"), n=number), original_url(image.id))
         for number, image in enumerate(record.images, start=1)
     ]
