@@ -15,7 +15,9 @@ title), Excel's dialect (comma, CRLF). Lists (makers' names, materials, subjects
 URLs) are joined with "; "; several values of one language with a line break. ``title`` and
 ``description`` hold the values in languages without a column of their own (usually the record's
 own language: see ``language``); ``title.en`` ... ``description.de`` one each for the interface
-languages. ``url``, ``manifest`` and ``image_urls`` are links to our copies.
+languages. ``url``, ``manifest`` and ``image_urls`` are links to our copies: an image's original
+when its rights are open for reuse, else its largest IIIF size, as no other original is public (the
+JSON Lines' ``images[].url`` is null then, beside the ``iiif`` service).
 
 A cell starting with = + - @ (or a tab or carriage return), which a spreadsheet would run as a
 formula (CSV injection), gets a leading apostrophe; a plain number such as -500 (a year BCE) is
@@ -51,7 +53,7 @@ from catalogue.models import Museum, ObjectRecord
 from catalogue.records.schema import NO_RIGHTS
 from catalogue.views.api import image_json
 from catalogue.views.shapes import StoredRecordSchema, dump
-from catalogue.views.urls import image_url, manifest_url, object_url
+from catalogue.views.urls import image_link, manifest_url, object_url
 
 FORMATS = ("jsonl", "csv", "lido")
 MEDIA_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8", "lido": "application/xml"}
@@ -177,7 +179,7 @@ def export_json(record: ObjectRecord) -> dict:
         "revision": record.revision,
         "created_at": record.created_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
-        "images": [image_json(image) for image in record.images],
+        "images": [image_json(image, record.images_open_for_reuse) for image in record.images],
     }
     return dump(ExportRecordSchema, data)
 
@@ -230,7 +232,7 @@ def csv_row(record: ObjectRecord) -> dict[str, str]:
         "source_url": _text(body.get("source_url")),
         "url": object_url(record.id),
         "manifest": manifest_url(record.id) if record.images else "",
-        "image_urls": LIST_SEPARATOR.join(image_url(image.id) for image in record.images),
+        "image_urls": LIST_SEPARATOR.join(image_link(image, record.images_open_for_reuse) for image in record.images),
     }
     row.update(_language_cells("title", body.get("title"), VALUES_SEPARATOR))
     row.update(_language_cells("description", body.get("description"), PARAGRAPHS_SEPARATOR))

@@ -77,7 +77,9 @@ def linked_art_url(base_url: str, record_id: str) -> str:
 
 
 def image_urls(base_url: str, image: StoredImage) -> tuple[str, str]:
-    """(original, thumbnail) of a stored image, as the public pages serve them."""
+    """(original, thumbnail) of a stored image, as the public pages serve them. Link the original
+    only when the museum opened the image for reuse (`ObjectRecord.images_open_for_reuse`): any
+    other answers 403."""
     base = f"{base_url.rstrip('/')}/images/{quote(image.id, safe='')}"
     return f"{base}/original", f"{base}/thumbnail"
 
@@ -102,7 +104,7 @@ def linked_art(record: ObjectRecord, museum: Museum, base_url: str) -> dict:
         "dimension": _dimensions(body),
         "current_owner": [{"id": links.museum_page(museum.code), "type": "Group", "_label": museum.name()}],
         "subject_of": _pages(record, links),
-        "representation": [_representation(image, body, links) for image in record.images],
+        "representation": [_representation(image, record, links) for image in record.images],
     }
     return {key: value for key, value in described.items() if value}
 
@@ -287,17 +289,20 @@ def _pages(record: ObjectRecord, links: Links) -> list[dict]:
     return pages
 
 
-def _representation(image: StoredImage, body: dict, links: Links) -> dict:
-    """An image of the object: its file, the IIIF Image API service that serves it, its rights."""
+def _representation(image: StoredImage, record: ObjectRecord, links: Links) -> dict:
+    """An image of the object: the IIIF Image API service that serves it, its rights, and its file
+    (format and access point) only when the museum opened the image for reuse: no other original
+    is public."""
     service = {"type": "DigitalService", "format": IMAGE_SERVICE_FORMAT, **_access(links.image_service(image.id))}
     service["conforms_to"] = [{"id": IIIF_IMAGE, "type": "InformationObject"}]
     digital = {"type": "DigitalObject", "classified_as": [_type(DIGITAL_IMAGE)]}
-    if image.format in ALLOWED:
-        digital["format"] = ALLOWED[image.format][1]
-    digital |= _access(image_urls(links.base, image)[0])
+    if record.images_open_for_reuse:
+        if image.format in ALLOWED:
+            digital["format"] = ALLOWED[image.format][1]
+        digital |= _access(image_urls(links.base, image)[0])
     digital["digitally_available_via"] = [service]
     shown: dict = {"type": "VisualItem", "digitally_shown_by": [digital]}
-    rights = _rights_label(body)
+    rights = _rights_label(record.body)
     if rights:
         shown["referred_to_by"] = [_text("LinguisticObject", rights, RIGHTS_STATEMENT, "en", BRIEF_TEXT)]
     return shown
@@ -397,12 +402,19 @@ def _what(body: dict, language: str) -> dict:
 
 
 def _images(record: ObjectRecord, links: Links) -> dict:
-    """Our image files, and the rights of the images (the record's image rights, not its metadata's)."""
+    """Our image files (the originals where the museum opened them for reuse, else the largest
+    size the Image API makes, as no other original is public), and the rights of the images (the
+    record's image rights, not its metadata's)."""
     if not record.images:
         return {}
-    uri = (record.body.get("rights") or {}).get("image_rights")
+    uri = record.image_rights
+    shown = (
+        [image_urls(links.base, image)[0] for image in record.images]
+        if record.images_open_for_reuse
+        else [links.largest_fixed_size(image) for image in record.images]
+    )
     return {
-        "image": [image_urls(links.base, image)[0] for image in record.images],
+        "image": shown,
         "thumbnailUrl": image_urls(links.base, record.images[0])[1],
         "license": uri,
         "copyrightNotice": _rights_label(record.body),

@@ -108,6 +108,16 @@ class ObjectRecord:
     def etag(self) -> str:
         return record_etag(self.id, self.revision)
 
+    @property
+    def image_rights(self) -> str | None:
+        return (self.body.get("rights") or {}).get("image_rights")
+
+    @property
+    def images_open_for_reuse(self) -> bool:
+        """Whether the museum opened this record's images for reuse (`reference.open_for_reuse`):
+        only then may anyone have their original files."""
+        return reference.open_for_reuse(self.image_rights)
+
     def title(self, languages=("en",)) -> str:
         return pick(self.body.get("title"), languages) or self.local_id
 

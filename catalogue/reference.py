@@ -60,6 +60,21 @@ def rights_statements() -> dict:
     return {entry["uri"]: entry for entry in _load("rights.json")["statements"]}
 
 
+def rights_access(uri: str | None) -> str:
+    """``open`` for a statement that lets anyone reuse the image (public domain, CC0, CC BY...),
+    ``restricted`` for any other, and for no statement or one the list does not know: the museum
+    has not said that it may be reused."""
+    entry = rights_statements().get(uri or "")
+    return entry["access"] if entry else "restricted"
+
+
+def open_for_reuse(image_rights: str | None) -> bool:
+    """The reuse rule, in one place: only images open for reuse are offered for download and have
+    their original file served to anyone; the others are seen through their IIIF derivatives. The
+    object page, the original's route, every export and the ``rights`` search facet ask this."""
+    return rights_access(image_rights) == "open"
+
+
 @cache
 def _rights_lookup() -> dict:
     lookup = {}

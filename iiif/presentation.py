@@ -32,7 +32,7 @@ from catalogue.i18n import N_, in_every_language
 from catalogue.models import Museum, ObjectRecord, StoredImage
 from catalogue.records.langmap import NO_LANGUAGE
 from iiif.image_request import ImageLimits, parse_image_request
-from iiif.sizes import THUMBNAIL_BOX, fit_in_box
+from iiif.sizes import THUMBNAIL_BOX, derivative_sizes, fit_in_box
 
 LanguageMap = dict[str, list[str]]
 
@@ -108,6 +108,12 @@ class Links:
 
     def image_service(self, image_id: str) -> str:
         return f"{self.base}/iiif/3/{quote(image_id, safe='')}"
+
+    def largest_fixed_size(self, image: StoredImage) -> str:
+        """The whole image at the largest of the sizes made at upload (``iiif.sizes``), a file read:
+        what exports link to show an image whose original is not public."""
+        width, height = derivative_sizes(image.width, image.height)[-1]
+        return f"{self.image_service(image.id)}/full/{width},{height}/0/default.jpg"
 
     def museum_page(self, code: str) -> str:
         return f"{self.base}/museums/{quote(code, safe='')}"

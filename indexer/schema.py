@@ -97,11 +97,6 @@ def _period_values(body: dict, own_cultures: list[str]) -> list[str]:
     return facet_values(body.get("period"), body.get("dynasty"), *cultures)
 
 
-def _rights_access(uri: str | None) -> str:
-    entry = reference.rights_statements().get(uri or "")
-    return entry["access"] if entry else "restricted"
-
-
 def _all_values(langmap: dict | None) -> list[str]:
     return [value for values in (langmap or {}).values() for value in values]
 
@@ -168,7 +163,7 @@ def build_document(record: ObjectRecord, museum: Museum, themes: Sequence[str] =
         "maker": facet_values(*(m.value for _, m in makers if m.kind != "culture"), split=False),
         "material": facet_values(*materials, split=False, lower=True),
         "culture": cultures,
-        "rights": _rights_access(body.get("rights", {}).get("image_rights")),
+        "rights": reference.rights_access(body.get("rights", {}).get("image_rights")),
         "has_image": "true" if record.images else "false",
         "masterpiece": "true" if body.get("masterpiece") else "false",
         "theme": sorted(set(themes)),

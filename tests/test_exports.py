@@ -45,6 +45,12 @@ NIGHT_WATCH = {
     "makers": [{"name": "Rembrandt van Rijn"}],
     "date_display": "1642",
 }
+SCREEN = {
+    "local_id": "M1",
+    "title": {"en": ["Irises"]},
+    "date_display": "18th century",
+    "rights": {"metadata_license": "CC0", "image_rights": "In Copyright"},
+}  # its image is not open for reuse: no export links its original, which would answer 403
 FORMULAS = {
     "local_id": "E1",
     "title": '=HYPERLINK("https://evil.example","open me")',
@@ -60,7 +66,7 @@ FORMULAS = {
 def app(tmp_path_factory):
     app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("exports")), "BASE_URL": BASE})
     service = app.extensions["catalogue"]
-    for code, country in (("tate", "GB"), ("rijks", "NL"), ("evil", "FR")):
+    for code, country in (("tate", "GB"), ("rijks", "NL"), ("mori", "JP"), ("evil", "FR")):
         service.register_museum(
             cli_actor(), {"code": code, "names": {"en": [code.title()]}, "country": country, "status": "member"}
         )
@@ -69,10 +75,12 @@ def app(tmp_path_factory):
         ("tate", BOWL),
         ("tate", DRAFT),
         ("rijks", NIGHT_WATCH),
+        ("mori", SCREEN),
         ("evil", FORMULAS),
     ):
         service.upsert(cli_actor(), museum, payload)
     service.add_images(cli_actor(), "tate", "T1", [(image_bytes(), "wave.jpg")])
+    service.add_images(cli_actor(), "mori", "M1", [(image_bytes(size=(2000, 1000)), "irises.jpg")])
     yield app
     app.extensions["catalogue"].store.dispose()
 
@@ -117,7 +125,7 @@ def test_a_json_lines_export_imports_again_unchanged(runner, service, tmp_path):
     before = revisions(service)
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "created 0, updated 0, unchanged 4" in result.stdout
+    assert "created 0, updated 0, unchanged 5" in result.stdout
     assert revisions(service) == before
 
 
@@ -190,12 +198,37 @@ def test_a_lido_export_of_a_museum_is_one_lido_wrap_with_a_record_each(runner):
     assert schema.validate(root), schema.error_log
 
 
+# images not open for reuse ------------------------------------------------------------------
+def test_a_json_lines_export_gives_no_original_of_an_image_not_open_for_reuse(runner):
+    """Its original is not public (it would answer 403): the IIIF Image API service shows it."""
+    (screen,) = map(json.loads, export(runner, "--format", "jsonl", "--museum", "mori").splitlines())
+    (image,) = screen["images"]
+    assert image["url"] is None and image["iiif"] == f"{BASE}/iiif/3/{image['id']}"
+    (wave, _bowl) = map(json.loads, export(runner, "--format", "jsonl", "--museum", "tate").splitlines())
+    assert wave["images"][0]["url"] == f"{BASE}/images/{wave['images'][0]['id']}/original"
+
+
+def test_a_csv_export_links_an_image_not_open_for_reuse_at_its_largest_iiif_size(runner, app):
+    (screen,) = csv_rows(export(runner, "--format", "csv", "--museum", "mori"))
+    image_id = app.extensions["catalogue"].record_by_local_id("mori", "M1").images[0].id
+    assert screen["image_urls"] == f"{BASE}/iiif/3/{image_id}/full/1600,800/0/default.jpg"
+    assert app.test_client().get(screen["image_urls"].removeprefix(BASE)).status_code == 200
+    wave = csv_rows(export(runner, "--format", "csv", "--museum", "tate"))[0]
+    assert wave["image_urls"].endswith("/original")
+
+
+@pytest.mark.parametrize("file_format", ["jsonl", "csv", "lido"])
+def test_no_export_links_an_original_that_is_not_public(runner, file_format):
+    assert b"/original" not in export(runner, "--format", file_format, "--museum", "mori")
+    assert b"/original" in export(runner, "--format", file_format, "--museum", "tate")
+
+
 # the command ---------------------------------------------------------------------------------
 def test_the_progress_bar_goes_to_stderr_and_stdout_holds_only_the_export(runner):
     result = runner.invoke(args=["export", "--format", "jsonl"])
     assert result.exit_code == 0
     assert all(json.loads(line)["id"] for line in result.stdout.splitlines())
-    assert "Exporting" in result.stderr and "exported 4 records" in result.stderr
+    assert "Exporting" in result.stderr and "exported 5 records" in result.stderr
 
 
 def test_an_export_to_a_file(runner, tmp_path):
@@ -236,8 +269,8 @@ def test_an_unknown_format_is_refused(runner):
 def test_exported_records_are_read_in_chunks_by_museum_and_local_id(service):
     records = list(service.store.export_records(None, ("published",), chunk=2))
     keys = [(r.museum, r.local_id) for r in records]
-    assert keys == [("evil", "E1"), ("rijks", "R1"), ("tate", "T1"), ("tate", "T2")]
-    assert service.export().total == 4 and service.export("tate").total == 2
+    assert keys == [("evil", "E1"), ("mori", "M1"), ("rijks", "R1"), ("tate", "T1"), ("tate", "T2")]
+    assert service.export().total == 5 and service.export("tate").total == 2
 
 
 def test_records_by_id_keep_their_order_and_leave_out_what_is_not_published(service):

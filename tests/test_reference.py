@@ -41,3 +41,19 @@ def test_every_statement_with_names_has_them_in_the_five_other_interface_languag
 @pytest.mark.parametrize("name", ["Urheberrechtsschutz", "protégé par le droit d'auteur", "著作権あり", "In Copyright"])
 def test_a_file_may_name_a_statement_in_any_language(name):
     assert reference.rights_uri(name) == IN_COPYRIGHT
+
+
+@pytest.mark.parametrize(
+    ("image_rights", "open_for_reuse"),
+    [
+        (CC_BY, True),
+        ("http://creativecommons.org/publicdomain/zero/1.0/", True),
+        (IN_COPYRIGHT, False),
+        ("http://creativecommons.org/licenses/by-nc/4.0/", False),  # not for every use: not open
+        ("https://example.org/our-terms", False),  # a statement the list does not know says nothing open
+        (None, False),  # no statement: the museum has not opened the image
+    ],
+)
+def test_only_a_statement_the_list_calls_open_leaves_an_image_open_for_reuse(image_rights, open_for_reuse):
+    assert reference.open_for_reuse(image_rights) is open_for_reuse
+    assert reference.rights_access(image_rights) == ("open" if open_for_reuse else "restricted")

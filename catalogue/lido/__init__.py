@@ -45,7 +45,9 @@ Mapping (paths below ``lido:lido``; ``dM`` = descriptiveMetadata, ``aM`` = admin
                       (with recordMetadataDate lido:type="modified"), never a source_url
     images            aM/resourceWrap/resourceSet/resourceRepresentation/linkResource (URL; on export the
                       original is lido:type lido00464, then the thumbnail lido00451, the IIIF Image API
-                      service and the IIIF manifest, both application/ld+json), resourceDescription (alt text)
+                      service and the IIIF manifest, both application/ld+json; the original only when
+                      the image rights are open for reuse, else the pixel size is the service's),
+                      resourceDescription (alt text)
     status, masterpiece  not exported: the catalogue's flags, not a description of the object; an
                       import keeps a record's masterpiece flag (NOT_IN_LIDO) and, as for any row
                       that names none, its status (a new record takes the import's default)

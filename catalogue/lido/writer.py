@@ -263,19 +263,27 @@ def _resources(parent: etree._Element, record: ObjectRecord, rights: str | None,
 
 def _image(resource: etree._Element, image: StoredImage, record_id: str, rights: str | None, links: Links) -> None:
     """One stored image: the original, its preview, its IIIF Image API service and the record's
-    IIIF manifest (each a representation of the same image), its alt text and its rights."""
+    IIIF manifest (each a representation of the same image), its alt text and its rights. The
+    original is there only when the museum opened the image for reuse (no other original is public);
+    without it, the image's size goes with its IIIF service, whose full size it is."""
     _text(resource, "resourceID", image.id, type=LOCAL_ID)
     media_type = ALLOWED[image.format][1] if image.format in ALLOWED else None
-    original = _representation(resource, PROVIDED_IMAGE, f"{links.base}/images/{image.id}/original", media_type)
-    _measurement(_sub(original, "resourceMeasurementsSet"), "width", "pixel", str(image.width))
-    _measurement(_sub(original, "resourceMeasurementsSet"), "height", "pixel", str(image.height))
+    original: etree._Element | None = None
+    if reference.open_for_reuse(rights):
+        original = _representation(resource, PROVIDED_IMAGE, f"{links.base}/images/{image.id}/original", media_type)
     _representation(resource, PREVIEW_IMAGE, f"{links.base}/images/{image.id}/thumbnail", "image/jpeg")
-    _representation(resource, IIIF_IMAGE_API, links.image_service(image.id), "application/ld+json")
+    service = _representation(resource, IIIF_IMAGE_API, links.image_service(image.id), "application/ld+json")
+    _pixel_size(original if original is not None else service, image)
     _representation(resource, IIIF_PRESENTATION_API, links.manifest(record_id), "application/ld+json")
     _concept(_sub(resource, "resourceType"), "digital image", DIGITAL_IMAGE, lang="en")
     _language_values(resource, "resourceDescription", image.alt or {})
     if rights:
         _rights(_sub(resource, "rightsResource"), rights)
+
+
+def _pixel_size(representation: etree._Element, image: StoredImage) -> None:
+    _measurement(_sub(representation, "resourceMeasurementsSet"), "width", "pixel", str(image.width))
+    _measurement(_sub(representation, "resourceMeasurementsSet"), "height", "pixel", str(image.height))
 
 
 def _representation(resource: etree._Element, kind: str, url: str, media_type: str | None) -> etree._Element:

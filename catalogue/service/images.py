@@ -9,7 +9,8 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
-from catalogue.errors import CatalogueError, NotFound, ValidationFailed
+from catalogue import reference
+from catalogue.errors import CatalogueError, Forbidden, NotFound, ValidationFailed
 from catalogue.images import A_FILE, ALLOWED, check_image
 from catalogue.messages import N_, Message
 from catalogue.models import Actor, ObjectRecord, StoredImage, index_operation, is_public, public_id
@@ -23,6 +24,10 @@ PUBLIC_IMAGE_SECONDS = 10.0  # a record withdrawn stops serving new tiles after 
 PUBLIC_IMAGE_CACHE = 10_000
 NO_IMAGE = N_("No image with id %(id)s.")
 ALT_NOT_VALID = N_("The alt text is not valid.")
+ORIGINAL_NOT_OPEN = N_(
+    "The museum has not opened this image for reuse: its original file is not public. "
+    "View it in the viewer on the object page."
+)
 
 
 @dataclass(frozen=True)
@@ -157,15 +162,16 @@ class ImageRules(ServiceBase):
 
         return self._change_images(actor, museum_code, local_id, "image_alt_changed", describe)
 
-    def curated_image_file(self, actor: Actor, image_id: str) -> ImageFile:
-        """An image's thumbnail for the curator pages: also of drafts and withdrawn records, but
-        only for those who may change the record's museum."""
+    def curated_image_file(self, actor: Actor, image_id: str, variant: str = "thumbnail") -> ImageFile:
+        """An image's ``thumbnail`` (the curator pages show it) or ``original`` (the file they
+        uploaded, whatever its rights) for those who may change the record's museum: its curators
+        and the secretariat; also of drafts and withdrawn records."""
         found = self.store.image_museum(image_id)
         if found is None:
             raise NotFound(NO_IMAGE, id=repr(image_id))
         image, museum = found
         self.check_may_write(actor, museum)
-        return self._thumbnail_file(image)
+        return self._original_file(image) if variant == "original" else self._thumbnail_file(image)
 
     def _change_images(self, actor: Actor, museum_code: str, local_id: str, action: str, change) -> list[StoredImage]:
         """One change to a record's images, in one transaction: ``change(conn, row, images)`` writes
@@ -196,16 +202,23 @@ class ImageRules(ServiceBase):
 
     def image_file(self, image_id: str, variant: str) -> ImageFile:
         """The stored file of a public image: ``original`` or ``thumbnail``. Images of unpublished
-        records are not found, exactly like unknown ones. Nothing is decoded here: derivatives
-        were made at upload (or by ``catalogue derive``)."""
+        records are not found, exactly like unknown ones. An original is public only when the
+        museum opened the image for reuse (`reference.open_for_reuse`, as the object page's
+        downloads): else it is Forbidden, and visitors see the image through its IIIF derivatives.
+        Nothing is decoded here: derivatives were made at upload (or by ``catalogue derive``)."""
         found = self.store.image_with_record(image_id)
         if found is None or not is_public(found[1]):
             raise NotFound(NO_IMAGE, id=repr(image_id))
-        image = found[0]
-        extension, mime = ALLOWED[image.format]
+        image, _status, rights = found
         if variant == "original":
-            return ImageFile(self.media.original_path(image.sha256, extension), mime, image.sha256)
+            if not reference.open_for_reuse(rights):
+                raise Forbidden(ORIGINAL_NOT_OPEN)
+            return self._original_file(image)
         return self._thumbnail_file(image)
+
+    def _original_file(self, image: StoredImage) -> ImageFile:
+        extension, mime = ALLOWED[image.format]
+        return ImageFile(self.media.original_path(image.sha256, extension), mime, image.sha256)
 
     def _thumbnail_file(self, image: StoredImage) -> ImageFile:
         path = self.media.fixed_size_path(image.sha256)

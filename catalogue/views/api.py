@@ -23,7 +23,7 @@ from catalogue.views.shapes import (
     dump,
     dump_many,
 )
-from catalogue.views.urls import image_service_url, image_url, manifest_url, object_url
+from catalogue.views.urls import image_service_url, manifest_url, object_url, original_url
 
 blueprint = Blueprint("api", __name__)
 PUBLIC_MAX_AGE = 60
@@ -42,7 +42,7 @@ def record_json(record: ObjectRecord, curator: bool = False, sources: Sequence[I
         "revision": record.revision,
         "created_at": record.created_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
-        "images": [image_json(image) for image in record.images],
+        "images": [image_json(image, record.images_open_for_reuse) for image in record.images],
         "manifest": manifest_url(record.id) if record.images else None,
         # in English, or in the language the request names, as the API's messages are
         "warnings": [{**warning, "reason": gettext(kept_message(warning, "reason"))} for warning in record.warnings],
@@ -64,8 +64,11 @@ def shown_values(record: ObjectRecord) -> dict:
     return {"languages": languages, "title": chosen("title"), "description": chosen("description")}
 
 
-def image_json(image: StoredImage) -> dict:
-    return {**image.to_json(), "url": image_url(image.id), "iiif": image_service_url(image.id)}
+def image_json(image: StoredImage, open_for_reuse: bool) -> dict:
+    """An image with its IIIF Image API service, and its original's URL only when the museum opened
+    it for reuse (`ObjectRecord.images_open_for_reuse`): for any other, that URL would answer 403."""
+    original = original_url(image.id) if open_for_reuse else None
+    return {**image.to_json(), "url": original, "iiif": image_service_url(image.id)}
 
 
 def _record_response(record: ObjectRecord, reader: Actor = PUBLIC, status: int = 200) -> Response:
@@ -268,5 +271,6 @@ def add_images(code, local_id):
     alt, alt_lang = request.form.get("alt"), request.form.get("alt_lang")
     alt_value = {alt_lang: [alt]} if alt and alt_lang else alt
     images = service().add_images(actor, code, local_id, [(f.read(), f.filename) for f in files], alt_value)
-    items = [image_json(image) for image in images]
+    open_for_reuse = service().record_by_local_id(code, local_id, actor).images_open_for_reuse
+    items = [image_json(image, open_for_reuse) for image in images]
     return jsonify(dump(ImagesResponseSchema, {"images": items})), 201

@@ -13,14 +13,13 @@ from datetime import date
 from flask import url_for
 from markupsafe import Markup
 
-from catalogue import reference
 from catalogue.extensions import search
 from catalogue.i18n import N_, gettext, interface_language, visitor_languages
 from catalogue.linked_art import schema_org
 from catalogue.models import Museum, ObjectRecord
 from catalogue.records.langmap import pick, pick_with_language
 from catalogue.views.search import facet_label
-from catalogue.views.urls import base_url, image_url, object_url
+from catalogue.views.urls import base_url, object_url, original_url
 from indexer.makers import reconcile
 from indexer.request import SearchRequest
 from indexer.schema import build_document, culture_values, facet_values
@@ -183,16 +182,15 @@ def _bibtex(value: str) -> str:
 
 
 def open_for_download(record: ObjectRecord) -> bool:
-    """Images the museum released for reuse (public domain, CC0, CC BY...) may be downloaded whole."""
-    uri = (record.body.get("rights") or {}).get("image_rights")
-    entry = reference.rights_statements().get(uri or "") or {}
-    return bool(record.images) and entry.get("access") == "open"
+    """Images the museum released for reuse (public domain, CC0, CC BY...) may be downloaded whole:
+    the rule their original's route follows too (`ObjectRecord.images_open_for_reuse`)."""
+    return bool(record.images) and record.images_open_for_reuse
 
 
 def downloads(record: ObjectRecord) -> list[Link]:
     if not open_for_download(record):
         return []
     return [
-        Link(gettext(N_("Image %(n)s, full size"), n=number), image_url(image.id))
+        Link(gettext(N_("Image %(n)s, full size"), n=number), original_url(image.id))
         for number, image in enumerate(record.images, start=1)
     ]

@@ -1,4 +1,4 @@
-"""Public HTML pages: home, museum, object, and the stored original images."""
+"""Public HTML pages: home, museum, object, and the stored original images (of those open for reuse)."""
 
 import re
 
@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from markupsafe import Markup
 
 from catalogue import reference
-from catalogue.errors import NotFound
+from catalogue.errors import CatalogueError, Forbidden, NotFound
 from catalogue.extensions import service
 from catalogue.i18n import (
     COOKIE,
@@ -29,6 +29,7 @@ from catalogue.records.langmap import pick, pick_with_language
 from catalogue.search_params import counting_number
 from catalogue.service import ImageFile
 from catalogue.views import object_page as object_page_parts
+from catalogue.views.auth import signed_in_actor
 from catalogue.views.search import REGIONS
 
 blueprint = Blueprint("public", __name__)
@@ -169,7 +170,25 @@ def public_page(html: str, max_age: int = 300):
 
 @blueprint.get("/images/<image_id>/original")
 def image_original(image_id):
-    return _send(service().image_file(image_id, "original"))
+    """The file as the museum uploaded it: anyone's, cached publicly, when the museum opened the
+    image for reuse; else only its curators' and the secretariat's, sent privately. Only a refused
+    request reads the session, so that the open originals stay cacheable by everyone."""
+    try:
+        return _send(service().image_file(image_id, "original"))
+    except (Forbidden, NotFound) as refused:
+        return _send_privately(_curators_original(image_id, refused))
+
+
+def _curators_original(image_id: str, refused: CatalogueError) -> ImageFile:
+    """The original for someone signed in who may change the record's museum; anyone else gets
+    the public refusal, which says why the file is not theirs to have."""
+    reader = signed_in_actor()
+    if reader is None:
+        raise refused
+    try:
+        return service().curated_image_file(reader, image_id, "original")
+    except (Forbidden, NotFound):
+        raise refused from None
 
 
 @blueprint.get("/images/<image_id>/thumbnail")
@@ -180,3 +199,12 @@ def image_thumbnail(image_id):
 
 def _send(image: ImageFile):
     return send_file(image.path, mimetype=image.mime, max_age=31536000, etag=image.etag, conditional=True)
+
+
+def _send_privately(image: ImageFile):
+    """A file only the signed-in reader may have: kept by no shared cache, nor by the browser."""
+    response = send_file(image.path, mimetype=image.mime, etag=image.etag, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.pop("Expires", None)
+    response.vary.add("Cookie")
+    return response

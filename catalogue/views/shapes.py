@@ -39,7 +39,13 @@ class ImageSchema(Schema):
     bytes = fields.Integer()
     sha256 = fields.String()
     alt = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    url = fields.Url(metadata={"description": "The original file as uploaded"})
+    url = fields.Url(
+        allow_none=True,
+        metadata={
+            "description": "The original file as uploaded; null unless the image rights are open for reuse "
+            "(its original is not public: view it through iiif)"
+        },
+    )
     iiif = fields.Url(metadata={"description": "IIIF Image API 3 service (the id of its info.json)"})
 
 

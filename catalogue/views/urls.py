@@ -4,6 +4,7 @@ from urllib.parse import quote, urlencode
 
 from flask import current_app
 
+from catalogue.models import StoredImage
 from iiif.presentation import Links
 
 
@@ -15,8 +16,17 @@ def object_url(record_id: str) -> str:
     return f"{base_url()}/objects/{record_id}"
 
 
-def image_url(image_id: str) -> str:
+def original_url(image_id: str) -> str:
+    """The file as the museum uploaded it: public only when the museum opened the image for reuse
+    (`reference.open_for_reuse`), so only such images link it; see `image_link`."""
     return f"{base_url()}/images/{image_id}/original"
+
+
+def image_link(image: StoredImage, open_for_reuse: bool) -> str:
+    """Where a list of links to images (the CSV download's ``image_urls``) points at one: its
+    original when the museum opened it for reuse, else the largest of its fixed sizes, a IIIF Image
+    API derivative that anyone may view (the original would answer 403)."""
+    return original_url(image.id) if open_for_reuse else iiif_links().largest_fixed_size(image)
 
 
 def thumbnail_url(image_id: str) -> str:

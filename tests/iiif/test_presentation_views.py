@@ -58,6 +58,17 @@ def test_the_painted_image_has_the_size_its_url_is_served_at(client, auth, museu
     assert (canvas["width"], canvas["height"]) == (60, 40)
 
 
+@pytest.mark.parametrize("image_rights", ["Public Domain Mark", "In Copyright"])
+def test_a_manifest_shows_its_images_through_the_image_api_and_names_no_original(client, auth, museum, image_rights):
+    """No original, even one open for reuse: the one of an image that is not would answer 403."""
+    record_id = add_record(client, auth, "R1", rights={"metadata_license": "CC0", "image_rights": image_rights})
+    response = client.get(f"/iiif/3/objects/{record_id}/manifest")
+    assert response.status_code == 200 and "/original" not in response.get_data(as_text=True)
+    (canvas,) = response.get_json()["items"]
+    body = canvas["items"][0]["items"][0]["body"]
+    assert client.get(body["id"].removeprefix("http://catalogue.test")).status_code == 200
+
+
 def test_objects_without_images_drafts_and_withdrawn_ones_have_no_manifest(client, auth, museum):
     bare = add_record(client, auth, "B1", images=0)
     response = client.get(f"/iiif/3/objects/{bare}/manifest")

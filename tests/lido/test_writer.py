@@ -336,6 +336,24 @@ def test_each_image_is_a_resource_set_with_its_urls_alt_text_and_rights(full):
     assert one(tree, f"{RESOURCE}/lido:rightsResource/lido:rightsType/lido:conceptID") == rights
 
 
+@pytest.mark.parametrize("image_rights", ["In Copyright", "CC BY-NC 4.0", None])
+def test_an_image_not_open_for_reuse_links_its_iiif_service_and_no_original(schema, image_rights):
+    """Its original is not public (it would answer 403): the IIIF service, which shows it, carries its size."""
+    rights = {"metadata_license": "CC0", "image_rights": image_rights}
+    record = record_of(record_payload(rights=rights), images=(IMAGE,))
+    document, tree = export(record)
+    assert schema_errors(schema, document) == []
+    representations = f"{RESOURCE}/lido:resourceRepresentation"
+    assert texts(tree, f"{representations}/lido:linkResource") == [
+        f"{BASE_URL}/images/img-1/thumbnail",
+        f"{BASE_URL}/iiif/3/img-1",
+        f"{BASE_URL}/iiif/3/objects/{record.id}/manifest",
+    ]
+    assert b"/original" not in document
+    service = f"{representations}[lido:linkResource='{BASE_URL}/iiif/3/img-1']"
+    assert texts(tree, f"{service}/lido:resourceMeasurementsSet/lido:measurementValue") == ["400", "300"]
+
+
 def test_image_rights_are_stated_before_any_image_is_stored(schema):
     document, tree = export(record_of(record_payload()))
     assert schema_errors(schema, document) == []

@@ -288,8 +288,25 @@ def test_images_upload_and_appear_in_the_record(client, auth):
     assert [image["id"] for image in record["images"]] == ids
     assert record["images"][0]["alt"] == {"none": ["A red square"]}
     assert record["revision"] == 2
+    assert record["images"][0]["url"] == f"http://catalogue.test/images/{ids[0]}/original"  # open for reuse
     original = client.get(f"/images/{ids[0]}/original")
     assert original.status_code == 200 and original.mimetype == "image/jpeg"
+
+
+def test_an_image_not_open_for_reuse_is_given_by_its_iiif_service_and_no_original(client, auth):
+    """Its original is not public (it would answer 403): ``url`` is null, ``iiif`` shows the image."""
+    payload = record_payload(rights={"metadata_license": "CC0", "image_rights": "In Copyright"})
+    record_id = client.post(OBJECTS, json=payload, headers=auth).get_json()["id"]
+    upload = {"file": [(io.BytesIO(image_bytes("JPEG")), "a.jpg")]}
+    response = client.post(f"{OBJECTS}/T00001/images", headers=auth, data=upload, content_type="multipart/form-data")
+    (uploaded,) = response.get_json()["images"]
+    assert response.status_code == 201 and uploaded["url"] is None
+    record = client.get(f"/api/objects/{record_id}").get_json()
+    (image,) = record["images"]
+    assert image["url"] is None and image["iiif"] == f"http://catalogue.test/iiif/3/{image['id']}"
+    assert "/original" not in json.dumps(record)
+    assert client.get(f"/iiif/3/{image['id']}/info.json").status_code == 200
+    assert client.get(f"/images/{image['id']}/original").status_code == 403
 
 
 def test_original_and_thumbnail_files_revalidate_by_date_unless_an_etag_is_sent(client, auth):

@@ -22,7 +22,7 @@ REFERENCE_TYPES = {"Person", "Group", "Place", "Type", "Material", "Language", "
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory, sqlite_templates):
     """A catalogue with a richly described print (with an image), a sparse record, a record full of
-    markup, a draft and a withdrawn record; catalogue ids by local id."""
+    markup, a draft, a withdrawn record and one whose image is in copyright; catalogue ids by local id."""
     folder = tmp_path_factory.mktemp("linked-data")
     app = create_app(
         {
@@ -59,9 +59,11 @@ def catalogue(tmp_path_factory, sqlite_templates):
         "hostile": record_payload("hostile", title=HOSTILE, description=HOSTILE, makers=[HOSTILE]),
         "draft": record_payload("draft", status="draft"),
         "gone": record_payload("gone"),
+        "closed": record_payload("closed", title="Sunflowers", rights={"image_rights": "In Copyright"}),
     }
     ids = {local_id: service.upsert(cli_actor(), "tate", payload).record_id for local_id, payload in records.items()}
     service.add_images(cli_actor(), "tate", "wave", [(image_bytes(size=(60, 40)), "wave.jpg")])
+    service.add_images(cli_actor(), "tate", "closed", [(image_bytes(size=(2000, 1000)), "closed.png")])
     service.withdraw(cli_actor(), "tate", "gone")
     yield app, ids
     service.store.dispose()
@@ -129,6 +131,15 @@ def test_the_images_and_their_rights_are_named(web, ids, catalogue):
     assert data["license"] == "http://creativecommons.org/publicdomain/mark/1.0/"
     assert data["copyrightNotice"] == "Public Domain Mark 1.0" and data["creditText"] == "Gift of the Friends"
     assert web.get(data["image"][0].removeprefix(BASE)).status_code == 200
+
+
+def test_an_image_not_open_for_reuse_is_named_by_its_largest_iiif_size_not_its_original(web, ids, catalogue):
+    image = catalogue[0].extensions["catalogue"].record(ids["closed"]).images[0]
+    data = page_json_ld(web, f"/objects/{ids['closed']}")
+    assert data["image"] == [f"{BASE}/iiif/3/{image.id}/full/1600,800/0/default.jpg"]
+    assert data["license"] == "http://rightsstatements.org/vocab/InC/1.0/"
+    assert web.get(data["image"][0].removeprefix(BASE)).status_code == 200
+    assert "/original" not in web.get(f"/objects/{ids['closed']}").get_data(as_text=True)
 
 
 def test_the_json_ld_is_in_the_language_of_the_page(web, ids):
@@ -261,6 +272,19 @@ def test_the_museum_owns_it_and_pages_and_images_show_it(web, ids, catalogue):
     assert service["conforms_to"][0]["id"] == "http://iiif.io/api/image/"
     for link in (manifest["access_point"][0]["id"], service["access_point"][0]["id"] + "/info.json"):
         assert web.get(link.removeprefix(BASE)).status_code == 200
+
+
+def test_an_image_not_open_for_reuse_is_shown_by_its_iiif_service_alone(web, ids, catalogue):
+    """Its original is not public: no access point to it, nor its file's format."""
+    (visual,) = linked_art(web, ids["closed"])["representation"]
+    (image,) = visual["digitally_shown_by"]
+    image_id = catalogue[0].extensions["catalogue"].record(ids["closed"]).images[0].id
+    assert image["classified_as"][0]["id"] == AAT + "300215302"
+    assert "access_point" not in image and "format" not in image
+    (service,) = image["digitally_available_via"]
+    assert service["access_point"] == [{"id": f"{BASE}/iiif/3/{image_id}", "type": "DigitalObject"}]
+    assert visual["referred_to_by"][0]["content"] == "In Copyright"
+    assert "/original" not in json.dumps(linked_art(web, ids["closed"]))
 
 
 def test_every_reference_has_an_id_as_the_linked_art_api_requires(web, ids):

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from catalogue.cli import cli_actor
-from tests.support import make_app, record_payload
+from tests.support import image_bytes, make_app, record_payload
 
 PRINTS = [f"P{n}" for n in range(1, 6)]
+SCREENS = {"S1": "Public Domain Mark", "S2": "In Copyright"}  # image rights: open for reuse, and not
 PRINT, PAINTING = "aat:300041273", "aat:300033618"  # object types are vocabulary concepts (AAT)
 
 
@@ -27,6 +28,12 @@ def app(tmp_path_factory):
     for local_id in ("O1", "O2"):
         service.upsert(cli_actor(), "tate", record_payload(local_id, title="Wave in oil", object_type="painting"))
     service.upsert(cli_actor(), "tate", record_payload("D1", title="Wave study draft", status="draft"))
+    for local_id, image_rights in SCREENS.items():
+        rights = {"metadata_license": "CC0", "image_rights": image_rights}
+        service.upsert(
+            cli_actor(), "tate", record_payload(local_id, title="Irises", object_type="screen", rights=rights)
+        )
+        service.add_images(cli_actor(), "tate", local_id, [(image_bytes(), f"{local_id}.jpg")])
     app.extensions["indexer"].backend.refresh()
     yield app
     service.store.dispose()
@@ -77,6 +84,22 @@ def test_a_json_lines_download_holds_the_records_in_the_api_shape(web):
 
 def test_drafts_are_never_downloaded(web):
     assert "D1" not in local_ids(download(web, "q=draft")) + local_ids(download(web, "", "jsonl"))
+
+
+def by_local_id(response) -> dict[str, str]:
+    """Each record of a download as the text that names its images: CSV ``image_urls``, JSON ``images``."""
+    text = response.get_data(as_text=True)
+    if response.mimetype == "text/csv":
+        return {row["local_id"]: row["image_urls"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
+    return {record["local_id"]: json.dumps(record["images"]) for record in map(json.loads, text.splitlines())}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "jsonl"])
+def test_a_download_links_the_original_of_an_image_only_when_it_is_open_for_reuse(web, file_format):
+    """Any other original is not public (it would answer 403): the IIIF Image API shows the image."""
+    images = by_local_id(download(web, "q=irises", file_format))
+    assert "/original" in images["S1"]
+    assert "/original" not in images["S2"] and "/iiif/3/" in images["S2"]
 
 
 def test_the_download_follows_the_search_past_its_first_page(web, monkeypatch):

@@ -52,6 +52,18 @@ def test_record_shapes_public_and_for_curators(client, auth, record_id):
     assert curator["warnings"] and curator["images"] and curator["manifest"]
 
 
+def test_the_record_shape_of_an_image_without_a_public_original(client, auth):
+    """An image not open for reuse has ``url`` null (its original would answer 403)."""
+    payload = record_payload("R1", rights={"metadata_license": "CC0", "image_rights": "In Copyright"})
+    record_id = client.post(OBJECTS, json=payload, headers=auth).get_json()["id"]
+    upload = {"file": [(io.BytesIO(image_bytes()), "a.jpg")]}
+    images = client.post(f"{OBJECTS}/R1/images", headers=auth, data=upload, content_type="multipart/form-data")
+    assert_shape(ImagesResponseSchema, images.get_json())
+    record = client.get(f"/api/objects/{record_id}").get_json()
+    assert_shape(StoredRecordSchema, record)
+    assert record["images"][0]["url"] is None
+
+
 def test_search_suggest_museum_and_batch_shapes(client, auth, record_id):
     assert_shape(SearchResponseSchema, client.get("/api/objects?q=wave").get_json())
     assert_shape(SuggestResponseSchema, client.get("/api/suggest?q=gre").get_json())

@@ -96,6 +96,35 @@ def test_the_object_page_shows_a_srcset_over_the_fixed_sizes_never_the_original(
     assert "/original" not in still["src"] + still["srcset"]  # (the download link may name it)
 
 
+def test_no_page_links_the_original_of_an_image_not_open_for_reuse(client, add_object):
+    """Its original would answer 403: the object page (with no download), the viewers, the embed, the
+    comparison and oEmbed show it through its IIIF derivatives alone, which are served."""
+    record = add_object(rights={"metadata_license": "CC0", "image_rights": "In Copyright"})
+    record_id, image_id = record["id"], record["images"][0]["id"]
+    paths = [
+        f"/objects/{record_id}",
+        f"/objects/{record_id}/mirador",
+        f"/objects/{record_id}/uv",
+        f"/embed/{record_id}",
+        f"/compare?a={record_id}",
+        f"/iiif/compare/{record_id}/{record_id}/manifest.json",
+        "/oembed?" + urlencode({"url": f"{BASE}/objects/{record_id}", "type": "photo"}),
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200 and "/original" not in response.get_data(as_text=True), path
+    still = page_tags(client, f"/objects/{record_id}").one("img", class_="still")
+    assert still["src"] == size_url(image_id, 800, 400) and served_size(client, still["src"]) == (800, 400)
+    assert client.get(f"/images/{image_id}/original").status_code == 403
+
+
+def test_the_object_page_offers_the_original_of_an_image_open_for_reuse_for_download(client, add_object):
+    record = add_object()  # in the public domain
+    image_id = record["images"][0]["id"]
+    download = page_tags(client, f"/objects/{record['id']}").one("a", href=f"{BASE}/images/{image_id}/original")
+    assert "download" in download and client.get(f"/images/{image_id}/original").status_code == 200
+
+
 def test_deep_zoom_reads_the_images_info_json_through_a_static_script(client, add_object):
     record = add_object()
     image_id = record["images"][0]["id"]
