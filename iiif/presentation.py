@@ -109,11 +109,14 @@ class Links:
     def image_service(self, image_id: str) -> str:
         return f"{self.base}/iiif/3/{quote(image_id, safe='')}"
 
+    def fixed_size(self, image_id: str, width: int, height: int) -> str:
+        """The whole image at one of the sizes made at upload (``iiif.sizes``): a file read."""
+        return f"{self.image_service(image_id)}/full/{width},{height}/0/default.jpg"
+
     def largest_fixed_size(self, image: StoredImage) -> str:
-        """The whole image at the largest of the sizes made at upload (``iiif.sizes``), a file read:
-        what exports link to show an image whose original is not public."""
-        width, height = derivative_sizes(image.width, image.height)[-1]
-        return f"{self.image_service(image.id)}/full/{width},{height}/0/default.jpg"
+        """The largest of the sizes made at upload: what exports link to show an image whose
+        original is not public."""
+        return self.fixed_size(image.id, *derivative_sizes(image.width, image.height)[-1])
 
     def museum_page(self, code: str) -> str:
         return f"{self.base}/museums/{quote(code, safe='')}"

@@ -49,7 +49,7 @@ def image_service_url(image_id: str) -> str:
 
 def image_size_url(image_id: str, width: int, height: int) -> str:
     """The whole image at one of its fixed sizes (a file read, see iiif.sizes)."""
-    return f"{image_service_url(image_id)}/full/{width},{height}/0/default.jpg"
+    return iiif_links().fixed_size(image_id, width, height)
 
 
 def embed_url(record_id: str) -> str:
