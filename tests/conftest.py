@@ -16,11 +16,13 @@ from catalogue.extensions import TIMER_THREAD
 from tests.mail_sink import MailSink
 from tests.support import (
     FAST_PASSWORD_HASH,
+    IN_COPYRIGHT,
     PASSWORD,
     TIMERS_OFF,
     PostgresTemplates,
     SqliteTemplates,
     fresh_database,
+    image_of,
     require,
     sign_in,
 )
@@ -182,3 +184,15 @@ def shared_records_path():
     from tests.support import shared_records_path as path
 
     return path()
+
+
+@pytest.fixture
+def open_image(service, museum) -> str:
+    """An image in the public domain (the payload's rights): its original is anyone's."""
+    return image_of(service, "OPEN")
+
+
+@pytest.fixture
+def restricted_image(service, museum) -> str:
+    """An image In Copyright: its original is its museum's curators' and the secretariat's only."""
+    return image_of(service, "INC", rights=IN_COPYRIGHT)

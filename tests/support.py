@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from catalogue import create_app
+from catalogue.cli import cli_actor
 from catalogue.store import Store
 from catalogue.store import tables as t
 
@@ -262,3 +263,12 @@ def wait_for(client, import_id: int, states=("done", "failed"), seconds: float =
             return progress
         time.sleep(0.05)
     raise AssertionError(f"upload {import_id} is still {progress}")
+
+
+IN_COPYRIGHT = {"metadata_license": "CC0", "image_rights": "In Copyright"}
+
+
+def image_of(service, local_id: str, **payload) -> str:
+    """A Tate record with one uploaded image; the image's id."""
+    service.upsert(cli_actor(), "tate", record_payload(local_id, **payload))
+    return service.add_images(cli_actor(), "tate", local_id, [(image_bytes(), f"{local_id}.jpg")])[0].id

@@ -6,28 +6,11 @@ import pytest
 from catalogue.cli import cli_actor
 from catalogue.errors import Forbidden, NotFound
 from catalogue.models import Actor
-from tests.support import image_bytes, record_payload
+from tests.support import IN_COPYRIGHT, image_bytes, image_of, record_payload
 
 CURATOR = Actor(name="Ada Curator", role="curator", museum="tate")
 OTHER_CURATOR = Actor(name="Bo Curator", role="curator", museum="rijks")
 SECRETARIAT = Actor(name="Sam Admin", role="admin")
-IN_COPYRIGHT = {"metadata_license": "CC0", "image_rights": "In Copyright"}
-
-
-def image_of(service, local_id: str, **payload) -> str:
-    service.upsert(cli_actor(), "tate", record_payload(local_id, **payload))
-    return service.add_images(cli_actor(), "tate", local_id, [(image_bytes(), f"{local_id}.jpg")])[0].id
-
-
-@pytest.fixture
-def open_image(service, museum) -> str:
-    """An image in the public domain (the payload's rights)."""
-    return image_of(service, "OPEN")
-
-
-@pytest.fixture
-def restricted_image(service, museum) -> str:
-    return image_of(service, "INC", rights=IN_COPYRIGHT)
 
 
 def test_the_original_of_an_image_open_for_reuse_is_public(service, open_image):

@@ -6,10 +6,8 @@ privately."""
 
 import pytest
 
-from catalogue.cli import cli_actor
-from tests.support import image_bytes, page_text, record_payload, sign_in
+from tests.support import image_bytes, image_of, page_text, sign_in
 
-IN_COPYRIGHT = {"metadata_license": "CC0", "image_rights": "In Copyright"}
 REFUSAL = {
     "en": "The museum has not opened this image for reuse: its original file is not public. "
     "View it in the viewer on the object page.",
@@ -19,22 +17,6 @@ REFUSAL = {
     "ko": "원본 파일은 공개되지 않습니다",
     "zh": "其原始文件不公开",
 }
-
-
-def image_of(service, local_id: str, **payload) -> str:
-    service.upsert(cli_actor(), "tate", record_payload(local_id, **payload))
-    return service.add_images(cli_actor(), "tate", local_id, [(image_bytes(), f"{local_id}.jpg")])[0].id
-
-
-@pytest.fixture
-def open_image(service, museum) -> str:
-    """An image in the public domain (the payload's rights)."""
-    return image_of(service, "OPEN")
-
-
-@pytest.fixture
-def restricted_image(service, museum) -> str:
-    return image_of(service, "INC", rights=IN_COPYRIGHT)
 
 
 def signed_in_client(app, make_account, role: str, museum: str | None):
