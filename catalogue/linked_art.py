@@ -76,14 +76,6 @@ def linked_art_url(base_url: str, record_id: str) -> str:
     return f"{base_url.rstrip('/')}/api/objects/{quote(record_id, safe='')}.linkedart.json"
 
 
-def image_urls(base_url: str, image: StoredImage) -> tuple[str, str]:
-    """(original, thumbnail) of a stored image, as the public pages serve them. Link the original
-    only when the museum opened the image for reuse (`ObjectRecord.images_open_for_reuse`): any
-    other answers 403."""
-    base = f"{base_url.rstrip('/')}/images/{quote(image.id, safe='')}"
-    return f"{base}/original", f"{base}/thumbnail"
-
-
 # Linked Art ------------------------------------------------------------------------------------
 def linked_art(record: ObjectRecord, museum: Museum, base_url: str) -> dict:
     """The record as a Linked Art ``HumanMadeObject``."""
@@ -299,7 +291,7 @@ def _representation(image: StoredImage, record: ObjectRecord, links: Links) -> d
     if record.images_open_for_reuse:
         if image.format in ALLOWED:
             digital["format"] = ALLOWED[image.format][1]
-        digital |= _access(image_urls(links.base, image)[0])
+        digital |= _access(links.original(image.id))
     digital["digitally_available_via"] = [service]
     shown: dict = {"type": "VisualItem", "digitally_shown_by": [digital]}
     rights = _rights_label(record.body)
@@ -408,14 +400,9 @@ def _images(record: ObjectRecord, links: Links) -> dict:
     if not record.images:
         return {}
     uri = record.image_rights
-    shown = (
-        [image_urls(links.base, image)[0] for image in record.images]
-        if record.images_open_for_reuse
-        else [links.largest_fixed_size(image) for image in record.images]
-    )
     return {
-        "image": shown,
-        "thumbnailUrl": image_urls(links.base, record.images[0])[1],
+        "image": [links.image_file(image, record.images_open_for_reuse) for image in record.images],
+        "thumbnailUrl": links.thumbnail(record.images[0].id),
         "license": uri,
         "copyrightNotice": _rights_label(record.body),
         "creditText": record.body.get("credit_line"),

@@ -118,6 +118,20 @@ class Links:
         original is not public."""
         return self.fixed_size(image.id, *derivative_sizes(image.width, image.height)[-1])
 
+    def original(self, image_id: str) -> str:
+        """The file as the museum uploaded it: public only when the museum opened the image for
+        reuse (`reference.open_for_reuse`), so only such images link it; see `image_file`."""
+        return f"{self.base}/images/{quote(image_id, safe='')}/original"
+
+    def thumbnail(self, image_id: str) -> str:
+        return f"{self.base}/images/{quote(image_id, safe='')}/thumbnail"
+
+    def image_file(self, image: StoredImage, open_for_reuse: bool) -> str:
+        """Where a list of links to images (CSV's ``image_urls``, schema.org's ``image``) points at
+        one: its original when the museum opened it for reuse, else the largest of its fixed sizes,
+        a IIIF Image API derivative that anyone may view (the original would answer 403)."""
+        return self.original(image.id) if open_for_reuse else self.largest_fixed_size(image)
+
     def museum_page(self, code: str) -> str:
         return f"{self.base}/museums/{quote(code, safe='')}"
 

@@ -270,7 +270,7 @@ def _image(resource: etree._Element, image: StoredImage, record_id: str, rights:
     media_type = ALLOWED[image.format][1] if image.format in ALLOWED else None
     original: etree._Element | None = None
     if reference.open_for_reuse(rights):
-        original = _representation(resource, PROVIDED_IMAGE, f"{links.base}/images/{image.id}/original", media_type)
+        original = _representation(resource, PROVIDED_IMAGE, links.original(image.id), media_type)
     _representation(resource, PREVIEW_IMAGE, f"{links.base}/images/{image.id}/thumbnail", "image/jpeg")
     service = _representation(resource, IIIF_IMAGE_API, links.image_service(image.id), "application/ld+json")
     _pixel_size(original if original is not None else service, image)

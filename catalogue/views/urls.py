@@ -17,20 +17,17 @@ def object_url(record_id: str) -> str:
 
 
 def original_url(image_id: str) -> str:
-    """The file as the museum uploaded it: public only when the museum opened the image for reuse
-    (`reference.open_for_reuse`), so only such images link it; see `image_link`."""
-    return f"{base_url()}/images/{image_id}/original"
+    """The file as the museum uploaded it (`Links.original`): link it only for images open for reuse."""
+    return iiif_links().original(image_id)
 
 
 def image_link(image: StoredImage, open_for_reuse: bool) -> str:
-    """Where a list of links to images (the CSV download's ``image_urls``) points at one: its
-    original when the museum opened it for reuse, else the largest of its fixed sizes, a IIIF Image
-    API derivative that anyone may view (the original would answer 403)."""
-    return original_url(image.id) if open_for_reuse else iiif_links().largest_fixed_size(image)
+    """`Links.image_file`: the original of an image open for reuse, else its largest fixed size."""
+    return iiif_links().image_file(image, open_for_reuse)
 
 
 def thumbnail_url(image_id: str) -> str:
-    return f"{base_url()}/images/{image_id}/thumbnail"
+    return iiif_links().thumbnail(image_id)
 
 
 def iiif_links() -> Links:
